@@ -1,0 +1,176 @@
+/**
+ * The one door between the renderer and the desk host (DESIGN.md §3): every method the renderer may call
+ * and every event the host pushes, with zod schemas. The preload's `window.desk` and the browser host's
+ * client are both built from this table by `createDeskClient`; the host validates every input against it.
+ * Adding a method = one entry here + its handler in main/desk.ts.
+ */
+import { z } from 'zod';
+import { Category, Channel, Priority, Team, Ticket, TicketEvent, TicketStatus, TicketType, User } from './domain';
+import { SyncStatus } from './sync';
+
+const Uuid = z.string().uuid();
+
+export const VIEW_IDS = ['inbox', 'mine', 'unassigned', 'closed', 'all'] as const;
+export const ViewId = z.enum(VIEW_IDS);
+export type ViewId = z.infer<typeof ViewId>;
+
+export const Session = z.object({ user: User.nullable(), serverUrl: z.string() });
+export type Session = z.infer<typeof Session>;
+
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const METHODS = {
+  'session.login': method(
+    z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+    Session,
+  ),
+  'session.logout': method(z.object({}), Session),
+  'session.me': method(z.object({}), Session),
+
+  'tickets.views': method(z.object({}), z.array(z.object({ id: ViewId, count: z.number().int() }))),
+  'tickets.list': method(
+    z.object({
+      view: ViewId,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    z.object({ total: z.number().int(), items: z.array(Ticket) }),
+  ),
+  'tickets.get': method(
+    z.object({ id: Uuid }),
+    z.object({ ticket: Ticket, events: z.array(TicketEvent) }).nullable(),
+  ),
+  'tickets.create': method(
+    z.object({
+      type: TicketType,
+      category: Category,
+      channel: Channel,
+      priority: Priority.default(3),
+      title: z.string().trim().min(1).max(200),
+      description: z.string().max(5000).default(''),
+      unitId: z.string().max(64).nullable().default(null),
+      unitCode: z.string().max(32).nullable().default(null),
+      residentId: z.string().max(64).nullable().default(null),
+      residentName: z.string().max(64).nullable().default(null),
+      phone: z.string().max(32).nullable().default(null),
+      teamId: z.string().max(32).nullable().default(null),
+    }),
+    Ticket,
+  ),
+  'tickets.setStatus': method(
+    z.object({ id: Uuid, status: TicketStatus, note: z.string().max(2000).default('') }),
+    Ticket,
+  ),
+  'tickets.assign': method(
+    z.object({ id: Uuid, assigneeId: Uuid.nullable(), teamId: z.string().max(32).nullable().optional() }),
+    Ticket,
+  ),
+  'tickets.comment': method(z.object({ id: Uuid, body: z.string().trim().min(1).max(5000) }), TicketEvent),
+
+  'directory.users': method(z.object({}), z.array(User)),
+  'directory.teams': method(z.object({}), z.array(Team)),
+
+  'sync.status': method(z.object({}), SyncStatus),
+  'sync.now': method(z.object({}), SyncStatus),
+} as const;
+
+export const EVENTS = {
+  'sync.status': SyncStatus,
+  'tickets.changed': z.object({ ids: z.array(z.string()) }),
+  'session.changed': Session,
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export type EventName = keyof typeof EVENTS;
+export type MethodInput<M extends MethodName> = z.input<(typeof METHODS)[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<(typeof METHODS)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<(typeof METHODS)[M]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(METHODS, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(EVENTS, name);
+}
+
+/** What the desk host implements: one handler per method, receiving already-validated input. */
+export type DeskHandlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
+
+type Namespace<M> = M extends `${infer NS}.${string}` ? NS : never;
+type Member<M, NS extends string> = M extends `${NS}.${infer Rest}` ? Rest : never;
+type Call<M extends MethodName> = (input?: MethodInput<M>) => Promise<MethodOutput<M>>;
+type Group<NS extends string> = {
+  [K in Member<MethodName, NS>]: Call<Extract<MethodName, `${NS}.${K}`>>;
+};
+
+/** The renderer's view: `desk.tickets.list({view})`, `desk.on('sync.status', cb)`. */
+export type DeskApi = { [NS in Namespace<MethodName>]: Group<NS> } & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+export interface DeskTransport {
+  invoke(method: MethodName, input: unknown): Promise<unknown>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/** Builds the `window.desk` object from the contract over any transport (IPC or WebSocket). */
+export function createDeskClient(transport: DeskTransport): DeskApi {
+  const api: Record<string, unknown> = {
+    on: (event: EventName, listener: (payload: unknown) => void) => {
+      if (!isEventName(event)) throw new Error(`Unknown desk event: ${String(event)}`);
+      return transport.subscribe(event, listener);
+    },
+  };
+  for (const name of METHOD_NAMES) {
+    const [ns, member] = name.split('.') as [string, string];
+    const group = (api[ns] ??= {}) as Record<string, unknown>;
+    group[member] = (input: unknown = {}) => transport.invoke(name, input);
+  }
+  return api as DeskApi;
+}
+
+/** Errors cross the transport as plain data so the renderer can show them. */
+export const DeskError = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type DeskError = z.infer<typeof DeskError>;
+
+/**
+ * Validates and dispatches one call on the host side. Both shells (IPC and WebSocket) use this, so an
+ * invalid payload is refused the same way everywhere.
+ */
+export async function dispatchDeskCall(
+  handlers: DeskHandlers,
+  method: unknown,
+  input: unknown,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: DeskError }> {
+  if (!isMethodName(method)) {
+    return { ok: false, error: { code: 'unknown_method', message: `Unknown method ${String(method)}` } };
+  }
+  const parsed = METHODS[method].input.safeParse(input ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'invalid_input', message: `Invalid input for ${method}`, details: parsed.error.issues },
+    };
+  }
+  try {
+    const handler = handlers[method] as (input: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown };
+    return {
+      ok: false,
+      error: {
+        code: typeof e.code === 'string' ? e.code : 'failed',
+        message: typeof e.message === 'string' ? e.message : String(err),
+      },
+    };
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Domain vocabulary shared by every process (DESIGN.md §4). Values are the wire format;
+ * labels live in the renderer's i18n and in workflows.ts.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['agent', 'lead', 'technician', 'kiosk', 'admin'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const TICKET_TYPES = ['repair', 'complaint', 'enquiry', 'suggestion', 'praise', 'fee'] as const;
+export const TicketType = z.enum(TICKET_TYPES);
+export type TicketType = z.infer<typeof TicketType>;
+
+export const CATEGORIES = [
+  'plumbing',
+  'electrical',
+  'lift',
+  'access',
+  'cleaning',
+  'security',
+  'noise',
+  'parking',
+  'fees',
+  'other',
+] as const;
+export const Category = z.enum(CATEGORIES);
+export type Category = z.infer<typeof Category>;
+
+export const CHANNELS = ['phone', 'wechat', 'app', 'walk_in', 'kiosk', 'patrol'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+/** Priority class P0 (life safety) … P4 (major works). */
+export const Priority = z.number().int().min(0).max(4);
+export type Priority = z.infer<typeof Priority>;
+
+export const STATUSES = [
+  'new',
+  'accepted',
+  'dispatched',
+  'acknowledged',
+  'on_site',
+  'done',
+  'confirmed',
+  'closed',
+  'on_hold',
+  'cancelled',
+  'reopened',
+  'investigating',
+  'replied',
+  'contacted',
+  'promised',
+  'paid',
+  'escalated',
+] as const;
+export const TicketStatus = z.enum(STATUSES);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export const TEAM_IDS = ['cs', 'plumbing', 'electrical', 'lift', 'cleaning', 'security', 'finance'] as const;
+
+/** Human code prefix per ticket type: 报修 BX, 投诉 TS, 咨询 ZX, 建议 JY, 表扬 BY, 催缴 CJ. */
+export const CODE_PREFIX: Record<TicketType, string> = {
+  repair: 'BX',
+  complaint: 'TS',
+  enquiry: 'ZX',
+  suggestion: 'JY',
+  praise: 'BY',
+  fee: 'CJ',
+};
+
+/** `BX-20261126-0042`: prefix, local (Asia/Shanghai) date, per-prefix-per-day sequence. */
+export function formatTicketCode(type: TicketType, shanghaiDate: string, seq: number): string {
+  return `${CODE_PREFIX[type]}-${shanghaiDate.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
+}
+
+/** The calendar date in Asia/Shanghai (UTC+8, no DST) of an instant, as YYYY-MM-DD. */
+export function shanghaiDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+const Iso = z.string().datetime({ offset: true });
+const Uuid = z.string().uuid();
+
+export const User = z.object({
+  id: Uuid,
+  username: z.string(),
+  name: z.string(),
+  role: Role,
+  extension: z.string().nullable(),
+  teamId: z.string().nullable(),
+});
+export type User = z.infer<typeof User>;
+
+export const Team = z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() });
+export type Team = z.infer<typeof Team>;
+
+export const Ticket = z.object({
+  id: Uuid,
+  /** Null until the server has accepted a ticket created offline. */
+  code: z.string().nullable(),
+  type: TicketType,
+  category: Category,
+  channel: Channel,
+  priority: Priority,
+  status: TicketStatus,
+  title: z.string(),
+  description: z.string(),
+  unitId: z.string().nullable(),
+  unitCode: z.string().nullable(),
+  residentId: z.string().nullable(),
+  residentName: z.string().nullable(),
+  phone: z.string().nullable(),
+  teamId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: Iso,
+  updatedAt: Iso,
+  closedAt: Iso.nullable(),
+  version: z.number().int(),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+export const TICKET_EVENT_KINDS = ['created', 'comment', 'status', 'assign', 'priority'] as const;
+export const TicketEvent = z.object({
+  id: Uuid,
+  ticketId: Uuid,
+  kind: z.enum(TICKET_EVENT_KINDS),
+  body: z.string(),
+  /** Kind-specific facts, e.g. `{from, to}` for a status change. */
+  data: z.record(z.string(), z.unknown()),
+  authorId: z.string().nullable(),
+  createdAt: Iso,
+});
+export type TicketEvent = z.infer<typeof TicketEvent>;
+
+export const ResidentUnit = z.object({ id: z.string(), code: z.string(), relation: z.string() });
+export const Resident = z.object({
+  id: z.string(),
+  name: z.string(),
+  phones: z.array(z.object({ raw: z.string(), e164: z.string().nullable() })),
+  units: z.array(ResidentUnit),
+  tags: z.array(z.string()),
+});
+export type Resident = z.infer<typeof Resident>;

@@ -1,0 +1,82 @@
+/** Wire format of the sync protocol (DESIGN.md §5): push of outbox mutations, pull of changes by cursor. */
+import { z } from 'zod';
+import { MutationName } from './mutations';
+
+/** Bumped when the wire format changes; the server accepts this and the previous version. */
+export const SYNC_SCHEMA_VERSION = 1;
+
+export const PushRequest = z.object({
+  clientId: z.string().uuid(),
+  schemaVersion: z.number().int().positive(),
+  mutations: z
+    .array(
+      z.object({
+        id: z.number().int().positive(),
+        name: MutationName,
+        args: z.unknown(),
+      }),
+    )
+    .max(1000),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const PushResult = z.object({
+  id: z.number().int(),
+  /** `applied`, `duplicate` (id ≤ last, skipped) or `rejected` (domain rule; id still consumed). */
+  outcome: z.enum(['applied', 'duplicate', 'rejected']),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type PushResult = z.infer<typeof PushResult>;
+
+export const PushResponse = z.object({
+  lastMutationId: z.number().int(),
+  results: z.array(PushResult),
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+export const PullRequest = z.object({
+  clientId: z.string().uuid(),
+  schemaVersion: z.number().int().positive(),
+  /** Opaque; null for the first pull. */
+  cursor: z.string().max(200).nullable(),
+  limit: z.number().int().min(1).max(5000).optional(),
+});
+export type PullRequest = z.infer<typeof PullRequest>;
+
+export const SYNC_ENTITIES = ['ticket', 'ticket_event', 'user', 'team'] as const;
+export const SyncEntity = z.enum(SYNC_ENTITIES);
+export type SyncEntity = z.infer<typeof SyncEntity>;
+
+export const Change = z.object({
+  entity: SyncEntity,
+  op: z.enum(['put', 'del']),
+  id: z.string(),
+  /** The row in its wire shape (domain.ts) for `put`; absent for `del`. */
+  data: z.unknown().optional(),
+});
+export type Change = z.infer<typeof Change>;
+
+export const PullResponse = z.object({
+  cursor: z.string(),
+  /** The last mutation id of this client the server has processed: outbox rows ≤ it are done. */
+  lastMutationId: z.number().int(),
+  changes: z.array(Change),
+  /** More changes are waiting beyond this page: pull again at once. */
+  more: z.boolean(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+export const SyncState = z.enum(['offline', 'connecting', 'syncing', 'online']);
+export const SyncStatus = z.object({
+  state: SyncState,
+  pending: z.number().int(),
+  /** ISO time the host lost the server, null while online. */
+  offlineSince: z.string().nullable(),
+  lastSyncAt: z.string().nullable(),
+  /** Initial sync progress, null when not in an initial sync. */
+  progress: z.object({ rows: z.number().int(), total: z.number().int().nullable() }).nullable(),
+  rejected: z.array(
+    z.object({ mutationId: z.number().int(), name: z.string(), code: z.string(), message: z.string(), at: z.string() }),
+  ),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
