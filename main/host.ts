@@ -1,0 +1,19 @@
+/** What a shell (Electron IPC or the browser host's WebSocket) needs from the composed desk services. */
+import type { DeskHandlers, EventName, EventPayload } from '../common/contract';
+
+export type DeskEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface DeskHost {
+  /** One handler per contract method; callers validate input with `dispatchDeskCall` first. */
+  handlers: DeskHandlers;
+  /** Every event the host pushes, to every listener; returns the unsubscribe function. */
+  subscribe(listener: DeskEventListener): () => void;
+  close(): Promise<void>;
+}
+
+export interface DeskHostOptions {
+  /** Directory holding the local cache and the session (the Electron userData dir or `--profile`). */
+  profileDir: string;
+  /** Central server base URL, e.g. http://127.0.0.1:4100 */
+  serverUrl: string;
+}
