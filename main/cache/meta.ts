@@ -1,0 +1,39 @@
+/** Key/value facts about this profile: sync identity, session, server and sync progress. */
+import type { CacheDb } from './db';
+
+export type MetaKey =
+  | 'client_id'
+  | 'session_token'
+  | 'session_user'
+  | 'server_url'
+  | 'pull_cursor'
+  | 'last_mutation_id';
+
+export interface MetaRepo {
+  get(key: MetaKey): string | null;
+  /** null deletes the key. */
+  set(key: MetaKey, value: string | null): void;
+  clientId(): string;
+}
+
+export function createMetaRepo(db: CacheDb): MetaRepo {
+  const select = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const upsert = db.prepare<[string, string]>(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const remove = db.prepare<[string]>('DELETE FROM meta WHERE key = ?');
+
+  const get = (key: MetaKey) => select.get(key)?.value ?? null;
+  return {
+    get,
+    set(key, value) {
+      if (value === null) remove.run(key);
+      else upsert.run(key, value);
+    },
+    clientId() {
+      const id = get('client_id');
+      if (!id) throw new Error('Cache has no client id (openCache creates it)');
+      return id;
+    },
+  };
+}

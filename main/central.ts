@@ -1,0 +1,138 @@
+/**
+ * A small client of the central server's REST API. Failures come back as three kinds the callers act on
+ * differently: offline (retry later, keep working locally), unauthorized (the session is gone) and
+ * rejected (the server understood and said no).
+ */
+import type { z } from 'zod';
+import { LoginResponse } from '../common/api';
+import { User } from '../common/domain';
+import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
+
+export class CentralError extends Error {
+  constructor(
+    public readonly kind: 'offline' | 'unauthorized' | 'rejected',
+    public readonly code: string,
+    message: string,
+    public readonly status: number | null = null,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'CentralError';
+  }
+}
+
+/** Network error, timeout or 5xx: the server cannot be reached or cannot answer now. */
+export class CentralOfflineError extends CentralError {
+  constructor(message: string, status: number | null = null) {
+    super('offline', 'offline', message, status);
+  }
+}
+
+/** 401: no valid session (bad credentials at login, an expired or revoked token later). */
+export class CentralUnauthorizedError extends CentralError {
+  constructor(message: string) {
+    super('unauthorized', 'unauthorized', message, 401);
+  }
+}
+
+/** Any other 4xx, with the server's `{error, details}`; also a 2xx whose body breaks the protocol. */
+export class CentralRejectedError extends CentralError {
+  constructor(code: string, message: string, status: number | null, details?: unknown) {
+    super('rejected', code, message, status, details);
+  }
+}
+
+export interface CentralClientOptions {
+  /** Per-request limit; a slow server counts as unreachable. */
+  timeoutMs?: number;
+}
+
+export class CentralClient {
+  private token: string | null = null;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, options: CentralClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  login(username: string, password: string, signal?: AbortSignal): Promise<LoginResponse> {
+    return this.request('POST', '/api/v1/auth/login', { username, password }, LoginResponse, signal);
+  }
+
+  async logout(signal?: AbortSignal): Promise<void> {
+    await this.request('POST', '/api/v1/auth/logout', {}, null, signal);
+  }
+
+  me(signal?: AbortSignal): Promise<User> {
+    return this.request('GET', '/api/v1/me', undefined, User, signal);
+  }
+
+  push(body: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
+    return this.request('POST', '/api/v1/sync/push', body, PushResponse, signal);
+  }
+
+  pull(body: PullRequest, signal?: AbortSignal): Promise<PullResponse> {
+    return this.request('POST', '/api/v1/sync/pull', body, PullResponse, signal);
+  }
+
+  /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */
+  private async request<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S | null,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)])
+          : AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const cause = err instanceof Error ? err.message : String(err);
+      throw new CentralOfflineError(`${method} ${path}: server unreachable (${cause})`);
+    }
+
+    const payload = await readJson(res);
+    if (res.status >= 500) {
+      throw new CentralOfflineError(`${method} ${path}: server error ${res.status}`, res.status);
+    }
+    if (res.status === 401) throw new CentralUnauthorizedError(`${method} ${path}: unauthorized`);
+    if (!res.ok) {
+      const p = (payload ?? {}) as { error?: unknown; details?: unknown };
+      const code = typeof p.error === 'string' ? p.error : `http_${res.status}`;
+      throw new CentralRejectedError(code, `${method} ${path}: ${code}`, res.status, p.details);
+    }
+    if (schema === null) return undefined as z.output<S>;
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new CentralRejectedError('bad_response', `${method} ${path}: unexpected response`, res.status, parsed.error.issues);
+    }
+    return parsed.data;
+  }
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text().catch(() => '');
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

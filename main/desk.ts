@@ -1,0 +1,98 @@
+/**
+ * The desk host: composes the local cache, the central client, the session and the sync engine into the
+ * DeskApi handlers (DESIGN.md §3). Transport-free: the Electron shell and the browser host both wrap it.
+ */
+import { createRepos, openCache } from './cache';
+import { bindToServer, normalizeServerUrl } from './cache/server-binding';
+import { CentralClient } from './central';
+import { createEventHub } from './events';
+import type { DeskHost, DeskHostOptions } from './host';
+import { createSessionService } from './session';
+import { createSyncEngine, type SyncEngineOptions } from './sync/engine';
+import { createOutbox } from './sync/outbox';
+import { createRebaser } from './sync/rebase';
+import { createTicketShadow } from './sync/shadow';
+import { createTicketService } from './ticket-service';
+
+export interface DeskOptions extends DeskHostOptions {
+  sync?: SyncEngineOptions;
+  /** Per-request limit for the central API (ms). */
+  requestTimeoutMs?: number;
+}
+
+export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
+  const serverUrl = normalizeServerUrl(opts.serverUrl);
+  const repos = createRepos(openCache(opts.profileDir));
+  const binding = bindToServer(repos.db, repos.meta, serverUrl);
+  if (binding.reset) {
+    console.warn(`[desk] profile was used with another server: cache reset (${binding.dropped} unsent changes dropped)`);
+  }
+
+  const hub = createEventHub((err) => console.error('[desk] event listener failed:', err));
+  const central = new CentralClient(serverUrl, { timeoutMs: opts.requestTimeoutMs });
+  const session = createSessionService({ meta: repos.meta, directory: repos.directory, central, serverUrl });
+  const actorId = () => session.user()?.id ?? null;
+
+  const shadow = createTicketShadow(repos.db, repos.tickets);
+  const outbox = createOutbox(repos.db, repos.tickets, shadow);
+  const sync = createSyncEngine(
+    {
+      central,
+      meta: repos.meta,
+      outbox,
+      rebaser: createRebaser(repos, outbox, shadow),
+      emit: hub.emit,
+      actorId,
+      onUnauthorized: () => hub.emit('session.changed', session.clear()),
+    },
+    opts.sync,
+  );
+  const tickets = createTicketService({
+    tickets: repos.tickets,
+    outbox,
+    actorId,
+    onLocalChange: (id) => {
+      hub.emit('tickets.changed', { ids: [id] });
+      sync.schedulePush();
+    },
+  });
+
+  // A stored session resumes syncing (and pushes whatever was queued before the restart).
+  if (session.user()) sync.start();
+
+  return {
+    handlers: {
+      'session.login': async ({ username, password }) => {
+        const s = await session.login(username, password);
+        sync.start(); // the initial pull runs in the background and reports progress in sync.status
+        hub.emit('session.changed', s);
+        return s;
+      },
+      'session.logout': async () => {
+        await sync.stop();
+        const s = await session.logout();
+        hub.emit('session.changed', s);
+        sync.announce();
+        return s;
+      },
+      'session.me': async () => session.current(),
+      'tickets.views': async () => tickets.views(),
+      'tickets.list': async (input) => tickets.list(input),
+      'tickets.get': async ({ id }) => tickets.get(id),
+      'tickets.create': async (input) => tickets.create(input),
+      'tickets.setStatus': async (input) => tickets.setStatus(input),
+      'tickets.assign': async (input) => tickets.assign(input),
+      'tickets.comment': async (input) => tickets.comment(input),
+      'directory.users': async () => repos.directory.users(),
+      'directory.teams': async () => repos.directory.teams(),
+      'sync.status': async () => sync.status(),
+      'sync.now': async () => sync.syncNow(),
+    },
+    subscribe: hub.subscribe,
+    async close() {
+      if (!repos.db.open) return;
+      await sync.stop();
+      repos.db.close();
+    },
+  };
+}

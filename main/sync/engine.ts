@@ -1,0 +1,241 @@
+/**
+ * The sync engine: pushes the outbox in order, pulls server changes page by page, and keeps the
+ * `sync.status` the UI shows. One cycle (push, then pull) runs at a time; requests made meanwhile
+ * coalesce into the next cycle.
+ */
+import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../common/sync';
+import type { MetaRepo } from '../cache';
+import { CentralError, type CentralClient } from '../central';
+import type { Emit } from '../events';
+import type { Outbox } from './outbox';
+import type { Rebaser } from './rebase';
+
+export interface SyncEngineOptions {
+  /** Pull interval while no live socket pokes us (ms). */
+  intervalMs?: number;
+  /** Quiet time after an enqueue before pushing, so a burst of actions goes in one batch (ms). */
+  pushDebounceMs?: number;
+  /** Mutations per push request. */
+  pushBatch?: number;
+  /** Changes per pull page. */
+  pullLimit?: number;
+}
+
+export interface SyncEngineDeps {
+  central: CentralClient;
+  meta: MetaRepo;
+  outbox: Outbox;
+  rebaser: Rebaser;
+  emit: Emit;
+  /** The logged-in user's id, or null without a session. */
+  actorId(): string | null;
+  /** The server said 401: the session is gone. Called from inside a cycle; must not wait for the engine. */
+  onUnauthorized(): void;
+  log?: (message: string, err?: unknown) => void;
+}
+
+export interface SyncEngine {
+  /** Begins syncing (immediately, then on the interval); used at login and at start with a stored session. */
+  start(): void;
+  /** Stops timers without waiting (safe from inside a cycle). */
+  halt(): void;
+  /** Stops timers, abandons the request in flight and waits for the cycle to end. */
+  stop(): Promise<void>;
+  /** After an enqueue: push soon. */
+  schedulePush(): void;
+  /** Push and pull now (after any cycle in progress); resolves with the resulting status. */
+  syncNow(): Promise<SyncStatus>;
+  status(): SyncStatus;
+  /** Re-announces the status (pending count changed, session changed). */
+  announce(): void;
+}
+
+export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOptions = {}): SyncEngine {
+  const { central, meta, outbox, rebaser, emit } = deps;
+  const intervalMs = options.intervalMs ?? 5_000;
+  const pushDebounceMs = options.pushDebounceMs ?? 50;
+  const pushBatch = Math.min(options.pushBatch ?? 200, 1000);
+  const pullLimit = options.pullLimit ?? 2_000;
+  const log = deps.log ?? ((message, err) => console.warn(`[sync] ${message}`, err ?? ''));
+
+  let state: SyncStatus['state'] = 'offline';
+  let offlineSince: string | null = null;
+  let lastSyncAt: string | null = null;
+  let progress: SyncStatus['progress'] = null;
+  let lastAnnounced = '';
+
+  let interval: NodeJS.Timeout | null = null;
+  let debounce: NodeJS.Timeout | null = null;
+  let abort = new AbortController();
+  let running: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
+
+  const status = (): SyncStatus => ({
+    state,
+    pending: outbox.count(),
+    offlineSince,
+    lastSyncAt,
+    progress,
+    rejected: outbox.rejected(),
+  });
+
+  function announce(): void {
+    const s = status();
+    const key = JSON.stringify(s);
+    if (key === lastAnnounced) return;
+    lastAnnounced = key;
+    emit('sync.status', s);
+  }
+
+  /** Runs a cycle after the current one; callers arriving before it starts share it. */
+  function request(): Promise<void> {
+    if (queued) return queued;
+    const next = running.then(() => {
+      queued = null;
+      return cycle();
+    });
+    queued = next;
+    running = next.catch(() => {});
+    return next;
+  }
+
+  async function cycle(): Promise<void> {
+    if (!deps.actorId()) {
+      state = 'offline';
+      offlineSince = null;
+      announce();
+      return;
+    }
+    const signal = abort.signal;
+    const initial = meta.get('pull_cursor') === null;
+    if (state !== 'offline' && (initial || outbox.count() > 0)) {
+      state = 'syncing';
+      announce();
+    }
+    try {
+      await pushAll(signal);
+      await pullAll(signal, initial);
+      state = outbox.count() > 0 ? 'syncing' : 'online';
+      offlineSince = null;
+      lastSyncAt = new Date().toISOString();
+    } catch (err) {
+      if (err instanceof CentralError && err.kind === 'unauthorized') {
+        halt();
+        state = 'offline';
+        offlineSince = null;
+        deps.onUnauthorized();
+      } else if (err instanceof CentralError && err.kind === 'offline') {
+        if (state !== 'offline') offlineSince = new Date().toISOString();
+        state = 'offline';
+      } else {
+        log('cycle failed', err);
+      }
+    } finally {
+      progress = null;
+      announce();
+    }
+  }
+
+  async function pushAll(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const batch = outbox.pending(pushBatch);
+      const first = batch[0];
+      if (!first) return;
+      let res: PushResponse;
+      try {
+        res = await central.push(
+          {
+            clientId: meta.clientId(),
+            schemaVersion: SYNC_SCHEMA_VERSION,
+            mutations: batch.map((e) => ({ id: e.mutationId, name: e.name, args: e.args })),
+          },
+          signal,
+        );
+      } catch (err) {
+        // A refused push (e.g. mutation_gap) must not block pulling; the pull's lastMutationId may resolve it.
+        if (err instanceof CentralError && err.kind === 'rejected') {
+          log(`push refused: ${err.code}`, err.details);
+          return;
+        }
+        throw err;
+      }
+      outbox.settle(res);
+      meta.set('last_mutation_id', String(res.lastMutationId));
+      announce();
+      // The server processed nothing of this batch: stop rather than spin; the next cycle retries.
+      if (res.lastMutationId < first.mutationId) return;
+    }
+  }
+
+  async function pullAll(signal: AbortSignal, initial: boolean): Promise<void> {
+    let rows = 0;
+    if (initial) {
+      progress = { rows: 0, total: null };
+      announce();
+    }
+    for (;;) {
+      const page = await central.pull(
+        {
+          clientId: meta.clientId(),
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          cursor: meta.get('pull_cursor'),
+          limit: pullLimit,
+        },
+        signal,
+      );
+      const pendingBefore = outbox.count();
+      const result = rebaser.applyPage(page, deps.actorId());
+      rows += page.changes.length;
+      if (initial) progress = { rows, total: null };
+      if (page.changes.length > 0 || outbox.count() !== pendingBefore) {
+        emit('tickets.changed', { ids: result.ticketIds });
+      }
+      announce();
+      if (!page.more) return;
+    }
+  }
+
+  function halt(): void {
+    if (interval) clearInterval(interval);
+    if (debounce) clearTimeout(debounce);
+    interval = null;
+    debounce = null;
+  }
+
+  return {
+    start() {
+      halt();
+      if (abort.signal.aborted) abort = new AbortController();
+      if (state === 'offline' && offlineSince === null) state = 'connecting';
+      announce();
+      interval = setInterval(() => void request(), intervalMs);
+      interval.unref();
+      void request();
+    },
+    halt,
+    async stop() {
+      halt();
+      abort.abort();
+      await running;
+      abort = new AbortController();
+      state = 'offline';
+      offlineSince = null;
+    },
+    schedulePush() {
+      announce();
+      if (!interval) return; // not started (no session): the outbox waits for login
+      if (debounce) clearTimeout(debounce);
+      debounce = setTimeout(() => {
+        debounce = null;
+        void request();
+      }, pushDebounceMs);
+      debounce.unref();
+    },
+    async syncNow() {
+      await request();
+      return status();
+    },
+    status,
+    announce,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The outbox: every user action is written as its optimistic effect plus one outbox row, in ONE SQLite
+ * transaction, so a crash can never leave a change the server will not hear about (or the reverse).
+ */
+import { applyMutation, parseMutation, type Mutation, type MutationEffect, type MutationName } from '../../common/mutations';
+import type { PushResponse } from '../../common/sync';
+import type { CacheDb, TicketRepo } from '../cache';
+import type { TicketShadow } from './shadow';
+
+export interface OutboxEntry {
+  mutationId: number;
+  name: MutationName;
+  args: unknown;
+  createdAt: string;
+}
+
+export interface RejectedMutation {
+  mutationId: number;
+  name: string;
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface OutboxHooks {
+  /** Test seam: runs inside the enqueue transaction after the ticket write (throw to simulate a crash). */
+  afterTicketWrite?: () => void;
+}
+
+export interface Outbox {
+  /** Applies the mutation optimistically and queues it; throws MutationRejected when it cannot apply. */
+  enqueue(mutation: Mutation, actorId: string, now?: Date): { mutationId: number; effect: MutationEffect };
+  /** Re-applies a queued mutation on top of the current cache (rebase); false when it no longer applies. */
+  reapply(entry: OutboxEntry, actorId: string): boolean;
+  /** The oldest pending mutations, in id order. */
+  pending(limit?: number): OutboxEntry[];
+  count(): number;
+  /**
+   * Records a push's results in one transaction: processed rows leave the outbox, rejected ones are kept
+   * with their reason (their optimistic effect is rolled back by the next rebase).
+   */
+  settle(res: PushResponse, at?: Date): void;
+  /** Drops rows the server has processed (acknowledged or rejected). */
+  dropThrough(lastMutationId: number): void;
+  rejected(limit?: number): RejectedMutation[];
+}
+
+export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketShadow, hooks: OutboxHooks = {}): Outbox {
+  const insert = db.prepare<[string, string, string]>('INSERT INTO outbox (name, args, created_at) VALUES (?, ?, ?)');
+  const selectPending = db.prepare<[number], { mutation_id: number; name: MutationName; args: string; created_at: string }>(
+    'SELECT mutation_id, name, args, created_at FROM outbox ORDER BY mutation_id LIMIT ?',
+  );
+  const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox');
+  const deleteThrough = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id <= ?');
+  const deleteOne = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id = ?');
+  const insertRejected = db.prepare(
+    'INSERT OR REPLACE INTO rejected_mutations (id, name, code, message, at) VALUES (@mutationId, @name, @code, @message, @at)',
+  );
+  const selectRejected = db.prepare<[number], RejectedMutation>(
+    'SELECT id AS mutationId, name, code, message, at FROM rejected_mutations ORDER BY id DESC LIMIT ?',
+  );
+
+  /** Writes one mutation's optimistic effect, remembering the server state it replaces. */
+  function writeEffect(m: Mutation, actorId: string, now: Date): MutationEffect {
+    const current = tickets.get(m.args.id);
+    const effect = applyMutation(m, { actorId, now, current, code: null });
+    shadow.remember(m.args.id, current);
+    tickets.put(effect.ticket);
+    hooks.afterTicketWrite?.();
+    for (const e of effect.events) tickets.putEvent(e, true);
+    return effect;
+  }
+
+  const enqueueTx = db.transaction((m: Mutation, actorId: string, now: Date) => {
+    const effect = writeEffect(m, actorId, now);
+    const { lastInsertRowid } = insert.run(m.name, JSON.stringify(m.args), now.toISOString());
+    return { mutationId: Number(lastInsertRowid), effect };
+  });
+
+  const reapplyTx = db.transaction(writeEffect);
+  const selectName = db.prepare<[number], { name: string }>('SELECT name FROM outbox WHERE mutation_id = ?');
+
+  const settleTx = db.transaction((res: PushResponse, at: Date) => {
+    for (const r of res.results) {
+      if (r.outcome === 'rejected') {
+        insertRejected.run({
+          mutationId: r.id,
+          name: selectName.get(r.id)?.name ?? 'unknown',
+          code: r.error?.code ?? 'rejected',
+          message: r.error?.message ?? '',
+          at: at.toISOString(),
+        });
+      }
+      deleteOne.run(r.id);
+    }
+    deleteThrough.run(res.lastMutationId);
+  });
+
+  return {
+    enqueue: (m, actorId, now = new Date()) => enqueueTx(m, actorId, now),
+    reapply(entry, actorId) {
+      try {
+        // Its own creation time: a rebase must not move an optimistic change's timestamps. A savepoint, so a
+        // failure leaves nothing half-written inside the caller's transaction.
+        reapplyTx(parseMutation(entry.name, entry.args), actorId, new Date(entry.createdAt));
+        return true;
+      } catch {
+        return false; // no longer applies locally; it stays queued and the server judges it
+      }
+    },
+    pending: (limit = 1_000_000) =>
+      selectPending.all(limit).map((r) => ({
+        mutationId: r.mutation_id,
+        name: r.name,
+        args: JSON.parse(r.args) as unknown,
+        createdAt: r.created_at,
+      })),
+    count: () => countRows.get()?.n ?? 0,
+    settle: (res, at = new Date()) => settleTx(res, at),
+    dropThrough: (id) => void deleteThrough.run(id),
+    rejected: (limit = 50) => selectRejected.all(limit),
+  };
+}

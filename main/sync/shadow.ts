@@ -1,0 +1,36 @@
+/**
+ * The server's copy of each ticket the outbox has changed optimistically. Rebase puts these back, lays the
+ * pulled changes on top, then re-applies what is still pending — so an optimistic change is never applied
+ * twice and a rejected one simply disappears.
+ */
+import type { Ticket } from '../../common/domain';
+import type { CacheDb, TicketRepo } from '../cache';
+
+export interface TicketShadow {
+  /** Keeps the server state of a ticket before its first pending change (later calls keep the first). */
+  remember(id: string, serverState: Ticket | undefined): void;
+  /** Restores every remembered ticket, drops optimistic events, forgets all; returns the ticket ids. */
+  restore(): string[];
+}
+
+export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShadow {
+  const insert = db.prepare<[string, string | null]>('INSERT OR IGNORE INTO ticket_shadow (id, data) VALUES (?, ?)');
+  const selectAll = db.prepare<[], { id: string; data: string | null }>('SELECT id, data FROM ticket_shadow');
+  const clear = db.prepare('DELETE FROM ticket_shadow');
+
+  return {
+    remember(id, serverState) {
+      insert.run(id, serverState ? JSON.stringify(serverState) : null);
+    },
+    restore() {
+      const rows = selectAll.all();
+      for (const { id, data } of rows) {
+        if (data === null) tickets.delete(id);
+        else tickets.put(JSON.parse(data) as Ticket);
+      }
+      tickets.deletePendingEvents();
+      clear.run();
+      return rows.map((r) => r.id);
+    },
+  };
+}

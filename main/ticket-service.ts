@@ -1,0 +1,55 @@
+/** What the console does with tickets: read views from the cache, and turn actions into outbox mutations. */
+import { randomUUID } from 'node:crypto';
+import type { MethodOutput, ParsedInput } from '../common/contract';
+import { parseMutation, type MutationEffect, type MutationName } from '../common/mutations';
+import type { TicketRepo } from './cache';
+import type { Outbox } from './sync/outbox';
+import { DeskError } from './session';
+
+export interface TicketService {
+  views(): MethodOutput<'tickets.views'>;
+  list(input: ParsedInput<'tickets.list'>): MethodOutput<'tickets.list'>;
+  get(id: string): MethodOutput<'tickets.get'>;
+  create(input: ParsedInput<'tickets.create'>): MethodOutput<'tickets.create'>;
+  setStatus(input: ParsedInput<'tickets.setStatus'>): MethodOutput<'tickets.setStatus'>;
+  assign(input: ParsedInput<'tickets.assign'>): MethodOutput<'tickets.assign'>;
+  comment(input: ParsedInput<'tickets.comment'>): MethodOutput<'tickets.comment'>;
+}
+
+export function createTicketService(deps: {
+  tickets: TicketRepo;
+  outbox: Outbox;
+  /** The logged-in user's id (null without a session). */
+  actorId(): string | null;
+  /** After each local write: announce it and schedule a push. */
+  onLocalChange(ticketId: string): void;
+}): TicketService {
+  const { tickets, outbox, actorId } = deps;
+
+  /** Every action gets fresh ids here, so a retried push can never create it twice (DESIGN.md §5). */
+  function perform(name: MutationName, args: Record<string, unknown>): MutationEffect {
+    const actor = actorId();
+    if (!actor) throw new DeskError('unauthenticated', 'Log in first');
+    const mutation = parseMutation(name, { eventId: randomUUID(), ...args });
+    const { effect } = outbox.enqueue(mutation, actor);
+    deps.onLocalChange(effect.ticket.id);
+    return effect;
+  }
+
+  return {
+    views: () => tickets.counts(actorId()),
+    list: ({ view, offset, limit }) => tickets.list(view, actorId(), offset, limit),
+    get(id) {
+      const ticket = tickets.get(id);
+      return ticket ? { ticket, events: tickets.events(id) } : null;
+    },
+    create: (input) => perform('ticket.create', { ...input, id: randomUUID() }).ticket,
+    setStatus: (input) => perform('ticket.setStatus', input).ticket,
+    assign: (input) => perform('ticket.assign', input).ticket,
+    comment(input) {
+      const event = perform('ticket.comment', input).events[0];
+      if (!event) throw new Error('ticket.comment produced no event');
+      return event;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * React-query hooks and query keys over the DeskApi. Host events keep the cache fresh (see useDeskEvents),
+ * so components never poll.
+ */
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { Session, ViewId } from '../../../common/contract';
+import type { Ticket } from '../../../common/domain';
+import type { SyncStatus } from '../../../common/sync';
+import { desk, onDeskReconnect } from './desk';
+
+export const TICKET_PAGE_SIZE = 100;
+
+export const deskKeys = {
+  session: ['session'] as const,
+  views: ['tickets', 'views'] as const,
+  lists: ['tickets', 'list'] as const,
+  list: (view: ViewId) => ['tickets', 'list', view] as const,
+  listPage: (view: ViewId, offset: number) => ['tickets', 'list', view, offset] as const,
+  details: ['tickets', 'detail'] as const,
+  ticket: (id: string) => ['tickets', 'detail', id] as const,
+  users: ['directory', 'users'] as const,
+  teams: ['directory', 'teams'] as const,
+  sync: ['sync', 'status'] as const,
+};
+
+export function useSession() {
+  return useQuery({ queryKey: deskKeys.session, queryFn: () => desk.session.me({}), staleTime: Infinity });
+}
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: { username: string; password: string }) => desk.session.login(credentials),
+    onSuccess: (session) => replaceSession(client, session),
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => desk.session.logout({}),
+    onSuccess: (session) => replaceSession(client, session),
+  });
+}
+
+/** A different (or no) user must never see the previous user's cached tickets. */
+function replaceSession(client: QueryClient, session: Session): void {
+  const previous = client.getQueryData<Session>(deskKeys.session);
+  if (previous?.user?.id !== session.user?.id) client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+  client.setQueryData(deskKeys.session, session);
+}
+
+export function useViews() {
+  return useQuery({ queryKey: deskKeys.views, queryFn: () => desk.tickets.views({}) });
+}
+
+export function ticketPageQuery(view: ViewId, offset: number) {
+  return {
+    queryKey: deskKeys.listPage(view, offset),
+    queryFn: () => desk.tickets.list({ view, offset, limit: TICKET_PAGE_SIZE }),
+    staleTime: 30_000,
+  };
+}
+
+export function useTicket(id: string | null) {
+  return useQuery({
+    queryKey: deskKeys.ticket(id ?? ''),
+    queryFn: () => desk.tickets.get({ id: id ?? '' }),
+    enabled: id !== null,
+  });
+}
+
+export function useUsers() {
+  return useQuery({ queryKey: deskKeys.users, queryFn: () => desk.directory.users({}), staleTime: 5 * 60_000 });
+}
+
+export function useTeams() {
+  return useQuery({ queryKey: deskKeys.teams, queryFn: () => desk.directory.teams({}), staleTime: 5 * 60_000 });
+}
+
+export function useSyncStatus() {
+  return useQuery({ queryKey: deskKeys.sync, queryFn: () => desk.sync.status({}), staleTime: Infinity });
+}
+
+/** After a ticket action resolves: show the host's result at once, then refetch what it may have moved. */
+function useTicketActionSettled() {
+  const client = useQueryClient();
+  return (ticket: Ticket | null, id: string) => {
+    if (ticket) {
+      client.setQueryData(deskKeys.ticket(id), (old: Awaited<ReturnType<typeof desk.tickets.get>> | undefined) =>
+        old ? { ...old, ticket } : old,
+      );
+    }
+    void invalidateTickets(client, [id]);
+  };
+}
+
+export function useSetStatus() {
+  const settled = useTicketActionSettled();
+  return useMutation({
+    mutationFn: (input: { id: string; status: Ticket['status']; note?: string }) => desk.tickets.setStatus(input),
+    onSuccess: (ticket, input) => settled(ticket, input.id),
+  });
+}
+
+export function useAssign() {
+  const settled = useTicketActionSettled();
+  return useMutation({
+    mutationFn: (input: { id: string; assigneeId: string | null }) => desk.tickets.assign(input),
+    onSuccess: (ticket, input) => settled(ticket, input.id),
+  });
+}
+
+export function useComment() {
+  const settled = useTicketActionSettled();
+  return useMutation({
+    mutationFn: (input: { id: string; body: string }) => desk.tickets.comment(input),
+    onSuccess: (_event, input) => settled(null, input.id),
+  });
+}
+
+function invalidateTickets(client: QueryClient, ids: readonly string[]): Promise<unknown> {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: deskKeys.views }),
+    client.invalidateQueries({ queryKey: deskKeys.lists }),
+    ...ids.map((id) => client.invalidateQueries({ queryKey: deskKeys.ticket(id) })),
+  ]);
+}
+
+/** Wires host events to the cache; mount once, near the root. */
+export function useDeskEvents(): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    const unsubscribers = [
+      desk.on('tickets.changed', ({ ids }) => void invalidateTickets(client, ids)),
+      desk.on('session.changed', (session) => replaceSession(client, session)),
+      desk.on('sync.status', (status: SyncStatus) => client.setQueryData(deskKeys.sync, status)),
+      // Events sent while the bridge was down are lost: refetch everything that is on screen.
+      onDeskReconnect(() => void client.invalidateQueries()),
+    ];
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  }, [client]);
+}

@@ -1,0 +1,26 @@
+/** Top bar: product name, who is signed in, language switch, sign-out. */
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../../../common/domain';
+import { useLogout } from '../../api/queries';
+import { useLabels } from '../../i18n/labels';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export function Header({ user }: { user: User }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const logout = useLogout();
+  return (
+    <header className="header">
+      <h1 className="brand-name">{t('app.name')}</h1>
+      <div className="header-user" aria-label={t('header.userLabel')}>
+        <span className="user-name">{user.name}</span>
+        <span className="user-role">{labels.role(user.role)}</span>
+        {user.extension && <span className="user-extension">#{user.extension}</span>}
+      </div>
+      <LanguageSwitch />
+      <button type="button" className="link-button" disabled={logout.isPending} onClick={() => logout.mutate()}>
+        {t('header.signOut')}
+      </button>
+    </header>
+  );
+}

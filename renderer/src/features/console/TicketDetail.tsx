@@ -1,0 +1,87 @@
+/** The open ticket: its facts, the actions an agent can take on it, and its timeline. */
+import { useTranslation } from 'react-i18next';
+import type { Ticket, User } from '../../../../common/domain';
+import { deskErrorMessage } from '../../api/errors';
+import { useTicket } from '../../api/queries';
+import { useLabels } from '../../i18n/labels';
+import { formatFullTime } from './formatTime';
+import { TicketActions } from './TicketActions';
+import { TicketTimeline } from './TicketTimeline';
+import { useDirectory, type Directory } from './useDirectory';
+
+export function TicketDetail({ ticketId, user }: { ticketId: string | null; user: User }) {
+  const { t } = useTranslation();
+  const detail = useTicket(ticketId);
+  const directory = useDirectory();
+
+  let body;
+  if (ticketId === null) body = <p className="detail-placeholder">{t('detail.placeholder')}</p>;
+  else if (detail.isPending) body = <p className="detail-placeholder">{t('detail.loading')}</p>;
+  else if (detail.isError)
+    body = (
+      <p className="inline-error" role="alert">
+        {t('detail.failed', { message: deskErrorMessage(detail.error) })}
+      </p>
+    );
+  else if (!detail.data) body = <p className="detail-placeholder">{t('detail.notFound')}</p>;
+  else
+    body = (
+      <>
+        <TicketFacts ticket={detail.data.ticket} directory={directory} />
+        {/* Keyed by status so the next-status choice resets when the ticket moves on. */}
+        <TicketActions key={`${detail.data.ticket.id}:${detail.data.ticket.status}`} ticket={detail.data.ticket} user={user} />
+        <TicketTimeline ticket={detail.data.ticket} events={detail.data.events} directory={directory} />
+      </>
+    );
+
+  return (
+    <section className="ticket-detail" aria-label={t('detail.label')}>
+      {body}
+    </section>
+  );
+}
+
+function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directory }) {
+  const { t, i18n } = useTranslation();
+  const labels = useLabels();
+  const team = directory.team(ticket.teamId);
+  const assignee = directory.user(ticket.assigneeId);
+  const none = t('detail.none');
+  const facts: [label: string, value: string][] = [
+    [t('detail.type'), labels.type(ticket.type)],
+    [t('detail.category'), labels.category(ticket.category)],
+    [t('detail.channel'), labels.channel(ticket.channel)],
+    [t('detail.priority'), labels.priority(ticket.priority)],
+    [t('detail.unit'), ticket.unitCode ?? none],
+    [t('detail.resident'), ticket.residentName ?? none],
+    [t('detail.phone'), ticket.phone ?? none],
+    [t('detail.team'), team ? labels.team(team) : (ticket.teamId ?? none)],
+    [t('detail.assignee'), ticket.assigneeId ? (assignee?.name ?? t('detail.unknownUser')) : t('detail.unassigned')],
+    [t('detail.createdAt'), formatFullTime(ticket.createdAt, i18n.language)],
+  ];
+
+  return (
+    <div className="detail-facts">
+      <div className="detail-heading">
+        <span className={`priority-badge p${ticket.priority}`}>P{ticket.priority}</span>
+        <span className={ticket.code ? 'detail-code' : 'detail-code pending'}>
+          {ticket.code ?? t('list.pendingCode')}
+        </span>
+        <span className={`status-chip status-${ticket.status}`}>
+          {labels.status(ticket.type, ticket.status)}
+        </span>
+      </div>
+      <h2 className="detail-title">{ticket.title}</h2>
+      <dl className="fact-grid">
+        {facts.map(([label, value]) => (
+          <div key={label} className="fact">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3 className="detail-subheading">{t('detail.description')}</h3>
+      <p className="detail-description">{ticket.description || t('detail.noDescription')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+/** Console entry: i18n, react-query, then the app. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ConsoleApp } from './features/console/ConsoleApp';
+import './features/console/console.css';
+import { initI18n } from './i18n';
+
+initI18n();
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // The host is local and pushes change events, so focus refetches and long retry chains only add noise.
+    queries: { retry: 1, refetchOnWindowFocus: false },
+    mutations: { retry: false },
+  },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html lacks #root');
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <ConsoleApp />
+    </QueryClientProvider>
+  </StrictMode>,
+);

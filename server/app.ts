@@ -1,0 +1,44 @@
+/** The central server as a Fastify instance (no listen): plugins, auth, error shapes and routes. */
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAuth } from './auth/hook';
+import type { Db } from './db/driver';
+import type { ServerDeps } from './http/context';
+import { registerErrorHandlers } from './http/handlers';
+import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
+import { registerHealthRoutes } from './routes/health';
+import { registerResidentRoutes } from './routes/residents';
+import { registerSyncRoutes } from './routes/sync';
+import { registerTicketRoutes } from './routes/tickets';
+
+export interface BuildServerOptions {
+  db: Db;
+  logger?: boolean | object;
+  now?: () => Date;
+  /** Login attempts per IP; tests raise it, the default slows down password guessing. */
+  loginRateLimit?: LoginRateLimit;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export function buildServer({
+  db,
+  logger = false,
+  now = () => new Date(),
+  loginRateLimit = { max: 10, timeWindow: '1 minute' },
+}: BuildServerOptions): FastifyInstance {
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
+  const deps: ServerDeps = { db, now };
+  registerErrorHandlers(app);
+  registerAuth(app, deps);
+  // Routes go in a child plugin so that the rate-limit plugin has loaded before they are declared.
+  app.register(rateLimit, { global: false });
+  app.register(async (scope) => {
+    registerHealthRoutes(scope, deps);
+    registerAuthRoutes(scope, deps, loginRateLimit);
+    registerTicketRoutes(scope, deps);
+    registerResidentRoutes(scope, deps);
+    registerSyncRoutes(scope, deps);
+  });
+  return app;
+}

@@ -1,0 +1,27 @@
+/**
+ * What each role may do on the server (DESIGN.md §8: enforced here, not only hidden in the UI).
+ * The kiosk is a locked-down lobby device: it files tickets through intake and reads back only the tickets
+ * it filed itself; it never sees residents, other tickets or the sync feed.
+ */
+import type { Role, User } from '../../common/domain';
+import { HttpError } from '../http/errors';
+
+export const PERMISSIONS = {
+  /** List and read any ticket (without it: only tickets the user created). */
+  'tickets.readAll': ['agent', 'lead', 'technician', 'admin'],
+  /** File a ticket through POST /api/v1/tickets. */
+  'tickets.intake': ['agent', 'lead', 'technician', 'kiosk', 'admin'],
+  'residents.read': ['agent', 'lead', 'technician', 'admin'],
+  /** Push mutations and pull the change feed (a console's cache). */
+  sync: ['agent', 'lead', 'technician', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function requirePermission(user: User, permission: Permission): void {
+  if (!can(user.role, permission)) throw new HttpError(403, 'forbidden', { permission });
+}

@@ -1,0 +1,157 @@
+/**
+ * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|large]
+ *  [--init-admin]` — runs the central server (migrations first), or creates the first admin and exits.
+ */
+import { createInterface } from 'node:readline/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildServer } from './app';
+import { checkCredentials, createUser } from './auth/users';
+import type { Db } from './db/driver';
+import { migrate } from './db/migrate';
+import { openDb } from './db/open';
+
+const USAGE =
+  'usage: tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] ' +
+  '[--size small|large] [--init-admin]';
+
+const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01'];
+
+interface CliOptions {
+  port: number;
+  host: string;
+  url: string | undefined;
+  dataDir: string;
+  seed: 'demo' | undefined;
+  size: 'small' | 'large';
+  initAdmin: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseCli(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '4100' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      db: { type: 'string' },
+      seed: { type: 'string' },
+      size: { type: 'string', default: 'small' },
+      'init-admin': { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
+  if (values.data && values.db) fail('give --data or --db, not both');
+  if (values.seed !== undefined && values.seed !== 'demo') fail(`unknown --seed ${values.seed}`);
+  if (values.size !== 'small' && values.size !== 'large') fail(`unknown --size ${values.size}`);
+  return {
+    port,
+    host: values.host,
+    url: values.db ?? (values.data ? undefined : process.env.DATABASE_URL || undefined),
+    dataDir: resolve(values.data ?? '.data/server'),
+    seed: values.seed,
+    size: values.size,
+    initAdmin: values['init-admin'],
+  };
+}
+
+async function promptAdminCredentials(): Promise<{ username: string; password: string }> {
+  const fromEnv = { username: process.env.DESK_ADMIN_USERNAME, password: process.env.DESK_ADMIN_PASSWORD };
+  if (fromEnv.username && fromEnv.password) return { username: fromEnv.username, password: fromEnv.password };
+  if (!process.stdin.isTTY) fail('--init-admin needs a terminal or DESK_ADMIN_USERNAME and DESK_ADMIN_PASSWORD');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  try {
+    const username = (await rl.question('admin username: ')).trim();
+    // Hide the password: swallow the echo of what is typed after the prompt.
+    const output = rl as unknown as { _writeToOutput: (s: string) => void };
+    const write = output._writeToOutput.bind(rl);
+    output._writeToOutput = (s: string) => write(s.startsWith('admin password') ? s : '');
+    const password = await rl.question('admin password: ');
+    process.stdout.write('\n');
+    if (!username || password.length < 8) fail('username required, password at least 8 characters');
+    return { username, password };
+  } finally {
+    rl.close();
+  }
+}
+
+async function initAdmin(db: Db): Promise<void> {
+  const { username, password } = await promptAdminCredentials();
+  const admin = await createUser(db, { username, name: username, role: 'admin', password });
+  process.stdout.write(`created admin ${admin.username} (${admin.id})\n`);
+}
+
+async function seedDemoData(db: Db, size: 'small' | 'large'): Promise<void> {
+  // Loaded only when asked for, so a plain server never pulls in the generator.
+  const { seedDemo } = await import('./seed/index');
+  const started = Date.now();
+  const { seeded } = await seedDemo(db, { size });
+  process.stdout.write(
+    seeded ? `seeded demo data (${size}) in ${Date.now() - started} ms\n` : 'demo seed skipped: users exist\n',
+  );
+}
+
+/** Demo accounts are a known password on a network service: say so where the operator will see it. */
+async function hasDemoAccounts(db: Db): Promise<boolean> {
+  for (const username of DEMO_USERNAMES) {
+    if (await checkCredentials(db, username, 'demo')) return true;
+  }
+  return false;
+}
+
+function warnDemoAccounts(): void {
+  const bar = '!'.repeat(78);
+  process.stderr.write(
+    [
+      bar,
+      '!!  WARNING: DEMO ACCOUNTS ARE ENABLED ON THIS SERVER',
+      '!!  admin, agent01…agent20, lead01…lead03 and kiosk01 all have the password "demo".',
+      '!!  Anyone who can reach this port can log in. Never expose it beyond a test machine.',
+      bar,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseCli(process.argv.slice(2));
+  const db = await openDb({ url: options.url, dataDir: options.dataDir });
+  await migrate(db);
+
+  if (options.initAdmin) {
+    await initAdmin(db);
+    await db.close();
+    return;
+  }
+  if (options.seed === 'demo') await seedDemoData(db, options.size);
+  if (options.seed === 'demo' || (await hasDemoAccounts(db))) warnDemoAccounts();
+
+  const app = buildServer({ db, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  process.stdout.write(`listening on http://${options.host}:${port}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`server failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+/**
+ * Row → wire mappers, the one place that knows column names. Both drivers return timestamptz as Date;
+ * `pg` returns bigint as string and PGlite as number, so every number and time is normalised here.
+ */
+import type { Team, Ticket, TicketEvent, User } from '../../common/domain';
+
+export type Row = Record<string, unknown>;
+
+export function toIso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value).toISOString();
+  throw new TypeError(`Not a timestamp: ${String(value)}`);
+}
+
+export const toIsoOrNull = (value: unknown): string | null => (value == null ? null : toIso(value));
+export const toInt = (value: unknown): number => Number(value);
+const str = (value: unknown): string => String(value);
+const strOrNull = (value: unknown): string | null => (value == null ? null : String(value));
+
+export const TICKET_COLUMNS = `id, code, type, category, channel, priority, status, title, description, unit_id, unit_code,
+  resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version`;
+
+export function ticketFromRow(r: Row): Ticket {
+  return {
+    id: str(r.id),
+    code: strOrNull(r.code),
+    type: r.type as Ticket['type'],
+    category: r.category as Ticket['category'],
+    channel: r.channel as Ticket['channel'],
+    priority: toInt(r.priority),
+    status: r.status as Ticket['status'],
+    title: str(r.title),
+    description: str(r.description ?? ''),
+    unitId: strOrNull(r.unit_id),
+    unitCode: strOrNull(r.unit_code),
+    residentId: strOrNull(r.resident_id),
+    residentName: strOrNull(r.resident_name),
+    phone: strOrNull(r.phone),
+    teamId: strOrNull(r.team_id),
+    assigneeId: strOrNull(r.assignee_id),
+    createdBy: strOrNull(r.created_by),
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
+    closedAt: toIsoOrNull(r.closed_at),
+    version: toInt(r.version),
+  };
+}
+
+/** Parameters for an INSERT/UPSERT listing TICKET_COLUMNS in order. */
+export function ticketToParams(t: Ticket): unknown[] {
+  return [
+    t.id,
+    t.code,
+    t.type,
+    t.category,
+    t.channel,
+    t.priority,
+    t.status,
+    t.title,
+    t.description,
+    t.unitId,
+    t.unitCode,
+    t.residentId,
+    t.residentName,
+    t.phone,
+    t.teamId,
+    t.assigneeId,
+    t.createdBy,
+    t.createdAt,
+    t.updatedAt,
+    t.closedAt,
+    t.version,
+  ];
+}
+
+export const EVENT_COLUMNS = 'id, ticket_id, kind, body, data, author_id, created_at';
+
+export function eventFromRow(r: Row): TicketEvent {
+  const data = typeof r.data === 'string' ? (JSON.parse(r.data) as unknown) : r.data;
+  return {
+    id: str(r.id),
+    ticketId: str(r.ticket_id),
+    kind: r.kind as TicketEvent['kind'],
+    body: str(r.body ?? ''),
+    data: (data ?? {}) as Record<string, unknown>,
+    authorId: strOrNull(r.author_id),
+    createdAt: toIso(r.created_at),
+  };
+}
+
+/** Never includes password_hash: callers select USER_COLUMNS, and the mapper copies only wire fields. */
+export const USER_COLUMNS = 'id, username, name, role, extension, team_id';
+
+export function userFromRow(r: Row): User {
+  return {
+    id: str(r.id),
+    username: str(r.username),
+    name: str(r.name),
+    role: r.role as User['role'],
+    extension: strOrNull(r.extension),
+    teamId: strOrNull(r.team_id),
+  };
+}
+
+export const TEAM_COLUMNS = 'id, name_zh, name_en';
+
+export function teamFromRow(r: Row): Team {
+  return { id: str(r.id), nameZh: str(r.name_zh), nameEn: str(r.name_en) };
+}

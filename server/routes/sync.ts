@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { PullRequest, PushRequest, SYNC_SCHEMA_VERSION } from '../../common/sync';
+import { currentUser } from '../auth/hook';
+import { requirePermission } from '../auth/roles';
+import type { ServerDeps } from '../http/context';
+import { HttpError, parseRequest } from '../http/errors';
+import { pullChanges } from '../sync/pull';
+import { pushMutations } from '../sync/push';
+
+/** The server speaks the current wire format and the one before, so consoles can update after the server. */
+function assertSchemaVersion(version: number): void {
+  if (version !== SYNC_SCHEMA_VERSION && version !== SYNC_SCHEMA_VERSION - 1) {
+    throw new HttpError(400, 'unsupported_schema_version', { supported: [SYNC_SCHEMA_VERSION - 1, SYNC_SCHEMA_VERSION] });
+  }
+}
+
+export function registerSyncRoutes(app: FastifyInstance, { db, now }: ServerDeps): void {
+  app.post('/api/v1/sync/push', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'sync');
+    const body = parseRequest(PushRequest, request.body);
+    assertSchemaVersion(body.schemaVersion);
+    return pushMutations(db, user, body, now());
+  });
+
+  app.post('/api/v1/sync/pull', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'sync');
+    const body = parseRequest(PullRequest, request.body);
+    assertSchemaVersion(body.schemaVersion);
+    return pullChanges(db, user, body);
+  });
+}

@@ -1,0 +1,24 @@
+/** The change log pull reads (DESIGN.md §5): every write to a synced entity records one row in its transaction. */
+import type { SyncEntity } from '../../common/sync';
+import type { Queryable } from '../db/driver';
+
+export type ChangeOp = 'put' | 'del';
+
+export async function recordChange(q: Queryable, entity: SyncEntity, id: string, op: ChangeOp = 'put'): Promise<void> {
+  await q.query('INSERT INTO change_log (entity, entity_id, op) VALUES ($1, $2, $3)', [entity, id, op]);
+}
+
+/** One statement for many ids (seeding, bulk reassignment); order follows `ids`. */
+export async function recordChanges(
+  q: Queryable,
+  entity: SyncEntity,
+  ids: readonly string[],
+  op: ChangeOp = 'put',
+): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query(
+    `INSERT INTO change_log (entity, entity_id, op)
+     SELECT $1, id, $3 FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n`,
+    [entity, ids, op],
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Pull (DESIGN.md §5): change-log rows after the cursor, below the snapshot horizon, so a transaction that
+ * commits late can delay the cursor but is never skipped. Rows are deduplicated and sent as current state.
+ */
+import type { User } from '../../common/domain';
+import type { Change, PullRequest, PullResponse, SyncEntity } from '../../common/sync';
+import type { Db, Queryable } from '../db/driver';
+import {
+  EVENT_COLUMNS,
+  TEAM_COLUMNS,
+  TICKET_COLUMNS,
+  USER_COLUMNS,
+  eventFromRow,
+  teamFromRow,
+  ticketFromRow,
+  userFromRow,
+  type Row,
+} from '../db/rows';
+import { HttpError } from '../http/errors';
+import { decodeCursor, encodeCursor, type LogPosition } from './cursor';
+
+export const DEFAULT_PULL_LIMIT = 1000;
+
+interface LogRow {
+  xid: string;
+  seq: string;
+  entity: SyncEntity;
+  entityId: string;
+}
+
+const LOADERS: Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<string, unknown>>> = {
+  ticket: (q, ids) => loadById(q, `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::uuid[])`, ids, ticketFromRow),
+  ticket_event: (q, ids) =>
+    loadById(q, `SELECT ${EVENT_COLUMNS} FROM ticket_events WHERE id = ANY($1::uuid[])`, ids, eventFromRow),
+  // USER_COLUMNS excludes password_hash.
+  user: (q, ids) => loadById(q, `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, ids, userFromRow),
+  team: (q, ids) => loadById(q, `SELECT ${TEAM_COLUMNS} FROM teams WHERE id = ANY($1::text[])`, ids, teamFromRow),
+};
+
+async function loadById<T extends { id: string }>(
+  q: Queryable,
+  sql: string,
+  ids: string[],
+  map: (r: Row) => T,
+): Promise<Map<string, unknown>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await q.query<Row>(sql, [ids]);
+  return new Map(rows.map((r) => map(r)).map((item) => [item.id, item]));
+}
+
+async function assertClientOwner(q: Queryable, clientId: string, user: User): Promise<void> {
+  const { rows } = await q.query<{ user_id: string }>('SELECT user_id FROM sync_clients WHERE client_id = $1', [
+    clientId,
+  ]);
+  if (rows[0] && String(rows[0].user_id) !== user.id) {
+    throw new HttpError(403, 'forbidden', { reason: 'client_not_yours' });
+  }
+}
+
+async function readLog(q: Queryable, from: LogPosition, horizon: string, limit: number): Promise<LogRow[]> {
+  const { rows } = await q.query<{ xid: unknown; seq: unknown; entity: SyncEntity; entity_id: string }>(
+    `SELECT xid::text AS xid, seq, entity, entity_id FROM change_log
+      WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < $3::xid8
+      ORDER BY xid, seq LIMIT $4`,
+    [from.xid, from.seq, horizon, limit],
+  );
+  return rows.map((r) => ({ xid: String(r.xid), seq: String(r.seq), entity: r.entity, entityId: r.entity_id }));
+}
+
+/**
+ * The client's last processed mutation among pushes whose changes this response fully covers: transactions
+ * below `bound`. Reporting a later one would let the console drop an outbox row before seeing its effect.
+ */
+async function lastMutationBelow(q: Queryable, clientId: string, bound: string): Promise<number> {
+  const { rows } = await q.query<{ last: unknown }>(
+    'SELECT COALESCE(max(mutation_id), 0) AS last FROM sync_mutations WHERE client_id = $1 AND xid < $2::xid8',
+    [clientId, bound],
+  );
+  return Number(rows[0]?.last ?? 0);
+}
+
+async function currentState(q: Queryable, page: LogRow[]): Promise<Change[]> {
+  const order = new Map<string, LogRow>();
+  for (const row of page) order.set(`${row.entity}:${row.entityId}`, order.get(`${row.entity}:${row.entityId}`) ?? row);
+  const idsByEntity = new Map<SyncEntity, string[]>();
+  for (const row of order.values()) idsByEntity.set(row.entity, [...(idsByEntity.get(row.entity) ?? []), row.entityId]);
+  const loaded = new Map<SyncEntity, Map<string, unknown>>();
+  for (const [entity, ids] of idsByEntity) loaded.set(entity, await LOADERS[entity](q, ids));
+  return [...order.values()].map(({ entity, entityId }) => {
+    const data = loaded.get(entity)?.get(entityId);
+    return data === undefined ? { entity, op: 'del', id: entityId } : { entity, op: 'put', id: entityId, data };
+  });
+}
+
+export async function pullChanges(
+  db: Db,
+  user: User,
+  req: PullRequest,
+  defaultLimit = DEFAULT_PULL_LIMIT,
+): Promise<PullResponse> {
+  const from = decodeCursor(req.cursor);
+  const limit = Math.min(req.limit ?? defaultLimit, defaultLimit);
+  await assertClientOwner(db, req.clientId, user);
+  // Everything below the horizon has finished: later statements see it complete, whatever else commits meanwhile.
+  const { rows } = await db.query<{ horizon: string }>(
+    'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
+  );
+  const horizon = String(rows[0]?.horizon);
+  const fetched = await readLog(db, from, horizon, limit + 1);
+  const more = fetched.length > limit;
+  const page = fetched.slice(0, limit);
+  const lastRow = page.at(-1);
+  // A truncated page may end inside a transaction: only transactions before the last one are complete.
+  const bound = more && lastRow ? lastRow.xid : horizon;
+  return {
+    cursor: encodeCursor(lastRow ?? from),
+    lastMutationId: await lastMutationBelow(db, req.clientId, bound),
+    changes: await currentState(db, page),
+    more,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Starts the real stack for an e2e spec: the central server (PGlite, demo seed) and the browser host, each as
+ * a child process on a free port, in a fresh temporary data folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+// Through node, not node_modules/.bin: an npm install can leave a bin without its executable bit.
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function start(
+  args: string[],
+  ready: RegExp,
+  timeoutMs = 120_000,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [tsx, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${ready} from ${args[0]}:\n${log}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = ready.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ child, match });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args[0]} exited with ${code}:\n${log}`));
+    });
+  });
+}
+
+export interface Stack {
+  serverUrl: string;
+  consoleUrl: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
+  const server = await start(
+    ['server/cli.ts', '--port', '0', '--data', join(dir, 'server'), '--seed', 'demo'],
+    /listening on (http:\/\/\S+)/,
+  );
+  const serverUrl = server.match[1]!;
+  const host = await start(
+    ['main/web/cli.ts', '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
+    /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+  );
+  const stopChild = (c: ChildProcess) =>
+    new Promise<void>((done) => {
+      if (c.exitCode !== null) return done();
+      c.once('exit', () => done());
+      c.kill('SIGTERM');
+      setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+    });
+  return {
+    serverUrl,
+    consoleUrl: host.match[1]!,
+    dir,
+    async stop() {
+      await stopChild(host.child);
+      await stopChild(server.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in against the central API directly, for assertions about what the server holds. */
+export async function apiToken(serverUrl: string, username = 'agent01', password = 'demo'): Promise<string> {
+  const res = await fetch(`${serverUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login failed: ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}

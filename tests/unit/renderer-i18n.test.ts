@@ -1,0 +1,95 @@
+/**
+ * The console's two languages must say the same things: identical key trees, and a label for every domain
+ * value the host can send. The resource files are loaded by path because they belong to the web TypeScript
+ * project, not this (node) one.
+ */
+import { describe, expect, it } from 'vitest';
+import { VIEW_IDS } from '../../common/contract';
+import { CATEGORIES, CHANNELS, ROLES, STATUSES, TICKET_TYPES } from '../../common/domain';
+
+type Tree = { [key: string]: string | Tree };
+
+async function loadResources(): Promise<{ zhCN: Tree; en: Tree }> {
+  const zhPath = '../../renderer/src/i18n/zh-CN.ts';
+  const enPath = '../../renderer/src/i18n/en.ts';
+  const [zh, en] = await Promise.all([import(/* @vite-ignore */ zhPath), import(/* @vite-ignore */ enPath)]);
+  return { zhCN: zh.zhCN as Tree, en: en.en as Tree };
+}
+
+function keyPaths(tree: Tree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'string' ? [`${prefix}${key}`] : keyPaths(value, `${prefix}${key}.`),
+  );
+}
+
+function leaf(tree: Tree, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Tree | undefined)?.[key], tree);
+}
+
+describe('renderer i18n resources', () => {
+  it('zh-CN and en have exactly the same keys', async () => {
+    const { zhCN, en } = await loadResources();
+    expect(keyPaths(en).sort()).toEqual(keyPaths(zhCN).sort());
+    expect(keyPaths(zhCN).length).toBeGreaterThan(50);
+  });
+
+  it('every value is a non-empty string with the same {{placeholders}} in both languages', async () => {
+    const { zhCN, en } = await loadResources();
+    const placeholders = (text: string) => [...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
+    for (const path of keyPaths(zhCN)) {
+      const zh = leaf(zhCN, path);
+      const english = leaf(en, path);
+      expect(typeof zh === 'string' && zh.trim().length > 0, `zh-CN ${path}`).toBe(true);
+      expect(typeof english === 'string' && english.trim().length > 0, `en ${path}`).toBe(true);
+      expect(placeholders(english as string), path).toEqual(placeholders(zh as string));
+    }
+  });
+
+  const domainLabels: [group: string, values: readonly string[]][] = [
+    ['status', STATUSES],
+    ['type', TICKET_TYPES],
+    ['category', CATEGORIES],
+    ['channel', CHANNELS],
+    ['role', ROLES],
+    ['views', VIEW_IDS],
+    ['priority', ['0', '1', '2', '3', '4']],
+  ];
+
+  it.each(domainLabels)('labels every %s value in both languages', async (group, values) => {
+    const { zhCN, en } = await loadResources();
+    for (const resources of [zhCN, en]) {
+      for (const value of values) {
+        const label = leaf(resources, `${group}.${value}`);
+        expect(typeof label === 'string' && label.length > 0, `${group}.${value}`).toBe(true);
+      }
+    }
+  });
+
+  it('labels differ between the languages (en is not a copy of zh-CN)', async () => {
+    const { zhCN, en } = await loadResources();
+    for (const status of STATUSES) expect(leaf(en, `status.${status}`)).not.toEqual(leaf(zhCN, `status.${status}`));
+  });
+
+  it('keeps the labels the end-to-end tests rely on', async () => {
+    const { zhCN, en } = await loadResources();
+    const expected: [path: string, zh: string, en: string][] = [
+      ['list.label', '工单', 'Tickets'],
+      ['detail.label', '工单详情', 'Ticket detail'],
+      ['login.username', '用户名', 'Username'],
+      ['login.password', '密码', 'Password'],
+      ['login.submit', '登录', 'Sign in'],
+      ['header.signOut', '退出', 'Sign out'],
+      ['nav.label', '视图', 'Views'],
+      ['actions.nextStatus', '下一步状态', 'Next status'],
+      ['actions.updateStatus', '更新状态', 'Update status'],
+      ['actions.assignToMe', '指派给我', 'Assign to me'],
+      ['actions.note', '备注', 'Note'],
+      ['actions.addNote', '添加备注', 'Add note'],
+      ['sync.online', '在线', 'Online'],
+    ];
+    for (const [path, zh, english] of expected) {
+      expect(leaf(zhCN, path), path).toBe(zh);
+      expect(leaf(en, path), path).toBe(english);
+    }
+  });
+});
