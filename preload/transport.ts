@@ -13,9 +13,9 @@ export interface IpcLike {
 }
 
 /**
- * What a failed call rejects with. A plain object, not an Error: contextBridge copies an Error with its message
- * only (custom properties such as `code` are dropped), while a plain object crosses with all its fields. The
- * renderer reads `err.code` / `err.message` the same way over the browser host's WebSocket.
+ * What a failed call rejects with in the isolated world. A plain object, not an Error: contextBridge copies an
+ * Error with its message only (custom properties such as `code` are dropped), while a plain object crosses with
+ * all its fields; ./main-world turns it back into an Error on the page's side.
  */
 export interface DeskCallFailure extends DeskError {
   name: 'DeskError';
@@ -29,8 +29,7 @@ export function createIpcTransport(ipc: IpcLike): DeskTransport {
   return {
     async invoke(method: MethodName, input: unknown) {
       const reply = (await ipc.invoke(IPC_INVOKE, method, input)) as
-        | { ok: true; value: unknown }
-        | { ok: false; error: unknown };
+        { ok: true; value: unknown } | { ok: false; error: unknown };
       if (reply.ok) return reply.value;
       const error = DeskError.safeParse(reply.error);
       throw toFailure(error.success ? error.data : { code: 'failed', message: 'The desk call failed' });

@@ -62,7 +62,7 @@ try {
       'console',
       tsx,
       ['main/web/cli.ts', '--port', args.port, '--server', serverUrl, '--profile', profile],
-      /(https?:\/\/\S+)/,
+      /Desk console: (https?:\/\/\S+)/,
     );
     children.push(host.child);
     const [url] = await host.started;

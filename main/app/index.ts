@@ -131,8 +131,10 @@ function createWindow(plan: WindowPlan): BrowserWindow {
 function registerDeskIpc(host: DeskHost): void {
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
     const frame = event.senderFrame;
-    if (!frame || !isTrustedSender({ senderUrl: frame.url, isMainFrame: frame.parent === null })) {
-      console.warn(`[app] refused IPC ${String(method)} from ${frame?.url ?? 'a destroyed frame'}`);
+    const isMainFrame = frame?.parent === null;
+    if (!frame || !isTrustedSender({ senderUrl: frame.url, isMainFrame })) {
+      const from = frame ? `${frame.url}${isMainFrame ? '' : ' (sub-frame)'}` : 'a destroyed frame';
+      console.warn(`[app] refused IPC ${String(method)} from ${from}`);
       return { ok: false, error: { code: 'forbidden', message: 'Untrusted IPC sender' } };
     }
     return dispatchDeskCall(host.handlers, method, input);

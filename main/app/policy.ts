@@ -84,7 +84,10 @@ function secureWebPreferences(preloadPath: string, devTools: boolean): WebPrefer
   };
 }
 
-export function consoleWindowOptions(opts: { preloadPath: string; devTools: boolean }): BrowserWindowConstructorOptions {
+export function consoleWindowOptions(opts: {
+  preloadPath: string;
+  devTools: boolean;
+}): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,

@@ -37,7 +37,9 @@ export interface RunningBrowserHost {
 export async function runBrowserHost(options: RunBrowserHostOptions = {}): Promise<RunningBrowserHost> {
   const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   if (!existsSync(join(rendererDir, 'index.html'))) {
-    throw new UsageError(`The built console is missing (${join(rendererDir, 'index.html')}). Run \`npm run build\` first.`);
+    throw new UsageError(
+      `The built console is missing (${join(rendererDir, 'index.html')}). Run \`npm run build\` first.`,
+    );
   }
   const desk = await (options.createDesk ?? createDesk)({
     profileDir: resolve(options.profileDir ?? DEFAULT_PROFILE_DIR),

@@ -66,7 +66,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     const headers = securityHeaders(host!);
     if (decision.kind === 'redirect') {
-      res.writeHead(302, { ...headers, location: decision.location, 'set-cookie': decision.setCookie, 'cache-control': 'no-store' });
+      res.writeHead(302, {
+        ...headers,
+        location: decision.location,
+        'set-cookie': decision.setCookie,
+        'cache-control': 'no-store',
+      });
       res.end();
       return;
     }
@@ -170,7 +175,7 @@ async function answerFrame(desk: DeskHost, data: RawData, isBinary: boolean): Pr
     if (isBinary) throw new Error('binary frame');
     json = JSON.parse(rawText(data));
   } catch {
-    throw new Error('x');
+    return badFrame(-1, 'Frame is not a JSON text message');
   }
   const call = BridgeCall.safeParse(json);
   if (!call.success) return badFrame(idOf(json), 'Frame is not a desk call {type:"call", id, method, input}');

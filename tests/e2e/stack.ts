@@ -56,7 +56,7 @@ export async function startStack(): Promise<Stack> {
   const serverUrl = server.match[1]!;
   const host = await start(
     ['main/web/cli.ts', '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
-    /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+    /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
   );
   const stopChild = (c: ChildProcess) =>
     new Promise<void>((done) => {

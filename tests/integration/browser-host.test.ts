@@ -160,7 +160,10 @@ describe('browser host', () => {
     expect((await get(host.port, '/assets/missing.js', { cookie })).status).toBe(404);
     const host_ = `127.0.0.1:${host.port}`;
     for (const path of ['/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/assets/..%2fsecret.txt']) {
-      const status = await rawRequest(host.port, `GET ${path} HTTP/1.1\r\nHost: ${host_}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+      const status = await rawRequest(
+        host.port,
+        `GET ${path} HTTP/1.1\r\nHost: ${host_}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`,
+      );
       expect(status, path).toMatch(/^HTTP\/1\.1 404/);
     }
   });
@@ -224,7 +227,11 @@ describe('browser host', () => {
       expect(await reply).toMatchObject({ id: 4, ok: false, error: { code: 'unknown_method' } });
       reply = nextMessage(ws);
       ws.send(JSON.stringify({ type: 'call', id: 5, method: 'sync.now', input: {} }));
-      expect(await reply).toMatchObject({ id: 5, ok: false, error: { code: 'offline', message: 'Server unreachable' } });
+      expect(await reply).toMatchObject({
+        id: 5,
+        ok: false,
+        error: { code: 'offline', message: 'Server unreachable' },
+      });
     });
 
     it('forwards desk events to the socket', async () => {
