@@ -5,7 +5,8 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:*'];
+// Exact names go under `paths` (a pattern like 'domain' would also match '../common/domain').
+const nodeBuiltinPaths = builtinModules.map((name) => ({ name, message: 'DESIGN.md §3: no Node built-ins here.' }));
 const nodeOnlyLibs = ['better-sqlite3', 'pg', '@electric-sql/pglite', 'fastify', '@fastify/*', 'ws', 'pino', 'tsx'];
 
 /** A relative import that climbs into one of the given top-level folders. */
@@ -17,12 +18,14 @@ const electron = {
   group: ['electron', 'electron/*'],
   message: 'DESIGN.md §3: only main/app and preload import electron.',
 };
-const node = { group: nodeBuiltins, message: 'DESIGN.md §3: no Node built-ins here.' };
+const node = { group: ['node:*'], message: 'DESIGN.md §3: no Node built-ins here.' };
 const nodeLibs = { group: nodeOnlyLibs, message: 'DESIGN.md §3: no Node-only libraries here.' };
 
 const layer = (files, ...patterns) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns }] },
+  rules: {
+    'no-restricted-imports': ['error', { paths: patterns.includes(node) ? nodeBuiltinPaths : [], patterns }],
+  },
 });
 
 export default tseslint.config(

@@ -20,9 +20,10 @@ export const BridgeCall = z.object({
 });
 export type BridgeCall = z.infer<typeof BridgeCall>;
 
-export const BridgeReply = z.discriminatedUnion('type', [
+export const BridgeResult = z.discriminatedUnion('ok', [
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: DeskError }),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
 ]);
+export const BridgeEvent = z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() });
+export const BridgeReply = z.union([BridgeResult, BridgeEvent]);
 export type BridgeReply = z.infer<typeof BridgeReply>;

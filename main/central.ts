@@ -121,7 +121,12 @@ export class CentralClient {
     if (schema === null) return undefined as z.output<S>;
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
-      throw new CentralRejectedError('bad_response', `${method} ${path}: unexpected response`, res.status, parsed.error.issues);
+      throw new CentralRejectedError(
+        'bad_response',
+        `${method} ${path}: unexpected response`,
+        res.status,
+        parsed.error.issues,
+      );
     }
     return parsed.data;
   }

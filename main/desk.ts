@@ -2,8 +2,10 @@
  * The desk host: composes the local cache, the central client, the session and the sync engine into the
  * DeskApi handlers (DESIGN.md §3). Transport-free: the Electron shell and the browser host both wrap it.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { createRepos, openCache } from './cache';
-import { bindToServer, normalizeServerUrl } from './cache/server-binding';
+import type { Rebound } from './cache/identity';
+import { bindToServer, bindToUser, normalizeServerUrl } from './cache/identity';
 import { CentralClient } from './central';
 import { createEventHub } from './events';
 import type { DeskHost, DeskHostOptions } from './host';
@@ -14,6 +16,8 @@ import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
 import { createTicketService } from './ticket-service';
 
+const LOGOUT_FLUSH_MS = 3_000;
+
 export interface DeskOptions extends DeskHostOptions {
   sync?: SyncEngineOptions;
   /** Per-request limit for the central API (ms). */
@@ -23,14 +27,17 @@ export interface DeskOptions extends DeskHostOptions {
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   const serverUrl = normalizeServerUrl(opts.serverUrl);
   const repos = createRepos(openCache(opts.profileDir));
-  const binding = bindToServer(repos.db, repos.meta, serverUrl);
-  if (binding.reset) {
-    console.warn(`[desk] profile was used with another server: cache reset (${binding.dropped} unsent changes dropped)`);
-  }
+  warnIfReset('another server', bindToServer(repos.db, repos.meta, serverUrl));
 
   const hub = createEventHub((err) => console.error('[desk] event listener failed:', err));
   const central = new CentralClient(serverUrl, { timeoutMs: opts.requestTimeoutMs });
-  const session = createSessionService({ meta: repos.meta, directory: repos.directory, central, serverUrl });
+  const session = createSessionService({
+    meta: repos.meta,
+    directory: repos.directory,
+    central,
+    serverUrl,
+    onAuthenticated: (user) => warnIfReset('another user', bindToUser(repos.db, repos.meta, user.id)),
+  });
   const actorId = () => session.user()?.id ?? null;
 
   const shadow = createTicketShadow(repos.db, repos.tickets);
@@ -63,12 +70,15 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   return {
     handlers: {
       'session.login': async ({ username, password }) => {
+        await sync.stop();
         const s = await session.login(username, password);
         sync.start(); // the initial pull runs in the background and reports progress in sync.status
         hub.emit('session.changed', s);
         return s;
       },
       'session.logout': async () => {
+        // Last chance to send queued changes under this user's identity; never hold the logout for long.
+        await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
         await sync.stop();
         const s = await session.logout();
         hub.emit('session.changed', s);
@@ -95,4 +105,12 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       repos.db.close();
     },
   };
+}
+
+function warnIfReset(reason: string, rebound: Rebound): void {
+  if (rebound.reset) {
+    console.warn(
+      `[desk] profile was last used with ${reason}: cache reset, ${rebound.dropped} unsent change(s) dropped`,
+    );
+  }
 }

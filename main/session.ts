@@ -34,6 +34,8 @@ export function createSessionService(deps: {
   directory: DirectoryRepo;
   central: CentralClient;
   serverUrl: string;
+  /** Runs after the server accepted the credentials, before the session is stored (see cache/identity). */
+  onAuthenticated(user: User): void;
 }): SessionService {
   const { meta, directory, central, serverUrl } = deps;
 
@@ -70,6 +72,7 @@ export function createSessionService(deps: {
         }
         throw err;
       }
+      deps.onAuthenticated(res.user);
       meta.set('session_token', res.token);
       meta.set('session_user', JSON.stringify(res.user));
       directory.putUser(res.user);

@@ -6,6 +6,8 @@ export type MetaKey =
   | 'session_token'
   | 'session_user'
   | 'server_url'
+  /** The user this client id is bound to on the server (its first pusher). */
+  | 'client_user'
   | 'pull_cursor'
   | 'last_mutation_id';
 

@@ -1,5 +1,6 @@
 /** Tickets and their events in the cache: view pages, view counts, detail, and writes from sync. */
-import type { ViewId } from '../../common/contract';
+import type { Statement } from 'better-sqlite3';
+import { VIEW_IDS, type ViewId } from '../../common/contract';
 import type { Ticket, TicketEvent } from '../../common/domain';
 import { isOpen } from '../../common/workflows';
 import type { CacheDb } from './db';
@@ -81,7 +82,7 @@ function toEvent(r: EventRow): TicketEvent {
 }
 
 /** Each view as a WHERE clause that one of the tickets_by_* indexes answers in order. `@me` is the user id. */
-const VIEW_FILTERS: Record<ViewId, string> = {
+export const VIEW_FILTERS: Record<ViewId, string> = {
   inbox: 'is_open = 1',
   mine: 'assignee_id = @me AND is_open = 1',
   unassigned: 'assignee_id IS NULL AND is_open = 1',
@@ -89,7 +90,12 @@ const VIEW_FILTERS: Record<ViewId, string> = {
   all: '1 = 1',
 };
 // Newest activity first; id breaks ties so pages never overlap or skip.
-const VIEW_ORDER = 'ORDER BY updated_ms DESC, id DESC';
+export const VIEW_ORDER = 'ORDER BY updated_ms DESC, id DESC';
+
+interface ViewStatements {
+  page: Statement<{ me: string; limit: number; offset: number }, TicketRow>;
+  count: Statement<{ me: string }, { n: number }>;
+}
 
 export interface TicketPage {
   total: number;
@@ -117,17 +123,16 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     'SELECT id, ticket_id, kind, body, data, author_id, created_at FROM ticket_events ' +
       'WHERE ticket_id = ? ORDER BY created_ms, rowid',
   );
-  const views = Object.fromEntries(
-    Object.entries(VIEW_FILTERS).map(([view, where]) => [
-      view,
-      {
-        page: db.prepare<{ me: string; limit: number; offset: number }, TicketRow>(
-          `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where} ${VIEW_ORDER} LIMIT @limit OFFSET @offset`,
-        ),
-        count: db.prepare<{ me: string }, { n: number }>(`SELECT COUNT(*) AS n FROM tickets WHERE ${where}`),
-      },
-    ]),
-  ) as Record<ViewId, { page: ReturnType<typeof db.prepare>; count: ReturnType<typeof db.prepare> }>;
+  const views = {} as Record<ViewId, ViewStatements>;
+  for (const view of VIEW_IDS) {
+    const where = VIEW_FILTERS[view];
+    views[view] = {
+      page: db.prepare(
+        `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where} ${VIEW_ORDER} LIMIT @limit OFFSET @offset`,
+      ),
+      count: db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE ${where}`),
+    };
+  }
 
   const upsert = db.prepare(
     `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms) VALUES (@id, @code, @type, @category, @channel,
@@ -163,16 +168,12 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     },
     list(view, me, offset, limit) {
       const v = views[view];
-      const params = { me: me ?? '', limit, offset };
-      const total = (v.count.get({ me: params.me }) as { n: number }).n;
-      const items = (v.page.all(params) as TicketRow[]).map(toTicket);
+      const total = v.count.get({ me: me ?? '' })?.n ?? 0;
+      const items = v.page.all({ me: me ?? '', limit, offset }).map(toTicket);
       return { total, items };
     },
     counts(me) {
-      return (Object.keys(VIEW_FILTERS) as ViewId[]).map((id) => ({
-        id,
-        count: (views[id].count.get({ me: me ?? '' }) as { n: number }).n,
-      }));
+      return VIEW_IDS.map((id) => ({ id, count: views[id].count.get({ me: me ?? '' })?.n ?? 0 }));
     },
     put(t) {
       upsert.run({ ...t, isOpen: isOpen(t.status) ? 1 : 0, updatedMs: Date.parse(t.updatedAt) });

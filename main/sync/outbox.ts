@@ -2,7 +2,13 @@
  * The outbox: every user action is written as its optimistic effect plus one outbox row, in ONE SQLite
  * transaction, so a crash can never leave a change the server will not hear about (or the reverse).
  */
-import { applyMutation, parseMutation, type Mutation, type MutationEffect, type MutationName } from '../../common/mutations';
+import {
+  applyMutation,
+  parseMutation,
+  type Mutation,
+  type MutationEffect,
+  type MutationName,
+} from '../../common/mutations';
 import type { PushResponse } from '../../common/sync';
 import type { CacheDb, TicketRepo } from '../cache';
 import type { TicketShadow } from './shadow';
@@ -47,9 +53,10 @@ export interface Outbox {
 
 export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketShadow, hooks: OutboxHooks = {}): Outbox {
   const insert = db.prepare<[string, string, string]>('INSERT INTO outbox (name, args, created_at) VALUES (?, ?, ?)');
-  const selectPending = db.prepare<[number], { mutation_id: number; name: MutationName; args: string; created_at: string }>(
-    'SELECT mutation_id, name, args, created_at FROM outbox ORDER BY mutation_id LIMIT ?',
-  );
+  const selectPending = db.prepare<
+    [number],
+    { mutation_id: number; name: MutationName; args: string; created_at: string }
+  >('SELECT mutation_id, name, args, created_at FROM outbox ORDER BY mutation_id LIMIT ?');
   const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox');
   const deleteThrough = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id <= ?');
   const deleteOne = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id = ?');

@@ -8,6 +8,7 @@ import type { Ticket } from '../../common/domain';
 import { createRepos, openCache } from '../../main/cache';
 import { migrate, schemaVersion } from '../../main/cache/migrate';
 import { MIGRATIONS } from '../../main/cache/migrations';
+import { VIEW_FILTERS, VIEW_ORDER } from '../../main/cache/tickets';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -166,16 +167,8 @@ describe('ticket repository', () => {
           .all({ me, limit: 100, offset: 0 })
           .map((r) => (r as { detail: string }).detail)
           .join(' | ');
-      const where = {
-        inbox: 'is_open = 1',
-        mine: 'assignee_id = @me AND is_open = 1',
-        unassigned: 'assignee_id IS NULL AND is_open = 1',
-        closed: 'is_open = 0',
-        all: '1 = 1',
-      }[view];
-      const page = plan(
-        `SELECT * FROM tickets WHERE ${where} ORDER BY updated_ms DESC, id DESC LIMIT @limit OFFSET @offset`,
-      );
+      const where = VIEW_FILTERS[view];
+      const page = plan(`SELECT * FROM tickets WHERE ${where} ${VIEW_ORDER} LIMIT @limit OFFSET @offset`);
       expect(page, view).not.toMatch(/TEMP B-TREE/);
       expect(page, view).toMatch(/USING (COVERING )?INDEX/);
       expect(plan(`SELECT COUNT(*) FROM tickets WHERE ${where} AND @me = @me`), view).toMatch(/INDEX/);

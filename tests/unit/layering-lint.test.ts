@@ -35,6 +35,9 @@ describe('layering lint rule (DESIGN.md §3)', () => {
     ['main/app/x.ts', "import { app } from 'electron';"],
     ['preload/index.ts', "import { contextBridge } from 'electron';"],
     ['main/desk.ts', "import Database from 'better-sqlite3';"],
+    // Folder names that are also Node built-in names must not trip the rule.
+    ['renderer/src/x.ts', "import { Ticket } from '../../common/domain';"],
+    ['renderer/src/x.ts', "import { ConsoleApp } from './features/console/ConsoleApp';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await restrictedImports(file, `${code}\nexport {};\n`)).toBe(0);
   });

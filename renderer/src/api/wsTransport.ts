@@ -2,7 +2,7 @@
  * The browser host's DeskTransport: DeskApi calls as JSON over one WebSocket (common/bridge.ts).
  * The socket reconnects with backoff; calls made while it is down wait for it, then fail with a clear error.
  */
-import { BridgeReply, type BridgeCall } from '../../../common/bridge';
+import type { BridgeCall, BridgeReply } from '../../../common/bridge';
 import type { DeskTransport, EventName, MethodName } from '../../../common/contract';
 
 export interface WsTransportOptions {
@@ -65,11 +65,15 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       flushWaiting(ws);
     });
     ws.addEventListener('message', (message) => handleMessage(message.data));
+    // An error is always followed by 'close', which does the reconnecting; nothing to do here.
+    ws.addEventListener('error', () => {});
     ws.addEventListener('close', () => {
       if (socket !== ws) return;
       socket = null;
       // A call already sent may or may not have run on the host: fail it rather than risk running it twice.
-      failInFlight(new DeskCallError('connection_lost', 'Lost the connection to the desk host; the result is unknown.'));
+      failInFlight(
+        new DeskCallError('connection_lost', 'Lost the connection to the desk host; the result is unknown.'),
+      );
       scheduleReconnect();
     });
   }
@@ -106,14 +110,13 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
 
   function handleMessage(data: unknown): void {
     if (typeof data !== 'string') return;
-    let parsed: ReturnType<typeof BridgeReply.safeParse>;
+    let reply: BridgeReply | null;
     try {
-      parsed = BridgeReply.safeParse(JSON.parse(data));
+      reply = asBridgeReply(JSON.parse(data));
     } catch {
-      return;
+      return; // not JSON: ignore rather than break the socket
     }
-    if (!parsed.success) return;
-    const reply = parsed.data;
+    if (!reply) return;
     if (reply.type === 'event') {
       eventListeners.get(reply.event)?.forEach((listener) => listener(reply.payload));
       return;
@@ -163,4 +166,29 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
 
   connect();
   return { invoke, subscribe, onReconnect };
+}
+
+/**
+ * Structural check of an incoming frame. Hand-written on purpose: it runs for every frame, and a hostile or
+ * garbled frame must simply be dropped, never throw.
+ */
+function asBridgeReply(value: unknown): BridgeReply | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const frame = value as Record<string, unknown>;
+  if (frame.type === 'event') {
+    return typeof frame.event === 'string' ? { type: 'event', event: frame.event, payload: frame.payload } : null;
+  }
+  if (frame.type !== 'result' || typeof frame.id !== 'number') return null;
+  if (frame.ok === true) return { type: 'result', id: frame.id, ok: true, value: frame.value };
+  if (frame.ok !== false) return null;
+  const error = (frame.error ?? {}) as Record<string, unknown>;
+  return {
+    type: 'result',
+    id: frame.id,
+    ok: false,
+    error: {
+      code: typeof error.code === 'string' ? error.code : 'failed',
+      message: typeof error.message === 'string' ? error.message : 'The desk host reported an error.',
+    },
+  };
 }

@@ -12,7 +12,7 @@ export function Header({ user }: { user: User }) {
   return (
     <header className="header">
       <h1 className="brand-name">{t('app.name')}</h1>
-      <div className="header-user" aria-label={t('header.userLabel')}>
+      <div className="header-user" role="group" aria-label={t('header.userLabel')}>
         <span className="user-name">{user.name}</span>
         <span className="user-role">{labels.role(user.role)}</span>
         {user.extension && <span className="user-extension">#{user.extension}</span>}

@@ -22,7 +22,9 @@ export function SyncStatusBar() {
           {status.progress && <InitialSyncProgress progress={status.progress} />}
           {status.rejected.length > 0 && <RejectedChanges rejected={status.rejected} />}
           {status.lastSyncAt && (
-            <span className="sync-last">{t('sync.lastSync', { time: formatClock(status.lastSyncAt, i18n.language) })}</span>
+            <span className="sync-last">
+              {t('sync.lastSync', { time: formatClock(status.lastSyncAt, i18n.language) })}
+            </span>
           )}
         </>
       )}

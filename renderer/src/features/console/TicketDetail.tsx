@@ -29,7 +29,11 @@ export function TicketDetail({ ticketId, user }: { ticketId: string | null; user
       <>
         <TicketFacts ticket={detail.data.ticket} directory={directory} />
         {/* Keyed by status so the next-status choice resets when the ticket moves on. */}
-        <TicketActions key={`${detail.data.ticket.id}:${detail.data.ticket.status}`} ticket={detail.data.ticket} user={user} />
+        <TicketActions
+          key={`${detail.data.ticket.id}:${detail.data.ticket.status}`}
+          ticket={detail.data.ticket}
+          user={user}
+        />
         <TicketTimeline ticket={detail.data.ticket} events={detail.data.events} directory={directory} />
       </>
     );
@@ -67,9 +71,7 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
         <span className={ticket.code ? 'detail-code' : 'detail-code pending'}>
           {ticket.code ?? t('list.pendingCode')}
         </span>
-        <span className={`status-chip status-${ticket.status}`}>
-          {labels.status(ticket.type, ticket.status)}
-        </span>
+        <span className={`status-chip status-${ticket.status}`}>{labels.status(ticket.type, ticket.status)}</span>
       </div>
       <h2 className="detail-title">{ticket.title}</h2>
       <dl className="fact-grid">

@@ -3,7 +3,8 @@ export function formatShortTime(iso: string, language: string, now: Date = new D
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
   const sameDay = at.toDateString() === now.toDateString();
-  if (sameDay) return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
+  if (sameDay)
+    return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
   if (at.getFullYear() === now.getFullYear()) {
     return new Intl.DateTimeFormat(language, {
       month: '2-digit',

@@ -5,15 +5,16 @@
  */
 import { useTranslation } from 'react-i18next';
 import { KioskClock } from './KioskClock';
+import { SearchIcon, TicketIcon, WrenchIcon } from './KioskIcons';
 import { useIdleReset } from './useIdleReset';
 import { useLockdown } from './useLockdown';
 
 const IDLE_RESET_MS = 60_000;
 
 const SERVICES = [
-  { key: 'takeNumber', icon: '🎫' },
-  { key: 'reportRepair', icon: '🔧' },
-  { key: 'checkProgress', icon: '🔍' },
+  { key: 'takeNumber', Icon: TicketIcon },
+  { key: 'reportRepair', Icon: WrenchIcon },
+  { key: 'checkProgress', Icon: SearchIcon },
 ] as const;
 
 export function KioskApp() {
@@ -48,8 +49,8 @@ function KioskStartScreen() {
       <div className="kiosk-services">
         {SERVICES.map((service) => (
           <button key={service.key} type="button" className="kiosk-service" disabled>
-            <span className="kiosk-icon" aria-hidden="true">
-              {service.icon}
+            <span className="kiosk-icon">
+              <service.Icon />
             </span>
             <span className="kiosk-service-name" lang="zh-CN">
               {zh(`kiosk.${service.key}`)}
