@@ -26,7 +26,7 @@ export interface DeskOptions extends DeskHostOptions {
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   const serverUrl = normalizeServerUrl(opts.serverUrl);
-  const repos = createRepos(openCache(opts.profileDir));
+  const repos = createRepos(openCache(opts.profileDir, { nativeBinding: opts.sqliteNativeBinding }));
   warnIfReset('another server', bindToServer(repos.db, repos.meta, serverUrl));
 
   const hub = createEventHub((err) => console.error('[desk] event listener failed:', err));

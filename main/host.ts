@@ -16,4 +16,9 @@ export interface DeskHostOptions {
   profileDir: string;
   /** Central server base URL, e.g. http://127.0.0.1:4100 */
   serverUrl: string;
+  /**
+   * better-sqlite3's addon built for the running ABI. Electron needs its own build (scripts/electron-native.mjs)
+   * while Node keeps the one in node_modules; unset means the default.
+   */
+  sqliteNativeBinding?: string;
 }

@@ -72,7 +72,11 @@ async function start(args: AppArgs): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
   protocol.handle(APP_SCHEME, serveRendererFile);
 
-  const host = await createDesk({ profileDir: app.getPath('userData'), serverUrl: args.serverUrl });
+  const host = await createDesk({
+    profileDir: app.getPath('userData'),
+    serverUrl: args.serverUrl,
+    sqliteNativeBinding: process.env.DESK_SQLITE_BINDING,
+  });
   desk = host;
   registerDeskIpc(host);
 

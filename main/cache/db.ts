@@ -10,9 +10,9 @@ export type CacheDb = Database.Database;
 
 export const CACHE_FILE = 'cache.sqlite3';
 
-export function openCache(profileDir: string): CacheDb {
+export function openCache(profileDir: string, options: { nativeBinding?: string } = {}): CacheDb {
   mkdirSync(profileDir, { recursive: true });
-  const db = new Database(join(profileDir, CACHE_FILE));
+  const db = new Database(join(profileDir, CACHE_FILE), { nativeBinding: options.nativeBinding });
   try {
     db.pragma('journal_mode = WAL');
     // FULL: an acknowledged user action (and its outbox row) survives a power cut.
