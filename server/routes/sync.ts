@@ -10,7 +10,9 @@ import { pushMutations } from '../sync/push';
 /** The server speaks the current wire format and the one before, so consoles can update after the server. */
 function assertSchemaVersion(version: number): void {
   if (version !== SYNC_SCHEMA_VERSION && version !== SYNC_SCHEMA_VERSION - 1) {
-    throw new HttpError(400, 'unsupported_schema_version', { supported: [SYNC_SCHEMA_VERSION - 1, SYNC_SCHEMA_VERSION] });
+    throw new HttpError(400, 'unsupported_schema_version', {
+      supported: [SYNC_SCHEMA_VERSION - 1, SYNC_SCHEMA_VERSION],
+    });
   }
 }
 

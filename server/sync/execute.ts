@@ -14,7 +14,7 @@ import {
 } from '../../common/mutations';
 import type { Queryable } from '../db/driver';
 import { allocateTicketCode } from '../tickets/codes';
-import { insertEvents, loadTicket, upsertTicket } from '../tickets/store';
+import { insertEvents, loadTicket, saveTicket } from '../tickets/store';
 import { recordChange, recordChanges } from './changes';
 
 export interface ExecuteContext {
@@ -71,7 +71,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
 
   const effect = applyMutation(mutation, { actorId: ctx.actorId, now: ctx.now, current, code });
 
-  await upsertTicket(q, effect.ticket);
+  await saveTicket(q, effect.ticket, current === undefined);
   const insertedEventIds = await insertEvents(q, effect.events);
   await recordChange(q, 'ticket', effect.ticket.id);
   await recordChanges(q, 'ticket_event', insertedEventIds);

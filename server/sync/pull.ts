@@ -29,7 +29,8 @@ interface LogRow {
 }
 
 const LOADERS: Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<string, unknown>>> = {
-  ticket: (q, ids) => loadById(q, `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::uuid[])`, ids, ticketFromRow),
+  ticket: (q, ids) =>
+    loadById(q, `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::uuid[])`, ids, ticketFromRow),
   ticket_event: (q, ids) =>
     loadById(q, `SELECT ${EVENT_COLUMNS} FROM ticket_events WHERE id = ANY($1::uuid[])`, ids, eventFromRow),
   // USER_COLUMNS excludes password_hash.

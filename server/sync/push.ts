@@ -55,7 +55,15 @@ async function processOne(
   await q.query(
     `INSERT INTO sync_mutations (client_id, mutation_id, name, outcome, error_code, error, processed_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [clientId, m.id, m.name, result.outcome, result.error?.code ?? null, result.error?.message ?? null, now.toISOString()],
+    [
+      clientId,
+      m.id,
+      m.name,
+      result.outcome,
+      result.error?.code ?? null,
+      result.error?.message ?? null,
+      now.toISOString(),
+    ],
   );
   return result;
 }

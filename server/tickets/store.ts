@@ -3,7 +3,11 @@ import type { Ticket, TicketEvent } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { EVENT_COLUMNS, TICKET_COLUMNS, eventFromRow, ticketFromRow, ticketToParams, type Row } from '../db/rows';
 
-export async function loadTicket(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<Ticket | undefined> {
+export async function loadTicket(
+  q: Queryable,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<Ticket | undefined> {
   const { rows } = await q.query<Row>(
     `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
@@ -18,10 +22,16 @@ const TICKET_UPDATES = TICKET_COLUMNS.split(',')
   .map((c) => `${c} = EXCLUDED.${c}`)
   .join(', ');
 
-export async function upsertTicket(q: Queryable, t: Ticket): Promise<void> {
+/**
+ * A new ticket is a plain INSERT: if another transaction created the same id meanwhile, the unique violation
+ * aborts this one (the client retries and gets `exists`) instead of silently overwriting that ticket.
+ */
+export async function saveTicket(q: Queryable, t: Ticket, isNew: boolean): Promise<void> {
   await q.query(
-    `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${TICKET_PLACEHOLDERS})
-     ON CONFLICT (id) DO UPDATE SET ${TICKET_UPDATES}`,
+    isNew
+      ? `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${TICKET_PLACEHOLDERS})`
+      : `INSERT INTO tickets (${TICKET_COLUMNS}) VALUES (${TICKET_PLACEHOLDERS})
+         ON CONFLICT (id) DO UPDATE SET ${TICKET_UPDATES}`,
     ticketToParams(t),
   );
 }
