@@ -24,6 +24,11 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function hex(n: number): string {
+  return HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!;
+}
+
 export type Weighted<T> = readonly (readonly [T, number])[];
 
 export class Rng {
@@ -101,7 +106,6 @@ export class Rng {
 
   /** An RFC 4122 version-4-formatted uuid drawn from this stream. */
   uuid(): string {
-    const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
     const a = hex(this.u32());
     const b = hex(this.u32());
     const c = hex(this.u32());

@@ -1,0 +1,227 @@
+/**
+ * Loads the demo data into an empty central database: one transaction, multi-row parameterized INSERTs in
+ * batches (each statement well under PostgreSQL's 65,535-parameter limit), then change_log rows for the synced
+ * entities so consoles pull everything on their first sync.
+ */
+import { hashPassword } from '../auth/password';
+import type { Db, Queryable } from '../db/driver';
+import { generateDemo, type DemoData, type DemoSize } from './generate';
+
+export const DEFAULT_DEMO_SEED = 20261126;
+export const DEMO_PASSWORD = 'demo';
+
+/** Parameters per INSERT statement (PGlite and pg both; limit 65,535). Larger batches were not faster in PGlite. */
+const MAX_PARAMS = 10_000;
+/** Arbitrary constant: serializes two seeders starting at once on PostgreSQL. */
+const SEED_LOCK = 4_100_2026;
+
+export interface SeedDemoOptions {
+  size: DemoSize;
+  seed?: number;
+  now?: Date;
+  /** Called after each table (and each change_log entity) with the number of rows written. */
+  onProgress?: (table: string, rows: number) => void;
+}
+
+export interface SeedDemoResult {
+  seeded: boolean;
+  counts: Record<string, number>;
+}
+
+interface TableSpec<T> {
+  table: string;
+  columns: readonly string[];
+  rows: (data: DemoData) => readonly T[];
+  values: (row: T) => readonly unknown[];
+  /** Appended to the INSERT, e.g. an ON CONFLICT clause. */
+  suffix?: string;
+}
+
+function spec<T>(s: TableSpec<T>): TableSpec<unknown> {
+  return s as TableSpec<unknown>;
+}
+
+/** Tables in foreign-key order. */
+function tableSpecs(passwordHashes: ReadonlyMap<string, string>): TableSpec<unknown>[] {
+  return [
+    spec({
+      table: 'teams',
+      columns: ['id', 'name_zh', 'name_en'],
+      rows: (d) => d.teams,
+      values: (t) => [t.id, t.nameZh, t.nameEn],
+    }),
+    spec({
+      table: 'users',
+      columns: ['id', 'username', 'name', 'role', 'extension', 'team_id', 'password_hash', 'created_at'],
+      rows: (d) => d.users,
+      values: (u) => {
+        const hash = passwordHashes.get(u.id);
+        if (!hash) throw new Error(`no password hash for ${u.username}`);
+        return [u.id, u.username, u.name, u.role, u.extension, u.teamId, hash, u.createdAt];
+      },
+    }),
+    spec({ table: 'projects', columns: ['id', 'name'], rows: (d) => d.projects, values: (p) => [p.id, p.name] }),
+    spec({
+      table: 'buildings',
+      columns: ['id', 'project_id', 'number', 'name'],
+      rows: (d) => d.buildings,
+      values: (b) => [b.id, b.projectId, b.number, b.name],
+    }),
+    spec({
+      table: 'units',
+      columns: ['id', 'project_id', 'building_id', 'code', 'area_m2'],
+      rows: (d) => d.units,
+      values: (u) => [u.id, u.projectId, u.buildingId, u.code, u.areaM2],
+    }),
+    spec({
+      table: 'residents',
+      columns: ['id', 'name', 'tags', 'created_at'],
+      rows: (d) => d.residents,
+      values: (r) => [r.id, r.name, r.tags, r.createdAt],
+    }),
+    spec({
+      table: 'resident_phones',
+      columns: ['resident_id', 'raw', 'e164'],
+      rows: (d) => d.residentPhones,
+      values: (p) => [p.residentId, p.raw, p.e164],
+    }),
+    spec({
+      table: 'resident_units',
+      columns: ['resident_id', 'unit_id', 'relation'],
+      rows: (d) => d.residentUnits,
+      values: (l) => [l.residentId, l.unitId, l.relation],
+    }),
+    spec({
+      table: 'tickets',
+      // prettier-ignore
+      columns: [
+        'id', 'code', 'type', 'category', 'channel', 'priority', 'status', 'title', 'description', 'unit_id',
+        'unit_code', 'resident_id', 'resident_name', 'phone', 'team_id', 'assignee_id', 'created_by', 'created_at',
+        'updated_at', 'closed_at', 'version',
+      ],
+      rows: (d) => d.tickets,
+      // prettier-ignore
+      values: (t) => [
+        t.id, t.code, t.type, t.category, t.channel, t.priority, t.status, t.title, t.description, t.unitId,
+        t.unitCode, t.residentId, t.residentName, t.phone, t.teamId, t.assigneeId, t.createdBy, t.createdAt,
+        t.updatedAt, t.closedAt, t.version,
+      ],
+    }),
+    spec({
+      table: 'ticket_code_counters',
+      columns: ['prefix_day', 'last'],
+      rows: (d) => d.ticketCodeCounters,
+      values: (c) => [c.prefixDay, c.last],
+      suffix: 'ON CONFLICT (prefix_day) DO UPDATE SET last = GREATEST(ticket_code_counters.last, EXCLUDED.last)',
+    }),
+    spec({
+      table: 'ticket_events',
+      columns: ['id', 'ticket_id', 'kind', 'body', 'data', 'author_id', 'created_at'],
+      rows: (d) => d.ticketEvents,
+      values: (e) => [e.id, e.ticketId, e.kind, e.body, JSON.stringify(e.data), e.authorId, e.createdAt],
+    }),
+    spec({
+      table: 'calls',
+      // prettier-ignore
+      columns: [
+        'id', 'call_id', 'direction', 'from_raw', 'from_e164', 'to_raw', 'agent_id', 'resident_id', 'started_at',
+        'answered_at', 'ended_at', 'missed', 'disposition', 'notes', 'ticket_id',
+      ],
+      rows: (d) => d.calls,
+      // prettier-ignore
+      values: (c) => [
+        c.id, c.callId, c.direction, c.fromRaw, c.fromE164, c.toRaw, c.agentId, c.residentId, c.startedAt,
+        c.answeredAt, c.endedAt, c.missed, c.disposition, c.notes, c.ticketId,
+      ],
+    }),
+  ];
+}
+
+/** The synced entities (DESIGN.md §5), in the order a first pull should see them. */
+const CHANGE_LOG: readonly (readonly [entity: string, select: string])[] = [
+  ['team', 'SELECT id FROM teams ORDER BY id'],
+  ['user', 'SELECT id::text FROM users ORDER BY username'],
+  ['ticket', 'SELECT id::text FROM tickets ORDER BY created_at, id'],
+  ['ticket_event', 'SELECT id::text FROM ticket_events ORDER BY created_at, id'],
+];
+
+async function insertBatches<T>(q: Queryable, s: TableSpec<T>, rows: readonly T[]): Promise<void> {
+  const width = s.columns.length;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
+  const head = `INSERT INTO ${s.table} (${s.columns.join(', ')}) VALUES `;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const batch = rows.slice(start, start + perStatement);
+    const params: unknown[] = new Array(batch.length * width);
+    const tuples: string[] = new Array(batch.length);
+    let p = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const values = s.values(batch[i] as T);
+      if (values.length !== width) throw new Error(`${s.table}: expected ${width} values, got ${values.length}`);
+      const placeholders: string[] = new Array(width);
+      for (let c = 0; c < width; c++) {
+        params[p] = values[c];
+        placeholders[c] = `$${++p}`;
+      }
+      tuples[i] = `(${placeholders.join(',')})`;
+    }
+    await q.query(head + tuples.join(',') + (s.suffix ? ` ${s.suffix}` : ''), params);
+  }
+}
+
+/** scrypt runs on libuv's thread pool: a few at a time keeps the pool busy without starving other I/O. */
+async function hashAll(ids: readonly string[], password: string, concurrency = 4): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++] as string;
+      out.set(id, await hashPassword(password));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+  return out;
+}
+
+async function hasUsers(q: Queryable): Promise<boolean> {
+  const { rows } = await q.query('SELECT 1 FROM users LIMIT 1', []);
+  return rows.length > 0;
+}
+
+/**
+ * Seeds the demo company into an empty database. Does nothing (seeded: false) when any user exists, so it is
+ * safe to call on every start with `--seed demo`.
+ */
+export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoResult> {
+  if (await hasUsers(db)) return { seeded: false, counts: {} };
+  const progress = opts.onProgress ?? (() => {});
+  const data = generateDemo({ seed: opts.seed ?? DEFAULT_DEMO_SEED, size: opts.size, now: opts.now ?? new Date() });
+  const hashes = await hashAll(
+    data.users.map((u) => u.id),
+    DEMO_PASSWORD,
+  );
+  return db.tx(async (q) => {
+    // Two servers seeding one PostgreSQL at once: the second waits here, then sees the users and stops.
+    await q.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
+    if (await hasUsers(q)) return { seeded: false, counts: {} };
+    const counts: Record<string, number> = {};
+    for (const s of tableSpecs(hashes)) {
+      const rows = s.rows(data);
+      await insertBatches(q, s, rows);
+      counts[s.table] = rows.length;
+      progress(s.table, rows.length);
+    }
+    let logged = 0;
+    for (const [entity, select] of CHANGE_LOG) {
+      const { rows } = await q.query<{ n: number }>(
+        `WITH ins AS (INSERT INTO change_log (entity, entity_id, op) SELECT $1, id, 'put' FROM (${select}) s(id) RETURNING 1)
+         SELECT count(*)::int AS n FROM ins`,
+        [entity],
+      );
+      const n = rows[0]?.n ?? 0;
+      logged += n;
+      progress(`change_log:${entity}`, n);
+    }
+    counts.change_log = logged;
+    return { seeded: true, counts };
+  });
+}
