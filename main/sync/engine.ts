@@ -174,6 +174,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       announce();
     }
     for (;;) {
+      // A long (initial) pull must not hold back what the agent just did: push between pages.
+      if (outbox.count() > 0) await pushAll(signal);
       const page = await central.pull(
         {
           clientId: meta.clientId(),
