@@ -36,10 +36,7 @@ export const METHODS = {
     }),
     z.object({ total: z.number().int(), items: z.array(Ticket) }),
   ),
-  'tickets.get': method(
-    z.object({ id: Uuid }),
-    z.object({ ticket: Ticket, events: z.array(TicketEvent) }).nullable(),
-  ),
+  'tickets.get': method(z.object({ id: Uuid }), z.object({ ticket: Ticket, events: z.array(TicketEvent) }).nullable()),
   'tickets.create': method(
     z.object({
       type: TicketType,

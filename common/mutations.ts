@@ -3,15 +3,7 @@
  * The desk host runs it for the optimistic change; the server runs it, authoritatively, on push.
  */
 import { z } from 'zod';
-import {
-  Category,
-  Channel,
-  Priority,
-  TicketStatus,
-  TicketType,
-  type Ticket,
-  type TicketEvent,
-} from './domain';
+import { Category, Channel, Priority, TicketStatus, TicketType, type Ticket, type TicketEvent } from './domain';
 import { canTransition, isOpen } from './workflows';
 
 const Uuid = z.string().uuid();
@@ -159,7 +151,10 @@ export function applyMutation(m: Mutation, ctx: MutationContext): MutationEffect
       const t = requireTicket(ctx, a.id);
       if (t.status === a.status) throw new MutationRejected('no_change', `Ticket is already ${a.status}`);
       if (!canTransition(t.type, t.status, a.status)) {
-        throw new MutationRejected('illegal_transition', `A ${t.type} ticket cannot go from ${t.status} to ${a.status}`);
+        throw new MutationRejected(
+          'illegal_transition',
+          `A ${t.type} ticket cannot go from ${t.status} to ${a.status}`,
+        );
       }
       const ticket = touched(t, ctx, { status: a.status, closedAt: isOpen(a.status) ? null : now });
       return { ticket, events: [event(a, ctx, 'status', a.note, { from: t.status, to: a.status })] };
