@@ -74,6 +74,8 @@ export const METHODS = {
 export const EVENTS = {
   'sync.status': SyncStatus,
   'tickets.changed': z.object({ ids: z.array(z.string()) }),
+  /** Users or teams changed (names and teams shown beside tickets). */
+  'directory.changed': z.object({}),
   'session.changed': Session,
 } as const;
 

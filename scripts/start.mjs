@@ -31,6 +31,8 @@ try {
       tsx,
       ['server/cli.ts', '--port', args['server-port'], '--data', join(home, 'server'), '--seed', 'demo'],
       /listening on (http:\/\/\S+)/,
+      // Request logs would drown the console's own lines; LOG_LEVEL=info brings them back.
+      { env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
     );
     children.push(server.child);
     serverUrl = (await server.started)[1];
@@ -65,7 +67,7 @@ try {
       /Desk console: (https?:\/\/\S+)/,
     );
     children.push(host.child);
-    const [url] = await host.started;
+    const [, url] = await host.started;
     const page = args.kiosk ? url.replace('/?', '/kiosk?') : url;
     console.log(`\n  Open the console: ${page}\n  Demo sign-in: agent01 / demo   (Ctrl+C stops everything)\n`);
   }

@@ -192,6 +192,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       if (page.changes.length > 0 || outbox.count() !== pendingBefore) {
         emit('tickets.changed', { ids: result.ticketIds });
       }
+      if (result.directoryChanged) emit('directory.changed', {});
       announce();
       if (!page.more) return;
     }

@@ -134,6 +134,7 @@ export function useDeskEvents(): void {
   useEffect(() => {
     const unsubscribers = [
       desk.on('tickets.changed', ({ ids }) => void invalidateTickets(client, ids)),
+      desk.on('directory.changed', () => void client.invalidateQueries({ queryKey: ['directory'] })),
       desk.on('session.changed', (session) => replaceSession(client, session)),
       desk.on('sync.status', (status: SyncStatus) => client.setQueryData(deskKeys.sync, status)),
       // Events sent while the bridge was down are lost: refetch everything that is on screen.
