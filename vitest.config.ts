@@ -2,11 +2,25 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', '{common,main,server}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // PGlite instances and child processes are heavy: two cores, keep files mostly sequential.
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', '{common,main,server}/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          // One file at a time: PostgreSQL's snapshot horizon (pg_snapshot_xmin) is cluster-wide, so a long
+          // transaction in one file's database would hold back another file's pulls; child processes and
+          // PGlite instances are heavy on two cores too.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
