@@ -5,7 +5,19 @@
  * Adding a method = one entry here + its handler in main/desk.ts.
  */
 import { z } from 'zod';
-import { Category, Channel, Priority, Team, Ticket, TicketEvent, TicketStatus, TicketType, User } from './domain';
+import {
+  Call as CallRecord,
+  CallDirection,
+  Category,
+  Channel,
+  Priority,
+  Team,
+  Ticket,
+  TicketEvent,
+  TicketStatus,
+  TicketType,
+  User,
+} from './domain';
 import { SyncStatus } from './sync';
 
 const Uuid = z.string().uuid();
@@ -63,12 +75,60 @@ export const METHODS = {
     Ticket,
   ),
   'tickets.comment': method(z.object({ id: Uuid, body: z.string().trim().min(1).max(5000) }), TicketEvent),
+  /**
+   * Field edits. `baseDescription` defaults to the description the desk shows now: if someone else changed it
+   * before this edit reaches the server, theirs stays and this text is kept as a conflict note.
+   */
+  'tickets.edit': method(
+    z.object({
+      id: Uuid,
+      title: z.string().trim().min(1).max(200).optional(),
+      description: z.string().max(5000).optional(),
+      category: Category.optional(),
+      priority: Priority.optional(),
+      baseDescription: z.string().max(5000).optional(),
+    }),
+    Ticket,
+  ),
+  'tickets.tag': method(
+    z.object({
+      id: Uuid,
+      add: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+      remove: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+    }),
+    Ticket,
+  ),
+  /** Lead/admin only (the server decides); a deletion beats every later change of the ticket. */
+  'tickets.delete': method(z.object({ id: Uuid, reason: z.string().trim().min(1).max(500) }), z.object({ id: Uuid })),
+
+  /** Logs a call at this desk; works offline (the log reaches the server exactly once). */
+  'calls.log': method(
+    z.object({
+      direction: CallDirection,
+      from: z.string().trim().min(1).max(32),
+      to: z.string().trim().max(32).nullable().default(null),
+      startedAt: z.string().datetime({ offset: true }),
+      answeredAt: z.string().datetime({ offset: true }).nullable().default(null),
+      endedAt: z.string().datetime({ offset: true }).nullable().default(null),
+      missed: z.boolean().default(false),
+      notes: z.string().max(5000).default(''),
+      residentId: z.string().max(64).nullable().default(null),
+      ticketId: Uuid.nullable().default(null),
+    }),
+    CallRecord,
+  ),
+  'calls.recent': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }), z.array(CallRecord)),
 
   'directory.users': method(z.object({}), z.array(User)),
   'directory.teams': method(z.object({}), z.array(Team)),
 
   'sync.status': method(z.object({}), SyncStatus),
   'sync.now': method(z.object({}), SyncStatus),
+  /** Forgets rejected changes the agent has reviewed; returns the new status. */
+  'sync.dismissRejected': method(
+    z.object({ mutationIds: z.array(z.number().int().positive()).min(1).max(1000) }),
+    SyncStatus,
+  ),
 } as const;
 
 export const EVENTS = {

@@ -118,10 +118,24 @@ export const Ticket = z.object({
   updatedAt: Iso,
   closedAt: Iso.nullable(),
   version: z.number().int(),
+  /** Changed only through `ticket.tag` add/remove ops (set semantics); sorted. */
+  tags: z.array(z.string()).default([]),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
-export const TICKET_EVENT_KINDS = ['created', 'comment', 'status', 'assign', 'priority'] as const;
+/** `edit`, `tags` and `conflict` (a losing description, kept as a note) arrived with sync schema 2. */
+export const TICKET_EVENT_KINDS = [
+  'created',
+  'comment',
+  'status',
+  'assign',
+  'priority',
+  'edit',
+  'tags',
+  'conflict',
+] as const;
+/** The kinds a schema-1 console can parse; pulls for it omit the others. */
+export const V1_TICKET_EVENT_KINDS: readonly string[] = ['created', 'comment', 'status', 'assign', 'priority'];
 export const TicketEvent = z.object({
   id: Uuid,
   ticketId: Uuid,
@@ -133,6 +147,29 @@ export const TicketEvent = z.object({
   createdAt: Iso,
 });
 export type TicketEvent = z.infer<typeof TicketEvent>;
+
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+export const CallDirection = z.enum(CALL_DIRECTIONS);
+
+/** A call as the desk logs it (DESIGN.md §4); times from the agent's clock are informational only. */
+export const Call = z.object({
+  id: Uuid,
+  callId: z.string(),
+  direction: CallDirection,
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  agentId: z.string().nullable(),
+  residentId: z.string().nullable(),
+  ticketId: z.string().nullable(),
+  startedAt: Iso,
+  answeredAt: Iso.nullable(),
+  endedAt: Iso.nullable(),
+  missed: z.boolean(),
+  notes: z.string(),
+  /** Stamped by the server when the log arrives (the local clock until then): the order of the call list. */
+  loggedAt: Iso,
+});
+export type Call = z.infer<typeof Call>;
 
 export const ResidentUnit = z.object({ id: z.string(), code: z.string(), relation: z.string() });
 export const Resident = z.object({

@@ -3,7 +3,18 @@
  * The desk host runs it for the optimistic change; the server runs it, authoritatively, on push.
  */
 import { z } from 'zod';
-import { Category, Channel, Priority, TicketStatus, TicketType, type Ticket, type TicketEvent } from './domain';
+import {
+  CallDirection,
+  Category,
+  Channel,
+  Priority,
+  TicketStatus,
+  TicketType,
+  type Call,
+  type Role,
+  type Ticket,
+  type TicketEvent,
+} from './domain';
 import { canTransition, isOpen } from './workflows';
 
 const Uuid = z.string().uuid();
@@ -38,13 +49,66 @@ export const TicketAssignArgs = z.object({
   teamId: z.string().max(32).nullable().optional(),
 });
 export const TicketCommentArgs = z.object({ id: Uuid, eventId: Uuid, body: Text(5000) });
+/**
+ * Field edits. Scalars: last writer (in server order) wins. Description: when the ticket's description is no
+ * longer `baseDescription` (someone changed it meanwhile), the current one stays and this text becomes a
+ * `conflict` note; without `baseDescription` it simply overwrites.
+ */
+export const TicketEditArgs = z.object({
+  id: Uuid,
+  eventId: Uuid,
+  title: Text(200).optional(),
+  description: z.string().max(5000).optional(),
+  category: Category.optional(),
+  priority: Priority.optional(),
+  baseDescription: z.string().max(5000).optional(),
+});
+const Tag = z.string().trim().min(1).max(32);
+/** Set semantics: remove, then add; concurrent adds merge. */
+export const TicketTagArgs = z.object({
+  id: Uuid,
+  eventId: Uuid,
+  add: z.array(Tag).max(20).default([]),
+  remove: z.array(Tag).max(20).default([]),
+});
+/** A tombstone (lead/admin only, checked on the server): every later mutation of the ticket is rejected. */
+export const TicketDeleteArgs = z.object({ id: Uuid, eventId: Uuid, reason: Text(500) });
+const Iso = z.string().datetime({ offset: true });
+/** Insert-only by the client's uuid: a replay inserts nothing twice. */
+export const CallLogArgs = z.object({
+  id: Uuid,
+  direction: CallDirection,
+  from: z.string().trim().min(1).max(32),
+  to: z.string().trim().max(32).nullable().default(null),
+  /** The agent's clock: shown, never used for ordering. */
+  startedAt: Iso,
+  answeredAt: Iso.nullable().default(null),
+  endedAt: Iso.nullable().default(null),
+  missed: z.boolean().default(false),
+  notes: z.string().max(5000).default(''),
+  residentId: z.string().max(64).nullable().default(null),
+  ticketId: Uuid.nullable().default(null),
+});
 
 export const MUTATION_ARGS = {
   'ticket.create': TicketCreateArgs,
   'ticket.setStatus': TicketSetStatusArgs,
   'ticket.assign': TicketAssignArgs,
   'ticket.comment': TicketCommentArgs,
+  'ticket.edit': TicketEditArgs,
+  'ticket.tag': TicketTagArgs,
+  'ticket.delete': TicketDeleteArgs,
+  'call.log': CallLogArgs,
 } as const;
+/** What a schema-1 console may send (it knows nothing newer). */
+export const V1_MUTATION_NAMES: readonly string[] = [
+  'ticket.create',
+  'ticket.setStatus',
+  'ticket.assign',
+  'ticket.comment',
+];
+/** Only these roles may delete a ticket. */
+export const DELETE_ROLES: readonly Role[] = ['lead', 'admin'];
 export type MutationName = keyof typeof MUTATION_ARGS;
 export const MutationName = z.enum(Object.keys(MUTATION_ARGS) as [MutationName, ...MutationName[]]);
 export type MutationArgs<N extends MutationName> = z.output<(typeof MUTATION_ARGS)[N]>;
@@ -53,7 +117,12 @@ export type Mutation = {
   [N in MutationName]: { name: N; args: MutationArgs<N> };
 }[MutationName];
 
+export type MutationOf<N extends MutationName> = Extract<Mutation, { name: N }>;
+export type TicketMutation = Exclude<Mutation, { name: 'call.log' }>;
+
 /** Validates a raw `{name, args}` pair; throws a ZodError with details on bad input. */
+export function parseMutation<N extends MutationName>(name: N, args: unknown): MutationOf<N>;
+export function parseMutation(name: string, args: unknown): Mutation;
 export function parseMutation(name: string, args: unknown): Mutation {
   const n = MutationName.parse(name);
   return { name: n, args: MUTATION_ARGS[n].parse(args) } as Mutation;
@@ -75,18 +144,33 @@ export interface MutationContext {
   actorId: string;
   /** Server time on the server, local time in the optimistic client copy. */
   now: Date;
-  /** The ticket the mutation targets, as currently stored (undefined when absent). */
+  /** The ticket the mutation targets, as currently stored (undefined when absent or deleted). */
   current: Ticket | undefined;
   /** Human code for a new ticket; the client passes null and gets the server's on the next pull. */
   code: string | null;
+  /** The target ticket's tombstone, when it was deleted (the server knows; a cache just lacks the row). */
+  tombstone?: { reason: string } | undefined;
+  /** The actor's role where it is known for sure (the server): checked by role-restricted mutations. */
+  actorRole?: Role | undefined;
 }
 
 export interface MutationEffect {
-  ticket: Ticket;
+  /** The ticket after the mutation (for `ticket.delete` its last state); null for `call.log`. */
+  ticket: Ticket | null;
   events: TicketEvent[];
+  /** Set by `ticket.delete`. */
+  deleted: { id: string; reason: string } | null;
+  /** Calls to insert (insert-only by id). */
+  calls: Call[];
+}
+
+/** What a ticket mutation does: it always has its ticket. */
+export interface TicketEffect extends MutationEffect {
+  ticket: Ticket;
 }
 
 function requireTicket(ctx: MutationContext, id: string): Ticket {
+  if (ctx.tombstone) throw new MutationRejected('deleted', `Ticket was deleted: ${ctx.tombstone.reason}`);
   if (!ctx.current || ctx.current.id !== id) {
     throw new MutationRejected('not_found', `Ticket ${id} does not exist`);
   }
@@ -115,11 +199,40 @@ function touched(t: Ticket, ctx: MutationContext, patch: Partial<Ticket>): Ticke
   return { ...t, ...patch, updatedAt: ctx.now.toISOString(), version: t.version + 1 };
 }
 
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The conflict note's id, derived from the edit's event id so client and server agree on it: the same uuid with
+ * version nibble 8 (a random v4 id never has it, so the mapping cannot collide with another event).
+ */
+export function conflictNoteId(eventId: string): string {
+  return `${eventId.slice(0, 14)}8${eventId.slice(15)}`;
+}
+
+function ticketEffect(ticket: Ticket, events: TicketEvent[]): TicketEffect {
+  return { ticket, events, deleted: null, calls: [] };
+}
+
+/**
+ * The one domain function: client (optimistic) and server (authoritative) both run it. Pure: the caller
+ * loads `current` and the tombstone, and writes the effect.
+ */
+export function applyMutation(m: TicketMutation, ctx: MutationContext): TicketEffect;
+export function applyMutation(m: Mutation, ctx: MutationContext): MutationEffect;
 export function applyMutation(m: Mutation, ctx: MutationContext): MutationEffect {
+  const { ticket, events, deleted = null, calls = [] } = applyTicketOrCall(m, ctx);
+  return { ticket, events, deleted, calls };
+}
+
+function applyTicketOrCall(
+  m: Mutation,
+  ctx: MutationContext,
+): Partial<MutationEffect> & Pick<MutationEffect, 'ticket' | 'events'> {
   const now = ctx.now.toISOString();
   switch (m.name) {
     case 'ticket.create': {
       const a = m.args;
+      if (ctx.tombstone) throw new MutationRejected('deleted', `Ticket was deleted: ${ctx.tombstone.reason}`);
       if (ctx.current) throw new MutationRejected('exists', `Ticket ${a.id} already exists`);
       const ticket: Ticket = {
         id: a.id,
@@ -143,6 +256,7 @@ export function applyMutation(m: Mutation, ctx: MutationContext): MutationEffect
         updatedAt: now,
         closedAt: null,
         version: 1,
+        tags: [],
       };
       return { ticket, events: [event(a, ctx, 'created', a.title, { channel: a.channel })] };
     }
@@ -172,6 +286,72 @@ export function applyMutation(m: Mutation, ctx: MutationContext): MutationEffect
       const a = m.args;
       const t = requireTicket(ctx, a.id);
       return { ticket: touched(t, ctx, {}), events: [event(a, ctx, 'comment', a.body, {})] };
+    }
+    case 'ticket.edit': {
+      const a = m.args;
+      const t = requireTicket(ctx, a.id);
+      const patch: Partial<Ticket> = {};
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      for (const field of ['title', 'category', 'priority'] as const) {
+        const value = a[field];
+        if (value !== undefined && value !== t[field]) {
+          Object.assign(patch, { [field]: value });
+          changed[field] = { from: t[field], to: value };
+        }
+      }
+      const events: TicketEvent[] = [];
+      if (a.description !== undefined && a.description !== t.description) {
+        if (a.baseDescription !== undefined && a.baseDescription !== t.description) {
+          // Someone else changed it first: theirs stays, ours is kept as a note beside it.
+          const note = event(a, ctx, 'conflict', a.description, { field: 'description', base: a.baseDescription });
+          events.push({ ...note, id: conflictNoteId(a.eventId) });
+        } else {
+          patch.description = a.description;
+          changed.description = { from: t.description, to: a.description };
+        }
+      }
+      if (Object.keys(changed).length > 0) events.unshift(event(a, ctx, 'edit', '', { changed }));
+      if (events.length === 0) throw new MutationRejected('no_change', 'Nothing to change');
+      return ticketEffect(touched(t, ctx, patch), events);
+    }
+    case 'ticket.tag': {
+      const a = m.args;
+      const t = requireTicket(ctx, a.id);
+      const set = new Set(t.tags);
+      for (const tag of a.remove) set.delete(tag);
+      for (const tag of a.add) set.add(tag);
+      const tags = [...set].sort();
+      // Someone else made the same change: nothing to do, and nothing to reject either.
+      if (sameSet(tags, t.tags)) return ticketEffect(t, []);
+      return ticketEffect(touched(t, ctx, { tags }), [event(a, ctx, 'tags', '', { add: a.add, remove: a.remove })]);
+    }
+    case 'ticket.delete': {
+      const a = m.args;
+      const t = requireTicket(ctx, a.id);
+      if (ctx.actorRole !== undefined && !DELETE_ROLES.includes(ctx.actorRole)) {
+        throw new MutationRejected('forbidden', 'Only a lead or an admin may delete a ticket');
+      }
+      return { ticket: t, events: [], deleted: { id: t.id, reason: a.reason } };
+    }
+    case 'call.log': {
+      const a = m.args;
+      const call: Call = {
+        id: a.id,
+        callId: a.id,
+        direction: a.direction,
+        from: a.from,
+        to: a.to,
+        agentId: ctx.actorId,
+        residentId: a.residentId,
+        ticketId: a.ticketId,
+        startedAt: a.startedAt,
+        answeredAt: a.answeredAt,
+        endedAt: a.endedAt,
+        missed: a.missed,
+        notes: a.notes,
+        loggedAt: now,
+      };
+      return { ticket: null, events: [], calls: [call] };
     }
   }
 }

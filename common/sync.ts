@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { MutationName } from './mutations';
 
 /** Bumped when the wire format changes; the server accepts this and the previous version. */
-export const SYNC_SCHEMA_VERSION = 1;
+export const SYNC_SCHEMA_VERSION = 2;
+/**
+ * Schema 2 added `ticket.edit`, `ticket.tag`, `ticket.delete`, `call.log`, ticket `tags`, the `call` entity,
+ * the `edit`/`tags`/`conflict` event kinds and `reset`. A schema-1 console never sends the new mutations; its
+ * pulls omit the entities and event kinds it cannot parse (its Change/TicketEvent enums are closed).
+ */
+export const PREVIOUS_SYNC_SCHEMA_VERSION = 1;
 
 export const PushRequest = z.object({
   clientId: z.string().uuid(),
@@ -40,10 +46,12 @@ export const PullRequest = z.object({
   /** Opaque; null for the first pull. */
   cursor: z.string().max(200).nullable(),
   limit: z.number().int().min(1).max(5000).optional(),
+  /** Ask for `estimate` in the response (the client does on the first page of an initial sync). */
+  estimate: z.boolean().optional(),
 });
 export type PullRequest = z.infer<typeof PullRequest>;
 
-export const SYNC_ENTITIES = ['ticket', 'ticket_event', 'user', 'team'] as const;
+export const SYNC_ENTITIES = ['ticket', 'ticket_event', 'user', 'team', 'call'] as const;
 export const SyncEntity = z.enum(SYNC_ENTITIES);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 
@@ -63,6 +71,16 @@ export const PullResponse = z.object({
   changes: z.array(Change),
   /** More changes are waiting beyond this page: pull again at once. */
   more: z.boolean(),
+  /**
+   * The request's cursor is older than the sync horizon (compaction purged tombstones it had not seen): wipe
+   * the synced tables (never the outbox) and pull again from the start (`cursor` null).
+   */
+  reset: z.boolean().optional(),
+  /**
+   * A cheap estimate of the changes left from the request's cursor on (this page included), sent when asked for
+   * and on a first pull; absent otherwise and from older servers.
+   */
+  estimate: z.number().int().nonnegative().optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
@@ -74,9 +92,24 @@ export const SyncStatus = z.object({
   offlineSince: z.string().nullable(),
   lastSyncAt: z.string().nullable(),
   /** Initial sync progress, null when not in an initial sync. */
-  progress: z.object({ rows: z.number().int(), total: z.number().int().nullable() }).nullable(),
+  progress: z
+    .object({
+      rows: z.number().int(),
+      total: z.number().int().nullable(),
+      /** The initial sync was interrupted (restart, lost connection) and continues from its saved cursor. */
+      resumed: z.boolean().optional(),
+    })
+    .nullable(),
   rejected: z.array(
-    z.object({ mutationId: z.number().int(), name: z.string(), code: z.string(), message: z.string(), at: z.string() }),
+    z.object({
+      mutationId: z.number().int(),
+      name: z.string(),
+      code: z.string(),
+      message: z.string(),
+      at: z.string(),
+      /** The ticket the rejected change was about, when it named one. */
+      ticketId: z.string().nullable().optional(),
+    }),
   ),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -45,16 +45,20 @@ export class CentralRejectedError extends CentralError {
 export interface CentralClientOptions {
   /** Per-request limit; a slow server counts as unreachable. */
   timeoutMs?: number;
+  /** The HTTP transport; tests inject faults (dropped, duplicated, delayed messages) here. Default: global fetch. */
+  fetch?: typeof fetch;
 }
 
 export class CentralClient {
   private token: string | null = null;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
 
   constructor(baseUrl: string, options: CentralClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   setToken(token: string | null): void {
@@ -95,7 +99,7 @@ export class CentralClient {
 
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, {
+      res = await this.fetchImpl(this.baseUrl + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -11,9 +11,11 @@ import { createEventHub } from './events';
 import type { DeskHost, DeskHostOptions } from './host';
 import { createSessionService } from './session';
 import { createSyncEngine, type SyncEngineOptions } from './sync/engine';
+import { createLiveClient, type LiveOptions } from './sync/live';
 import { createOutbox } from './sync/outbox';
 import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
+import { createCallService } from './call-service';
 import { createTicketService } from './ticket-service';
 
 const LOGOUT_FLUSH_MS = 3_000;
@@ -22,6 +24,10 @@ export interface DeskOptions extends DeskHostOptions {
   sync?: SyncEngineOptions;
   /** Per-request limit for the central API (ms). */
   requestTimeoutMs?: number;
+  /** The central client's HTTP transport (tests inject network faults); default: global fetch. */
+  fetch?: typeof fetch;
+  /** The live socket (pokes to pull): its reconnect timings and state callback; false turns it off. */
+  live?: LiveOptions | false;
 }
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
@@ -30,7 +36,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   warnIfReset('another server', bindToServer(repos.db, repos.meta, serverUrl));
 
   const hub = createEventHub((err) => console.error('[desk] event listener failed:', err));
-  const central = new CentralClient(serverUrl, { timeoutMs: opts.requestTimeoutMs });
+  const central = new CentralClient(serverUrl, { timeoutMs: opts.requestTimeoutMs, fetch: opts.fetch });
   const session = createSessionService({
     meta: repos.meta,
     directory: repos.directory,
@@ -50,10 +56,35 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       rebaser: createRebaser(repos, outbox, shadow),
       emit: hub.emit,
       actorId,
-      onUnauthorized: () => hub.emit('session.changed', session.clear()),
+      onUnauthorized: () => {
+        live?.stop();
+        hub.emit('session.changed', session.clear());
+      },
     },
     opts.sync,
   );
+  // A poke, or a (re)connect that may have missed some, pulls now; the interval poll only covers lost pokes.
+  const live =
+    opts.live === false
+      ? null
+      : createLiveClient(
+          {
+            serverUrl,
+            token: () => repos.meta.get('session_token'),
+            clientId: () => repos.meta.clientId(),
+            onPoke: () => sync.poke(),
+            onOpen: () => sync.poke(),
+            // The engine's next request confirms the 401 and clears the session.
+            onUnauthorized: () => sync.poke(),
+          },
+          opts.live,
+        );
+  const calls = createCallService({
+    calls: repos.calls,
+    outbox,
+    actorId,
+    onLocalChange: () => sync.schedulePush(),
+  });
   const tickets = createTicketService({
     tickets: repos.tickets,
     outbox,
@@ -65,20 +96,26 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   });
 
   // A stored session resumes syncing (and pushes whatever was queued before the restart).
-  if (session.user()) sync.start();
+  if (session.user()) {
+    sync.start();
+    live?.start();
+  }
 
   return {
     handlers: {
       'session.login': async ({ username, password }) => {
+        live?.stop();
         await sync.stop();
         const s = await session.login(username, password);
         sync.start(); // the initial pull runs in the background and reports progress in sync.status
+        live?.start();
         hub.emit('session.changed', s);
         return s;
       },
       'session.logout': async () => {
         // Last chance to send queued changes under this user's identity; never hold the logout for long.
         await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
+        live?.stop();
         await sync.stop();
         const s = await session.logout();
         hub.emit('session.changed', s);
@@ -93,14 +130,25 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.setStatus': async (input) => tickets.setStatus(input),
       'tickets.assign': async (input) => tickets.assign(input),
       'tickets.comment': async (input) => tickets.comment(input),
+      'tickets.edit': async (input) => tickets.edit(input),
+      'tickets.tag': async (input) => tickets.tag(input),
+      'tickets.delete': async (input) => tickets.delete(input),
+      'calls.log': async (input) => calls.log(input),
+      'calls.recent': async (input) => calls.recent(input),
       'directory.users': async () => repos.directory.users(),
       'directory.teams': async () => repos.directory.teams(),
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
+      'sync.dismissRejected': async ({ mutationIds }) => {
+        outbox.dismissRejected(mutationIds);
+        sync.announce();
+        return sync.status();
+      },
     },
     subscribe: hub.subscribe,
     async close() {
       if (!repos.db.open) return;
+      live?.stop();
       await sync.stop();
       repos.db.close();
     },

@@ -1,7 +1,7 @@
 /** What the console does with tickets: read views from the cache, and turn actions into outbox mutations. */
 import { randomUUID } from 'node:crypto';
 import type { MethodOutput, ParsedInput } from '../common/contract';
-import { parseMutation, type MutationEffect, type MutationName } from '../common/mutations';
+import { parseMutation, type MutationName, type TicketEffect, type TicketMutation } from '../common/mutations';
 import type { TicketRepo } from './cache';
 import type { Outbox } from './sync/outbox';
 import { DeskError } from './session';
@@ -14,6 +14,9 @@ export interface TicketService {
   setStatus(input: ParsedInput<'tickets.setStatus'>): MethodOutput<'tickets.setStatus'>;
   assign(input: ParsedInput<'tickets.assign'>): MethodOutput<'tickets.assign'>;
   comment(input: ParsedInput<'tickets.comment'>): MethodOutput<'tickets.comment'>;
+  edit(input: ParsedInput<'tickets.edit'>): MethodOutput<'tickets.edit'>;
+  tag(input: ParsedInput<'tickets.tag'>): MethodOutput<'tickets.tag'>;
+  delete(input: ParsedInput<'tickets.delete'>): MethodOutput<'tickets.delete'>;
 }
 
 export function createTicketService(deps: {
@@ -27,10 +30,10 @@ export function createTicketService(deps: {
   const { tickets, outbox, actorId } = deps;
 
   /** Every action gets fresh ids here, so a retried push can never create it twice (DESIGN.md §5). */
-  function perform(name: MutationName, args: Record<string, unknown>): MutationEffect {
+  function perform(name: Exclude<MutationName, 'call.log'>, args: Record<string, unknown>): TicketEffect {
     const actor = actorId();
     if (!actor) throw new DeskError('unauthenticated', 'Log in first');
-    const mutation = parseMutation(name, { eventId: randomUUID(), ...args });
+    const mutation = parseMutation(name, { eventId: randomUUID(), ...args }) as TicketMutation;
     const { effect } = outbox.enqueue(mutation, actor);
     deps.onLocalChange(effect.ticket.id);
     return effect;
@@ -46,6 +49,16 @@ export function createTicketService(deps: {
     create: (input) => perform('ticket.create', { ...input, id: randomUUID() }).ticket,
     setStatus: (input) => perform('ticket.setStatus', input).ticket,
     assign: (input) => perform('ticket.assign', input).ticket,
+    edit(input) {
+      // The description this agent edited from: the server keeps a concurrent change and notes ours.
+      const base = input.description !== undefined ? tickets.get(input.id)?.description : undefined;
+      return perform('ticket.edit', { baseDescription: base, ...input }).ticket;
+    },
+    tag: (input) => perform('ticket.tag', input).ticket,
+    delete(input) {
+      perform('ticket.delete', input);
+      return { id: input.id };
+    },
     comment(input) {
       const event = perform('ticket.comment', input).events[0];
       if (!event) throw new Error('ticket.comment produced no event');

@@ -5,11 +5,13 @@ import { registerAuth } from './auth/hook';
 import type { Db } from './db/driver';
 import type { ServerDeps } from './http/context';
 import { registerErrorHandlers } from './http/handlers';
+import { registerLive, type LiveOptions } from './live/register';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerResidentRoutes } from './routes/residents';
 import { registerSyncRoutes } from './routes/sync';
 import { registerTicketRoutes } from './routes/tickets';
+import { DEFAULT_TOMBSTONE_RETENTION_DAYS, scheduleCompaction } from './sync/compact';
 
 export interface BuildServerOptions {
   db: Db;
@@ -17,6 +19,10 @@ export interface BuildServerOptions {
   now?: () => Date;
   /** Login attempts per IP; tests raise it, the default slows down password guessing. */
   loginRateLimit?: LoginRateLimit;
+  /** Days a deleted ticket's tombstone is kept before compaction purges it (default 30). */
+  tombstoneRetentionDays?: number;
+  /** The live socket's timings (poke window, heartbeat); tests shorten them. */
+  live?: LiveOptions;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -26,11 +32,15 @@ export function buildServer({
   logger = false,
   now = () => new Date(),
   loginRateLimit = { max: 10, timeWindow: '1 minute' },
+  tombstoneRetentionDays = DEFAULT_TOMBSTONE_RETENTION_DAYS,
+  live,
 }: BuildServerOptions): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
   const deps: ServerDeps = { db, now };
   registerErrorHandlers(app);
   registerAuth(app, deps);
+  scheduleCompaction(app, db, { retentionDays: tombstoneRetentionDays, now });
+  registerLive(app, deps, live);
   // Routes go in a child plugin so that the rate-limit plugin has loaded before they are declared.
   app.register(rateLimit, { global: false });
   app.register(async (scope) => {

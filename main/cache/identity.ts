@@ -8,7 +8,16 @@ import { randomUUID } from 'node:crypto';
 import type { CacheDb } from './db';
 import type { MetaRepo } from './meta';
 
-const DATA_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'outbox', 'rejected_mutations'];
+const DATA_TABLES = [
+  'tickets',
+  'ticket_events',
+  'ticket_shadow',
+  'users',
+  'teams',
+  'calls',
+  'outbox',
+  'rejected_mutations',
+];
 
 export function normalizeServerUrl(url: string): string {
   return url.trim().replace(/\/+$/, '');

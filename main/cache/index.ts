@@ -1,17 +1,19 @@
 /** The cache's repositories over one open database. */
+import { createCallRepo, type CallRepo } from './calls';
 import type { CacheDb } from './db';
 import { createDirectoryRepo, type DirectoryRepo } from './directory';
 import { createMetaRepo, type MetaRepo } from './meta';
 import { createTicketRepo, type TicketRepo } from './tickets';
 
 export { openCache, type CacheDb } from './db';
-export type { DirectoryRepo, MetaRepo, TicketRepo };
+export type { CallRepo, DirectoryRepo, MetaRepo, TicketRepo };
 
 export interface CacheRepos {
   db: CacheDb;
   meta: MetaRepo;
   tickets: TicketRepo;
   directory: DirectoryRepo;
+  calls: CallRepo;
 }
 
 export function createRepos(db: CacheDb): CacheRepos {
@@ -20,5 +22,6 @@ export function createRepos(db: CacheDb): CacheRepos {
     meta: createMetaRepo(db),
     tickets: createTicketRepo(db),
     directory: createDirectoryRepo(db),
+    calls: createCallRepo(db),
   };
 }

@@ -9,6 +9,8 @@ export type MetaKey =
   /** The user this client id is bound to on the server (its first pusher). */
   | 'client_user'
   | 'pull_cursor'
+  /** Set while an initial sync is unfinished (JSON `{rows}` applied so far), so a restart resumes it. */
+  | 'initial_sync'
   | 'last_mutation_id';
 
 export interface MetaRepo {

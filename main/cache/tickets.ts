@@ -27,6 +27,7 @@ interface TicketRow {
   updated_at: string;
   closed_at: string | null;
   version: number;
+  tags: string;
 }
 
 interface EventRow {
@@ -41,7 +42,7 @@ interface EventRow {
 
 const TICKET_COLUMNS =
   'id, code, type, category, channel, priority, status, title, description, unit_id, unit_code, resident_id, ' +
-  'resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version';
+  'resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags';
 
 function toTicket(r: TicketRow): Ticket {
   return {
@@ -66,6 +67,7 @@ function toTicket(r: TicketRow): Ticket {
     updatedAt: r.updated_at,
     closedAt: r.closed_at,
     version: r.version,
+    tags: JSON.parse(r.tags) as string[],
   };
 }
 
@@ -137,14 +139,14 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
   const upsert = db.prepare(
     `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms) VALUES (@id, @code, @type, @category, @channel,
        @priority, @status, @title, @description, @unitId, @unitCode, @residentId, @residentName, @phone, @teamId,
-       @assigneeId, @createdBy, @createdAt, @updatedAt, @closedAt, @version, @isOpen, @updatedMs)
+       @assigneeId, @createdBy, @createdAt, @updatedAt, @closedAt, @version, @tags, @isOpen, @updatedMs)
      ON CONFLICT (id) DO UPDATE SET code = excluded.code, type = excluded.type, category = excluded.category,
        channel = excluded.channel, priority = excluded.priority, status = excluded.status, title = excluded.title,
        description = excluded.description, unit_id = excluded.unit_id, unit_code = excluded.unit_code,
        resident_id = excluded.resident_id, resident_name = excluded.resident_name, phone = excluded.phone,
        team_id = excluded.team_id, assignee_id = excluded.assignee_id, created_by = excluded.created_by,
        created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
-       version = excluded.version, is_open = excluded.is_open, updated_ms = excluded.updated_ms`,
+       version = excluded.version, tags = excluded.tags, is_open = excluded.is_open, updated_ms = excluded.updated_ms`,
   );
   const removeTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
   const removeTicketEvents = db.prepare<[string]>('DELETE FROM ticket_events WHERE ticket_id = ?');
@@ -176,7 +178,13 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
       return VIEW_IDS.map((id) => ({ id, count: views[id].count.get({ me: me ?? '' })?.n ?? 0 }));
     },
     put(t) {
-      upsert.run({ ...t, isOpen: isOpen(t.status) ? 1 : 0, updatedMs: Date.parse(t.updatedAt) });
+      upsert.run({
+        ...t,
+        // Shadows written before sync schema 2 have no tags.
+        tags: JSON.stringify(t.tags ?? []),
+        isOpen: isOpen(t.status) ? 1 : 0,
+        updatedMs: Date.parse(t.updatedAt),
+      });
     },
     delete(id) {
       removeTicketEvents.run(id);

@@ -7,11 +7,12 @@ import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../c
 import type { MetaRepo } from '../cache';
 import { CentralError, type CentralClient } from '../central';
 import type { Emit } from '../events';
+import { crashPoint } from './crash-points';
 import type { Outbox } from './outbox';
-import type { Rebaser } from './rebase';
+import { APPLY_CHUNK_SIZE, type Rebaser } from './rebase';
 
 export interface SyncEngineOptions {
-  /** Pull interval while no live socket pokes us (ms). */
+  /** Pull interval; the live socket's pokes pull sooner, so this only bounds what a lost poke costs (ms). */
   intervalMs?: number;
   /** Quiet time after an enqueue before pushing, so a burst of actions goes in one batch (ms). */
   pushDebounceMs?: number;
@@ -19,6 +20,8 @@ export interface SyncEngineOptions {
   pushBatch?: number;
   /** Changes per pull page. */
   pullLimit?: number;
+  /** Changes per SQLite transaction when applying a page (the event loop runs between them). */
+  applyChunkSize?: number;
 }
 
 export interface SyncEngineDeps {
@@ -43,6 +46,8 @@ export interface SyncEngine {
   stop(): Promise<void>;
   /** After an enqueue: push soon. */
   schedulePush(): void;
+  /** A live poke or reconnect: pull soon (shares a cycle not yet started); ignored while stopped. */
+  poke(): void;
   /** Push and pull now (after any cycle in progress); resolves with the resulting status. */
   syncNow(): Promise<SyncStatus>;
   status(): SyncStatus;
@@ -52,10 +57,11 @@ export interface SyncEngine {
 
 export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOptions = {}): SyncEngine {
   const { central, meta, outbox, rebaser, emit } = deps;
-  const intervalMs = options.intervalMs ?? 5_000;
+  const intervalMs = options.intervalMs ?? 30_000;
   const pushDebounceMs = options.pushDebounceMs ?? 50;
   const pushBatch = Math.min(options.pushBatch ?? 200, 1000);
   const pullLimit = options.pullLimit ?? 2_000;
+  const applyChunkSize = options.applyChunkSize ?? APPLY_CHUNK_SIZE;
   const log = deps.log ?? ((message, err) => console.warn(`[sync] ${message}`, err ?? ''));
 
   let state: SyncStatus['state'] = 'offline';
@@ -107,7 +113,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       return;
     }
     const signal = abort.signal;
-    const initial = meta.get('pull_cursor') === null;
+    // Initial until a pull reports no more: a restart in the middle continues from the saved cursor.
+    const initial = meta.get('pull_cursor') === null || meta.get('initial_sync') !== null;
     if (state !== 'offline' && (initial || outbox.count() > 0)) {
       state = 'syncing';
       announce();
@@ -128,7 +135,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         if (state !== 'offline') offlineSince = new Date().toISOString();
         state = 'offline';
       } else {
-        log('cycle failed', err);
+        if (!signal.aborted) log('cycle failed', err);
       }
     } finally {
       progress = null;
@@ -142,6 +149,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       const first = batch[0];
       if (!first) return;
       let res: PushResponse;
+      crashPoint('push.send');
       try {
         res = await central.push(
           {
@@ -159,7 +167,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         }
         throw err;
       }
+      crashPoint('push.received');
+      reachable();
       outbox.settle(res);
+      crashPoint('push.settled');
       meta.set('last_mutation_id', String(res.lastMutationId));
       announce();
       // The server processed nothing of this batch: stop rather than spin; the next cycle retries.
@@ -169,10 +180,15 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
 
   async function pullAll(signal: AbortSignal, initial: boolean): Promise<void> {
     let rows = 0;
+    let total: number | null = null;
+    const resumed = initial && meta.get('pull_cursor') !== null;
     if (initial) {
-      progress = { rows: 0, total: null };
+      rows = resumed ? storedInitialRows() : 0;
+      meta.set('initial_sync', JSON.stringify({ rows }));
+      progress = { rows, total: null, ...(resumed && { resumed }) };
       announce();
     }
+    let first = true;
     for (;;) {
       // A long (initial) pull must not hold back what the agent just did: push between pages.
       if (outbox.count() > 0) await pushAll(signal);
@@ -182,19 +198,54 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
           schemaVersion: SYNC_SCHEMA_VERSION,
           cursor: meta.get('pull_cursor'),
           limit: pullLimit,
+          ...(initial && first && { estimate: true }),
         },
         signal,
       );
+      crashPoint('pull.received');
+      reachable();
+      if (page.reset) {
+        // Our cursor predates the server's sync horizon: start over from an empty cache (the outbox stays).
+        const wiped = rebaser.reset();
+        emit('tickets.changed', { ids: wiped });
+        emit('directory.changed', {});
+        continue;
+      }
       const pendingBefore = outbox.count();
-      const result = rebaser.applyPage(page, deps.actorId());
+      if (initial && first && page.estimate !== undefined) total = rows + page.estimate;
+      first = false;
+      const result = await rebaser.applyPageInChunks(page, deps.actorId(), { chunkSize: applyChunkSize, signal });
+      crashPoint('pull.applied');
       rows += page.changes.length;
-      if (initial) progress = { rows, total: null };
+      if (initial) {
+        // The estimate counts log rows, a page sends one change per entity: never show more than 100 %.
+        if (total !== null && rows > total) total = rows;
+        progress = { rows, total, ...(resumed && { resumed }) };
+        meta.set('initial_sync', page.more ? JSON.stringify({ rows }) : null);
+      }
       if (page.changes.length > 0 || outbox.count() !== pendingBefore) {
         emit('tickets.changed', { ids: result.ticketIds });
       }
       if (result.directoryChanged) emit('directory.changed', {});
       announce();
       if (!page.more) return;
+    }
+  }
+
+  /** The server answered: a long cycle (a resumed initial sync) must not keep saying "offline" until it ends. */
+  function reachable(): void {
+    if (state !== 'offline' && state !== 'connecting') return;
+    state = 'syncing';
+    offlineSince = null;
+    announce();
+  }
+
+  function storedInitialRows(): number {
+    try {
+      const stored = JSON.parse(meta.get('initial_sync') ?? '{}') as { rows?: unknown };
+      return typeof stored.rows === 'number' && stored.rows >= 0 ? stored.rows : 0;
+    } catch {
+      return 0;
     }
   }
 
@@ -233,6 +284,9 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         void request();
       }, pushDebounceMs);
       debounce.unref();
+    },
+    poke() {
+      if (interval) void request();
     },
     async syncNow() {
       await request();

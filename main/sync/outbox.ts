@@ -8,9 +8,13 @@ import {
   type Mutation,
   type MutationEffect,
   type MutationName,
+  type TicketEffect,
+  type TicketMutation,
 } from '../../common/mutations';
 import type { PushResponse } from '../../common/sync';
 import type { CacheDb, TicketRepo } from '../cache';
+import { createCallRepo } from '../cache/calls';
+import { crashPoint } from './crash-points';
 import type { TicketShadow } from './shadow';
 
 export interface OutboxEntry {
@@ -26,6 +30,8 @@ export interface RejectedMutation {
   code: string;
   message: string;
   at: string;
+  /** The ticket the change was about (its args' id), null when unknown. */
+  ticketId: string | null;
 }
 
 export interface OutboxHooks {
@@ -35,7 +41,11 @@ export interface OutboxHooks {
 
 export interface Outbox {
   /** Applies the mutation optimistically and queues it; throws MutationRejected when it cannot apply. */
-  enqueue(mutation: Mutation, actorId: string, now?: Date): { mutationId: number; effect: MutationEffect };
+  enqueue<M extends Mutation>(
+    mutation: M,
+    actorId: string,
+    now?: Date,
+  ): { mutationId: number; effect: M extends TicketMutation ? TicketEffect : MutationEffect };
   /** Re-applies a queued mutation on top of the current cache (rebase); false when it no longer applies. */
   reapply(entry: OutboxEntry, actorId: string): boolean;
   /** The oldest pending mutations, in id order. */
@@ -49,6 +59,8 @@ export interface Outbox {
   /** Drops rows the server has processed (acknowledged or rejected). */
   dropThrough(lastMutationId: number): void;
   rejected(limit?: number): RejectedMutation[];
+  /** Forgets rejections the agent has reviewed; returns how many were removed. */
+  dismissRejected(mutationIds: readonly number[]): number;
 }
 
 export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketShadow, hooks: OutboxHooks = {}): Outbox {
@@ -61,18 +73,32 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   const deleteThrough = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id <= ?');
   const deleteOne = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id = ?');
   const insertRejected = db.prepare(
-    'INSERT OR REPLACE INTO rejected_mutations (id, name, code, message, at) VALUES (@mutationId, @name, @code, @message, @at)',
+    'INSERT OR REPLACE INTO rejected_mutations (id, name, code, message, at, ticket_id) VALUES (@mutationId, @name, @code, @message, @at, @ticketId)',
   );
   const selectRejected = db.prepare<[number], RejectedMutation>(
-    'SELECT id AS mutationId, name, code, message, at FROM rejected_mutations ORDER BY id DESC LIMIT ?',
+    'SELECT id AS mutationId, name, code, message, at, ticket_id AS ticketId FROM rejected_mutations ORDER BY id DESC LIMIT ?',
   );
+  const deleteRejected = db.prepare<[number]>('DELETE FROM rejected_mutations WHERE id = ?');
+  const dismissTx = db.transaction((ids: readonly number[]) =>
+    ids.reduce((n, id) => n + deleteRejected.run(id).changes, 0),
+  );
+
+  const calls = createCallRepo(db);
+  // An optimistic delete hides the row only: its events stay, so a rollback (shadow restore) is complete.
+  const hideTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
 
   /** Writes one mutation's optimistic effect, remembering the server state it replaces. */
   function writeEffect(m: Mutation, actorId: string, now: Date): MutationEffect {
+    if (m.name === 'call.log') {
+      const effect = applyMutation(m, { actorId, now, current: undefined, code: null });
+      for (const c of effect.calls) calls.put(c, true);
+      return effect;
+    }
     const current = tickets.get(m.args.id);
     const effect = applyMutation(m, { actorId, now, current, code: null });
     shadow.remember(m.args.id, current);
-    tickets.put(effect.ticket);
+    if (effect.deleted) hideTicket.run(effect.deleted.id);
+    else tickets.put(effect.ticket);
     hooks.afterTicketWrite?.();
     for (const e of effect.events) tickets.putEvent(e, true);
     return effect;
@@ -80,19 +106,24 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
 
   const enqueueTx = db.transaction((m: Mutation, actorId: string, now: Date) => {
     const effect = writeEffect(m, actorId, now);
+    crashPoint('enqueue.tx'); // kill -9 tests: the ticket is written, the outbox row not yet, nothing committed
     const { lastInsertRowid } = insert.run(m.name, JSON.stringify(m.args), now.toISOString());
     return { mutationId: Number(lastInsertRowid), effect };
   });
 
   const reapplyTx = db.transaction(writeEffect);
-  const selectName = db.prepare<[number], { name: string }>('SELECT name FROM outbox WHERE mutation_id = ?');
+  const selectName = db.prepare<[number], { name: string; args: string }>(
+    'SELECT name, args FROM outbox WHERE mutation_id = ?',
+  );
 
   const settleTx = db.transaction((res: PushResponse, at: Date) => {
     for (const r of res.results) {
       if (r.outcome === 'rejected') {
+        const row = selectName.get(r.id);
         insertRejected.run({
           mutationId: r.id,
-          name: selectName.get(r.id)?.name ?? 'unknown',
+          name: row?.name ?? 'unknown',
+          ticketId: row ? ticketIdOf(row.args) : null,
           code: r.error?.code ?? 'rejected',
           message: r.error?.message ?? '',
           at: at.toISOString(),
@@ -104,7 +135,11 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   });
 
   return {
-    enqueue: (m, actorId, now = new Date()) => enqueueTx(m, actorId, now),
+    enqueue<M extends Mutation>(m: M, actorId: string, now = new Date()) {
+      const queued = enqueueTx(m, actorId, now);
+      crashPoint('enqueue.committed');
+      return queued as { mutationId: number; effect: M extends TicketMutation ? TicketEffect : MutationEffect };
+    },
     reapply(entry, actorId) {
       try {
         // Its own creation time: a rebase must not move an optimistic change's timestamps. A savepoint, so a
@@ -126,5 +161,17 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
     settle: (res, at = new Date()) => settleTx(res, at),
     dropThrough: (id) => void deleteThrough.run(id),
     rejected: (limit = 50) => selectRejected.all(limit),
+    dismissRejected: (ids) => dismissTx(ids),
   };
+}
+
+/** The ticket a mutation's args name (`id` for ticket mutations, `ticketId` for others that point at one). */
+function ticketIdOf(args: string): string | null {
+  try {
+    const parsed = JSON.parse(args) as { id?: unknown; ticketId?: unknown };
+    const id = parsed.ticketId ?? parsed.id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }

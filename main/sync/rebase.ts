@@ -3,9 +3,10 @@
  * changes, write the server's changes, advance the cursor, drop what the server has processed, and re-apply
  * what is still pending on top.
  */
-import { Team, Ticket, TicketEvent, User } from '../../common/domain';
+import { Call, Team, Ticket, TicketEvent, User } from '../../common/domain';
 import type { Change, PullResponse } from '../../common/sync';
 import type { CacheRepos } from '../cache';
+import { crashPoint } from './crash-points';
 import type { Outbox } from './outbox';
 import type { TicketShadow } from './shadow';
 
@@ -15,14 +16,38 @@ export interface PageResult {
   directoryChanged: boolean;
 }
 
+/** Changes per SQLite transaction when a page is applied in chunks: a few ms each, so the host stays responsive. */
+export const APPLY_CHUNK_SIZE = 250;
+
 export interface Rebaser {
   applyPage(page: PullResponse, actorId: string | null): PageResult;
+  /**
+   * applyPage in transactions of at most `chunkSize` changes, yielding to the event loop between them so the
+   * host keeps answering the renderer during a long (initial) sync. Earlier chunks write server rows only — a
+   * ticket with pending changes gets its shadow updated, so the optimistic copy stays on screen; the last chunk
+   * is applyPage's transaction: restore shadows, write, advance the cursor, drop what the server processed,
+   * re-apply the rest. A crash before it re-pulls the page, which is idempotent (pages carry current state).
+   * An aborted `signal` stops between chunks (the cursor not advanced) with an AbortError.
+   */
+  applyPageInChunks(
+    page: PullResponse,
+    actorId: string | null,
+    options?: { chunkSize?: number; signal?: AbortSignal },
+  ): Promise<PageResult>;
   /** Re-derives the optimistic layer without new server data (e.g. after a push rejected something). */
   rebase(actorId: string | null): string[];
+  /**
+   * The server answered `reset` (our cursor is older than its sync horizon): wipes every synced table and the
+   * cursor in one transaction — never the outbox, which the next pages re-apply. Returns the wiped ticket ids.
+   */
+  reset(): string[];
 }
 
+/** What the server owns in the cache (the outbox and rejected list are the desk's own). */
+const SYNCED_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'calls'];
+
 export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketShadow): Rebaser {
-  const { db, tickets, directory, meta } = repos;
+  const { db, tickets, directory, meta, calls } = repos;
 
   function writeChange(c: Change, touched: Set<string>): boolean {
     const put = c.op === 'put';
@@ -47,33 +72,93 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
         if (put) directory.putTeam(Team.parse(c.data));
         else directory.deleteTeam(c.id);
         return true;
+      case 'call':
+        if (put) calls.put(Call.parse(c.data));
+        else calls.delete(c.id);
+        return false;
     }
+  }
+
+  /** Puts back the server state under the optimistic layer (tickets, their events, logged calls). */
+  function restoreServerState(): Set<string> {
+    const touched = new Set(shadow.restore());
+    calls.deletePending();
+    return touched;
   }
 
   function reapplyPending(actorId: string | null, touched: Set<string>): void {
     if (!actorId) return; // no session: the optimistic layer waits for the next login
     for (const entry of outbox.pending()) {
       const args = entry.args as { id?: unknown };
-      if (outbox.reapply(entry, actorId) && typeof args.id === 'string') touched.add(args.id);
+      const isTicket = entry.name !== 'call.log';
+      if (outbox.reapply(entry, actorId) && isTicket && typeof args.id === 'string') touched.add(args.id);
     }
   }
 
   const applyPageTx = db.transaction((page: PullResponse, actorId: string | null): PageResult => {
-    const touched = new Set(shadow.restore());
+    const touched = restoreServerState();
     let directoryChanged = false;
     for (const change of page.changes) directoryChanged = writeChange(change, touched) || directoryChanged;
     meta.set('pull_cursor', page.cursor);
     meta.set('last_mutation_id', String(page.lastMutationId));
     outbox.dropThrough(page.lastMutationId);
+    crashPoint('pull.applying'); // kill -9 tests: inside the page's transaction, before it commits
     reapplyPending(actorId, touched);
     return { ticketIds: [...touched], directoryChanged };
   });
 
+  /** A server change written before the page's last chunk: never over a ticket's optimistic copy. */
+  function writeServerChange(c: Change, touched: Set<string>): boolean {
+    if (c.entity !== 'ticket') return writeChange(c, touched);
+    const ticket = c.op === 'put' ? Ticket.parse(c.data) : undefined;
+    if (!shadow.replaceIfShadowed(c.id, ticket)) {
+      if (ticket) tickets.put(ticket);
+      else tickets.delete(c.id);
+    }
+    touched.add(c.id);
+    return false;
+  }
+
+  const applyChunkTx = db.transaction((changes: readonly Change[], touched: Set<string>): boolean => {
+    let directoryChanged = false;
+    for (const change of changes) directoryChanged = writeServerChange(change, touched) || directoryChanged;
+    return directoryChanged;
+  });
+
+  async function applyPageInChunks(
+    page: PullResponse,
+    actorId: string | null,
+    { chunkSize = APPLY_CHUNK_SIZE, signal }: { chunkSize?: number; signal?: AbortSignal } = {},
+  ): Promise<PageResult> {
+    const size = Math.max(1, Math.floor(chunkSize));
+    const touched = new Set<string>();
+    let directoryChanged = false;
+    let start = 0;
+    for (; page.changes.length - start > size; start += size) {
+      directoryChanged = applyChunkTx(page.changes.slice(start, start + size), touched) || directoryChanged;
+      crashPoint('pull.chunk'); // kill -9 tests: some chunks of a page committed, the cursor not advanced
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
+    const last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId);
+    for (const id of last.ticketIds) touched.add(id);
+    return { ticketIds: [...touched], directoryChanged: directoryChanged || last.directoryChanged };
+  }
+
   const rebaseTx = db.transaction((actorId: string | null): string[] => {
-    const touched = new Set(shadow.restore());
+    const touched = restoreServerState();
     reapplyPending(actorId, touched);
     return [...touched];
   });
 
-  return { applyPage: applyPageTx, rebase: rebaseTx };
+  const selectTicketIds = db.prepare<[], { id: string }>('SELECT id FROM tickets');
+  const wipe = SYNCED_TABLES.map((table) => db.prepare(`DELETE FROM ${table}`));
+  const resetTx = db.transaction((): string[] => {
+    const ids = selectTicketIds.all().map((r) => r.id);
+    for (const statement of wipe) statement.run();
+    meta.set('pull_cursor', null);
+    return ids;
+  });
+
+  return { applyPage: applyPageTx, applyPageInChunks, rebase: rebaseTx, reset: resetTx };
 }

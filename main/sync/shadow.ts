@@ -9,6 +9,12 @@ import type { CacheDb, TicketRepo } from '../cache';
 export interface TicketShadow {
   /** Keeps the server state of a ticket before its first pending change (later calls keep the first). */
   remember(id: string, serverState: Ticket | undefined): void;
+  /**
+   * A server write for a ticket with pending changes lands in its shadow instead of over the optimistic copy
+   * (a page applied in several transactions keeps the agent's change visible until the last one rebases).
+   * Returns false, writing nothing, when the ticket has no shadow.
+   */
+  replaceIfShadowed(id: string, serverState: Ticket | undefined): boolean;
   /** Restores every remembered ticket, drops optimistic events, forgets all; returns the ticket ids. */
   restore(): string[];
 }
@@ -17,10 +23,14 @@ export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShad
   const insert = db.prepare<[string, string | null]>('INSERT OR IGNORE INTO ticket_shadow (id, data) VALUES (?, ?)');
   const selectAll = db.prepare<[], { id: string; data: string | null }>('SELECT id, data FROM ticket_shadow');
   const clear = db.prepare('DELETE FROM ticket_shadow');
+  const update = db.prepare<[string | null, string]>('UPDATE ticket_shadow SET data = ? WHERE id = ?');
 
   return {
     remember(id, serverState) {
       insert.run(id, serverState ? JSON.stringify(serverState) : null);
+    },
+    replaceIfShadowed(id, serverState) {
+      return update.run(serverState ? JSON.stringify(serverState) : null, id).changes > 0;
     },
     restore() {
       const rows = selectAll.all();

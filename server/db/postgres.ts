@@ -42,17 +42,60 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
       }
     },
     async listen(channel, onPayload) {
-      // LISTEN is per connection: hold one client for as long as the listener lives.
-      const client = await pool.connect();
+      // LISTEN is per connection: hold one client for as long as the listener lives. When that connection drops
+      // (server restart, failover, terminated backend), listen again on a new one and report an empty payload:
+      // notifications sent in between are lost, the listener should act as if it missed some.
+      let client: pg.PoolClient | null = null;
+      let stopped = false;
+      let retry: NodeJS.Timeout | null = null;
       const onNotification = (msg: pg.Notification) => {
         if (msg.channel === channel) onPayload(msg.payload ?? '');
       };
-      client.on('notification', onNotification);
-      await client.query(`LISTEN ${quoteIdent(channel)}`);
+      const attach = async (): Promise<void> => {
+        const c = await pool.connect();
+        // A checked-out client has no error listener: without this one a lost connection crashes the process.
+        c.on('error', () => {
+          if (client !== c) return;
+          client = null;
+          c.off('notification', onNotification);
+          c.release(true);
+          reattach(1_000);
+        });
+        c.on('notification', onNotification);
+        try {
+          await c.query(`LISTEN ${quoteIdent(channel)}`);
+        } catch (err) {
+          c.release(true);
+          throw err;
+        }
+        if (stopped) {
+          await c.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+          c.release();
+          return;
+        }
+        client = c;
+      };
+      const reattach = (delayMs: number) => {
+        if (stopped) return;
+        retry = setTimeout(() => {
+          retry = null;
+          attach().then(
+            () => onPayload(''),
+            () => reattach(Math.min(delayMs * 2, 30_000)),
+          );
+        }, delayMs);
+        retry.unref();
+      };
+      await attach();
       return async () => {
-        client.off('notification', onNotification);
-        await client.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
-        client.release();
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        const c = client;
+        client = null;
+        if (!c) return;
+        c.off('notification', onNotification);
+        await c.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+        c.release();
       };
     },
     close: () => pool.end(),

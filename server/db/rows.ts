@@ -2,7 +2,7 @@
  * Row → wire mappers, the one place that knows column names. Both drivers return timestamptz as Date;
  * `pg` returns bigint as string and PGlite as number, so every number and time is normalised here.
  */
-import type { Team, Ticket, TicketEvent, User } from '../../common/domain';
+import type { Call, Team, Ticket, TicketEvent, User } from '../../common/domain';
 
 export type Row = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null => (value == null ? null : String(value));
 
 export const TICKET_COLUMNS = `id, code, type, category, channel, priority, status, title, description, unit_id, unit_code,
-  resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version`;
+  resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags`;
 
 export function ticketFromRow(r: Row): Ticket {
   return {
@@ -43,6 +43,7 @@ export function ticketFromRow(r: Row): Ticket {
     updatedAt: toIso(r.updated_at),
     closedAt: toIsoOrNull(r.closed_at),
     version: toInt(r.version),
+    tags: Array.isArray(r.tags) ? r.tags.map(String) : [],
   };
 }
 
@@ -70,6 +71,7 @@ export function ticketToParams(t: Ticket): unknown[] {
     t.updatedAt,
     t.closedAt,
     t.version,
+    t.tags,
   ];
 }
 
@@ -106,4 +108,26 @@ export const TEAM_COLUMNS = 'id, name_zh, name_en';
 
 export function teamFromRow(r: Row): Team {
   return { id: str(r.id), nameZh: str(r.name_zh), nameEn: str(r.name_en) };
+}
+
+export const CALL_COLUMNS = `id, call_id, direction, from_raw, to_raw, agent_id, resident_id, ticket_id, started_at,
+  answered_at, ended_at, missed, notes, logged_at`;
+
+export function callFromRow(r: Row): Call {
+  return {
+    id: str(r.id),
+    callId: str(r.call_id),
+    direction: r.direction as Call['direction'],
+    from: strOrNull(r.from_raw),
+    to: strOrNull(r.to_raw),
+    agentId: strOrNull(r.agent_id),
+    residentId: strOrNull(r.resident_id),
+    ticketId: strOrNull(r.ticket_id),
+    startedAt: toIso(r.started_at),
+    answeredAt: toIsoOrNull(r.answered_at),
+    endedAt: toIsoOrNull(r.ended_at),
+    missed: Boolean(r.missed),
+    notes: str(r.notes ?? ''),
+    loggedAt: toIso(r.logged_at),
+  };
 }

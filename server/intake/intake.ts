@@ -47,7 +47,8 @@ export async function createIntakeTicket(db: Db, user: User, req: IntakeRequest,
       phone: req.phone ? (toE164(req.phone) ?? req.phone.trim()) : null,
     });
     try {
-      const { ticket } = await executeMutation(q, mutation, { actorId: user.id, now });
+      const { ticket } = await executeMutation(q, mutation, { actorId: user.id, actorRole: user.role, now });
+      if (!ticket) throw new Error('ticket.create produced no ticket');
       await notifyChanges(q, { intake: ticket.id });
       return ticket;
     } catch (err) {

@@ -5,21 +5,26 @@
  * Every check that can reject happens before the first write, so a rejection leaves nothing behind even
  * though the surrounding push transaction carries on.
  */
+import type { Call, Role } from '../../common/domain';
 import {
   MutationRejected,
   applyMutation,
   type Mutation,
   type MutationArgs,
   type MutationEffect,
+  type MutationOf,
 } from '../../common/mutations';
 import type { Queryable } from '../db/driver';
+import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
-import { insertEvents, loadTicket, saveTicket } from '../tickets/store';
+import { insertEvents, loadTicketForWrite, markTicketDeleted, saveTicket } from '../tickets/store';
 import { recordChange, recordChanges } from './changes';
 
 export interface ExecuteContext {
   actorId: string;
   now: Date;
+  /** The authenticated user's role: role-restricted mutations (ticket.delete) check it. */
+  actorRole?: Role;
 }
 
 async function exists(q: Queryable, sql: string, id: string): Promise<Record<string, unknown> | undefined> {
@@ -60,20 +65,91 @@ async function checkAssignReferences(q: Queryable, args: MutationArgs<'ticket.as
 }
 
 export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<MutationEffect> {
-  const current = await loadTicket(q, m.args.id, { forUpdate: true });
+  if (m.name === 'call.log') return executeCallLog(q, m, ctx);
+  const { current, tombstone } = await loadTicketForWrite(q, m.args.id);
   let mutation = m;
   let code: string | null = null;
-  if (m.name === 'ticket.create' && !current) {
+  if (m.name === 'ticket.create' && !current && !tombstone) {
     mutation = { name: m.name, args: await resolveCreateReferences(q, m.args) };
     code = await allocateTicketCode(q, m.args.type, ctx.now);
   }
   if (m.name === 'ticket.assign') await checkAssignReferences(q, m.args);
 
-  const effect = applyMutation(mutation, { actorId: ctx.actorId, now: ctx.now, current, code });
+  const effect = applyMutation(mutation, {
+    actorId: ctx.actorId,
+    now: ctx.now,
+    current,
+    code,
+    tombstone,
+    actorRole: ctx.actorRole,
+  });
 
+  if (effect.deleted) {
+    await markTicketDeleted(q, effect.deleted.id, ctx.actorId, effect.deleted.reason, ctx.now);
+    await recordChange(q, 'ticket', effect.deleted.id, 'del');
+    await q.query(
+      `INSERT INTO audit_log (at, actor_id, action, subject, data) VALUES ($1, $2, 'ticket.delete', $3, $4::jsonb)`,
+      [ctx.now.toISOString(), ctx.actorId, effect.deleted.id, JSON.stringify({ reason: effect.deleted.reason })],
+    );
+    return effect;
+  }
+  // A no-op (e.g. a tag someone else already added) writes nothing.
+  if (effect.ticket === current && effect.events.length === 0) return effect;
   await saveTicket(q, effect.ticket, current === undefined);
   const insertedEventIds = await insertEvents(q, effect.events);
   await recordChange(q, 'ticket', effect.ticket.id);
   await recordChanges(q, 'ticket_event', insertedEventIds);
   return effect;
+}
+
+/**
+ * A logged call is never lost to a dangling reference: an unknown resident or a missing (or deleted) ticket
+ * is dropped from the log, the call itself is kept. Insert-only by the desk's uuid.
+ */
+async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: ExecuteContext): Promise<MutationEffect> {
+  const args = { ...m.args };
+  if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId))) {
+    args.residentId = null;
+  }
+  if (
+    args.ticketId !== null &&
+    !(await exists(q, 'SELECT 1 FROM tickets WHERE id = $1 AND deleted_at IS NULL', args.ticketId))
+  ) {
+    args.ticketId = null;
+  }
+  const effect = applyMutation(
+    { name: m.name, args },
+    { actorId: ctx.actorId, now: ctx.now, current: undefined, code: null },
+  );
+  for (const call of effect.calls) {
+    if (await insertCall(q, call)) await recordChange(q, 'call', call.id);
+  }
+  return effect;
+}
+
+async function insertCall(q: Queryable, c: Call): Promise<boolean> {
+  const { rows } = await q.query(
+    `INSERT INTO calls (id, call_id, direction, from_raw, from_e164, to_raw, agent_id, resident_id, ticket_id,
+       started_at, answered_at, ended_at, missed, notes, logged_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [
+      c.id,
+      c.callId,
+      c.direction,
+      c.from,
+      c.from ? toE164(c.from) : null,
+      c.to,
+      c.agentId,
+      c.residentId,
+      c.ticketId,
+      c.startedAt,
+      c.answeredAt,
+      c.endedAt,
+      c.missed,
+      c.notes,
+      c.loggedAt,
+    ],
+  );
+  return rows.length > 0;
 }

@@ -3,13 +3,16 @@
  * commits late can delay the cursor but is never skipped. Rows are deduplicated and sent as current state.
  */
 import type { User } from '../../common/domain';
+import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
 import type { Change, PullRequest, PullResponse, SyncEntity } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import {
+  CALL_COLUMNS,
   EVENT_COLUMNS,
   TEAM_COLUMNS,
   TICKET_COLUMNS,
   USER_COLUMNS,
+  callFromRow,
   eventFromRow,
   teamFromRow,
   ticketFromRow,
@@ -17,7 +20,7 @@ import {
   type Row,
 } from '../db/rows';
 import { HttpError } from '../http/errors';
-import { decodeCursor, encodeCursor, type LogPosition } from './cursor';
+import { LOG_START, decodeCursor, encodeCursor, type LogPosition } from './cursor';
 
 export const DEFAULT_PULL_LIMIT = 1000;
 
@@ -29,10 +32,23 @@ interface LogRow {
 }
 
 const LOADERS: Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<string, unknown>>> = {
+  // A deleted ticket (tombstone) and its events read as absent: the pull sends `del`, never the row.
   ticket: (q, ids) =>
-    loadById(q, `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::uuid[])`, ids, ticketFromRow),
+    loadById(
+      q,
+      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      ids,
+      ticketFromRow,
+    ),
   ticket_event: (q, ids) =>
-    loadById(q, `SELECT ${EVENT_COLUMNS} FROM ticket_events WHERE id = ANY($1::uuid[])`, ids, eventFromRow),
+    loadById(
+      q,
+      `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE id = ANY($1::uuid[])
+         AND EXISTS (SELECT 1 FROM tickets t WHERE t.id = e.ticket_id AND t.deleted_at IS NULL)`,
+      ids,
+      eventFromRow,
+    ),
+  call: (q, ids) => loadById(q, `SELECT ${CALL_COLUMNS} FROM calls WHERE id = ANY($1::uuid[])`, ids, callFromRow),
   // USER_COLUMNS excludes password_hash.
   user: (q, ids) => loadById(q, `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, ids, userFromRow),
   team: (q, ids) => loadById(q, `SELECT ${TEAM_COLUMNS} FROM teams WHERE id = ANY($1::text[])`, ids, teamFromRow),
@@ -60,9 +76,11 @@ async function assertClientOwner(q: Queryable, clientId: string, user: User): Pr
 
 async function readLog(q: Queryable, from: LogPosition, horizon: string, limit: number): Promise<LogRow[]> {
   const { rows } = await q.query<{ xid: unknown; seq: unknown; entity: SyncEntity; entity_id: string }>(
+    // ORDER BY names the table's columns: a bare `xid` would mean the text output column, which sorts "1000"
+    // before "999" (skipping changes across a digit boundary) and cannot use change_log_order (a full sort per page).
     `SELECT xid::text AS xid, seq, entity, entity_id FROM change_log
       WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < $3::xid8
-      ORDER BY xid, seq LIMIT $4`,
+      ORDER BY change_log.xid, change_log.seq LIMIT $4`,
     [from.xid, from.seq, horizon, limit],
   );
   return rows.map((r) => ({ xid: String(r.xid), seq: String(r.seq), entity: r.entity, entityId: r.entity_id }));
@@ -78,6 +96,39 @@ async function lastMutationBelow(q: Queryable, clientId: string, bound: string):
     [clientId, bound],
   );
   return Number(rows[0]?.last ?? 0);
+}
+
+/**
+ * Changes left after `from`, estimated in O(1) from the identity sequence (an index lookup of max(seq)) rather
+ * than counted, so asking costs nothing on a 200k-row log. Sequence gaps from rolled-back transactions make it an
+ * over-estimate, and it counts log rows where a page sends one change per entity: a progress figure, not a promise.
+ */
+async function estimateRemaining(q: Queryable, from: LogPosition): Promise<number> {
+  const { rows } = await q.query<{ last: unknown }>('SELECT COALESCE(max(seq), 0) AS last FROM change_log');
+  return Math.max(0, Number(rows[0]?.last ?? 0) - Number(from.seq));
+}
+
+/** Whether compaction purged change-log rows after `from`: such a cursor may have missed a deletion. */
+async function beforeSyncHorizon(q: Queryable, from: LogPosition): Promise<boolean> {
+  if (from.xid === LOG_START.xid && from.seq === LOG_START.seq) return false;
+  const { rows } = await q.query<{ before: unknown }>(
+    'SELECT ($1::xid8, $2::bigint) < (xid, seq) AS before FROM sync_horizon',
+    [from.xid, from.seq],
+  );
+  return rows[0]?.before === true;
+}
+
+/** A schema-1 console's enums are closed: leave out what it cannot parse (calls, newer event kinds). */
+function forSchemaV1(changes: Change[]): Change[] {
+  return changes.filter(
+    (c) =>
+      c.entity !== 'call' &&
+      !(
+        c.entity === 'ticket_event' &&
+        c.op === 'put' &&
+        !V1_TICKET_EVENT_KINDS.includes((c.data as { kind: string }).kind)
+      ),
+  );
 }
 
 async function currentState(q: Queryable, page: LogRow[]): Promise<Change[]> {
@@ -107,16 +158,31 @@ export async function pullChanges(
     'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
   );
   const horizon = String(rows[0]?.horizon);
+  if (req.cursor !== null && (await beforeSyncHorizon(db, from))) {
+    return {
+      cursor: encodeCursor(LOG_START),
+      lastMutationId: await lastMutationBelow(db, req.clientId, horizon),
+      changes: [],
+      more: true,
+      reset: true,
+    };
+  }
   const fetched = await readLog(db, from, horizon, limit + 1);
   const more = fetched.length > limit;
   const page = fetched.slice(0, limit);
   const lastRow = page.at(-1);
   // A truncated page may end inside a transaction: only transactions before the last one are complete.
   const bound = more && lastRow ? lastRow.xid : horizon;
-  return {
+  const response: PullResponse = {
     cursor: encodeCursor(lastRow ?? from),
     lastMutationId: await lastMutationBelow(db, req.clientId, bound),
     changes: await currentState(db, page),
     more,
   };
+  if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);
+  if (req.estimate || req.cursor === null) {
+    // Never below what this very page carries.
+    response.estimate = Math.max(await estimateRemaining(db, from), response.changes.length);
+  }
+  return response;
 }

@@ -5,7 +5,7 @@
  */
 import { ZodError, z } from 'zod';
 import type { User } from '../../common/domain';
-import { MutationRejected, parseMutation } from '../../common/mutations';
+import { MutationRejected, V1_MUTATION_NAMES, parseMutation } from '../../common/mutations';
 import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
@@ -42,10 +42,14 @@ async function processOne(
   m: PushedMutation,
   user: User,
   now: Date,
+  schemaVersion: number,
 ): Promise<PushResult> {
   let result: PushResult;
   try {
-    await executeMutation(q, parseMutation(m.name, m.args), { actorId: user.id, now });
+    if (schemaVersion === 1 && !V1_MUTATION_NAMES.includes(m.name)) {
+      throw new MutationRejected('unsupported_mutation', `${m.name} needs sync schema 2`);
+    }
+    await executeMutation(q, parseMutation(m.name, m.args), { actorId: user.id, actorRole: user.role, now });
     result = { id: m.id, outcome: 'applied' };
   } catch (err) {
     const error = rejectionOf(err);
@@ -78,7 +82,7 @@ export async function pushMutations(db: Db, user: User, req: PushRequest, now: D
         continue;
       }
       if (m.id > last + 1) throw new HttpError(409, 'mutation_gap', { expected: last + 1 });
-      results.push(await processOne(q, req.clientId, m, user, now));
+      results.push(await processOne(q, req.clientId, m, user, now, req.schemaVersion));
       last = m.id;
     }
     await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = $3 WHERE client_id = $1', [

@@ -70,7 +70,7 @@ export async function listTickets(
 
   const { rows } = await q.query<Row>(
     `SELECT ${TICKET_COLUMNS}, created_at::text AS created_key FROM tickets
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      WHERE ${['deleted_at IS NULL', ...where].join(' AND ')}
       ORDER BY created_at DESC, id DESC LIMIT ${bind(query.limit + 1)}`,
     params,
   );

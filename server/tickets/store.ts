@@ -3,19 +3,47 @@ import type { Ticket, TicketEvent } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { EVENT_COLUMNS, TICKET_COLUMNS, eventFromRow, ticketFromRow, ticketToParams, type Row } from '../db/rows';
 
+/** A live ticket; a deleted one (tombstone) reads as absent. */
 export async function loadTicket(
   q: Queryable,
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<Ticket | undefined> {
   const { rows } = await q.query<Row>(
-    `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = $1 AND deleted_at IS NULL${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0] ? ticketFromRow(rows[0]) : undefined;
 }
 
-const TICKET_PLACEHOLDERS = Array.from({ length: 21 }, (_, i) => `$${i + 1}`).join(', ');
+/** For a write: the locked row, live or tombstoned (a tombstone beats every later mutation of the ticket). */
+export async function loadTicketForWrite(
+  q: Queryable,
+  id: string,
+): Promise<{ current: Ticket | undefined; tombstone: { reason: string } | undefined }> {
+  const { rows } = await q.query<Row>(
+    `SELECT ${TICKET_COLUMNS}, deleted_at, delete_reason FROM tickets WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return { current: undefined, tombstone: undefined };
+  if (row.deleted_at != null) return { current: undefined, tombstone: { reason: String(row.delete_reason ?? '') } };
+  return { current: ticketFromRow(row), tombstone: undefined };
+}
+
+/** Writes the tombstone: the row stays hidden until compaction purges it after the retention window. */
+export async function markTicketDeleted(q: Queryable, id: string, by: string, reason: string, at: Date): Promise<void> {
+  await q.query('UPDATE tickets SET deleted_at = $2, deleted_by = $3, delete_reason = $4 WHERE id = $1', [
+    id,
+    at.toISOString(),
+    by,
+    reason,
+  ]);
+}
+
+const TICKET_PLACEHOLDERS = TICKET_COLUMNS.split(',')
+  .map((_, i) => `$${i + 1}`)
+  .join(', ');
 const TICKET_UPDATES = TICKET_COLUMNS.split(',')
   .map((c) => c.trim())
   .filter((c) => c !== 'id' && c !== 'created_at' && c !== 'created_by')

@@ -44,6 +44,13 @@ export interface Stack {
   serverUrl: string;
   consoleUrl: string;
   dir: string;
+  /** Stops the central server (SIGTERM), leaving its data folder; the console goes offline. */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the central server again on the same data folder: on its old port by default (the console
+   * reconnects), or on another (`port: 0` = any free one) to change data behind the console's back. Returns its URL.
+   */
+  startServer(options?: { port?: number }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function startStack(): Promise<Stack> {
     /listening on (http:\/\/\S+)/,
   );
   const serverUrl = server.match[1]!;
+  let serverChild: ChildProcess | null = server.child;
   const host = await start(
     ['main/web/cli.ts', '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
     /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
@@ -69,9 +77,22 @@ export async function startStack(): Promise<Stack> {
     serverUrl,
     consoleUrl: host.match[1]!,
     dir,
+    async stopServer() {
+      if (serverChild) await stopChild(serverChild);
+      serverChild = null;
+    },
+    async startServer({ port = Number(new URL(serverUrl).port) } = {}) {
+      if (serverChild) throw new Error('the server is already running');
+      const again = await start(
+        ['server/cli.ts', '--port', String(port), '--data', join(dir, 'server')],
+        /listening on (http:\/\/\S+)/,
+      );
+      serverChild = again.child;
+      return again.match[1]!;
+    },
     async stop() {
       await stopChild(host.child);
-      await stopChild(server.child);
+      if (serverChild) await stopChild(serverChild);
       rmSync(dir, { recursive: true, force: true });
     },
   };

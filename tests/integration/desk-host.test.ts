@@ -72,11 +72,12 @@ interface Console {
 
 /** A desk as a shell sees it: every call validated by the contract, every event recorded. */
 async function openConsole(profileDir: string): Promise<Console> {
-  // Long interval: the tests decide when to pull (sync.now); pushes still follow each action.
+  // Long interval and no live pokes: the tests decide when to pull (sync.now); pushes still follow each action.
   const desk = await createDesk({
     profileDir,
     serverUrl: baseUrl,
     sync: { intervalMs: 60_000 },
+    live: false,
     requestTimeoutMs: 5_000,
   });
   desks.add(desk);

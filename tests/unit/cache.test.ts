@@ -44,6 +44,7 @@ function ticket(i: number, patch: Partial<Ticket> = {}): Ticket {
     updatedAt: at,
     closedAt: null,
     version: 1,
+    tags: [],
     ...patch,
   };
 }

@@ -1,5 +1,7 @@
 /** Every cache migration, in order. Add a file per schema change and list it here; never edit a shipped one. */
 import type { Migration } from '../migrate';
 import { migration001 } from './001_init';
+import { migration002 } from './002_rejected_ticket';
+import { migration003 } from './003_sync_v2';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

@@ -23,7 +23,7 @@ export function ConsoleLayout({ user }: { user: User }) {
           <TicketDetail ticketId={openTicketId} user={user} />
         </main>
       </div>
-      <SyncStatusBar />
+      <SyncStatusBar onOpenTicket={setOpenTicketId} />
     </div>
   );
 }

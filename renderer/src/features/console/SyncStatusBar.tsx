@@ -1,34 +1,72 @@
-/** Bottom bar: connection to the central server, pending changes, initial-sync progress, rejections. */
+/**
+ * Bottom bar: connection to the central server, pending changes, initial-sync progress and rejected changes —
+ * with a toast when a change is rejected and a review dialog (reason, time, the ticket) to dismiss them.
+ */
 import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../../common/sync';
 import { useSyncStatus } from '../../api/queries';
 import { formatClock } from './formatTime';
+import { RejectedReview, RejectedToast, useNewRejections } from './RejectedChanges';
+import { useState } from 'react';
 
-export function SyncStatusBar() {
+export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) => void }) {
   const { t, i18n } = useTranslation();
   const { data: status } = useSyncStatus();
+  const [reviewOpen, setReviewOpen] = useState(false);
+  const { toasts, dismissToast } = useNewRejections(status?.rejected);
 
   return (
-    <footer className="status-bar" role="status" aria-label={t('sync.label')}>
-      {status && (
-        <>
-          <span className={`sync-state state-${status.state}`}>
-            <span className="sync-dot" aria-hidden="true" />
-            {stateText(status, t, i18n.language)}
-          </span>
-          {status.pending > 0 && status.state !== 'syncing' && (
-            <span className="sync-pending">{t('sync.pending', { count: status.pending })}</span>
-          )}
-          {status.progress && <InitialSyncProgress progress={status.progress} />}
-          {status.rejected.length > 0 && <RejectedChanges rejected={status.rejected} />}
-          {status.lastSyncAt && (
-            <span className="sync-last">
-              {t('sync.lastSync', { time: formatClock(status.lastSyncAt, i18n.language) })}
+    <>
+      <footer className="status-bar" role="status" aria-label={t('sync.label')}>
+        {status && (
+          <>
+            <span className={`sync-state state-${status.state}`}>
+              <span className="sync-dot" aria-hidden="true" />
+              {status.progress && status.state !== 'offline'
+                ? initialText(status.progress, t, i18n.language)
+                : stateText(status, t, i18n.language)}
             </span>
-          )}
-        </>
+            {status.pending > 0 && status.state !== 'syncing' && (
+              <span className="sync-pending">{t('sync.pending', { count: status.pending })}</span>
+            )}
+            {status.progress && <InitialSyncProgress progress={status.progress} />}
+            {status.rejected.length > 0 && (
+              <button
+                type="button"
+                className="sync-rejected"
+                aria-haspopup="dialog"
+                onClick={() => setReviewOpen(true)}
+                title={t('sync.review')}
+              >
+                {t('sync.rejected', { count: status.rejected.length })}
+              </button>
+            )}
+            {status.lastSyncAt && (
+              <span className="sync-last">
+                {t('sync.lastSync', { time: formatClock(status.lastSyncAt, i18n.language) })}
+              </span>
+            )}
+          </>
+        )}
+      </footer>
+      <RejectedToast
+        toasts={toasts}
+        onDismiss={dismissToast}
+        onReview={() => {
+          setReviewOpen(true);
+        }}
+      />
+      {reviewOpen && (
+        <RejectedReview
+          rejected={status?.rejected ?? []}
+          onClose={() => setReviewOpen(false)}
+          onOpenTicket={(id) => {
+            setReviewOpen(false);
+            onOpenTicket?.(id);
+          }}
+        />
       )}
-    </footer>
+    </>
   );
 }
 
@@ -49,35 +87,28 @@ function stateText(status: SyncStatus, t: Translate, language: string): string {
   }
 }
 
-function InitialSyncProgress({ progress }: { progress: NonNullable<SyncStatus['progress']> }) {
-  const { t, i18n } = useTranslation();
-  const number = new Intl.NumberFormat(i18n.language);
+/** "初始同步 42%（8,400/20,000）"; "继续初始同步 …" after an interruption. */
+export function initialText(progress: NonNullable<SyncStatus['progress']>, t: Translate, language: string): string {
+  const number = new Intl.NumberFormat(language);
   const rows = number.format(progress.rows);
+  if (progress.total === null) {
+    return progress.resumed ? t('sync.resumedOpen', { rows }) : t('sync.initialOpen', { rows });
+  }
+  const percent = Math.min(100, Math.floor((progress.rows / Math.max(progress.total, 1)) * 100));
+  const values = { percent, rows, total: number.format(progress.total) };
+  return progress.resumed ? t('sync.resumed', values) : t('sync.initial', values);
+}
+
+function InitialSyncProgress({ progress }: { progress: NonNullable<SyncStatus['progress']> }) {
+  const { t } = useTranslation();
+  // Without a known total the bar is indeterminate rather than falsely full.
   return (
     <span className="sync-progress">
-      {/* Without a known total the bar is indeterminate rather than falsely full. */}
       {progress.total === null ? (
         <progress aria-label={t('sync.progress')} />
       ) : (
         <progress aria-label={t('sync.progress')} value={progress.rows} max={Math.max(progress.total, 1)} />
       )}
-      {progress.total === null
-        ? t('sync.progressRowsOpen', { rows })
-        : t('sync.progressRows', { rows, total: number.format(progress.total) })}
     </span>
-  );
-}
-
-function RejectedChanges({ rejected }: { rejected: SyncStatus['rejected'] }) {
-  const { t } = useTranslation();
-  return (
-    <details className="sync-rejected">
-      <summary>{t('sync.rejected', { count: rejected.length })}</summary>
-      <ul>
-        {rejected.map((item) => (
-          <li key={item.mutationId}>{t('sync.rejectedItem', { name: item.name, message: item.message })}</li>
-        ))}
-      </ul>
-    </details>
   );
 }

@@ -70,5 +70,11 @@ function summarize(event: TicketEvent, ticket: Ticket, labels: Labels, directory
       return t('event.comment');
     case 'priority':
       return t('event.priority', { priority: labels.priority(Number(event.data.to ?? event.body)) });
+    case 'edit':
+      return t('event.edit');
+    case 'tags':
+      return t('event.tags');
+    case 'conflict':
+      return t('event.conflict');
   }
 }

@@ -1,0 +1,8 @@
+/**
+ * The registered bench groups (DESIGN.md §9). `triage`, `cti` and `kpi` arrive with their issues: add the group
+ * here and `npm run bench -- --only NAME` runs it.
+ */
+import { syncGroup } from './sync';
+import type { BenchGroup } from './types';
+
+export const GROUPS: readonly BenchGroup[] = [syncGroup];

@@ -1,0 +1,84 @@
+/**
+ * The `sync` bench group (issue 3, DESIGN.md §9): initial sync of 100k tickets (PGlite, PostgreSQL), push
+ * throughput (PGlite, PostgreSQL), propagation between two consoles, keypress latency during the initial sync,
+ * and the kill -9 run. The PostgreSQL variants need TEST_DATABASE_URL or BENCH_DATABASE_URL.
+ */
+import type { BenchContext, BenchGroup } from '../types';
+import {
+  bulkInsertTickets,
+  createBenchDatabase,
+  postgresAdminUrl,
+  seedAgents,
+  seedTeams,
+  type Backend,
+  type BenchDatabase,
+} from './fixtures';
+import { INITIAL_TICKETS, initialSyncBench, type HundredK } from './initial';
+import { keypressDuringInitialBench } from './keypress';
+import { kill9Bench } from './kill9';
+import { propagationBench } from './propagation';
+import { pushBench } from './push';
+
+async function prepareHundredK(backend: Backend, ctx: BenchContext): Promise<HundredK> {
+  const started = performance.now();
+  const database = await createBenchDatabase(backend);
+  try {
+    const db = await database.open();
+    try {
+      await seedTeams(db);
+      const users = await seedAgents(db, 4);
+      await bulkInsertTickets(db, INITIAL_TICKETS, users);
+      ctx.log(
+        `  ${backend}: ${INITIAL_TICKETS.toLocaleString('en-US')} tickets and their change_log rows inserted in ` +
+          `${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return { database, users };
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    await database.dispose();
+    throw err;
+  }
+}
+
+export const syncGroup: BenchGroup = {
+  name: 'sync',
+  description: 'initial sync, push throughput, propagation, keypress during sync, kill -9 (issue 3)',
+  async setup(ctx) {
+    ctx.log(
+      postgresAdminUrl()
+        ? 'PostgreSQL variants: on (a throwaway database on the server of TEST_DATABASE_URL / BENCH_DATABASE_URL)'
+        : 'PostgreSQL variants: skipped (neither TEST_DATABASE_URL nor BENCH_DATABASE_URL is set)',
+    );
+    // Each 100k-ticket database is built once, on first use, and shared by the benches that read it.
+    const prepared = new Map<Backend, Promise<HundredK>>();
+    const hundredK = (backend: Backend) => () => {
+      let p = prepared.get(backend);
+      if (!p) {
+        p = prepareHundredK(backend, ctx);
+        prepared.set(backend, p);
+      }
+      return p;
+    };
+    return {
+      benches: [
+        initialSyncBench('pglite', hundredK('pglite')),
+        initialSyncBench('postgres', hundredK('postgres')),
+        keypressDuringInitialBench(hundredK('pglite')),
+        pushBench('pglite'),
+        pushBench('postgres'),
+        propagationBench(),
+        kill9Bench(),
+      ],
+      async dispose() {
+        const databases: BenchDatabase[] = [];
+        for (const p of prepared.values()) {
+          const fixture = await p.catch(() => null);
+          if (fixture) databases.push(fixture.database);
+        }
+        await Promise.all(databases.map((d) => d.dispose()));
+      },
+    };
+  },
+};

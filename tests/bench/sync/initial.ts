@@ -1,0 +1,133 @@
+/**
+ * sync.initial_100k_s.{pglite,postgres}: a fresh desk host (createDesk on an empty profile, login) against a
+ * server holding 100k tickets, timed until its first sync cycle completes (sync.status online, no progress,
+ * nothing pending). Ratio: the same ticket rows bulk-inserted into a fresh better-sqlite3 table.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { User } from '../../../common/domain';
+import { CACHE_FILE } from '../../../main/cache/db';
+import type { Bench, BenchContext, BenchEntry, BenchSkip } from '../types';
+import {
+  BENCH_PASSWORD,
+  POSTGRES_SKIP_REASON,
+  openConsole,
+  postgresAdminUrl,
+  removeTempDir,
+  round,
+  startServer,
+  tempDir,
+  type Backend,
+  type BenchDatabase,
+} from './fixtures';
+
+export const INITIAL_TICKETS = 100_000;
+export const INITIAL_BUDGET_S = 5;
+
+/** A central database holding INITIAL_TICKETS tickets and the agents who log in to it (server not running). */
+export interface HundredK {
+  database: BenchDatabase;
+  users: User[];
+}
+
+/**
+ * Time of the raw baseline: the rows of the cache's `tickets` table, inserted into a fresh file with the same
+ * table definition (no secondary indexes), the cache's pragmas (WAL, synchronous FULL) and ONE transaction.
+ */
+export function rawSqliteInsertMs(cacheFile: string): { ms: number; rows: number } {
+  const cache = new Database(cacheFile, { readonly: true });
+  const ddl = cache.prepare<[], { sql: string }>(
+    `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tickets'`,
+  );
+  const tableSql = ddl.get()?.sql;
+  if (!tableSql) throw new Error('the cache has no tickets table');
+  const select = cache.prepare('SELECT * FROM tickets');
+  const columns = select.columns().map((c) => c.name);
+  const rows = select.raw().all() as unknown[][];
+  cache.close();
+
+  const dir = tempDir('raw-sqlite');
+  const raw = new Database(join(dir, 'raw.sqlite3'));
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.exec(tableSql);
+    const insert = raw.prepare(
+      `INSERT INTO tickets (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    const insertAll = raw.transaction((all: unknown[][]) => {
+      for (const r of all) insert.run(r);
+    });
+    const started = performance.now();
+    insertAll(rows);
+    return { ms: performance.now() - started, rows: rows.length };
+  } finally {
+    raw.close();
+    removeTempDir(dir);
+  }
+}
+
+export function initialSyncBench(backend: Backend, prepare: () => Promise<HundredK>): Bench {
+  const key = `sync.initial_100k_s.${backend}`;
+  return {
+    name: `initial sync of ${INITIAL_TICKETS.toLocaleString('en-US')} tickets (${backend})`,
+    keys: [key],
+    async run(ctx: BenchContext): Promise<Array<BenchEntry | BenchSkip>> {
+      if (backend === 'postgres' && !postgresAdminUrl()) {
+        ctx.log(`PostgreSQL variant skipped: ${POSTGRES_SKIP_REASON}`);
+        return [{ key, skipped: POSTGRES_SKIP_REASON }];
+      }
+      const { database, users } = await prepare();
+      const user = users[0];
+      if (!user) throw new Error('no bench user');
+      const server = await startServer(database);
+      ctx.log(`server (${backend}) at ${server.url}`);
+      try {
+        let logged = 0;
+        const started = performance.now();
+        const console_ = await openConsole(server.url, {
+          onProgress: (rows) => {
+            if (rows - logged < 20_000) return;
+            logged = rows;
+            ctx.log(`  initial sync: ${rows.toLocaleString('en-US')} rows after ${elapsed(started)}`);
+          },
+        });
+        try {
+          const opened = performance.now();
+          await console_.desk.handlers['session.login']({ username: user.username, password: BENCH_PASSWORD });
+          const loggedIn = performance.now();
+          await console_.synced;
+          const done = performance.now();
+          const seconds = (done - started) / 1000;
+          ctx.log(
+            `  createDesk ${(opened - started).toFixed(0)} ms, login ${(loggedIn - opened).toFixed(0)} ms, ` +
+              `pull until synced ${(done - loggedIn).toFixed(0)} ms → ${seconds.toFixed(2)} s`,
+          );
+          const views = await console_.desk.handlers['tickets.views']({});
+          const all = views.find((v) => v.id === 'all')?.count ?? 0;
+          if (all !== INITIAL_TICKETS) {
+            throw new Error(`the cache holds ${all} tickets after the initial sync, expected ${INITIAL_TICKETS}`);
+          }
+          const raw = rawSqliteInsertMs(join(console_.profileDir, CACHE_FILE));
+          ctx.log(`  raw better-sqlite3 bulk insert of the same ${raw.rows} rows: ${raw.ms.toFixed(0)} ms`);
+          return [
+            {
+              key,
+              value: round(seconds),
+              unit: 's',
+              budget: INITIAL_BUDGET_S,
+              ratio: round(seconds / (raw.ms / 1000), 1),
+              ratioTo: 'raw SQLite bulk insert of the same rows',
+            },
+          ];
+        } finally {
+          await console_.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;

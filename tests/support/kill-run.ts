@@ -1,0 +1,315 @@
+/**
+ * The kill -9 harness of issue 3, shared by tests/integration/sync-crash.test.ts and the sync benchmark:
+ * one central server in this process (PGlite in memory), one desk host profile, and a sequence of desk host
+ * child processes (tests/support/desk-child.ts) that produce `mutations` comments `m-<k>` and are killed with a
+ * real SIGKILL — by a named crash point (DESK_CRASH_AT, main/sync/crash-points.ts) or by this process at a
+ * seeded random moment. A last child runs undisturbed and drains; then the server's rows are counted in SQL.
+ */
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildServer } from '../../server/app';
+import { createUser } from '../../server/auth/users';
+import type { Db } from '../../server/db/driver';
+import { migrate } from '../../server/db/migrate';
+import { openDb } from '../../server/db/open';
+
+/** Every crash point the desk host passes, in the order a mutation meets them. */
+export const CRASH_POINTS = [
+  'enqueue.tx', // inside the enqueue transaction: ticket written, outbox row not yet, nothing committed
+  'enqueue.committed', // after the enqueue transaction commits
+  'push.send', // before a push request leaves
+  'push.received', // the push response arrived, not yet settled
+  'push.settled', // the outbox settled the push response
+  'pull.received', // a pull page arrived, not yet applied
+  'pull.applying', // inside the page's transaction, before it commits
+  'pull.applied', // after the page's transaction committed
+] as const;
+export type CrashPointName = (typeof CRASH_POINTS)[number];
+
+export interface KillRunOptions {
+  /** SIGKILLs planned in all: named crash points plus external kills. */
+  killPoints: number;
+  /** Comments the desk host produces (m-1 … m-N). */
+  mutations: number;
+  /** Of killPoints, how many are sent by this process at a random moment (default ~15 %, at least 2). */
+  externalKills?: number;
+  seed?: number;
+  /** Tickets the comments are spread over (default 4). */
+  tickets?: number;
+  /** Runs against the server's database before it closes (extra assertions in SQL). */
+  inspect?: (db: Db, run: { ticketIds: string[]; clientId: string }) => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface KillRecord {
+  /** `name:n` for a crash point, `external:<ms>` for a kill from the parent. */
+  spec: string;
+  /** The child really died of SIGKILL (a crash point can go unreached when the work ran out first). */
+  killed: boolean;
+  /** First k this life produced. */
+  resumedAt: number | null;
+}
+
+export interface KillRunResult {
+  seed: number;
+  mutations: number;
+  /** m-k the server does not hold. */
+  lost: number;
+  /** Extra copies of an m-k on the server (or comments that are no m-k at all). */
+  duplicated: number;
+  /** Distinct m-k on the server. */
+  distinct: number;
+  /** Mutations of this client the server processed (sync_mutations rows), and how many were applied. */
+  processed: number;
+  applied: number;
+  /** Rows left in the desk host's outbox, and optimistic-only events in its cache, after the drain. */
+  outboxLeft: number;
+  pendingEventsLeft: number;
+  /** Comments in the desk host's cache after the drain. */
+  cachedComments: number;
+  /** Resume points a child found with holes below them (a lost local write). */
+  gaps: number[];
+  kills: KillRecord[];
+  /** SIGKILLs that happened (crash points reached + external). */
+  killed: number;
+  lives: number;
+  durationMs: number;
+}
+
+const PASSWORD = 'correct horse battery';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHILD = join(ROOT, 'tests/support/desk-child.ts');
+const LIFE_TIMEOUT_MS = 60_000;
+
+/** mulberry32: a tiny seeded PRNG, so a failing plan can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Life {
+  crashAt: string | null;
+  /** Kill from outside this many ms after the child reports ready. */
+  externalAfterMs: number | null;
+  chunk: number;
+}
+
+/** Named points (each name in turn, random hit counts sized to the work per life) and external kills, shuffled. */
+function plan(opts: KillRunOptions, random: () => number): Life[] {
+  const external = Math.min(opts.killPoints, opts.externalKills ?? Math.max(2, Math.round(opts.killPoints * 0.15)));
+  const named = opts.killPoints - external;
+  const perLife = Math.max(1, opts.mutations / (opts.killPoints + 1));
+  const chunk = Math.max(2, Math.min(12, Math.round(perLife / 2)));
+  const pick = (max: number) => 1 + Math.floor(random() * Math.max(1, Math.floor(max)));
+  const lives: Life[] = [];
+  for (let i = 0; i < named; i++) {
+    const name = CRASH_POINTS[i % CRASH_POINTS.length] ?? 'push.send';
+    const n = name.startsWith('enqueue.') ? pick(1.5 * perLife) : pick((1.5 * perLife) / chunk + 1);
+    lives.push({ crashAt: `${name}:${n}`, externalAfterMs: null, chunk });
+  }
+  for (let i = 0; i < external; i++) {
+    lives.push({ crashAt: null, externalAfterMs: Math.floor(random() * 150), chunk });
+  }
+  for (let i = lives.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [lives[i], lives[j]] = [lives[j] as Life, lives[i] as Life];
+  }
+  return lives;
+}
+
+interface LifeResult {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  ready: { next: number; gaps: number[] } | null;
+  done: { pending: number; comments: number } | null;
+}
+
+function runChild(env: Record<string, string>, life: Life): Promise<LifeResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, ...(life.crashAt ? { DESK_CRASH_AT: life.crashAt } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result: LifeResult = { signal: null, code: null, ready: null, done: null };
+    let stderr = '';
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`desk child did not finish within ${LIFE_TIMEOUT_MS} ms (${life.crashAt ?? 'external'})`));
+    }, LIFE_TIMEOUT_MS);
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const msg = JSON.parse(line) as { ready?: true; next: number; gaps: number[]; done?: true } & {
+          pending: number;
+          comments: number;
+        };
+        if (msg.ready) {
+          result.ready = { next: msg.next, gaps: msg.gaps };
+          if (life.externalAfterMs !== null) {
+            setTimeout(() => child.kill('SIGKILL'), life.externalAfterMs);
+          }
+        } else if (msg.done) result.done = { pending: msg.pending, comments: msg.comments };
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      result.code = code;
+      result.signal = signal;
+      if (signal === null && code !== 0) {
+        reject(new Error(`desk child exited with ${code} (${life.crashAt ?? 'external'}):\n${stderr}`));
+      } else resolvePromise(result);
+    });
+  });
+}
+
+async function startServer(db: Db): Promise<{ app: FastifyInstance; baseUrl: string }> {
+  const app = buildServer({ db, loginRateLimit: { max: 10_000, timeWindow: '1 minute' } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+async function post<T>(url: string, token: string | null, body: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export async function runKillRun(opts: KillRunOptions): Promise<KillRunResult> {
+  const started = Date.now();
+  const seed = opts.seed ?? Date.now() % 2 ** 31;
+  const random = prng(seed);
+  const log = opts.log ?? (() => {});
+  const db = await openDb({ dataDir: 'memory' });
+  const profileDir = mkdtempSync(join(tmpdir(), 'desk-kill-'));
+  let server: FastifyInstance | null = null;
+  try {
+    await migrate(db);
+    await createUser(db, { username: 'agent01', name: 'agent01', role: 'agent', password: PASSWORD });
+    const listening = await startServer(db);
+    server = listening.app;
+    const { baseUrl } = listening;
+    const { token } = await post<{ token: string }>(`${baseUrl}/api/v1/auth/login`, null, {
+      username: 'agent01',
+      password: PASSWORD,
+    });
+    const ticketIds: string[] = [];
+    for (let i = 0; i < (opts.tickets ?? 4); i++) {
+      const t = await post<{ id: string }>(`${baseUrl}/api/v1/tickets`, token, {
+        type: 'repair',
+        category: 'plumbing',
+        channel: 'phone',
+        title: `kill-run ticket ${i + 1}`,
+      });
+      ticketIds.push(t.id);
+    }
+
+    const env = {
+      DESK_PROFILE: profileDir,
+      DESK_SERVER_URL: baseUrl,
+      DESK_USER: 'agent01',
+      DESK_PASSWORD: PASSWORD,
+      DESK_TICKETS: ticketIds.join(','),
+      DESK_TOTAL: String(opts.mutations),
+    };
+    const lives = plan(opts, random);
+    const kills: KillRecord[] = [];
+    const gaps: number[] = [];
+    let done: LifeResult['done'] = null;
+    let count = 0;
+    const live = async (life: Life): Promise<LifeResult> => {
+      count += 1;
+      const r = await runChild({ ...env, DESK_CHUNK: String(life.chunk) }, life);
+      if (r.ready) gaps.push(...r.ready.gaps);
+      return r;
+    };
+    for (const life of lives) {
+      const r = await live(life);
+      const spec = life.crashAt ?? `external:${life.externalAfterMs}ms`;
+      kills.push({ spec, killed: r.signal === 'SIGKILL', resumedAt: r.ready?.next ?? null });
+      log(`life ${count}: ${spec} → ${r.signal ?? `exit ${r.code}`} (resumed at ${r.ready?.next ?? '-'})`);
+      if (r.done) done = r.done;
+    }
+    // The last life runs undisturbed: it finishes the work and drains the outbox.
+    for (let i = 0; i < 3 && !done; i++) {
+      done = (await live({ crashAt: null, externalAfterMs: null, chunk: 12 })).done;
+    }
+    if (!done) throw new Error('the final desk child did not report done');
+    // Anything a last push settled is pulled in that child's final cycle; one more undisturbed life
+    // (nothing to produce) must not change the server either.
+    await live({ crashAt: null, externalAfterMs: null, chunk: 12 });
+
+    const cache = new Database(join(profileDir, 'cache.sqlite3'), { readonly: true });
+    const cacheCount = (sql: string) => Number(cache.prepare(sql).pluck().get());
+    const outboxLeft = cacheCount('SELECT COUNT(*) FROM outbox');
+    const pendingEventsLeft = cacheCount('SELECT COUNT(*) FROM ticket_events WHERE pending = 1');
+    const cachedComments = cacheCount(`SELECT COUNT(*) FROM ticket_events WHERE kind = 'comment'`);
+    const clientId = String(cache.prepare(`SELECT value FROM meta WHERE key = 'client_id'`).pluck().get());
+    cache.close();
+
+    const { rows } = await db.query<{ body: string; n: number }>(
+      `SELECT body, COUNT(*)::int AS n FROM ticket_events
+        WHERE kind = 'comment' AND ticket_id = ANY($1::uuid[]) GROUP BY body`,
+      [ticketIds],
+    );
+    const seen = new Map(rows.map((r) => [r.body, Number(r.n)]));
+    let lost = 0;
+    let duplicated = 0;
+    for (let k = 1; k <= opts.mutations; k++) {
+      const n = seen.get(`m-${k}`) ?? 0;
+      if (n === 0) lost += 1;
+      else duplicated += n - 1;
+      seen.delete(`m-${k}`);
+    }
+    for (const n of seen.values()) duplicated += n; // comments that are no m-k of this run
+    const processed = await db.query<{ outcome: string; n: number }>(
+      'SELECT outcome, COUNT(*)::int AS n FROM sync_mutations WHERE client_id = $1 GROUP BY outcome',
+      [clientId],
+    );
+    const byOutcome = new Map(processed.rows.map((r) => [r.outcome, Number(r.n)]));
+    await opts.inspect?.(db, { ticketIds, clientId });
+
+    return {
+      seed,
+      mutations: opts.mutations,
+      lost,
+      duplicated,
+      distinct: rows.filter((r) => /^m-\d+$/.test(r.body)).length,
+      processed: [...byOutcome.values()].reduce((a, b) => a + b, 0),
+      applied: byOutcome.get('applied') ?? 0,
+      outboxLeft,
+      pendingEventsLeft,
+      cachedComments,
+      gaps,
+      kills,
+      killed: kills.filter((k) => k.killed).length,
+      lives: count,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await server?.close();
+    await db.close();
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
