@@ -371,10 +371,11 @@ beforeAll(async () => {
     const net = new FaultyNet();
     const profileDir = mkdtempSync(join(tmpdir(), 'desk-converge-'));
     dirs.push(profileDir);
-    // The test decides when each desk syncs: no poll, no push timer.
+    // The test decides when each desk syncs: no poll, no push timer, no live pokes (seeded replays stay exact).
     const desk = await createDesk({
       profileDir,
       serverUrl: baseUrl,
+      live: false,
       sync: { intervalMs: 3_600_000, pushDebounceMs: 3_600_000 },
       requestTimeoutMs: 10_000,
       fetch: net.fetch,
