@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   createDeskClient,
   dispatchDeskCall,
-  EVENT_NAMES,
+  type EVENT_NAMES,
   METHOD_NAMES,
   type DeskHandlers,
   type DeskTransport,
