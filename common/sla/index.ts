@@ -1,0 +1,4 @@
+/** SLA engine (DESIGN.md §4): pure functions; time is always an input. */
+export * from './calendar';
+export * from './clock';
+export * from './policy';
