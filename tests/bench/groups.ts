@@ -3,6 +3,7 @@
  * here and `npm run bench -- --only NAME` runs it.
  */
 import { syncGroup } from './sync';
+import { triageGroup } from './triage';
 import type { BenchGroup } from './types';
 
-export const GROUPS: readonly BenchGroup[] = [syncGroup];
+export const GROUPS: readonly BenchGroup[] = [syncGroup, triageGroup];

@@ -3,5 +3,6 @@ import type { Migration } from '../migrate';
 import { migration001 } from './001_init';
 import { migration002 } from './002_rejected_ticket';
 import { migration003 } from './003_sync_v2';
+import { migration004 } from './004_ticket_search';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
