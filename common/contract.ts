@@ -19,6 +19,7 @@ import {
   User,
 } from './domain';
 import { SyncStatus } from './sync';
+import { StatusOutputs } from './workflows';
 
 const Uuid = z.string().uuid();
 
@@ -28,6 +29,26 @@ export type ViewId = z.infer<typeof ViewId>;
 
 export const Session = z.object({ user: User.nullable(), serverUrl: z.string() });
 export type Session = z.infer<typeof Session>;
+
+/** The ticket fields local search looks in (issue 4 item 7). */
+export const SearchField = z.enum(['code', 'title', 'description', 'residentName', 'phone', 'unitCode']);
+export type SearchField = z.infer<typeof SearchField>;
+/**
+ * Where a search term matched: `text` is the field's value or a snippet of it (cut with "…"), `ranges` are
+ * [start, end) UTF-16 offsets into `text`. Plain data, never markup: the renderer wraps the ranges itself.
+ */
+export const SearchHighlight = z.object({
+  field: SearchField,
+  text: z.string(),
+  ranges: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])),
+});
+export type SearchHighlight = z.infer<typeof SearchHighlight>;
+export const SearchResult = z.object({
+  /** Omitted when counting would cost a scan (1–2 character queries with a full page). */
+  total: z.number().int().optional(),
+  items: z.array(z.object({ ticket: Ticket, highlights: z.array(SearchHighlight) })),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -67,7 +88,13 @@ export const METHODS = {
     Ticket,
   ),
   'tickets.setStatus': method(
-    z.object({ id: Uuid, status: TicketStatus, note: z.string().max(2000).default('') }),
+    z.object({
+      id: Uuid,
+      status: TicketStatus,
+      note: z.string().max(2000).default(''),
+      /** Required by some transitions (common/workflows): photos, materials, reply, follow-up… */
+      outputs: StatusOutputs.optional(),
+    }),
     Ticket,
   ),
   'tickets.assign': method(
@@ -97,6 +124,15 @@ export const METHODS = {
       remove: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
     }),
     Ticket,
+  ),
+  /** Local search over code, title, description, resident name, phone and unit (the `/` box); ranked. */
+  'tickets.search': method(
+    z.object({
+      q: z.string().max(1000),
+      limit: z.number().int().min(1).max(100).default(20),
+      offset: z.number().int().min(0).max(10_000).default(0),
+    }),
+    SearchResult,
   ),
   /** Lead/admin only (the server decides); a deletion beats every later change of the ticket. */
   'tickets.delete': method(z.object({ id: Uuid, reason: z.string().trim().min(1).max(500) }), z.object({ id: Uuid })),

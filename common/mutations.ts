@@ -15,7 +15,7 @@ import {
   type Ticket,
   type TicketEvent,
 } from './domain';
-import { canTransition, isOpen } from './workflows';
+import { StatusOutputs, isOpen, validateTransition } from './workflows';
 
 const Uuid = z.string().uuid();
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -41,6 +41,11 @@ export const TicketSetStatusArgs = z.object({
   eventId: Uuid,
   status: TicketStatus,
   note: z.string().max(2000).default(''),
+  /**
+   * What was recorded to leave the step (photos, materials, reply, follow-up…). Optional: mutations already in
+   * outboxes carry none; the workflow table decides which transitions require which outputs.
+   */
+  outputs: StatusOutputs.optional(),
 });
 export const TicketAssignArgs = z.object({
   id: Uuid,
@@ -263,15 +268,16 @@ function applyTicketOrCall(
     case 'ticket.setStatus': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
-      if (t.status === a.status) throw new MutationRejected('no_change', `Ticket is already ${a.status}`);
-      if (!canTransition(t.type, t.status, a.status)) {
-        throw new MutationRejected(
-          'illegal_transition',
-          `A ${t.type} ticket cannot go from ${t.status} to ${a.status}`,
-        );
-      }
-      const ticket = touched(t, ctx, { status: a.status, closedAt: isOpen(a.status) ? null : now });
-      return { ticket, events: [event(a, ctx, 'status', a.note, { from: t.status, to: a.status })] };
+      const result = validateTransition(t, a.status, a.outputs, ctx.actorRole, a.note);
+      if (!result.ok) throw new MutationRejected(result.code, result.message.en);
+      // A follow-up with satisfaction ≤ 2 asked to close and lands in `reopened`: same team, same assignee.
+      const to = result.status;
+      const ticket = touched(t, ctx, { status: to, closedAt: isOpen(to) ? null : now });
+      const data: Record<string, unknown> = { from: t.status, to };
+      if (a.outputs !== undefined) data.outputs = a.outputs;
+      if (result.reopenedByFollowUp) data.requested = a.status;
+      const body = a.note || (result.reopenedByFollowUp ? (a.outputs?.followUp?.comment ?? '') : '');
+      return { ticket, events: [event(a, ctx, 'status', body, data)] };
     }
     case 'ticket.assign': {
       const a = m.args;

@@ -133,6 +133,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.edit': async (input) => tickets.edit(input),
       'tickets.tag': async (input) => tickets.tag(input),
       'tickets.delete': async (input) => tickets.delete(input),
+      'tickets.search': async ({ q, limit, offset }) => repos.tickets.searchTickets(q, { limit, offset }),
       'calls.log': async (input) => calls.log(input),
       'calls.recent': async (input) => calls.recent(input),
       'directory.users': async () => repos.directory.users(),

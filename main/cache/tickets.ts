@@ -1,9 +1,10 @@
 /** Tickets and their events in the cache: view pages, view counts, detail, and writes from sync. */
 import type { Statement } from 'better-sqlite3';
-import { VIEW_IDS, type ViewId } from '../../common/contract';
+import { VIEW_IDS, type SearchResult, type ViewId } from '../../common/contract';
 import type { Ticket, TicketEvent } from '../../common/domain';
 import { isOpen } from '../../common/workflows';
 import type { CacheDb } from './db';
+import { highlight, likePattern, parseQuery } from './search';
 
 interface TicketRow {
   id: string;
@@ -117,6 +118,97 @@ export interface TicketRepo {
   deleteEvent(id: string): void;
   /** Drops every optimistic-only event (the rebase re-creates those still pending). */
   deletePendingEvents(): void;
+  /** Local search (see ./search): FTS5 trigram hits by bm25, exact code first; 1–2 character queries by LIKE. */
+  searchTickets(query: string, page: { limit: number; offset: number }): SearchResult;
+}
+
+/** The searched columns, as named in both `tickets` and `tickets_fts`. */
+const SEARCH_COLUMNS = ['code', 'title', 'description', 'resident_name', 'phone', 'unit_code'] as const;
+/** bm25 weights, in SEARCH_COLUMNS order: a hit in the code or the title says more than one in the description. */
+const BM25 = 'bm25(tickets_fts, 10.0, 5.0, 1.0, 3.0, 3.0, 3.0)';
+
+/** `(col LIKE @s0 OR …) AND (col LIKE @s1 OR …)`: every short term somewhere in the searched columns. */
+function likeAll(count: number, prefix: string): string {
+  return Array.from(
+    { length: count },
+    (_, i) => `(${SEARCH_COLUMNS.map((c) => `${prefix}${c} LIKE @s${i} ESCAPE '\\'`).join(' OR ')})`,
+  ).join(' AND ');
+}
+
+function createSearch(db: CacheDb) {
+  const byCode = db.prepare<[string], { rowid: number }>('SELECT rowid FROM tickets WHERE code = ?');
+  const byRowid = db.prepare<[number], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE rowid = ?`);
+  // Prepared on first use per number of short terms (0..MAX_TERMS).
+  const ftsPage = new Map<number, Statement<Record<string, unknown>, { rowid: number }>>();
+  const ftsCount = new Map<number, Statement<Record<string, unknown>, { n: number }>>();
+  const likePage = new Map<number, Statement<Record<string, unknown>, TicketRow>>();
+  const likeCount = new Map<number, Statement<Record<string, unknown>, { n: number }>>();
+  const cached = <S>(map: Map<number, S>, n: number, make: () => S): S => {
+    let s = map.get(n);
+    if (!s) map.set(n, (s = make()));
+    return s;
+  };
+
+  function fts(match: string, short: string[], code: string | null, limit: number, offset: number): SearchResult {
+    const filter = short.length > 0 ? ` AND ${likeAll(short.length, '')}` : '';
+    const params: Record<string, unknown> = { match };
+    short.forEach((t, i) => (params[`s${i}`] = likePattern(t)));
+    const exact = code === null ? undefined : byCode.get(code)?.rowid;
+    // Rowids first, tickets after: only the page's rows are joined, not every hit.
+    const page = cached(ftsPage, short.length, () =>
+      db.prepare(
+        `SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH @match${filter}
+         ORDER BY rowid = @exact DESC, ${BM25}, rowid DESC LIMIT @limit OFFSET @offset`,
+      ),
+    ).all({ ...params, exact: exact ?? -1, limit, offset });
+    const total =
+      cached(ftsCount, short.length, () =>
+        db.prepare(`SELECT count(*) AS n FROM tickets_fts WHERE tickets_fts MATCH @match${filter}`),
+      ).get(params)?.n ?? 0;
+    const rows: TicketRow[] = [];
+    for (const { rowid } of page) {
+      const row = byRowid.get(rowid);
+      if (row) rows.push(row);
+    }
+    return { total, items: rows.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
+  }
+
+  /**
+   * Open tickets first, then closed, newest first within each: the tickets_by_open index walked in order, so a
+   * page of a common word stops early. The total is only known once the walk ran out.
+   */
+  function like(short: string[], limit: number, offset: number): SearchResult {
+    const where = likeAll(short.length, '');
+    const params: Record<string, unknown> = {};
+    short.forEach((t, i) => (params[`s${i}`] = likePattern(t)));
+    const page = cached(likePage, short.length, () =>
+      db.prepare(
+        `SELECT ${TICKET_COLUMNS} FROM tickets WHERE is_open = @open AND ${where}
+         ${VIEW_ORDER} LIMIT @limit OFFSET @offset`,
+      ),
+    );
+    const count = cached(likeCount, short.length, () =>
+      db.prepare(`SELECT count(*) AS n FROM tickets WHERE is_open = @open AND ${where}`),
+    );
+    const open = page.all({ ...params, open: 1, limit, offset });
+    if (open.length === limit) return { items: open.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
+    const openTotal =
+      open.length > 0 || offset === 0 ? offset + open.length : (count.get({ ...params, open: 1 })?.n ?? 0);
+    const closedOffset = Math.max(0, offset - openTotal);
+    const closed = page.all({ ...params, open: 0, limit: limit - open.length, offset: closedOffset });
+    const rows = [...open, ...closed];
+    const result: SearchResult = { items: rows.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
+    if (rows.length < limit) result.total = openTotal + closedOffset + closed.length;
+    return result;
+  }
+
+  return (query: string, { limit, offset }: { limit: number; offset: number }): SearchResult => {
+    const q = parseQuery(query);
+    if (q.terms.length === 0) return { total: 0, items: [] };
+    const result = q.match !== null ? fts(q.match, q.short, q.code, limit, offset) : like(q.short, limit, offset);
+    for (const item of result.items) item.highlights = highlight(item.ticket, q.terms);
+    return result;
+  };
 }
 
 export function createTicketRepo(db: CacheDb): TicketRepo {
@@ -136,10 +228,11 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     };
   }
 
-  const upsert = db.prepare(
-    `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms) VALUES (@id, @code, @type, @category, @channel,
-       @priority, @status, @title, @description, @unitId, @unitCode, @residentId, @residentName, @phone, @teamId,
-       @assigneeId, @createdBy, @createdAt, @updatedAt, @closedAt, @version, @tags, @isOpen, @updatedMs)
+  // Positional parameters in TICKET_COLUMNS order, then is_open, updated_ms: no per-row object copy and no
+  // named-parameter lookup on the initial sync's hot path (about 2x faster than `@name` binding).
+  const upsert = db.prepare<unknown[]>(
+    `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+       ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET code = excluded.code, type = excluded.type, category = excluded.category,
        channel = excluded.channel, priority = excluded.priority, status = excluded.status, title = excluded.title,
        description = excluded.description, unit_id = excluded.unit_id, unit_code = excluded.unit_code,
@@ -159,6 +252,7 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
   );
   const removeEvent = db.prepare<[string]>('DELETE FROM ticket_events WHERE id = ?');
   const removePendingEvents = db.prepare('DELETE FROM ticket_events WHERE pending = 1');
+  const search = createSearch(db);
 
   return {
     get(id) {
@@ -178,13 +272,33 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
       return VIEW_IDS.map((id) => ({ id, count: views[id].count.get({ me: me ?? '' })?.n ?? 0 }));
     },
     put(t) {
-      upsert.run({
-        ...t,
+      upsert.run(
+        t.id,
+        t.code,
+        t.type,
+        t.category,
+        t.channel,
+        t.priority,
+        t.status,
+        t.title,
+        t.description,
+        t.unitId,
+        t.unitCode,
+        t.residentId,
+        t.residentName,
+        t.phone,
+        t.teamId,
+        t.assigneeId,
+        t.createdBy,
+        t.createdAt,
+        t.updatedAt,
+        t.closedAt,
+        t.version,
         // Shadows written before sync schema 2 have no tags.
-        tags: JSON.stringify(t.tags ?? []),
-        isOpen: isOpen(t.status) ? 1 : 0,
-        updatedMs: Date.parse(t.updatedAt),
-      });
+        JSON.stringify(t.tags ?? []),
+        isOpen(t.status) ? 1 : 0,
+        Date.parse(t.updatedAt),
+      );
     },
     delete(id) {
       removeTicketEvents.run(id);
@@ -203,6 +317,9 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     },
     deletePendingEvents() {
       removePendingEvents.run();
+    },
+    searchTickets(query, page) {
+      return search(query, page);
     },
   };
 }

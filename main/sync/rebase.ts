@@ -16,13 +16,18 @@ export interface PageResult {
   directoryChanged: boolean;
 }
 
-/** Changes per SQLite transaction when a page is applied in chunks: a few ms each, so the host stays responsive. */
-export const APPLY_CHUNK_SIZE = 250;
+/** At most this many changes per SQLite transaction when a page is applied in chunks. */
+export const APPLY_CHUNK_SIZE = 1000;
+/** An intermediate chunk's transaction commits (and the event loop runs) after about this much work (ms). */
+export const APPLY_CHUNK_BUDGET_MS = 8;
+/** A page's tail of at most this many changes goes straight into the last transaction before any chunk has timed the rate. */
+const FIRST_TAIL = 250;
 
 export interface Rebaser {
   applyPage(page: PullResponse, actorId: string | null): PageResult;
   /**
-   * applyPage in transactions of at most `chunkSize` changes, yielding to the event loop between them so the
+   * applyPage in transactions of at most `chunkSize` changes (and about APPLY_CHUNK_BUDGET_MS of work each),
+   * yielding to the event loop between them so the
    * host keeps answering the renderer during a long (initial) sync. Earlier chunks write server rows only — a
    * ticket with pending changes gets its shadow updated, so the optimistic copy stays on screen; the last chunk
    * is applyPage's transaction: restore shadows, write, advance the cursor, drop what the server processed,
@@ -119,11 +124,24 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     return false;
   }
 
-  const applyChunkTx = db.transaction((changes: readonly Change[], touched: Set<string>): boolean => {
-    let directoryChanged = false;
-    for (const change of changes) directoryChanged = writeServerChange(change, touched) || directoryChanged;
-    return directoryChanged;
-  });
+  /**
+   * Writes changes from `chunk.start` until `max` of them or the time budget is spent (at least one); moves
+   * `chunk.start` past what it wrote.
+   */
+  const applyChunkTx = db.transaction(
+    (changes: readonly Change[], chunk: { start: number; max: number }, touched: Set<string>): boolean => {
+      const deadline = performance.now() + APPLY_CHUNK_BUDGET_MS;
+      const end = Math.min(changes.length, chunk.start + chunk.max);
+      let directoryChanged = false;
+      let i = chunk.start;
+      do {
+        directoryChanged = writeServerChange(changes[i]!, touched) || directoryChanged;
+        i++;
+      } while (i < end && performance.now() < deadline);
+      chunk.start = i;
+      return directoryChanged;
+    },
+  );
 
   async function applyPageInChunks(
     page: PullResponse,
@@ -133,13 +151,28 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     const size = Math.max(1, Math.floor(chunkSize));
     const touched = new Set<string>();
     let directoryChanged = false;
-    let start = 0;
-    for (; page.changes.length - start > size; start += size) {
-      directoryChanged = applyChunkTx(page.changes.slice(start, start + size), touched) || directoryChanged;
+    const chunk = { start: 0, max: size };
+    // What the last transaction takes on top of its own work: about one chunk's worth, as the last chunk timed it.
+    let tail = Math.min(size, FIRST_TAIL);
+    while (page.changes.length - chunk.start > tail) {
+      const before = chunk.start;
+      // Durability: the intermediate chunks commit with synchronous=NORMAL (no fsync of the WAL), the page's last
+      // transaction with FULL. Only that last transaction advances the cursor, and its fsync of the WAL (appended
+      // in order) makes every chunk committed before it durable too; a chunk lost to a power cut before then is
+      // re-pulled with the page, idempotently. FULL is back on before the event loop runs again, so no other
+      // write (an outbox row for a user action) ever commits under NORMAL.
+      db.pragma('synchronous = NORMAL');
+      try {
+        directoryChanged = applyChunkTx(page.changes, chunk, touched) || directoryChanged;
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+      tail = Math.min(size, chunk.start - before);
       crashPoint('pull.chunk'); // kill -9 tests: some chunks of a page committed, the cursor not advanced
       await new Promise<void>((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();
     }
+    const start = chunk.start;
     const last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId);
     for (const id of last.ticketIds) touched.add(id);
     return { ticketIds: [...touched], directoryChanged: directoryChanged || last.directoryChanged };

@@ -22,3 +22,21 @@ export async function recordChanges(
     [entity, ids, op],
   );
 }
+
+/** A change-log row not written yet: push collects a batch's rows and writes them with recordChangeRows. */
+export interface PendingChange {
+  entity: SyncEntity;
+  id: string;
+  op: ChangeOp;
+}
+
+/** One statement for a batch's rows of any entities and ops; order (hence seq order) follows `rows`. */
+export async function recordChangeRows(q: Queryable, rows: readonly PendingChange[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `INSERT INTO change_log (entity, entity_id, op)
+     SELECT entity, id, op FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(entity, id, op, n)
+     ORDER BY n`,
+    [rows.map((r) => r.entity), rows.map((r) => r.id), rows.map((r) => r.op)],
+  );
+}

@@ -14,17 +14,35 @@ import {
   type MutationEffect,
   type MutationOf,
 } from '../../common/mutations';
+import type { SyncEntity } from '../../common/sync';
 import type { Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
 import { insertEvents, loadTicketForWrite, markTicketDeleted, saveTicket } from '../tickets/store';
-import { recordChange, recordChanges } from './changes';
+import { recordChange, recordChanges, type ChangeOp, type PendingChange } from './changes';
 
 export interface ExecuteContext {
   actorId: string;
   now: Date;
   /** The authenticated user's role: role-restricted mutations (ticket.delete) check it. */
   actorRole?: Role;
+  /**
+   * Where the change-log rows go when the caller writes them itself later in the same transaction (push, once
+   * per batch, in this order); without it each is inserted at once.
+   */
+  changes?: PendingChange[];
+}
+
+/** Records the change now, or queues it in `ctx.changes` for the caller to write in the same transaction. */
+async function logChange(
+  q: Queryable,
+  ctx: ExecuteContext,
+  entity: SyncEntity,
+  id: string,
+  op: ChangeOp = 'put',
+): Promise<void> {
+  if (ctx.changes) ctx.changes.push({ entity, id, op });
+  else await recordChange(q, entity, id, op);
 }
 
 async function exists(q: Queryable, sql: string, id: string): Promise<Record<string, unknown> | undefined> {
@@ -86,7 +104,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
 
   if (effect.deleted) {
     await markTicketDeleted(q, effect.deleted.id, ctx.actorId, effect.deleted.reason, ctx.now);
-    await recordChange(q, 'ticket', effect.deleted.id, 'del');
+    await logChange(q, ctx, 'ticket', effect.deleted.id, 'del');
     await q.query(
       `INSERT INTO audit_log (at, actor_id, action, subject, data) VALUES ($1, $2, 'ticket.delete', $3, $4::jsonb)`,
       [ctx.now.toISOString(), ctx.actorId, effect.deleted.id, JSON.stringify({ reason: effect.deleted.reason })],
@@ -97,8 +115,13 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   if (effect.ticket === current && effect.events.length === 0) return effect;
   await saveTicket(q, effect.ticket, current === undefined);
   const insertedEventIds = await insertEvents(q, effect.events);
-  await recordChange(q, 'ticket', effect.ticket.id);
-  await recordChanges(q, 'ticket_event', insertedEventIds);
+  if (ctx.changes) {
+    ctx.changes.push({ entity: 'ticket', id: effect.ticket.id, op: 'put' });
+    for (const id of insertedEventIds) ctx.changes.push({ entity: 'ticket_event', id, op: 'put' });
+  } else {
+    await recordChange(q, 'ticket', effect.ticket.id);
+    await recordChanges(q, 'ticket_event', insertedEventIds);
+  }
   return effect;
 }
 
@@ -122,7 +145,7 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
     { actorId: ctx.actorId, now: ctx.now, current: undefined, code: null },
   );
   for (const call of effect.calls) {
-    if (await insertCall(q, call)) await recordChange(q, 'call', call.id);
+    if (await insertCall(q, call)) await logChange(q, ctx, 'call', call.id);
   }
   return effect;
 }

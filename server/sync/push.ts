@@ -9,6 +9,7 @@ import { MutationRejected, V1_MUTATION_NAMES, parseMutation } from '../../common
 import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
+import { recordChangeRows, type PendingChange } from './changes';
 import { executeMutation } from './execute';
 import { notifyChanges } from './notify';
 
@@ -36,55 +37,83 @@ function rejectionOf(err: unknown): { code: string; message: string } | null {
   return null;
 }
 
+/**
+ * What a batch writes at its end, still inside its transaction: the change-log rows of its applied mutations
+ * (in the order they were made) and one sync_mutations row per processed mutation, applied or rejected.
+ */
+interface BatchWrites {
+  changes: PendingChange[];
+  processed: { mutation: PushedMutation; result: PushResult }[];
+}
+
 async function processOne(
   q: Queryable,
-  clientId: string,
   m: PushedMutation,
   user: User,
   now: Date,
   schemaVersion: number,
+  batch: BatchWrites,
 ): Promise<PushResult> {
   let result: PushResult;
+  const changes: PendingChange[] = [];
   try {
     if (schemaVersion === 1 && !V1_MUTATION_NAMES.includes(m.name)) {
       throw new MutationRejected('unsupported_mutation', `${m.name} needs sync schema 2`);
     }
-    await executeMutation(q, parseMutation(m.name, m.args), { actorId: user.id, actorRole: user.role, now });
+    await executeMutation(q, parseMutation(m.name, m.args), {
+      actorId: user.id,
+      actorRole: user.role,
+      now,
+      changes,
+    });
     result = { id: m.id, outcome: 'applied' };
+    // A rejection writes nothing (every check comes before the first write): only applied mutations log changes.
+    batch.changes.push(...changes);
   } catch (err) {
     const error = rejectionOf(err);
     if (!error) throw err;
     result = { id: m.id, outcome: 'rejected', error };
   }
+  batch.processed.push({ mutation: m, result });
+  return result;
+}
+
+/** The batch's change-log rows and sync_mutations rows: one multi-row INSERT each. */
+async function writeBatch(q: Queryable, clientId: string, batch: BatchWrites, now: Date): Promise<void> {
+  await recordChangeRows(q, batch.changes);
+  if (batch.processed.length === 0) return;
   await q.query(
     `INSERT INTO sync_mutations (client_id, mutation_id, name, outcome, error_code, error, processed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+     SELECT $1, mutation_id, name, outcome, error_code, error, $7
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS t(mutation_id, name, outcome, error_code, error)`,
     [
       clientId,
-      m.id,
-      m.name,
-      result.outcome,
-      result.error?.code ?? null,
-      result.error?.message ?? null,
+      batch.processed.map((p) => p.mutation.id),
+      batch.processed.map((p) => p.mutation.name),
+      batch.processed.map((p) => p.result.outcome),
+      batch.processed.map((p) => p.result.error?.code ?? null),
+      batch.processed.map((p) => p.result.error?.message ?? null),
       now.toISOString(),
     ],
   );
-  return result;
 }
 
 export async function pushMutations(db: Db, user: User, req: PushRequest, now: Date): Promise<PushResponse> {
   return db.tx(async (q) => {
     let last = await lockClient(q, req.clientId, user, now);
     const results: PushResult[] = [];
+    const batch: BatchWrites = { changes: [], processed: [] };
     for (const m of req.mutations) {
       if (m.id <= last) {
         results.push({ id: m.id, outcome: 'duplicate' });
         continue;
       }
       if (m.id > last + 1) throw new HttpError(409, 'mutation_gap', { expected: last + 1 });
-      results.push(await processOne(q, req.clientId, m, user, now, req.schemaVersion));
+      results.push(await processOne(q, m, user, now, req.schemaVersion, batch));
       last = m.id;
     }
+    await writeBatch(q, req.clientId, batch, now);
     await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = $3 WHERE client_id = $1', [
       req.clientId,
       last,

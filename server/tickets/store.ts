@@ -64,18 +64,31 @@ export async function saveTicket(q: Queryable, t: Ticket, isNew: boolean): Promi
   );
 }
 
-/** Insert-only by client uuid: a replayed event inserts nothing. Returns the ids actually inserted. */
+/**
+ * Insert-only by client uuid: a replayed event inserts nothing. Returns the ids actually inserted, in the order
+ * of `events`. One statement for all of them.
+ */
 export async function insertEvents(q: Queryable, events: readonly TicketEvent[]): Promise<string[]> {
-  const inserted: string[] = [];
-  for (const e of events) {
-    const { rows } = await q.query<{ id: string }>(
-      `INSERT INTO ticket_events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [e.id, e.ticketId, e.kind, e.body, JSON.stringify(e.data), e.authorId, e.createdAt],
-    );
-    if (rows[0]) inserted.push(String(rows[0].id));
-  }
-  return inserted;
+  if (events.length === 0) return [];
+  const { rows } = await q.query<{ id: unknown }>(
+    `INSERT INTO ticket_events (${EVENT_COLUMNS})
+     SELECT id, ticket_id, kind, body, data::jsonb, author_id, created_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[])
+         WITH ORDINALITY AS t(id, ticket_id, kind, body, data, author_id, created_at, n)
+      ORDER BY n
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [
+      events.map((e) => e.id),
+      events.map((e) => e.ticketId),
+      events.map((e) => e.kind),
+      events.map((e) => e.body),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => e.authorId),
+      events.map((e) => e.createdAt),
+    ],
+  );
+  const inserted = new Set(rows.map((r) => String(r.id)));
+  return events.filter((e) => inserted.delete(e.id)).map((e) => e.id);
 }
 
 export async function loadEvents(q: Queryable, ticketId: string): Promise<TicketEvent[]> {

@@ -34,16 +34,20 @@ async function agentScenario(current: () => Page, reload: () => Promise<void>) {
   const mine = page.getByRole('navigation', { name: '视图' }).getByRole('button', { name: /我的/ });
   await mine.click();
   await expect(mine).toHaveAttribute('aria-current', 'true');
-  const first = list.getByRole('option').first();
-  await expect(first).toBeVisible({ timeout: 60_000 });
-  await first.click();
+  await expect(list.getByRole('option').first()).toBeVisible({ timeout: 60_000 });
 
-  // The code is read from the detail pane: what the agent actually opened.
+  // Open the first of my tickets whose next step needs no SOP record (those steps are disabled in the select).
   const detail = page.getByRole('region', { name: '工单详情' });
-  await expect(detail).toContainText(/[A-Z]{2}-\d{8}-\d{4}/);
+  const freeStep = detail.getByLabel('下一步状态').locator('option:not([value=""]):not([disabled])');
+  for (let i = 0; i < 20; i++) {
+    await list.getByRole('option').nth(i).click();
+    await expect(detail).toContainText(/[A-Z]{2}-\d{8}-\d{4}/);
+    if ((await freeStep.count()) > 0) break;
+  }
+  // The code is read from the detail pane: what the agent actually opened.
   const code = /[A-Z]{2}-\d{8}-\d{4}/.exec(await detail.innerText())![0];
   const next = detail.getByLabel('下一步状态');
-  const choice = next.locator('option:not([value=""])').first();
+  const choice = next.locator('option:not([value=""]):not([disabled])').first();
   const [nextStatus, nextLabel] = [await choice.getAttribute('value'), (await choice.innerText()).trim()];
   expect(nextStatus).toBeTruthy();
 

@@ -132,6 +132,7 @@ export const en: Messages = {
   },
   actions: {
     nextStatus: 'Next status',
+    needsRecord: ' (needs the step’s record)',
     noNextStatus: 'No further steps from this status',
     updateStatus: 'Update status',
     assignToMe: 'Assign to me',

@@ -153,6 +153,7 @@ export const zhCN = {
   },
   actions: {
     nextStatus: '下一步状态',
+    needsRecord: '（需补充处理记录）',
     noNextStatus: '当前状态没有后续步骤',
     updateStatus: '更新状态',
     assignToMe: '指派给我',

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Ticket, TicketStatus, User } from '../../../../common/domain';
-import { isOpen, nextStatuses } from '../../../../common/workflows';
+import { isOpen, nextStatuses, validateTransition } from '../../../../common/workflows';
 import { deskErrorMessage } from '../../api/errors';
 import { useAssign, useComment, useSetStatus } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
@@ -17,7 +17,13 @@ export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) 
   const assign = useAssign();
   const comment = useComment();
   const options = nextStatuses(ticket.type, ticket.status);
-  const [nextStatus, setNextStatus] = useState<TicketStatus | ''>(options[0] ?? '');
+  // Steps whose SOP asks for a record (photos, a reply, the follow-up…) cannot be taken from this plain
+  // select: they are shown, disabled, until the SOP card collects those outputs.
+  const needsRecord = (status: TicketStatus) => {
+    const check = validateTransition(ticket, status);
+    return !check.ok && check.code === 'missing_outputs';
+  };
+  const [nextStatus, setNextStatus] = useState<TicketStatus | ''>(options.find((s) => !needsRecord(s)) ?? '');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const busy = setStatus.isPending || assign.isPending || comment.isPending;
@@ -62,8 +68,9 @@ export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) 
           >
             {options.length === 0 && <option value="">{t('actions.noNextStatus')}</option>}
             {options.map((status) => (
-              <option key={status} value={status}>
+              <option key={status} value={status} disabled={needsRecord(status)}>
                 {labels.status(ticket.type, status)}
+                {needsRecord(status) ? t('actions.needsRecord') : ''}
               </option>
             ))}
           </select>
