@@ -84,9 +84,14 @@ for (const backend of BACKENDS) {
       port = (server.server.address() as AddressInfo).port;
       baseUrl = `http://127.0.0.1:${port}`;
     }
+    /** An outage, not a graceful drain: cut every open connection (a kept-alive one could hold close() up). */
     async function stopServer(): Promise<void> {
-      await server?.close();
+      const stopping = server;
       server = null;
+      if (!stopping) return;
+      const closed = stopping.close();
+      stopping.server.closeAllConnections();
+      await closed;
     }
 
     async function http<T>(path: string, username: string | null, body?: unknown, method = 'POST') {
