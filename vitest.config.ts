@@ -8,7 +8,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', '{common,main,server}/**/*.test.ts'] },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', '{common,main,server,renderer}/**/*.test.ts'] },
       },
       {
         extends: true,

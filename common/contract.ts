@@ -15,15 +15,36 @@ import {
   Ticket,
   TicketEvent,
   TicketStatus,
+  TEAM_IDS,
   TicketType,
   User,
 } from './domain';
+import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
+import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
 import { SyncStatus } from './sync';
 import { StatusOutputs } from './workflows';
 
 const Uuid = z.string().uuid();
 
-export const VIEW_IDS = ['inbox', 'mine', 'unassigned', 'closed', 'all'] as const;
+/** `team.<id>` views: one queue per team of TEAM_IDS (open tickets of that team). */
+export const TEAM_VIEW_IDS = TEAM_IDS.map((id) => `team.${id}` as const);
+export type TeamViewId = `team.${(typeof TEAM_IDS)[number]}`;
+/**
+ * The ticket views (issue 4 item 3). Open views are in SLA-urgency order; `overdue`, `at_risk` and
+ * `recently_closed` depend on the time, so their counts are taken at the host's `now`.
+ */
+export const VIEW_IDS = [
+  'inbox',
+  'mine',
+  'unassigned',
+  ...TEAM_VIEW_IDS,
+  'overdue',
+  'at_risk',
+  'awaiting_follow_up',
+  'waiting_on_resident',
+  'recently_closed',
+  'all',
+] as const satisfies readonly string[];
 export const ViewId = z.enum(VIEW_IDS);
 export type ViewId = z.infer<typeof ViewId>;
 
@@ -134,6 +155,11 @@ export const METHODS = {
     }),
     SearchResult,
   ),
+  /**
+   * Intake's duplicate check: open tickets of this unit and category created in the last 72 h, newest first
+   * (common/intake/duplicates). Linking = `tickets.comment` on one of them instead of creating a new ticket.
+   */
+  'tickets.duplicates': method(z.object({ unitId: z.string().min(1).max(64), category: Category }), z.array(Ticket)),
   /** Lead/admin only (the server decides); a deletion beats every later change of the ticket. */
   'tickets.delete': method(z.object({ id: Uuid, reason: z.string().trim().min(1).max(500) }), z.object({ id: Uuid })),
 
@@ -155,6 +181,24 @@ export const METHODS = {
   ),
   'calls.recent': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }), z.array(CallRecord)),
 
+  /** Intake lookup as you type, in the local residents directory: room (full or partial), phone (any form), name. */
+  'residents.lookup': method(
+    z.object({
+      q: z.string().max(100),
+      limit: z.number().int().min(1).max(RESIDENT_LOOKUP_LIMIT).default(RESIDENT_LOOKUP_LIMIT),
+    }),
+    ResidentLookupResult,
+  ),
+
+  /** SLA settings as last fetched from the server (works offline), with provisional-calendar warnings. */
+  'settings.sla': method(z.object({}), SlaSettingsView),
+  /** Lead/admin (the server decides): stretches SLA limits by the weather factor while on. */
+  'settings.setWeatherAlert': method(SetWeatherAlertRequest, SlaSettingsView),
+  /** Admin: the official holiday schedule of one year (replaces that year's). */
+  'settings.setYearSchedule': method(SetYearScheduleRequest, SlaSettingsView),
+  /** Admin: replaces the SLA limit overrides (type → milestone → class → minutes | {workingDays} | null). */
+  'settings.setLimits': method(SetSlaLimitsRequest, SlaSettingsView),
+
   'directory.users': method(z.object({}), z.array(User)),
   'directory.teams': method(z.object({}), z.array(Team)),
 
@@ -172,6 +216,8 @@ export const EVENTS = {
   'tickets.changed': z.object({ ids: z.array(z.string()) }),
   /** Users or teams changed (names and teams shown beside tickets). */
   'directory.changed': z.object({}),
+  /** The SLA settings (weather alert, calendar, limits) changed on the server or were first fetched. */
+  'settings.changed': z.object({}),
   'session.changed': Session,
 } as const;
 

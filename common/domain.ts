@@ -95,6 +95,38 @@ export type User = z.infer<typeof User>;
 export const Team = z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() });
 export type Team = z.infer<typeof Team>;
 
+/** SLA milestones (DESIGN.md §4); common/sla/policy keys its limit table by them. */
+export const SLA_MILESTONES = ['respond', 'onSite', 'fix', 'reply', 'followUp'] as const;
+export const SlaMilestone = z.enum(SLA_MILESTONES);
+export type SlaMilestone = z.infer<typeof SlaMilestone>;
+
+/** One on_hold span of a ticket's SLA clock; `end` null while it is still on hold. */
+export const SlaPause = z.object({ start: Iso, end: Iso.nullable() });
+export type SlaPause = z.infer<typeof SlaPause>;
+
+/**
+ * The SLA clock of the ticket's current step, computed by common/sla/ticket-sla.ts inside applyMutation (both the
+ * desk's optimistic copy and the server). Every field defaults, so rows and payloads from before SLA wiring parse.
+ */
+export const TicketSlaFields = {
+  /** The milestone the current step runs against; null when no clock runs (closed, fee steps, no limit). */
+  slaMilestone: SlaMilestone.nullable().default(null),
+  /** When the milestone's clock started (creation, completion, reopening…). */
+  slaStartedAt: Iso.nullable().default(null),
+  /** Deadline; null while paused (on_hold) or without a clock. */
+  slaDueAt: Iso.nullable().default(null),
+  /** The instant 75% of the limit has elapsed (in the clock's own time); null like slaDueAt. */
+  slaRiskAt: Iso.nullable().default(null),
+  /** Start of the running on_hold span (clock paused). */
+  slaPausedAt: Iso.nullable().default(null),
+  /** While paused: minutes of the clock (office minutes for P3+) left to the deadline, 0 if already overdue. */
+  slaRemainingMinutes: z.number().nonnegative().nullable().default(null),
+  /** The deadline was computed on a year only the fallback calendar covers. */
+  slaProvisional: z.boolean().default(false),
+  /** Every on_hold span of the ticket, oldest first (the clock excludes them). */
+  slaPauses: z.array(SlaPause).default([]),
+};
+
 export const Ticket = z.object({
   id: Uuid,
   /** Null until the server has accepted a ticket created offline. */
@@ -120,8 +152,21 @@ export const Ticket = z.object({
   version: z.number().int(),
   /** Changed only through `ticket.tag` add/remove ops (set semantics); sorted. */
   tags: z.array(z.string()).default([]),
+  ...TicketSlaFields,
 });
 export type Ticket = z.infer<typeof Ticket>;
+export type TicketSla = Pick<Ticket, keyof typeof TicketSlaFields>;
+/** A ticket without an SLA clock (the defaults). */
+export const NO_SLA: TicketSla = {
+  slaMilestone: null,
+  slaStartedAt: null,
+  slaDueAt: null,
+  slaRiskAt: null,
+  slaPausedAt: null,
+  slaRemainingMinutes: null,
+  slaProvisional: false,
+  slaPauses: [],
+};
 
 /** `edit`, `tags` and `conflict` (a losing description, kept as a note) arrived with sync schema 2. */
 export const TICKET_EVENT_KINDS = [

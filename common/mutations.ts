@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   CallDirection,
   Category,
+  NO_SLA,
   Channel,
   Priority,
   TicketStatus,
@@ -15,6 +16,7 @@ import {
   type Ticket,
   type TicketEvent,
 } from './domain';
+import { ticketSla, type TicketSlaContext } from './sla/ticket-sla';
 import { StatusOutputs, isOpen, validateTransition } from './workflows';
 
 const Uuid = z.string().uuid();
@@ -157,6 +159,11 @@ export interface MutationContext {
   tombstone?: { reason: string } | undefined;
   /** The actor's role where it is known for sure (the server): checked by role-restricted mutations. */
   actorRole?: Role | undefined;
+  /**
+   * The SLA policy and weather-alert switch: with it, create / status / priority changes recompute the ticket's
+   * SLA fields (common/sla/ticket-sla.ts); without it they are left as they were.
+   */
+  sla?: TicketSlaContext | undefined;
 }
 
 export interface MutationEffect {
@@ -214,6 +221,11 @@ export function conflictNoteId(eventId: string): string {
   return `${eventId.slice(0, 14)}8${eventId.slice(15)}`;
 }
 
+/** The ticket with its SLA fields recomputed, when the context carries a policy. */
+function withSla(ticket: Ticket, before: Ticket, ctx: MutationContext): Ticket {
+  return ctx.sla ? { ...ticket, ...ticketSla(ticket, before, ctx.now, ctx.sla) } : ticket;
+}
+
 function ticketEffect(ticket: Ticket, events: TicketEvent[]): TicketEffect {
   return { ticket, events, deleted: null, calls: [] };
 }
@@ -262,7 +274,9 @@ function applyTicketOrCall(
         closedAt: null,
         version: 1,
         tags: [],
+        ...NO_SLA,
       };
+      if (ctx.sla) Object.assign(ticket, ticketSla(ticket, undefined, ctx.now, ctx.sla));
       return { ticket, events: [event(a, ctx, 'created', a.title, { channel: a.channel })] };
     }
     case 'ticket.setStatus': {
@@ -272,7 +286,7 @@ function applyTicketOrCall(
       if (!result.ok) throw new MutationRejected(result.code, result.message.en);
       // A follow-up with satisfaction ≤ 2 asked to close and lands in `reopened`: same team, same assignee.
       const to = result.status;
-      const ticket = touched(t, ctx, { status: to, closedAt: isOpen(to) ? null : now });
+      const ticket = withSla(touched(t, ctx, { status: to, closedAt: isOpen(to) ? null : now }), t, ctx);
       const data: Record<string, unknown> = { from: t.status, to };
       if (a.outputs !== undefined) data.outputs = a.outputs;
       if (result.reopenedByFollowUp) data.requested = a.status;
@@ -318,7 +332,8 @@ function applyTicketOrCall(
       }
       if (Object.keys(changed).length > 0) events.unshift(event(a, ctx, 'edit', '', { changed }));
       if (events.length === 0) throw new MutationRejected('no_change', 'Nothing to change');
-      return ticketEffect(touched(t, ctx, patch), events);
+      const edited = touched(t, ctx, patch);
+      return ticketEffect(patch.priority !== undefined ? withSla(edited, t, ctx) : edited, events);
     }
     case 'ticket.tag': {
       const a = m.args;

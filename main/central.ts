@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import { LoginResponse } from '../common/api';
 import { User } from '../common/domain';
+import { DirectoryPage } from '../common/residents/directory';
+import { SlaSettingsDocument } from '../common/sla/settings';
 import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
 
 export class CentralError extends Error {
@@ -85,9 +87,25 @@ export class CentralClient {
     return this.request('POST', '/api/v1/sync/pull', body, PullResponse, signal);
   }
 
+  /** One page of the residents directory after `cursor` (null: from the start). */
+  residentDirectory(cursor: string | null, limit: number, signal?: AbortSignal): Promise<DirectoryPage> {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor !== null && { cursor }) });
+    return this.request('GET', `/api/v1/residents/directory?${query.toString()}`, undefined, DirectoryPage, signal);
+  }
+
+  /** The SLA settings document (limits, year schedules, weather alert). */
+  slaSettings(signal?: AbortSignal): Promise<SlaSettingsDocument> {
+    return this.request('GET', '/api/v1/settings/sla', undefined, SlaSettingsDocument, signal);
+  }
+
+  /** Changes one part of the SLA settings (`limits`, `calendar` or `weather`); the server checks the role. */
+  putSlaSettings(part: 'limits' | 'calendar' | 'weather', body: unknown): Promise<SlaSettingsDocument> {
+    return this.request('PUT', `/api/v1/settings/sla/${part}`, body, SlaSettingsDocument);
+  }
+
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */
   private async request<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body: unknown,
     schema: S | null,

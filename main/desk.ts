@@ -4,18 +4,24 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRepos, openCache } from './cache';
+import { createBulkLoad } from './cache/bulk-load';
+import { createDuplicateQuery } from './cache/duplicates';
 import type { Rebound } from './cache/identity';
 import { bindToServer, bindToUser, normalizeServerUrl } from './cache/identity';
 import { CentralClient } from './central';
 import { createEventHub } from './events';
+import type { SyncStatus } from '../common/sync';
 import type { DeskHost, DeskHostOptions } from './host';
-import { createSessionService } from './session';
+import { createSessionService, DeskError } from './session';
 import { createSyncEngine, type SyncEngineOptions } from './sync/engine';
 import { createLiveClient, type LiveOptions } from './sync/live';
 import { createOutbox } from './sync/outbox';
 import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
 import { createCallService } from './call-service';
+import { createResidentRepo } from './cache/residents';
+import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
+import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
 
 const LOGOUT_FLUSH_MS = 3_000;
@@ -28,6 +34,8 @@ export interface DeskOptions extends DeskHostOptions {
   fetch?: typeof fetch;
   /** The live socket (pokes to pull): its reconnect timings and state callback; false turns it off. */
   live?: LiveOptions | false;
+  /** The residents directory download (page size, interval, backoff). */
+  residents?: DirectorySyncOptions;
 }
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
@@ -47,13 +55,20 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   const actorId = () => session.user()?.id ?? null;
 
   const shadow = createTicketShadow(repos.db, repos.tickets);
-  const outbox = createOutbox(repos.db, repos.tickets, shadow);
+  // SLA settings (issue 4 item 2): the server's policy, cached for offline optimistic SLA fields.
+  const slaSettings = createSlaSettingsSync({
+    central,
+    meta: repos.meta,
+    onChange: () => hub.emit('settings.changed', {}),
+  });
+  const outbox = createOutbox(repos.db, repos.tickets, shadow, { sla: () => slaSettings.context() });
   const sync = createSyncEngine(
     {
       central,
       meta: repos.meta,
       outbox,
       rebaser: createRebaser(repos, outbox, shadow),
+      bulkLoad: createBulkLoad(repos.db, repos.meta),
       emit: hub.emit,
       actorId,
       onUnauthorized: () => {
@@ -95,6 +110,20 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     },
   });
 
+  // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
+  const residents = createResidentRepo(repos.db);
+  const duplicates = createDuplicateQuery(repos.db, repos.tickets);
+  const directorySync = createDirectorySync({ central, residents }, opts.residents);
+  hub.subscribe((event, payload) => {
+    if (event === 'sync.status') directorySync.onSyncStatus(payload as SyncStatus);
+  });
+  hub.subscribe((event, payload) => {
+    if (event === 'sync.status') slaSettings.onSyncStatus(payload as SyncStatus);
+  });
+  const requireUser = () => {
+    if (!session.user()) throw new DeskError('unauthenticated', 'Log in first');
+  };
+
   // A stored session resumes syncing (and pushes whatever was queued before the restart).
   if (session.user()) {
     sync.start();
@@ -107,6 +136,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         live?.stop();
         await sync.stop();
         const s = await session.login(username, password);
+        directorySync.start();
         sync.start(); // the initial pull runs in the background and reports progress in sync.status
         live?.start();
         hub.emit('session.changed', s);
@@ -116,6 +146,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         // Last chance to send queued changes under this user's identity; never hold the logout for long.
         await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
         live?.stop();
+        directorySync.stop();
         await sync.stop();
         const s = await session.logout();
         hub.emit('session.changed', s);
@@ -134,10 +165,31 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.tag': async (input) => tickets.tag(input),
       'tickets.delete': async (input) => tickets.delete(input),
       'tickets.search': async ({ q, limit, offset }) => repos.tickets.searchTickets(q, { limit, offset }),
+      'tickets.duplicates': async (probe) => {
+        requireUser();
+        return duplicates.find(probe, new Date());
+      },
       'calls.log': async (input) => calls.log(input),
       'calls.recent': async (input) => calls.recent(input),
+      'residents.lookup': async ({ q, limit }) => {
+        requireUser();
+        return { items: residents.lookup(q, limit), directoryEmpty: residents.isEmpty() };
+      },
       'directory.users': async () => repos.directory.users(),
       'directory.teams': async () => repos.directory.teams(),
+      'settings.sla': async () => slaSettings.view(),
+      'settings.setWeatherAlert': async ({ on }) => {
+        requireUser();
+        return slaSettings.setWeatherAlert(on);
+      },
+      'settings.setYearSchedule': async (schedule) => {
+        requireUser();
+        return slaSettings.setYearSchedule(schedule);
+      },
+      'settings.setLimits': async ({ limits }) => {
+        requireUser();
+        return slaSettings.setLimits(limits);
+      },
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {
@@ -150,6 +202,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     async close() {
       if (!repos.db.open) return;
       live?.stop();
+      directorySync.stop();
+      slaSettings.stop();
       await sync.stop();
       repos.db.close();
     },

@@ -9,8 +9,10 @@ import { registerLive, type LiveOptions } from './live/register';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerResidentRoutes } from './routes/residents';
+import { registerSettingsRoutes } from './routes/settings';
 import { registerSyncRoutes } from './routes/sync';
 import { registerTicketRoutes } from './routes/tickets';
+import { createSlaSettingsStore } from './settings/sla-store';
 import { DEFAULT_TOMBSTONE_RETENTION_DAYS, scheduleCompaction } from './sync/compact';
 
 export interface BuildServerOptions {
@@ -36,7 +38,8 @@ export function buildServer({
   live,
 }: BuildServerOptions): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
-  const deps: ServerDeps = { db, now };
+  const deps: ServerDeps = { db, now, slaSettings: createSlaSettingsStore(db, now) };
+  app.addHook('onReady', async () => void (await deps.slaSettings.load()));
   registerErrorHandlers(app);
   registerAuth(app, deps);
   scheduleCompaction(app, db, { retentionDays: tombstoneRetentionDays, now });
@@ -49,6 +52,7 @@ export function buildServer({
     registerTicketRoutes(scope, deps);
     registerResidentRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
+    registerSettingsRoutes(scope, deps);
   });
   return app;
 }

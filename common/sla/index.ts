@@ -2,3 +2,5 @@
 export * from './calendar';
 export * from './clock';
 export * from './policy';
+export * from './ticket-sla';
+export * from './settings';

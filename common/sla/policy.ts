@@ -6,7 +6,7 @@
  * clock. `null` means the milestone does not apply to that class.
  */
 import { z } from 'zod';
-import { TICKET_TYPES, type TicketType } from '../domain';
+import { SLA_MILESTONES, TICKET_TYPES, type TicketType } from '../domain';
 import { type BusinessCalendar, businessCalendar, CalendarSettings } from './calendar';
 import {
   type ClockKind,
@@ -17,7 +17,7 @@ import {
   type SlaStateResult,
 } from './clock';
 
-export const MILESTONES = ['respond', 'onSite', 'fix', 'reply', 'followUp'] as const;
+export const MILESTONES = SLA_MILESTONES;
 export type Milestone = (typeof MILESTONES)[number];
 export const PRIORITY_CLASSES = ['P0', 'P1', 'P2', 'P3', 'P4'] as const;
 export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
@@ -91,6 +91,8 @@ export interface MilestoneQuery {
 export interface SlaPolicy {
   readonly calendar: BusinessCalendar;
   readonly limits: LimitTable;
+  /** Elapsed share of the limit at which a clock is at risk (default 0.75). */
+  readonly atRiskRatio: number;
   clockFor(priority: number): ClockKind;
   /** Unstretched limit in minutes of the class's clock, or null if the milestone does not apply. */
   limitMinutes(type: TicketType, priority: number, milestone: Milestone): number | null;
@@ -198,5 +200,5 @@ export function slaPolicy(settings: unknown = {}): SlaPolicy {
       atRiskRatio: s.atRiskRatio,
     });
   };
-  return { calendar, limits, clockFor, limitMinutes, deadline, state };
+  return { calendar, limits, atRiskRatio: s.atRiskRatio, clockFor, limitMinutes, deadline, state };
 }

@@ -17,6 +17,11 @@ const DATA_TABLES = [
   'calls',
   'outbox',
   'rejected_mutations',
+  // The residents directory (migration 006) and its download cursor: another server has other residents.
+  'residents',
+  'resident_phones',
+  'resident_units',
+  'resident_directory_state',
 ];
 
 export function normalizeServerUrl(url: string): string {

@@ -11,7 +11,14 @@ export type MetaKey =
   | 'pull_cursor'
   /** Set while an initial sync is unfinished (JSON `{rows}` applied so far), so a restart resumes it. */
   | 'initial_sync'
-  | 'last_mutation_id';
+  | 'last_mutation_id'
+  /** Bulk-load mode (./bulk-load): the tickets indexes and triggers dropped for an initial sync, as JSON. */
+  | 'bulk_load'
+  /** Set while the search index is being filled after a bulk load (JSON `{after}`: the last rowid done). */
+  | 'fts_fill'
+  /** The server's SLA settings document (JSON) and when it was fetched: the policy works offline. */
+  | 'sla_settings'
+  | 'sla_settings_fetched_at';
 
 export interface MetaRepo {
   get(key: MetaKey): string | null;

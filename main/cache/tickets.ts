@@ -1,10 +1,12 @@
 /** Tickets and their events in the cache: view pages, view counts, detail, and writes from sync. */
 import type { Statement } from 'better-sqlite3';
 import { VIEW_IDS, type SearchResult, type ViewId } from '../../common/contract';
-import type { Ticket, TicketEvent } from '../../common/domain';
-import { isOpen } from '../../common/workflows';
+import { TEAM_IDS, type Ticket, type TicketEvent } from '../../common/domain';
+import { awaitingFollowUp, isOpen } from '../../common/workflows';
+import { SLA_NO_DEADLINE } from './migrations/005_ticket_sla';
 import type { CacheDb } from './db';
 import { highlight, likePattern, parseQuery } from './search';
+import { SHORT_SORTED_MAX, SHORT_WALK_MAX, shortIsExact, shortMatch } from './short-search';
 
 interface TicketRow {
   id: string;
@@ -29,6 +31,14 @@ interface TicketRow {
   closed_at: string | null;
   version: number;
   tags: string;
+  sla_milestone: Ticket['slaMilestone'];
+  sla_started_at: string | null;
+  sla_due_at: string | null;
+  sla_risk_at: string | null;
+  sla_paused_at: string | null;
+  sla_remaining_minutes: number | null;
+  sla_provisional: number;
+  sla_pauses: string;
 }
 
 interface EventRow {
@@ -43,7 +53,9 @@ interface EventRow {
 
 const TICKET_COLUMNS =
   'id, code, type, category, channel, priority, status, title, description, unit_id, unit_code, resident_id, ' +
-  'resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags';
+  'resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags, ' +
+  'sla_milestone, sla_started_at, sla_due_at, sla_risk_at, sla_paused_at, sla_remaining_minutes, sla_provisional, ' +
+  'sla_pauses';
 
 function toTicket(r: TicketRow): Ticket {
   return {
@@ -69,8 +81,25 @@ function toTicket(r: TicketRow): Ticket {
     closedAt: r.closed_at,
     version: r.version,
     tags: JSON.parse(r.tags) as string[],
+    slaMilestone: r.sla_milestone,
+    slaStartedAt: r.sla_started_at,
+    slaDueAt: r.sla_due_at,
+    slaRiskAt: r.sla_risk_at,
+    slaPausedAt: r.sla_paused_at,
+    slaRemainingMinutes: r.sla_remaining_minutes,
+    slaProvisional: r.sla_provisional === 1,
+    slaPauses: JSON.parse(r.sla_pauses) as Ticket['slaPauses'],
   };
 }
+
+/** Derived `wait_kind`: whose move it is when the desk is waiting (a view each), else null. */
+function waitKind(t: Ticket): 'follow_up' | 'resident' | null {
+  if (!isOpen(t.status)) return null;
+  if (awaitingFollowUp(t)) return 'follow_up';
+  return t.status === 'on_hold' || t.status === 'promised' ? 'resident' : null;
+}
+
+const RECENTLY_CLOSED_MS = 7 * 86_400_000;
 
 function toEvent(r: EventRow): TicketEvent {
   return {
@@ -84,20 +113,41 @@ function toEvent(r: EventRow): TicketEvent {
   };
 }
 
-/** Each view as a WHERE clause that one of the tickets_by_* indexes answers in order. `@me` is the user id. */
+const teamFilters = Object.fromEntries(
+  TEAM_IDS.map((id) => [`team.${id}`, `team_id = '${id}' AND is_open = 1`]),
+) as Record<`team.${(typeof TEAM_IDS)[number]}`, string>;
+
+/**
+ * Each view as a WHERE clause that one of the tickets_by_* indexes answers in order. `@me` is the user id,
+ * `@now` the current time in epoch ms (overdue, at risk and recently closed move with the clock).
+ */
 export const VIEW_FILTERS: Record<ViewId, string> = {
   inbox: 'is_open = 1',
   mine: 'assignee_id = @me AND is_open = 1',
   unassigned: 'assignee_id IS NULL AND is_open = 1',
-  closed: 'is_open = 0',
+  ...teamFilters,
+  // Paused and clock-less tickets carry SLA_NO_DEADLINE, so a range on sla_due_ms leaves them out.
+  overdue: 'is_open = 1 AND sla_due_ms < @now',
+  at_risk: `is_open = 1 AND sla_due_ms > @now AND sla_due_ms < ${SLA_NO_DEADLINE} AND sla_risk_ms <= @now`,
+  awaiting_follow_up: "wait_kind = 'follow_up'",
+  waiting_on_resident: "wait_kind = 'resident'",
+  recently_closed: `is_open = 0 AND closed_ms >= @now - ${RECENTLY_CLOSED_MS}`,
   all: '1 = 1',
 };
-// Newest activity first; id breaks ties so pages never overlap or skip.
+// Newest activity first; id breaks ties so pages never overlap or skip (search and the "all" view).
 export const VIEW_ORDER = 'ORDER BY updated_ms DESC, id DESC';
+/** Open views: most urgent deadline first, paused and clock-less last, then id. */
+export const SLA_ORDER = 'ORDER BY sla_due_ms, id';
+export const VIEW_ORDERS: Record<ViewId, string> = Object.fromEntries(
+  VIEW_IDS.map((v) => [
+    v,
+    v === 'all' ? VIEW_ORDER : v === 'recently_closed' ? 'ORDER BY closed_ms DESC, id DESC' : SLA_ORDER,
+  ]),
+) as Record<ViewId, string>;
 
 interface ViewStatements {
-  page: Statement<{ me: string; limit: number; offset: number }, TicketRow>;
-  count: Statement<{ me: string }, { n: number }>;
+  page: Statement<{ me: string; now: number; limit: number; offset: number }, TicketRow>;
+  count: Statement<{ me: string; now: number }, { n: number }>;
 }
 
 export interface TicketPage {
@@ -109,8 +159,9 @@ export interface TicketRepo {
   get(id: string): Ticket | undefined;
   /** The ticket's timeline, oldest first. */
   events(ticketId: string): TicketEvent[];
-  list(view: ViewId, me: string | null, offset: number, limit: number): TicketPage;
-  counts(me: string | null): { id: ViewId; count: number }[];
+  /** `now` places the time-dependent views (overdue, at risk, recently closed); default: the system clock. */
+  list(view: ViewId, me: string | null, offset: number, limit: number, now?: Date): TicketPage;
+  counts(me: string | null, now?: Date): { id: ViewId; count: number }[];
   put(ticket: Ticket): void;
   /** Deletes the ticket and its events. */
   delete(id: string): void;
@@ -135,15 +186,41 @@ function likeAll(count: number, prefix: string): string {
   ).join(' AND ');
 }
 
+/**
+ * One page of a walk over the open tickets, then the closed ones, each in VIEW_ORDER (`page(open, limit, offset)`):
+ * no overlap or gap across the boundary; the total is only known once the walk ran out (`count(open)` is asked
+ * for a part the page starts past).
+ */
+function walkOpenThenClosed(
+  page: (open: 0 | 1, limit: number, offset: number) => TicketRow[],
+  count: (open: 0 | 1) => number,
+  limit: number,
+  offset: number,
+): SearchResult {
+  const open = page(1, limit, offset);
+  if (open.length === limit) return { items: open.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
+  const openTotal = open.length > 0 || offset === 0 ? offset + open.length : count(1);
+  const closedOffset = Math.max(0, offset - openTotal);
+  const closed = page(0, limit - open.length, closedOffset);
+  const rows = [...open, ...closed];
+  const result: SearchResult = { items: rows.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
+  if (rows.length < limit) {
+    // A page past the end knows neither count from its own rows.
+    result.total =
+      closed.length > 0 || closedOffset === 0 ? openTotal + closedOffset + closed.length : openTotal + count(0);
+  }
+  return result;
+}
+
 function createSearch(db: CacheDb) {
   const byCode = db.prepare<[string], { rowid: number }>('SELECT rowid FROM tickets WHERE code = ?');
   const byRowid = db.prepare<[number], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE rowid = ?`);
   // Prepared on first use per number of short terms (0..MAX_TERMS).
-  const ftsPage = new Map<number, Statement<Record<string, unknown>, { rowid: number }>>();
+  const ftsPage = new Map<number, Statement<Record<string, unknown>, { rowid: number; total: number }>>();
   const ftsCount = new Map<number, Statement<Record<string, unknown>, { n: number }>>();
   const likePage = new Map<number, Statement<Record<string, unknown>, TicketRow>>();
   const likeCount = new Map<number, Statement<Record<string, unknown>, { n: number }>>();
-  const cached = <S>(map: Map<number, S>, n: number, make: () => S): S => {
+  const cached = <K, S>(map: Map<K, S>, n: K, make: () => S): S => {
     let s = map.get(n);
     if (!s) map.set(n, (s = make()));
     return s;
@@ -154,17 +231,22 @@ function createSearch(db: CacheDb) {
     const params: Record<string, unknown> = { match };
     short.forEach((t, i) => (params[`s${i}`] = likePattern(t)));
     const exact = code === null ? undefined : byCode.get(code)?.rowid;
-    // Rowids first, tickets after: only the page's rows are joined, not every hit.
+    // Rowids first, tickets after: only the page's rows are joined, not every hit. The ranking visits every hit
+    // anyway, so the total comes with the page (a window count) instead of a second MATCH.
     const page = cached(ftsPage, short.length, () =>
       db.prepare(
-        `SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH @match${filter}
-         ORDER BY rowid = @exact DESC, ${BM25}, rowid DESC LIMIT @limit OFFSET @offset`,
+        `SELECT rowid, count(*) OVER () AS total FROM (
+           SELECT rowid, rowid = @exact AS exact, ${BM25} AS score FROM tickets_fts
+            WHERE tickets_fts MATCH @match${filter})
+         ORDER BY exact DESC, score, rowid DESC LIMIT @limit OFFSET @offset`,
       ),
     ).all({ ...params, exact: exact ?? -1, limit, offset });
     const total =
+      page[0]?.total ??
       cached(ftsCount, short.length, () =>
         db.prepare(`SELECT count(*) AS n FROM tickets_fts WHERE tickets_fts MATCH @match${filter}`),
-      ).get(params)?.n ?? 0;
+      ).get(params)?.n ??
+      0;
     const rows: TicketRow[] = [];
     for (const { rowid } of page) {
       const row = byRowid.get(rowid);
@@ -190,22 +272,90 @@ function createSearch(db: CacheDb) {
     const count = cached(likeCount, short.length, () =>
       db.prepare(`SELECT count(*) AS n FROM tickets WHERE is_open = @open AND ${where}`),
     );
-    const open = page.all({ ...params, open: 1, limit, offset });
-    if (open.length === limit) return { items: open.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
-    const openTotal =
-      open.length > 0 || offset === 0 ? offset + open.length : (count.get({ ...params, open: 1 })?.n ?? 0);
-    const closedOffset = Math.max(0, offset - openTotal);
-    const closed = page.all({ ...params, open: 0, limit: limit - open.length, offset: closedOffset });
-    const rows = [...open, ...closed];
+    return walkOpenThenClosed(
+      (open, lim, off) => page.all({ ...params, open, limit: lim, offset: off }),
+      (open) => count.get({ ...params, open })?.n ?? 0,
+      limit,
+      offset,
+    );
+  }
+
+  const shortCandidates = db.prepare<[string, number], { n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM tickets_fts_short WHERE tickets_fts_short MATCH ? LIMIT ?)`,
+  );
+  const shortSorted = new Map<string, Statement<Record<string, unknown>, TicketRow>>();
+  const shortWalk = new Map<string, Statement<Record<string, unknown>, TicketRow>>();
+  const shortCount = new Map<string, Statement<Record<string, unknown>, { n: number }>>();
+
+  /**
+   * Short terms only, through the bigram index of migration 007, in the LIKE walk's order (open first, then
+   * newest) and with a total on the last page, as the walk gives. Candidates are kept when LIKE matches them too,
+   * unless the index is exact for the terms (./short-search: shortIsExact). By how many candidates there are
+   * (./short-search: SHORT_SORTED_MAX, SHORT_WALK_MAX):
+   *   few  — fetched by rowid and sorted;
+   *   some — the tickets_by_open walk, testing each entry against the candidate list (no row read for the misses);
+   *   many — null: the plain LIKE walk finds a page of a common term within a few rows.
+   */
+  function shortIndexed(match: string, short: string[], limit: number, offset: number): SearchResult | null {
+    const candidates = shortCandidates.get(match, SHORT_WALK_MAX + 1)?.n ?? 0;
+    if (candidates > SHORT_WALK_MAX) return null;
+    const exact = shortIsExact(short);
+    const verify = exact ? '' : ` AND ${likeAll(short.length, '')}`;
+    const params: Record<string, unknown> = { match };
+    if (!exact) short.forEach((t, i) => (params[`s${i}`] = likePattern(t)));
+    const shape = `${exact ? 'exact' : 'like'}:${short.length}`;
+    const inIndex = 'IN (SELECT rowid FROM tickets_fts_short WHERE tickets_fts_short MATCH @match)';
+    const count = () =>
+      cached(shortCount, shape, () =>
+        db.prepare(`SELECT count(*) AS n FROM tickets WHERE rowid ${inIndex}${verify}`),
+      ).get(params)?.n ?? 0;
+
+    if (candidates > SHORT_SORTED_MAX) {
+      // `+rowid`: the candidate list is a filter on the index walk, not a list of rows to look up.
+      const walk = cached(shortWalk, shape, () =>
+        db.prepare(
+          `SELECT ${TICKET_COLUMNS} FROM tickets WHERE is_open = @open AND +rowid ${inIndex}${verify}
+           ${VIEW_ORDER} LIMIT @limit OFFSET @offset`,
+        ),
+      );
+      return walkOpenThenClosed(
+        (open, lim, off) => walk.all({ ...params, open, limit: lim, offset: off }),
+        (open) =>
+          cached(shortCount, `walk:${shape}`, () =>
+            db.prepare(`SELECT count(*) AS n FROM tickets WHERE is_open = @open AND +rowid ${inIndex}${verify}`),
+          ).get({ ...params, open })?.n ?? 0,
+        limit,
+        offset,
+      );
+    }
+    const rows = cached(shortSorted, shape, () =>
+      db.prepare(
+        `SELECT ${TICKET_COLUMNS} FROM tickets WHERE rowid ${inIndex}${verify}
+         ORDER BY is_open DESC, updated_ms DESC, id DESC LIMIT @limit OFFSET @offset`,
+      ),
+    ).all({ ...params, limit, offset });
     const result: SearchResult = { items: rows.map((r) => ({ ticket: toTicket(r), highlights: [] })) };
-    if (rows.length < limit) result.total = openTotal + closedOffset + closed.length;
+    // Past the end (an empty page after the last) the total needs counting; otherwise a short page ends it.
+    if (rows.length < limit) result.total = rows.length > 0 || offset === 0 ? offset + rows.length : count();
     return result;
+  }
+
+  // While the search indexes are still being filled after a bulk load (./bulk-load), every term is matched by LIKE.
+  const filling = db.prepare<[], { one: number }>(`SELECT 1 AS one FROM meta WHERE key = 'fts_fill'`);
+
+  function searchShort(short: string[], limit: number, offset: number): SearchResult {
+    const match = shortMatch(short);
+    return (match === null ? null : shortIndexed(match, short, limit, offset)) ?? like(short, limit, offset);
   }
 
   return (query: string, { limit, offset }: { limit: number; offset: number }): SearchResult => {
     const q = parseQuery(query);
     if (q.terms.length === 0) return { total: 0, items: [] };
-    const result = q.match !== null ? fts(q.match, q.short, q.code, limit, offset) : like(q.short, limit, offset);
+    const result = filling.get()
+      ? like(q.terms, limit, offset)
+      : q.match === null
+        ? searchShort(q.short, limit, offset)
+        : fts(q.match, q.short, q.code, limit, offset);
     for (const item of result.items) item.highlights = highlight(item.ticket, q.terms);
     return result;
   };
@@ -222,24 +372,29 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     const where = VIEW_FILTERS[view];
     views[view] = {
       page: db.prepare(
-        `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where} ${VIEW_ORDER} LIMIT @limit OFFSET @offset`,
+        `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`,
       ),
       count: db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE ${where}`),
     };
   }
 
-  // Positional parameters in TICKET_COLUMNS order, then is_open, updated_ms: no per-row object copy and no
-  // named-parameter lookup on the initial sync's hot path (about 2x faster than `@name` binding).
+  // Positional parameters in TICKET_COLUMNS order, then is_open, updated_ms and the derived SLA/view columns: no
+  // per-row object copy and no named-parameter lookup on the initial sync's hot path (about 2x faster than `@name`).
   const upsert = db.prepare<unknown[]>(
-    `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-       ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms, sla_due_ms, sla_risk_ms, closed_ms, wait_kind)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET code = excluded.code, type = excluded.type, category = excluded.category,
        channel = excluded.channel, priority = excluded.priority, status = excluded.status, title = excluded.title,
        description = excluded.description, unit_id = excluded.unit_id, unit_code = excluded.unit_code,
        resident_id = excluded.resident_id, resident_name = excluded.resident_name, phone = excluded.phone,
        team_id = excluded.team_id, assignee_id = excluded.assignee_id, created_by = excluded.created_by,
        created_at = excluded.created_at, updated_at = excluded.updated_at, closed_at = excluded.closed_at,
-       version = excluded.version, tags = excluded.tags, is_open = excluded.is_open, updated_ms = excluded.updated_ms`,
+       version = excluded.version, tags = excluded.tags, is_open = excluded.is_open, updated_ms = excluded.updated_ms,
+       sla_milestone = excluded.sla_milestone, sla_started_at = excluded.sla_started_at,
+       sla_due_at = excluded.sla_due_at, sla_risk_at = excluded.sla_risk_at, sla_paused_at = excluded.sla_paused_at,
+       sla_remaining_minutes = excluded.sla_remaining_minutes, sla_provisional = excluded.sla_provisional,
+       sla_pauses = excluded.sla_pauses, sla_due_ms = excluded.sla_due_ms, sla_risk_ms = excluded.sla_risk_ms,
+       closed_ms = excluded.closed_ms, wait_kind = excluded.wait_kind`,
   );
   const removeTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
   const removeTicketEvents = db.prepare<[string]>('DELETE FROM ticket_events WHERE ticket_id = ?');
@@ -262,14 +417,16 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     events(ticketId) {
       return selectEvents.all(ticketId).map(toEvent);
     },
-    list(view, me, offset, limit) {
+    list(view, me, offset, limit, now = new Date()) {
       const v = views[view];
-      const total = v.count.get({ me: me ?? '' })?.n ?? 0;
-      const items = v.page.all({ me: me ?? '', limit, offset }).map(toTicket);
+      const at = { me: me ?? '', now: now.getTime() };
+      const total = v.count.get(at)?.n ?? 0;
+      const items = v.page.all({ ...at, limit, offset }).map(toTicket);
       return { total, items };
     },
-    counts(me) {
-      return VIEW_IDS.map((id) => ({ id, count: views[id].count.get({ me: me ?? '' })?.n ?? 0 }));
+    counts(me, now = new Date()) {
+      const at = { me: me ?? '', now: now.getTime() };
+      return VIEW_IDS.map((id) => ({ id, count: views[id].count.get(at)?.n ?? 0 }));
     },
     put(t) {
       upsert.run(
@@ -296,8 +453,21 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
         t.version,
         // Shadows written before sync schema 2 have no tags.
         JSON.stringify(t.tags ?? []),
+        // Rows cached or shadowed before the SLA wiring have no SLA fields.
+        t.slaMilestone ?? null,
+        t.slaStartedAt ?? null,
+        t.slaDueAt ?? null,
+        t.slaRiskAt ?? null,
+        t.slaPausedAt ?? null,
+        t.slaRemainingMinutes ?? null,
+        t.slaProvisional ? 1 : 0,
+        JSON.stringify(t.slaPauses ?? []),
         isOpen(t.status) ? 1 : 0,
         Date.parse(t.updatedAt),
+        t.slaDueAt ? Date.parse(t.slaDueAt) : SLA_NO_DEADLINE,
+        t.slaRiskAt ? Date.parse(t.slaRiskAt) : null,
+        t.closedAt ? Date.parse(t.closedAt) : null,
+        waitKind(t),
       );
     },
     delete(id) {

@@ -3,8 +3,9 @@
  * `sync.status` the UI shows. One cycle (push, then pull) runs at a time; requests made meanwhile
  * coalesce into the next cycle.
  */
-import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../common/sync';
+import { SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse, type SyncStatus } from '../../common/sync';
 import type { MetaRepo } from '../cache';
+import type { BulkLoad } from '../cache/bulk-load';
 import { CentralError, type CentralClient } from '../central';
 import type { Emit } from '../events';
 import { crashPoint } from './crash-points';
@@ -35,6 +36,8 @@ export interface SyncEngineDeps {
   /** The server said 401: the session is gone. Called from inside a cycle; must not wait for the engine. */
   onUnauthorized(): void;
   log?: (message: string, err?: unknown) => void;
+  /** Fills an empty cache without its indexes, rebuilt once at the end (see main/cache/bulk-load). */
+  bulkLoad?: BulkLoad;
 }
 
 export interface SyncEngine {
@@ -75,6 +78,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   let abort = new AbortController();
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
+  /** The search index being filled after a bulk load (background work the cycle does not wait for). */
+  let searchFill: Promise<void> | null = null;
 
   const status = (): SyncStatus => ({
     state,
@@ -188,20 +193,28 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       progress = { rows, total: null, ...(resumed && { resumed }) };
       announce();
     }
-    let first = true;
-    for (;;) {
-      // A long (initial) pull must not hold back what the agent just did: push between pages.
-      if (outbox.count() > 0) await pushAll(signal);
-      const page = await central.pull(
+    if (initial) deps.bulkLoad?.begin();
+    const fetchPage = (cursor: string | null, estimate: boolean) => {
+      const page = central.pull(
         {
           clientId: meta.clientId(),
           schemaVersion: SYNC_SCHEMA_VERSION,
-          cursor: meta.get('pull_cursor'),
+          cursor,
           limit: pullLimit,
-          ...(initial && first && { estimate: true }),
+          ...(estimate && { estimate: true }),
         },
         signal,
       );
+      page.catch(() => {}); // a prefetch left behind by an error or an abort is not an unhandled rejection
+      return page;
+    };
+    let first = true;
+    let next: Promise<PullResponse> | null = null;
+    for (;;) {
+      // A long (initial) pull must not hold back what the agent just did: push between pages.
+      if (outbox.count() > 0) await pushAll(signal);
+      const page = await (next ?? fetchPage(meta.get('pull_cursor'), initial && first));
+      next = null;
       crashPoint('pull.received');
       reachable();
       if (page.reset) {
@@ -211,10 +224,14 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         emit('directory.changed', {});
         continue;
       }
+      // The next page travels while this one is applied (server and desk work in parallel). Its cursor is this
+      // page's: if applying fails, the prefetched page is dropped and the next cycle asks again.
+      if (page.more) next = fetchPage(page.cursor, false);
       const pendingBefore = outbox.count();
       if (initial && first && page.estimate !== undefined) total = rows + page.estimate;
       first = false;
-      const result = await rebaser.applyPageInChunks(page, deps.actorId(), { chunkSize: applyChunkSize, signal });
+      const bulk = deps.bulkLoad?.active() ?? false;
+      const result = await rebaser.applyPageInChunks(page, deps.actorId(), { chunkSize: applyChunkSize, signal, bulk });
       crashPoint('pull.applied');
       rows += page.changes.length;
       if (initial) {
@@ -228,7 +245,17 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       }
       if (result.directoryChanged) emit('directory.changed', {});
       announce();
-      if (!page.more) return;
+      if (!page.more) break;
+    }
+    // Also after a restart that came between the last page and the end of a bulk load: a no-op otherwise.
+    if (deps.bulkLoad?.active()) await deps.bulkLoad.finish(signal);
+    if (deps.bulkLoad && !deps.bulkLoad.searchReady() && !searchFill) {
+      searchFill = deps.bulkLoad
+        .fillSearchIndex(signal)
+        .catch((err: unknown) => {
+          if (!signal.aborted) log('search index fill failed', err);
+        })
+        .finally(() => (searchFill = null));
     }
   }
 
@@ -271,6 +298,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       halt();
       abort.abort();
       await running;
+      await searchFill;
       abort = new AbortController();
       state = 'offline';
       offlineSince = null;

@@ -11,6 +11,7 @@ import {
   type TicketEffect,
   type TicketMutation,
 } from '../../common/mutations';
+import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import type { PushResponse } from '../../common/sync';
 import type { CacheDb, TicketRepo } from '../cache';
 import { createCallRepo } from '../cache/calls';
@@ -35,6 +36,8 @@ export interface RejectedMutation {
 }
 
 export interface OutboxHooks {
+  /** The SLA policy and weather switch for optimistic SLA fields (the server's, as last fetched). */
+  sla?: () => TicketSlaContext | undefined;
   /** Test seam: runs inside the enqueue transaction after the ticket write (throw to simulate a crash). */
   afterTicketWrite?: () => void;
 }
@@ -95,7 +98,7 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
       return effect;
     }
     const current = tickets.get(m.args.id);
-    const effect = applyMutation(m, { actorId, now, current, code: null });
+    const effect = applyMutation(m, { actorId, now, current, code: null, sla: hooks.sla?.() });
     shadow.remember(m.args.id, current);
     if (effect.deleted) hideTicket.run(effect.deleted.id);
     else tickets.put(effect.ticket);

@@ -34,11 +34,7 @@ export interface Rebaser {
    * re-apply the rest. A crash before it re-pulls the page, which is idempotent (pages carry current state).
    * An aborted `signal` stops between chunks (the cursor not advanced) with an AbortError.
    */
-  applyPageInChunks(
-    page: PullResponse,
-    actorId: string | null,
-    options?: { chunkSize?: number; signal?: AbortSignal },
-  ): Promise<PageResult>;
+  applyPageInChunks(page: PullResponse, actorId: string | null, options?: ChunkOptions): Promise<PageResult>;
   /** Re-derives the optimistic layer without new server data (e.g. after a push rejected something). */
   rebase(actorId: string | null): string[];
   /**
@@ -47,6 +43,20 @@ export interface Rebaser {
    */
   reset(): string[];
 }
+
+export interface ChunkOptions {
+  chunkSize?: number;
+  signal?: AbortSignal;
+  /**
+   * Bulk load (main/cache/bulk-load): every transaction of the page commits with synchronous=NORMAL and a chunk
+   * may take BULK_CHUNK_BUDGET_MS. Safe because the page's data and its cursor commit together: a power cut can
+   * only lose whole pages, which are pulled again; the outbox is empty or untouched by an initial sync's pages.
+   */
+  bulk?: boolean;
+}
+
+/** A bulk load's chunk budget: fewer, larger commits (each rewrites the primary-key pages it touched). */
+export const BULK_CHUNK_BUDGET_MS = 20;
 
 /** What the server owns in the cache (the outbox and rejected list are the desk's own). */
 const SYNCED_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'calls'];
@@ -129,8 +139,8 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
    * `chunk.start` past what it wrote.
    */
   const applyChunkTx = db.transaction(
-    (changes: readonly Change[], chunk: { start: number; max: number }, touched: Set<string>): boolean => {
-      const deadline = performance.now() + APPLY_CHUNK_BUDGET_MS;
+    (changes: readonly Change[], chunk: { start: number; max: number; budgetMs: number }, touched: Set<string>) => {
+      const deadline = performance.now() + chunk.budgetMs;
       const end = Math.min(changes.length, chunk.start + chunk.max);
       let directoryChanged = false;
       let i = chunk.start;
@@ -146,12 +156,12 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
   async function applyPageInChunks(
     page: PullResponse,
     actorId: string | null,
-    { chunkSize = APPLY_CHUNK_SIZE, signal }: { chunkSize?: number; signal?: AbortSignal } = {},
+    { chunkSize = APPLY_CHUNK_SIZE, signal, bulk = false }: ChunkOptions = {},
   ): Promise<PageResult> {
     const size = Math.max(1, Math.floor(chunkSize));
     const touched = new Set<string>();
     let directoryChanged = false;
-    const chunk = { start: 0, max: size };
+    const chunk = { start: 0, max: size, budgetMs: bulk ? BULK_CHUNK_BUDGET_MS : APPLY_CHUNK_BUDGET_MS };
     // What the last transaction takes on top of its own work: about one chunk's worth, as the last chunk timed it.
     let tail = Math.min(size, FIRST_TAIL);
     while (page.changes.length - chunk.start > tail) {
@@ -173,7 +183,13 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
       signal?.throwIfAborted();
     }
     const start = chunk.start;
-    const last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId);
+    if (bulk) db.pragma('synchronous = NORMAL');
+    let last: PageResult;
+    try {
+      last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId);
+    } finally {
+      if (bulk) db.pragma('synchronous = FULL');
+    }
     for (const id of last.ticketIds) touched.add(id);
     return { ticketIds: [...touched], directoryChanged: directoryChanged || last.directoryChanged };
   }

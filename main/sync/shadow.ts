@@ -23,6 +23,7 @@ export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShad
   const insert = db.prepare<[string, string | null]>('INSERT OR IGNORE INTO ticket_shadow (id, data) VALUES (?, ?)');
   const selectAll = db.prepare<[], { id: string; data: string | null }>('SELECT id, data FROM ticket_shadow');
   const clear = db.prepare('DELETE FROM ticket_shadow');
+  const has = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM ticket_shadow WHERE id = ?');
   const update = db.prepare<[string | null, string]>('UPDATE ticket_shadow SET data = ? WHERE id = ?');
 
   return {
@@ -30,6 +31,8 @@ export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShad
       insert.run(id, serverState ? JSON.stringify(serverState) : null);
     },
     replaceIfShadowed(id, serverState) {
+      // Looked up before serialising: nearly every pulled ticket has no shadow (an initial sync: none at all).
+      if (!has.get(id)) return false;
       return update.run(serverState ? JSON.stringify(serverState) : null, id).changes > 0;
     },
     restore() {

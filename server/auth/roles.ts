@@ -14,6 +14,10 @@ export const PERMISSIONS = {
   'residents.read': ['agent', 'lead', 'technician', 'admin'],
   /** Push mutations and pull the change feed (a console's cache). */
   sync: ['agent', 'lead', 'technician', 'admin'],
+  /** Change SLA limits and the calendar's year schedules. */
+  'settings.sla': ['admin'],
+  /** Switch the weather alert (limits × 1.5). */
+  'settings.weatherAlert': ['lead', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

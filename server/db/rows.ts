@@ -18,7 +18,9 @@ const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null => (value == null ? null : String(value));
 
 export const TICKET_COLUMNS = `id, code, type, category, channel, priority, status, title, description, unit_id, unit_code,
-  resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags`;
+  resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags,
+  sla_milestone, sla_started_at, sla_due_at, sla_risk_at, sla_paused_at, sla_remaining_minutes, sla_provisional,
+  sla_pauses`;
 
 export function ticketFromRow(r: Row): Ticket {
   return {
@@ -44,7 +46,21 @@ export function ticketFromRow(r: Row): Ticket {
     closedAt: toIsoOrNull(r.closed_at),
     version: toInt(r.version),
     tags: Array.isArray(r.tags) ? r.tags.map(String) : [],
+    slaMilestone: (r.sla_milestone ?? null) as Ticket['slaMilestone'],
+    slaStartedAt: toIsoOrNull(r.sla_started_at),
+    slaDueAt: toIsoOrNull(r.sla_due_at),
+    slaRiskAt: toIsoOrNull(r.sla_risk_at),
+    slaPausedAt: toIsoOrNull(r.sla_paused_at),
+    slaRemainingMinutes: r.sla_remaining_minutes == null ? null : Number(r.sla_remaining_minutes),
+    slaProvisional: Boolean(r.sla_provisional),
+    slaPauses: slaPausesFrom(r.sla_pauses),
   };
+}
+
+function slaPausesFrom(value: unknown): Ticket['slaPauses'] {
+  const list = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  if (!Array.isArray(list)) return [];
+  return list.map((p: { start: unknown; end: unknown }) => ({ start: toIso(p.start), end: toIsoOrNull(p.end) }));
 }
 
 /** Parameters for an INSERT/UPSERT listing TICKET_COLUMNS in order. */
@@ -72,6 +88,14 @@ export function ticketToParams(t: Ticket): unknown[] {
     t.closedAt,
     t.version,
     t.tags,
+    t.slaMilestone,
+    t.slaStartedAt,
+    t.slaDueAt,
+    t.slaRiskAt,
+    t.slaPausedAt,
+    t.slaRemainingMinutes,
+    t.slaProvisional,
+    JSON.stringify(t.slaPauses),
   ];
 }
 

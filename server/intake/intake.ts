@@ -2,6 +2,7 @@
  * REST intake (WeChat, resident app, integrations, kiosk): builds a `ticket.create` mutation server-side and
  * runs it through the same write path as a pushed one, so the ticket gets its code and syncs like any other.
  */
+import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import { randomUUID } from 'node:crypto';
 import type { IntakeRequest } from '../../common/api';
 import type { Resident, Ticket, User } from '../../common/domain';
@@ -25,7 +26,13 @@ function pickResident(candidates: Resident[], unitId: string | undefined): Resid
   return inUnit.length === 1 ? inUnit[0] : undefined;
 }
 
-export async function createIntakeTicket(db: Db, user: User, req: IntakeRequest, now: Date): Promise<Ticket> {
+export async function createIntakeTicket(
+  db: Db,
+  user: User,
+  req: IntakeRequest,
+  now: Date,
+  sla?: TicketSlaContext,
+): Promise<Ticket> {
   return db.tx(async (q) => {
     const unit = req.unitId ? await findUnit(q, req.unitId) : undefined;
     const resident = req.phone ? pickResident(await findResidentsByPhone(q, req.phone), req.unitId) : undefined;
@@ -47,7 +54,7 @@ export async function createIntakeTicket(db: Db, user: User, req: IntakeRequest,
       phone: req.phone ? (toE164(req.phone) ?? req.phone.trim()) : null,
     });
     try {
-      const { ticket } = await executeMutation(q, mutation, { actorId: user.id, actorRole: user.role, now });
+      const { ticket } = await executeMutation(q, mutation, { actorId: user.id, actorRole: user.role, now, sla });
       if (!ticket) throw new Error('ticket.create produced no ticket');
       await notifyChanges(q, { intake: ticket.id });
       return ticket;

@@ -1,7 +1,2 @@
-/** Phone numbers in any written form → E.164, default region CN (DESIGN.md §6). */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-
-export function toE164(raw: string): string | null {
-  const parsed = parsePhoneNumberFromString(raw.trim(), 'CN');
-  return parsed?.isValid() ? parsed.number : null;
-}
+/** Phone numbers in any written form → E.164, default region CN (DESIGN.md §6); the pure code lives in common/. */
+export { toE164 } from '../../common/residents/phone';

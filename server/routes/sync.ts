@@ -16,13 +16,13 @@ function assertSchemaVersion(version: number): void {
   }
 }
 
-export function registerSyncRoutes(app: FastifyInstance, { db, now }: ServerDeps): void {
+export function registerSyncRoutes(app: FastifyInstance, { db, now, slaSettings }: ServerDeps): void {
   app.post('/api/v1/sync/push', async (request) => {
     const user = currentUser(request);
     requirePermission(user, 'sync');
     const body = parseRequest(PushRequest, request.body);
     assertSchemaVersion(body.schemaVersion);
-    return pushMutations(db, user, body, now());
+    return pushMutations(db, user, body, now(), slaSettings.context());
   });
 
   app.post('/api/v1/sync/pull', async (request) => {

@@ -11,7 +11,7 @@ import { loadEvents, loadTicket } from '../tickets/store';
 
 const TicketParams = z.object({ id: z.string().uuid() });
 
-export function registerTicketRoutes(app: FastifyInstance, { db, now }: ServerDeps): void {
+export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSettings }: ServerDeps): void {
   app.get('/api/v1/tickets', async (request) => {
     const user = currentUser(request);
     const query = parseRequest(TicketListQuery, request.query);
@@ -34,7 +34,7 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now }: ServerDe
     const user = currentUser(request);
     requirePermission(user, 'tickets.intake');
     const body = parseRequest(IntakeRequest, request.body);
-    const ticket = await createIntakeTicket(db, user, body, now());
+    const ticket = await createIntakeTicket(db, user, body, now(), slaSettings.context());
     return reply.code(201).send(ticket);
   });
 }

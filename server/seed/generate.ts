@@ -7,15 +7,18 @@
  */
 import {
   CODE_PREFIX,
+  NO_SLA,
   TICKET_TYPES,
   formatTicketCode,
   shanghaiDate,
   type Category,
   type Channel,
   type Role,
+  type TicketSla,
   type TicketStatus,
   type TicketType,
 } from '../../common/domain';
+import { slaPolicy, ticketSla, type SlaSubject, type TicketSlaContext } from '../../common/sla';
 import { canTransition, isOpen } from '../../common/workflows';
 import {
   CHARS_FEMALE,
@@ -130,6 +133,8 @@ export interface TicketRow {
   updatedAt: string;
   closedAt: string | null;
   version: number;
+  /** SLA fields replayed over the history with the shared clock (common/sla/ticket-sla.ts), default policy. */
+  sla: TicketSla;
 }
 export interface TicketCodeCounterRow {
   /** Code prefix and Shanghai date, e.g. "BX-2026-11-26": the key server/tickets/codes.ts allocates from. */
@@ -906,6 +911,26 @@ function tradeKey(category: Category): TradeKey {
     : 'other';
 }
 
+let seedSla: TicketSlaContext | undefined;
+/** The DESIGN.md §4 defaults, no weather alert: what a fresh server computes. */
+const seedSlaContext = () => (seedSla ??= { policy: slaPolicy({}), weatherAlert: false });
+
+function slaStart(type: TicketType, priority: number, createdMs: number): SlaSubject {
+  const subject: SlaSubject = { type, priority, status: 'new', createdAt: iso(createdMs), ...NO_SLA };
+  return { ...subject, ...ticketSla(subject, undefined, new Date(createdMs), seedSlaContext()) };
+}
+
+function slaStep(before: SlaSubject, status: TicketStatus, atMs: number): SlaSubject {
+  const next: SlaSubject = { ...before, status };
+  return { ...next, ...ticketSla(next, before, new Date(atMs), seedSlaContext()) };
+}
+
+function slaFields(s: SlaSubject): TicketSla {
+  const fields = {} as Record<keyof TicketSla, unknown>;
+  for (const key of Object.keys(NO_SLA) as (keyof TicketSla)[]) fields[key] = s[key];
+  return fields as TicketSla;
+}
+
 function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff, units: UnitInfo[], people: People) {
   const names = new NameMaker(rng);
   const typeSampler = Sampler.of(TYPE_WEIGHTS);
@@ -1033,6 +1058,8 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
     const contacted: TicketMeta['contacted'] = [];
 
     let t = createdMs;
+    // Open tickets replay their history through the SLA clock; closed ones end without a clock.
+    let sla: SlaSubject | null = open ? slaStart(type, priority, createdMs) : null;
     for (let i = 1; i < path.length; i++) {
       const from = at(path, i - 1);
       const to = at(path, i);
@@ -1059,6 +1086,7 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
       else if (from === 'on_hold') reason = rng.pick(WORKLOG.resume);
       else if (to === 'reopened') reason = rng.pick(WORKLOG.reopened);
       t = h.status(from, to, t, actor, reason);
+      if (sla) sla = slaStep(sla, to, t);
       if (to === 'closed' || to === 'cancelled') {
         closedAt = t;
         closed = to === 'closed' ? { at: t, by: actor } : null;
@@ -1115,6 +1143,7 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
       updatedAt: iso(h.last),
       closedAt: isOpen(status) || closedAt === null ? null : iso(closedAt),
       version: h.version,
+      sla: sla ? slaFields(sla) : NO_SLA,
     };
     rows.push(row);
     metas.push({ row, unit, closed, contacted, endMs: closedAt ?? nowMs });

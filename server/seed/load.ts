@@ -97,14 +97,16 @@ function tableSpecs(passwordHashes: ReadonlyMap<string, string>): TableSpec<unkn
       columns: [
         'id', 'code', 'type', 'category', 'channel', 'priority', 'status', 'title', 'description', 'unit_id',
         'unit_code', 'resident_id', 'resident_name', 'phone', 'team_id', 'assignee_id', 'created_by', 'created_at',
-        'updated_at', 'closed_at', 'version',
+        'updated_at', 'closed_at', 'version', 'sla_milestone', 'sla_started_at', 'sla_due_at', 'sla_risk_at',
+        'sla_paused_at', 'sla_remaining_minutes', 'sla_provisional', 'sla_pauses',
       ],
       rows: (d) => d.tickets,
       // prettier-ignore
       values: (t) => [
         t.id, t.code, t.type, t.category, t.channel, t.priority, t.status, t.title, t.description, t.unitId,
         t.unitCode, t.residentId, t.residentName, t.phone, t.teamId, t.assigneeId, t.createdBy, t.createdAt,
-        t.updatedAt, t.closedAt, t.version,
+        t.updatedAt, t.closedAt, t.version, t.sla.slaMilestone, t.sla.slaStartedAt, t.sla.slaDueAt, t.sla.slaRiskAt,
+        t.sla.slaPausedAt, t.sla.slaRemainingMinutes, t.sla.slaProvisional, JSON.stringify(t.sla.slaPauses),
       ],
     }),
     spec({

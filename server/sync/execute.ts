@@ -14,6 +14,7 @@ import {
   type MutationEffect,
   type MutationOf,
 } from '../../common/mutations';
+import { slaPolicy, type TicketSlaContext } from '../../common/sla';
 import type { SyncEntity } from '../../common/sync';
 import type { Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
@@ -31,6 +32,14 @@ export interface ExecuteContext {
    * per batch, in this order); without it each is inserted at once.
    */
   changes?: PendingChange[];
+  /** The server's SLA policy and weather switch; the defaults when a caller has none (tools, tests). */
+  sla?: TicketSlaContext | undefined;
+}
+
+let defaultSla: TicketSlaContext | undefined;
+/** The server always stores SLA fields: without settings, the DESIGN.md §4 defaults. */
+function slaOf(ctx: ExecuteContext): TicketSlaContext {
+  return ctx.sla ?? (defaultSla ??= { policy: slaPolicy({}), weatherAlert: false });
 }
 
 /** Records the change now, or queues it in `ctx.changes` for the caller to write in the same transaction. */
@@ -100,6 +109,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
     code,
     tombstone,
     actorRole: ctx.actorRole,
+    sla: slaOf(ctx),
   });
 
   if (effect.deleted) {

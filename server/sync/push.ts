@@ -5,6 +5,7 @@
  */
 import { ZodError, z } from 'zod';
 import type { User } from '../../common/domain';
+import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import { MutationRejected, V1_MUTATION_NAMES, parseMutation } from '../../common/mutations';
 import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
@@ -53,6 +54,7 @@ async function processOne(
   now: Date,
   schemaVersion: number,
   batch: BatchWrites,
+  sla: TicketSlaContext | undefined,
 ): Promise<PushResult> {
   let result: PushResult;
   const changes: PendingChange[] = [];
@@ -65,6 +67,7 @@ async function processOne(
       actorRole: user.role,
       now,
       changes,
+      sla,
     });
     result = { id: m.id, outcome: 'applied' };
     // A rejection writes nothing (every check comes before the first write): only applied mutations log changes.
@@ -99,7 +102,13 @@ async function writeBatch(q: Queryable, clientId: string, batch: BatchWrites, no
   );
 }
 
-export async function pushMutations(db: Db, user: User, req: PushRequest, now: Date): Promise<PushResponse> {
+export async function pushMutations(
+  db: Db,
+  user: User,
+  req: PushRequest,
+  now: Date,
+  sla?: TicketSlaContext,
+): Promise<PushResponse> {
   return db.tx(async (q) => {
     let last = await lockClient(q, req.clientId, user, now);
     const results: PushResult[] = [];
@@ -110,7 +119,7 @@ export async function pushMutations(db: Db, user: User, req: PushRequest, now: D
         continue;
       }
       if (m.id > last + 1) throw new HttpError(409, 'mutation_gap', { expected: last + 1 });
-      results.push(await processOne(q, m, user, now, req.schemaVersion, batch));
+      results.push(await processOne(q, m, user, now, req.schemaVersion, batch, sla));
       last = m.id;
     }
     await writeBatch(q, req.clientId, batch, now);

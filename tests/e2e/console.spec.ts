@@ -74,7 +74,10 @@ async function agentScenario(current: () => Page, reload: () => Promise<void>) {
   const again = page.getByRole('listbox', { name: '工单' }).getByRole('option').filter({ hasText: code });
   await expect(again).toBeVisible({ timeout: 20_000 });
   await again.click();
-  await expect(page.getByRole('region', { name: '工单详情' })).toContainText(nextLabel);
+  // The status chip, not the whole pane: the SOP card lists next-step labels too.
+  await expect(page.getByRole('region', { name: '工单详情' }).locator('.detail-heading .status-chip')).toHaveText(
+    nextLabel,
+  );
 }
 
 test('agent signs in, changes a ticket status, the server has it, reload keeps everything', async ({ page }) => {

@@ -203,7 +203,7 @@ describe('desk host against the central server', () => {
     expect(list.items.every((t) => t.code !== null)).toBe(true);
     expect((await a.call('directory.users')).map((u) => u.username).sort()).toEqual(['agent01', 'agent02']);
     const views = Object.fromEntries((await a.call('tickets.views')).map((v) => [v.id, v.count]));
-    expect(views).toMatchObject({ inbox: 3, unassigned: 3, mine: 0, closed: 0, all: 3 });
+    expect(views).toMatchObject({ inbox: 3, unassigned: 3, mine: 0, recently_closed: 0, all: 3 });
   });
 
   it('creates, moves and comments on a ticket; the server has it after sync.now', async () => {

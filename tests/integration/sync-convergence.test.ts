@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
 import type { Role, Ticket, TicketEvent, TicketStatus, User } from '../../common/domain';
 import { MutationRejected, applyMutation, parseMutation } from '../../common/mutations';
+import { slaPolicy } from '../../common/sla';
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
 import { buildServer } from '../../server/app';
@@ -262,6 +263,8 @@ async function quiesce(): Promise<void> {
   throw new Error('no quiescence after 30 rounds');
 }
 
+const MODEL_SLA = { policy: slaPolicy({}), weatherAlert: false };
+
 type Snapshot = Record<string, { ticket: Ticket; events: TicketEvent[] } | null>;
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -332,6 +335,8 @@ async function modelSnapshot(ids: string[], marks: Map<string, number>, serverCo
         current,
         tombstone: tombstones.get(id),
         code: m.name === 'ticket.create' ? (serverCodes.get(id) ?? null) : null,
+        // The server's SLA policy: this run never changes the settings, so the defaults.
+        sla: MODEL_SLA,
       });
       if (effect.deleted) {
         tombstones.set(id, { reason: effect.deleted.reason });

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ViewId } from '../../common/contract';
-import type { Ticket } from '../../common/domain';
+import { VIEW_IDS, type ViewId } from '../../common/contract';
+import { NO_SLA, type Ticket } from '../../common/domain';
 import { createRepos, openCache } from '../../main/cache';
 import { migrate, schemaVersion } from '../../main/cache/migrate';
 import { MIGRATIONS } from '../../main/cache/migrations';
-import { VIEW_FILTERS, VIEW_ORDER } from '../../main/cache/tickets';
+import { VIEW_FILTERS, VIEW_ORDERS } from '../../main/cache/tickets';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -45,6 +45,7 @@ function ticket(i: number, patch: Partial<Ticket> = {}): Ticket {
     closedAt: null,
     version: 1,
     tags: [],
+    ...NO_SLA,
     ...patch,
   };
 }
@@ -105,30 +106,34 @@ describe('cache migrations', () => {
 describe('ticket repository', () => {
   const me = '11111111-1111-4111-8111-111111111111';
 
-  it('lists each view newest first with totals, and counts views', () => {
+  it('lists each view in its order with totals, and counts views', () => {
     const repos = createRepos(openCache(tempDir()));
     repos.tickets.put(ticket(1));
     repos.tickets.put(ticket(2, { assigneeId: me }));
     repos.tickets.put(ticket(3, { status: 'closed', closedAt: new Date().toISOString() }));
-    repos.tickets.put(ticket(4, { status: 'cancelled' }));
+    // Closed 10 days ago: in "all", no longer in "recently closed".
+    repos.tickets.put(
+      ticket(4, { status: 'cancelled', closedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() }),
+    );
     repos.tickets.put(ticket(5, { assigneeId: '22222222-2222-4222-8222-222222222222' }));
 
     const ids = (view: ViewId) => repos.tickets.list(view, me, 0, 100).items.map((t) => t.title);
-    expect(ids('inbox')).toEqual(['t5', 't2', 't1']);
+    // No SLA deadlines here: open views fall back to id order.
+    expect(ids('inbox')).toEqual(['t1', 't2', 't5']);
     expect(ids('mine')).toEqual(['t2']);
     expect(ids('unassigned')).toEqual(['t1']);
-    expect(ids('closed')).toEqual(['t4', 't3']);
+    expect(ids('recently_closed')).toEqual(['t3']);
     expect(ids('all')).toEqual(['t5', 't4', 't3', 't2', 't1']);
 
     const page = repos.tickets.list('all', me, 1, 2);
     expect(page.total).toBe(5);
     expect(page.items.map((t) => t.title)).toEqual(['t4', 't3']);
 
-    expect(Object.fromEntries(repos.tickets.counts(me).map((v) => [v.id, v.count]))).toEqual({
+    expect(Object.fromEntries(repos.tickets.counts(me).map((v) => [v.id, v.count]))).toMatchObject({
       inbox: 3,
       mine: 1,
       unassigned: 1,
-      closed: 2,
+      recently_closed: 1,
       all: 5,
     });
     expect(repos.tickets.counts(null).find((v) => v.id === 'mine')?.count).toBe(0);
@@ -161,18 +166,18 @@ describe('ticket repository', () => {
 
   it('answers every view page and count from an index, without sorting or scanning the table', () => {
     const repos = createRepos(openCache(tempDir()));
-    for (const view of ['inbox', 'mine', 'unassigned', 'closed', 'all'] as const) {
+    for (const view of VIEW_IDS) {
       const plan = (sql: string) =>
         repos.db
           .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .all({ me, limit: 100, offset: 0 })
+          .all({ me, now: Date.now(), limit: 100, offset: 0 })
           .map((r) => (r as { detail: string }).detail)
           .join(' | ');
       const where = VIEW_FILTERS[view];
-      const page = plan(`SELECT * FROM tickets WHERE ${where} ${VIEW_ORDER} LIMIT @limit OFFSET @offset`);
+      const page = plan(`SELECT * FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`);
       expect(page, view).not.toMatch(/TEMP B-TREE/);
       expect(page, view).toMatch(/USING (COVERING )?INDEX/);
-      expect(plan(`SELECT COUNT(*) FROM tickets WHERE ${where} AND @me = @me`), view).toMatch(/INDEX/);
+      expect(plan(`SELECT COUNT(*) FROM tickets WHERE ${where} AND @me = @me AND @now = @now`), view).toMatch(/INDEX/);
     }
     repos.db.close();
   });

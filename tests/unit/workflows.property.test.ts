@@ -12,6 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  NO_SLA,
   ROLES,
   STATUSES,
   TICKET_TYPES,
@@ -70,6 +71,7 @@ function ticket(type: TicketType, status: TicketStatus, extra: Partial<Ticket> =
     closedAt: null,
     version: 3,
     tags: [],
+    ...NO_SLA,
     ...extra,
   };
 }

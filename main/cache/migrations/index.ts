@@ -4,5 +4,16 @@ import { migration001 } from './001_init';
 import { migration002 } from './002_rejected_ticket';
 import { migration003 } from './003_sync_v2';
 import { migration004 } from './004_ticket_search';
+import { migration005 } from './005_ticket_sla';
+import { migration006 } from './006_residents';
+import { migration007 } from './007_short_term_search';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+  migration007,
+];

@@ -4,7 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { Session, ViewId } from '../../../common/contract';
+import type { MethodInput, Session, ViewId } from '../../../common/contract';
 import type { Ticket } from '../../../common/domain';
 import type { SyncStatus } from '../../../common/sync';
 import { desk, onDeskReconnect } from './desk';
@@ -51,8 +51,9 @@ function replaceSession(client: QueryClient, session: Session): void {
   client.setQueryData(deskKeys.session, session);
 }
 
+/** Counts are live: overdue / at risk / recently closed move with the clock, so they refresh each minute too. */
 export function useViews() {
-  return useQuery({ queryKey: deskKeys.views, queryFn: () => desk.tickets.views({}) });
+  return useQuery({ queryKey: deskKeys.views, queryFn: () => desk.tickets.views({}), refetchInterval: 60_000 });
 }
 
 export function ticketPageQuery(view: ViewId, offset: number) {
@@ -99,7 +100,8 @@ function useTicketActionSettled() {
 export function useSetStatus() {
   const settled = useTicketActionSettled();
   return useMutation({
-    mutationFn: (input: { id: string; status: Ticket['status']; note?: string }) => desk.tickets.setStatus(input),
+    // `outputs`: what the step requires to be recorded (photos, a reply, the follow-up…), see common/workflows.
+    mutationFn: (input: MethodInput<'tickets.setStatus'>) => desk.tickets.setStatus(input),
     onSuccess: (ticket, input) => settled(ticket, input.id),
   });
 }

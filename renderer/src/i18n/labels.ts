@@ -25,7 +25,10 @@ function labelsFor(messages: Messages, english: boolean): Labels {
     channel: (channel) => messages.channel[channel],
     priority: (priority) => messages.priority[String(priority) as keyof Messages['priority']] ?? `P${priority}`,
     role: (role) => messages.role[role],
-    view: (view) => messages.views[view],
+    view: (view) =>
+      view.startsWith('team.')
+        ? messages.views.team[view.slice(5) as keyof Messages['views']['team']]
+        : messages.views[view as Exclude<ViewId, `team.${string}`>],
     team: (team) => (english ? team.nameEn : team.nameZh),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -275,6 +275,8 @@ export async function bulkInsertTickets(db: Db, count: number, users: readonly U
 
 export interface RunningServer {
   url: string;
+  /** CPU time (user + system) used so far by the server process and its children (tsx runs node as a child). */
+  cpuMs(): number;
   stop(): Promise<void>;
   output(): string;
 }
@@ -286,7 +288,35 @@ export async function startServer(database: BenchDatabase): Promise<RunningServe
     ['server/cli.ts', '--port', '0', ...database.serverArgs],
     /listening on (http:\/\/\S+)/,
   );
-  return { url: server.match[1] ?? '', stop: server.stop, output: server.output };
+  const pid = server.child.pid;
+  return {
+    url: server.match[1] ?? '',
+    stop: server.stop,
+    output: server.output,
+    cpuMs: () => (pid === undefined ? 0 : processTreeCpuMs(pid)),
+  };
+}
+
+/** Linux: utime + stime of `pid` and its live descendants, from /proc (0 where /proc is missing). */
+export function processTreeCpuMs(pid: number): number {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let total = 0;
+  const visit = (id: number) => {
+    try {
+      // Fields after the ")" that ends the command name: state is field 3, utime 14, stime 15.
+      const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+      for (const task of readdirSync(`/proc/${id}/task`)) {
+        const children = readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').trim();
+        for (const child of children ? children.split(' ') : []) visit(Number(child));
+      }
+    } catch {
+      // the process ended meanwhile, or no /proc
+    }
+  };
+  visit(pid);
+  return total;
 }
 
 /** Logs in against the central API; returns the token. */

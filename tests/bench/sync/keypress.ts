@@ -22,7 +22,7 @@ const IDLE_PRESSES = 100;
 const GAP_MS = 30;
 
 // playwright.config.ts: Debian's Chromium with the same flags as the e2e tests.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -41,7 +41,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the renderer (electron-vite build) when out/renderer is missing or older than its sources. */
-function ensureRendererBuilt(ctx: BenchContext): void {
+export function ensureRendererBuilt(ctx: BenchContext): void {
   const marker = join(ROOT, 'out', 'renderer', 'index.html');
   const sources = Math.max(...['common', 'renderer'].map((d) => newestMtime(join(ROOT, d))));
   if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return;

@@ -2,7 +2,12 @@
 import { useState } from 'react';
 import type { ViewId } from '../../../../common/contract';
 import type { User } from '../../../../common/domain';
+import { IntakeHost } from '../intake/IntakeHost';
 import { Header } from './Header';
+import { TriageProvider } from './keyboard/TriageProvider';
+import { SearchPanel } from './search/SearchPanel';
+import { ProvisionalBanner } from './sla/SlaControls';
+import { StepFormHost } from './sop/StepFormHost';
 import { SyncStatusBar } from './SyncStatusBar';
 import { TicketDetail } from './TicketDetail';
 import { TicketList } from './TicketList';
@@ -13,17 +18,23 @@ export function ConsoleLayout({ user }: { user: User }) {
   const [openTicketId, setOpenTicketId] = useState<string | null>(null);
 
   return (
-    <div className="console">
-      <Header user={user} />
-      <div className="console-body">
-        <ViewNav active={view} onSelect={setView} />
-        <main className="console-main">
-          {/* Keyed by view: a new view starts at its top with the cursor on the first row. */}
-          <TicketList key={view} view={view} openTicketId={openTicketId} onOpen={setOpenTicketId} />
-          <TicketDetail ticketId={openTicketId} user={user} />
-        </main>
+    <TriageProvider user={user} view={view} onView={setView} openTicketId={openTicketId} onOpenTicket={setOpenTicketId}>
+      <div className="console">
+        <Header user={user} />
+        <ProvisionalBanner user={user} />
+        <div className="console-body">
+          <ViewNav active={view} onSelect={setView} />
+          <main className="console-main">
+            {/* Keyed by view: a new view starts at its top with the cursor on the first row. */}
+            <TicketList key={view} view={view} openTicketId={openTicketId} onOpen={setOpenTicketId} />
+            <TicketDetail ticketId={openTicketId} user={user} />
+          </main>
+        </div>
+        <SyncStatusBar onOpenTicket={setOpenTicketId} />
+        <SearchPanel onOpenTicket={setOpenTicketId} />
+        <StepFormHost user={user} />
+        <IntakeHost onOpenTicket={setOpenTicketId} />
       </div>
-      <SyncStatusBar onOpenTicket={setOpenTicketId} />
-    </div>
+    </TriageProvider>
   );
 }

@@ -4,6 +4,7 @@ import type { User } from '../../../../common/domain';
 import { useLogout } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { LanguageSwitch } from './LanguageSwitch';
+import { CalendarButton, WeatherToggle } from './sla/SlaControls';
 
 export function Header({ user }: { user: User }) {
   const { t } = useTranslation();
@@ -17,6 +18,8 @@ export function Header({ user }: { user: User }) {
         <span className="user-role">{labels.role(user.role)}</span>
         {user.extension && <span className="user-extension">#{user.extension}</span>}
       </div>
+      <WeatherToggle user={user} />
+      <CalendarButton user={user} />
       <LanguageSwitch />
       <button type="button" className="link-button" disabled={logout.isPending} onClick={() => logout.mutate()}>
         {t('header.signOut')}

@@ -4,7 +4,9 @@ import type { Ticket, User } from '../../../../common/domain';
 import { deskErrorMessage } from '../../api/errors';
 import { useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
+import { FeePanel } from './fee/FeePanel';
 import { formatFullTime } from './formatTime';
+import { SopCard } from './sop/SopCard';
 import { TicketActions } from './TicketActions';
 import { TicketTimeline } from './TicketTimeline';
 import { useDirectory, type Directory } from './useDirectory';
@@ -28,6 +30,8 @@ export function TicketDetail({ ticketId, user }: { ticketId: string | null; user
     body = (
       <>
         <TicketFacts ticket={detail.data.ticket} directory={directory} />
+        <SopCard ticket={detail.data.ticket} directory={directory} />
+        {detail.data.ticket.type === 'fee' && <FeePanel key={detail.data.ticket.id} ticket={detail.data.ticket} />}
         {/* Keyed by status so the next-status choice resets when the ticket moves on. */}
         <TicketActions
           key={`${detail.data.ticket.id}:${detail.data.ticket.status}`}

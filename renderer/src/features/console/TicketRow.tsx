@@ -1,8 +1,10 @@
 /** One dense row of the ticket list (or its placeholder while its page loads). */
 import { useTranslation } from 'react-i18next';
 import type { Ticket } from '../../../../common/domain';
+import { isOpen } from '../../../../common/workflows';
 import { useLabels } from '../../i18n/labels';
 import { formatFullTime, formatShortTime } from './formatTime';
+import { SlaBadge } from './sla/SlaBadge';
 
 export function TicketRowContent({ ticket }: { ticket: Ticket | undefined }) {
   const { t, i18n } = useTranslation();
@@ -16,6 +18,7 @@ export function TicketRowContent({ ticket }: { ticket: Ticket | undefined }) {
         </span>
         <span className={ticket.code ? 'row-code' : 'row-code pending'}>{ticket.code ?? t('list.pendingCode')}</span>
         <span className={`status-chip status-${ticket.status}`}>{labels.status(ticket.type, ticket.status)}</span>
+        {isOpen(ticket.status) && <SlaBadge ticket={ticket} />}
         <time className="row-time" dateTime={ticket.updatedAt} title={formatFullTime(ticket.updatedAt, i18n.language)}>
           {formatShortTime(ticket.updatedAt, i18n.language)}
         </time>

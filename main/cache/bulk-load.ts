@@ -1,0 +1,150 @@
+/**
+ * Bulk-load mode for an initial sync into an empty cache (issue 3, budget 5 s for 100k tickets).
+ *
+ * Writing 100k tickets row by row into a table with ten secondary indexes and a trigram FTS index costs about ten
+ * times a plain insert: every row touches every B-tree at a random place. So while the cache's `tickets` table is
+ * being filled from empty, its secondary indexes and triggers are dropped (their SQL kept in `meta`), and `finish`
+ * puts them back: each index built once from sorted data, then the triggers. `fillSearchIndex` then fills the
+ * search index in rowid slices that yield to the event loop; the sync engine runs it in the background after the
+ * initial sync, since search answers correctly (by LIKE, more slowly) until it is done.
+ *
+ * Crash safety: the dropped definitions are in `meta` from the same transaction that dropped them, so a restart in
+ * the middle still knows what to rebuild; every step of `finish` checks what already exists and can run again.
+ * Queries stay correct without the indexes (only slower), and search falls back to its LIKE scan until the search
+ * index is complete (`searchReady`).
+ */
+import type { CacheDb } from './db';
+import type { MetaRepo } from './meta';
+import { SHORT_INDEX_COLUMNS, shortIndexValues } from './migrations/007_short_term_search';
+
+interface SchemaObject {
+  type: 'index' | 'trigger';
+  name: string;
+  sql: string;
+}
+
+/** Rows of the search index filled per transaction while finishing (the event loop runs between slices). */
+const FTS_SLICE_ROWS = 1_000;
+
+export interface BulkLoad {
+  /** Enters bulk-load mode if `tickets` is empty and it is not on already; returns whether it is on. */
+  begin(): boolean;
+  /** Whether the tickets table is without its indexes and triggers right now. */
+  active(): boolean;
+  /** Rebuilds what `begin` dropped (indexes, then triggers); a no-op when not in bulk-load mode. */
+  finish(signal?: AbortSignal): Promise<void>;
+  /**
+   * Fills the search index for the rows loaded without it, in slices; run after `finish` (it relies on the
+   * triggers being back). Search uses its LIKE scan until this ends, so it may run after the sync reports done.
+   */
+  fillSearchIndex(signal?: AbortSignal): Promise<void>;
+  /** False while the search index is missing rows (between `begin` and the end of `finish`). */
+  searchReady(): boolean;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createBulkLoad(db: CacheDb, meta: MetaRepo): BulkLoad {
+  const anyTicket = db.prepare<[], { one: number }>('SELECT 1 AS one FROM tickets LIMIT 1');
+  // Explicit indexes and triggers only: the primary key's automatic index (sql IS NULL) stays, upserts need it.
+  const ticketObjects = db.prepare<[], SchemaObject>(
+    `SELECT type, name, sql FROM sqlite_master
+      WHERE tbl_name = 'tickets' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name`,
+  );
+  const exists = db.prepare<[string, string], { one: number }>(
+    'SELECT 1 AS one FROM sqlite_master WHERE type = ? AND name = ?',
+  );
+  const maxRowid = db.prepare<[], { max: number | null }>('SELECT max(rowid) AS max FROM tickets');
+  // NOT EXISTS: a ticket written after the triggers came back is already indexed (by its trigger).
+  const fillSlice = db.prepare<[number, number]>(
+    `INSERT INTO tickets_fts (rowid, code, title, description, resident_name, phone, unit_code)
+     SELECT t.rowid, t.code, t.title, t.description, t.resident_name, t.phone, t.unit_code FROM tickets t
+      WHERE t.rowid > ? AND t.rowid <= ? AND NOT EXISTS (SELECT 1 FROM tickets_fts f WHERE f.rowid = t.rowid)`,
+  );
+  // The short-term (bigram) index of migration 007, filled in the same slices with the same guard.
+  const fillShortSlice = db.prepare<[number, number]>(
+    `INSERT INTO tickets_fts_short (${SHORT_INDEX_COLUMNS})
+     SELECT ${shortIndexValues('t')} FROM tickets t
+      WHERE t.rowid > ? AND t.rowid <= ? AND NOT EXISTS (SELECT 1 FROM tickets_fts_short f WHERE f.rowid = t.rowid)`,
+  );
+
+  const dropped = (): SchemaObject[] | null => {
+    const stored = meta.get('bulk_load');
+    return stored === null ? null : (JSON.parse(stored) as { dropped: SchemaObject[] }).dropped;
+  };
+
+  const beginTx = db.transaction((): boolean => {
+    if (dropped() !== null) return true;
+    if (anyTicket.get()) return false;
+    const objects = ticketObjects.all();
+    meta.set('bulk_load', JSON.stringify({ dropped: objects }));
+    meta.set('fts_fill', JSON.stringify({ after: 0 }));
+    for (const o of objects) db.exec(`DROP ${o.type === 'index' ? 'INDEX' : 'TRIGGER'} IF EXISTS "${o.name}"`);
+    return true;
+  });
+
+  const restore = db.transaction((o: SchemaObject) => {
+    if (!exists.get(o.type, o.name)) db.exec(o.sql);
+  });
+
+  const fillTx = db.transaction((after: number, upTo: number): number => {
+    const end = Math.min(upTo, after + FTS_SLICE_ROWS);
+    fillSlice.run(after, end);
+    fillShortSlice.run(after, end);
+    meta.set('fts_fill', end >= upTo ? null : JSON.stringify({ after: end }));
+    return end;
+  });
+
+  // No checkpoints while loading: the WAL takes each page's newest copy once at the end instead of copying the
+  // primary key's hot pages into the database file again and again. (A per-connection setting: set again on open.)
+  const quietCheckpoints = () => db.pragma('wal_autocheckpoint = 0');
+  if (dropped() !== null) quietCheckpoints();
+
+  /** A slice of rebuild work: it can be redone after a crash, so it need not wait for an fsync. */
+  const relaxed = <T>(work: () => T): T => {
+    db.pragma('synchronous = NORMAL');
+    try {
+      return work();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  };
+
+  return {
+    begin() {
+      const on = beginTx();
+      if (on) quietCheckpoints();
+      return on;
+    },
+    active: () => dropped() !== null,
+    searchReady: () => meta.get('fts_fill') === null,
+    async finish(signal) {
+      const objects = dropped();
+      if (objects !== null) {
+        // Indexes first (one sort each), triggers last: from then on every write keeps the search index current.
+        const ordered = [...objects].sort((a, b) => (a.type === b.type ? 0 : a.type === 'index' ? -1 : 1));
+        for (const o of ordered) {
+          relaxed(() => restore(o));
+          await yieldToEventLoop();
+          signal?.throwIfAborted();
+        }
+        meta.set('bulk_load', null);
+        db.pragma('wal_autocheckpoint = 1000');
+      }
+    },
+    async fillSearchIndex(signal) {
+      if (dropped() !== null) throw new Error('fillSearchIndex before finish: the search triggers are not back');
+      const fill = meta.get('fts_fill');
+      if (fill === null) return;
+      let after = (JSON.parse(fill) as { after: number }).after;
+      const upTo = maxRowid.get()?.max ?? 0;
+      while (after < upTo) {
+        const from = after;
+        after = relaxed(() => fillTx(from, upTo));
+        await yieldToEventLoop();
+        signal?.throwIfAborted();
+      }
+      meta.set('fts_fill', null);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Keeps the cached residents directory current (issue 4 item 5): after a sync cycle reaches the server, download
+ * the directory pages changed since the stored cursor. One refresh at a time; failures back off exponentially so
+ * an unreachable or refusing server is not asked again on every cycle. Never blocks the sync engine.
+ */
+import type { SyncStatus } from '../common/sync';
+import type { ResidentRepo } from './cache/residents';
+import { CentralError, type CentralClient } from './central';
+
+export interface DirectorySyncOptions {
+  /** Residents per page (the server allows up to 5,000). */
+  pageSize?: number;
+  /** Least time between two refreshes after a success (ms): sync cycles follow every push. */
+  minIntervalMs?: number;
+  /** First wait after a failure (ms); doubles per failure up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+  log?: (message: string, err?: unknown) => void;
+}
+
+export interface DirectorySync {
+  /** Downloads every page after the stored cursor now (joins a refresh in progress). Resolves with residents written. */
+  refresh(): Promise<number>;
+  /** The sync engine's status: refresh after each cycle that reached the server, within the interval/backoff. */
+  onSyncStatus(status: SyncStatus): void;
+  /** Abandons a download in flight and refuses new ones until start(). */
+  stop(): void;
+  start(): void;
+}
+
+export function createDirectorySync(
+  deps: { central: CentralClient; residents: ResidentRepo },
+  options: DirectorySyncOptions = {},
+): DirectorySync {
+  const pageSize = options.pageSize ?? 2000;
+  const minIntervalMs = options.minIntervalMs ?? 15_000;
+  const backoffMs = options.backoffMs ?? 5_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((message, err) => console.warn(`[residents] ${message}`, err ?? ''));
+
+  let running: Promise<number> | null = null;
+  let abort = new AbortController();
+  let stopped = false;
+  let failures = 0;
+  /** Not before this instant (ms): the interval after a success, the backoff after a failure. */
+  let notBefore = 0;
+  let lastSyncAt: string | null = null;
+
+  async function download(signal: AbortSignal): Promise<number> {
+    let written = 0;
+    for (;;) {
+      const page = await deps.central.residentDirectory(deps.residents.cursor(), pageSize, signal);
+      if (signal.aborted) return written;
+      deps.residents.applyPage(page.items, page.cursor);
+      written += page.items.length;
+      if (!page.more) return written;
+    }
+  }
+
+  function refresh(): Promise<number> {
+    if (running) return running;
+    if (stopped) return Promise.resolve(0);
+    const signal = abort.signal;
+    running = download(signal)
+      .then(
+        (written) => {
+          failures = 0;
+          notBefore = now() + minIntervalMs;
+          return written;
+        },
+        (err: unknown) => {
+          failures++;
+          notBefore = now() + Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1));
+          // Offline is the normal state of a desk without network; anything else is worth a line in the log.
+          if (!signal.aborted && !(err instanceof CentralError && err.kind === 'offline')) {
+            log('directory refresh failed', err);
+          }
+          throw err;
+        },
+      )
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  return {
+    refresh,
+    onSyncStatus(status) {
+      if (status.state !== 'online' || status.lastSyncAt === lastSyncAt) return;
+      lastSyncAt = status.lastSyncAt;
+      if (running || stopped || now() < notBefore) return;
+      refresh().catch(() => {}); // logged above; the next cycle after the backoff tries again
+    },
+    stop() {
+      stopped = true;
+      abort.abort();
+      abort = new AbortController();
+    },
+    start() {
+      stopped = false;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** The `?` overlay: every binding of the table, grouped, in the agent's language. */
+import { useTranslation } from 'react-i18next';
+import { COMPILED_BINDINGS, GROUP_ORDER, textIn } from './bindings';
+import { KeyHint } from './KeyHint';
+import { ModalDialog } from './ModalDialog';
+
+export function HelpOverlay({ onClose }: { onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <ModalDialog title={t('triage.help.title')} className="kb-help" onClose={onClose}>
+      <p className="kb-help-intro">{t('triage.help.intro')}</p>
+      <div className="kb-help-groups">
+        {GROUP_ORDER.map((group) => {
+          const bindings = COMPILED_BINDINGS.filter((binding) => binding.group === group);
+          if (bindings.length === 0) return null;
+          return (
+            <section key={group} className="kb-help-group" aria-labelledby={`kb-help-${group}`}>
+              <h3 id={`kb-help-${group}`}>{t(`triage.groups.${group}`)}</h3>
+              <dl>
+                {bindings.map((binding) => (
+                  <div key={`${binding.action}:${binding.arg ?? ''}:${binding.scope}`} className="kb-help-row">
+                    <dt>
+                      <KeyHint sequences={binding.sequences} />
+                    </dt>
+                    <dd>{textIn(binding.label, i18n.language)}</dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          );
+        })}
+      </div>
+      <div className="kb-dialog-footer">
+        <button type="button" onClick={onClose}>
+          {t('triage.help.close')}
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,359 @@
+/**
+ * The keyboard layer of the agent console (DESIGN.md §7): owns the bulk selection, registers the ticket,
+ * view and overlay actions, runs the global key listener, and shows the overlays (help, palette, assignee
+ * picker, step menu, note box), the chord hint and a live region that says what each action did.
+ *
+ * Targets: `a`, `Shift+A`, `p n` and `s` act on the selection when there is one, else on the ticket under
+ * the list cursor (or the open ticket while focus is in the detail pane); `c` always on that single ticket.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ViewId } from '../../../../../common/contract';
+import type { Priority, Ticket, TicketStatus, User } from '../../../../../common/domain';
+import { validateTransition } from '../../../../../common/workflows';
+import { deskErrorMessage } from '../../../api/errors';
+import { deskKeys } from '../../../api/queries';
+import { useLabels } from '../../../i18n/labels';
+import { AssignPicker } from './AssignPicker';
+import { COMPILED_BINDINGS, GO_VIEWS, isKnownView, textIn } from './bindings';
+import { runBulk } from './bulk';
+import { CommandPalette } from './CommandPalette';
+import { HelpOverlay } from './HelpOverlay';
+import { displayStep } from './keys';
+import { NoteBox } from './NoteBox';
+import { runAction, useAction } from './registry';
+import { without, type Selection } from './selection';
+import { StepMenu } from './StepMenu';
+import { TriageContext, ticketName, type BulkState, type Triage } from './triageContext';
+import { useConsoleKeys } from './useConsoleKeys';
+import { useTicketCommands } from './useTicketCommands';
+import './keyboard.css';
+
+type Dialog =
+  | { kind: 'help' }
+  | { kind: 'palette' }
+  | { kind: 'assign'; tickets: Ticket[]; bulk: boolean }
+  | { kind: 'step'; tickets: Ticket[]; bulk: boolean }
+  | { kind: 'note'; ticket: Ticket };
+
+type Op =
+  | { kind: 'assign'; user: User | null }
+  | { kind: 'status'; status: TicketStatus }
+  | { kind: 'priority'; priority: Priority };
+
+interface Notice {
+  id: number;
+  text: string;
+  alert: boolean;
+}
+
+const NOTICE_MS = 5_000;
+
+export function TriageProvider({
+  user,
+  view,
+  onView,
+  openTicketId,
+  onOpenTicket,
+  children,
+}: {
+  user: User;
+  view: ViewId;
+  onView: (view: ViewId) => void;
+  openTicketId: string | null;
+  onOpenTicket: (ticketId: string | null) => void;
+  children: ReactNode;
+}) {
+  const { t, i18n } = useTranslation();
+  const labels = useLabels();
+  const client = useQueryClient();
+  const commands = useTicketCommands();
+  const cursorTicket = useRef<Ticket | undefined>(undefined);
+  const [selection, setSelectionState] = useState<Selection<Ticket>>(new Map());
+  const [bulk, setBulk] = useState<BulkState>({ progress: null, result: null });
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [chord, setChord] = useState<readonly string[] | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const lang = i18n.language;
+
+  // A new view is a new list: nothing stays selected across views.
+  const [selectionView, setSelectionView] = useState(view);
+  if (selectionView !== view) {
+    setSelectionView(view);
+    setSelectionState(new Map());
+  }
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const announce = (text: string, alert = false) => setNotice({ id: Date.now(), text, alert });
+
+  function openTicket(): Ticket | undefined {
+    const detail = document.querySelector('.ticket-detail');
+    if (openTicketId && detail?.contains(document.activeElement)) {
+      const cached = client.getQueryData<{ ticket: Ticket } | null>(deskKeys.ticket(openTicketId));
+      if (cached) return cached.ticket;
+    }
+    return cursorTicket.current;
+  }
+
+  function targets(): { tickets: Ticket[]; bulk: boolean } | null {
+    if (selection.size > 0) return { tickets: [...selection.values()], bulk: true };
+    const ticket = openTicket();
+    if (ticket) return { tickets: [ticket], bulk: false };
+    announce(t('triage.notice.noTicket'), true);
+    return null;
+  }
+
+  const what = (tickets: readonly Ticket[]) =>
+    tickets.length === 1 && tickets[0] ? ticketName(tickets[0]) : t('triage.ticketsCount', { count: tickets.length });
+
+  function transitionRefusal(ticket: Ticket, status: TicketStatus): string | null {
+    const check = validateTransition(ticket, status);
+    if (check.ok) return null;
+    if (check.code === 'missing_outputs') {
+      const list = check.missing.map((key) => t(`triage.outputs.${key}`)).join(lang === 'en' ? ', ' : '、');
+      return t('triage.step.needsRecord', { what: list });
+    }
+    return textIn(check.message, lang);
+  }
+
+  function success(op: Op, ticket: Ticket): string {
+    const name = ticketName(ticket);
+    if (op.kind === 'status')
+      return t('triage.notice.status', { what: name, status: labels.status(ticket.type, ticket.status) });
+    if (op.kind === 'priority') return t('triage.notice.priority', { what: name, priority: op.priority });
+    if (!op.user) return t('triage.notice.unassigned', { what: name });
+    if (op.user.id === user.id) return t('triage.notice.assignedToMe', { what: name });
+    return t('triage.notice.assigned', { what: name, name: op.user.name });
+  }
+
+  const call = (op: Op, ticket: Ticket): Promise<Ticket> => {
+    if (op.kind === 'assign') return commands.assign(ticket.id, op.user?.id ?? null);
+    if (op.kind === 'status') return commands.setStatus(ticket.id, op.status);
+    return commands.setPriority(ticket.id, op.priority);
+  };
+
+  async function execute(op: Op, tickets: readonly Ticket[], isBulk: boolean) {
+    if (!isBulk) {
+      const ticket = tickets[0];
+      if (!ticket) return;
+      try {
+        const updated = await call(op, ticket);
+        commands.settle([updated], [ticket.id]);
+        announce(success(op, updated));
+        // Status changes advance to the next row; other actions keep the cursor on the ticket.
+        if (ticket.id === cursorTicket.current?.id)
+          runAction(op.kind === 'status' ? 'list.advance' : 'list.hold', updated);
+      } catch (error) {
+        announce(t('triage.notice.failed', { what: ticketName(ticket), reason: deskErrorMessage(error) }), true);
+      }
+      return;
+    }
+    const updated: Ticket[] = [];
+    setBulk({ progress: { done: 0, total: tickets.length }, result: null });
+    const result = await runBulk(
+      tickets,
+      async (ticket) => {
+        updated.push(await call(op, ticket));
+      },
+      {
+        precheck: op.kind === 'status' ? (ticket) => transitionRefusal(ticket, op.status) : undefined,
+        reasonOf: deskErrorMessage,
+        onProgress: (done, total) => setBulk({ progress: { done, total }, result: null }),
+      },
+    );
+    commands.settle(
+      updated,
+      tickets.map((ticket) => ticket.id),
+    );
+    // Done ones leave the selection; refused ones stay selected so the agent can deal with them.
+    setSelectionState((current) => without(current, result.done));
+    const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
+    setBulk({
+      progress: null,
+      result: {
+        done: result.done.length,
+        failed: result.failed.map((failure) => {
+          const ticket = byId.get(failure.id);
+          return { ...failure, what: ticket ? ticketName(ticket) : failure.id };
+        }),
+      },
+    });
+    announce(
+      t('triage.notice.bulkDone', { done: result.done.length, failed: result.failed.length }),
+      result.failed.length > 0,
+    );
+  }
+
+  function focusList() {
+    runAction('list.focus');
+  }
+
+  function back() {
+    if (selection.size > 0) {
+      setSelectionState(new Map());
+      return;
+    }
+    const detail = document.querySelector('.ticket-detail');
+    if (detail?.contains(document.activeElement)) {
+      focusList();
+      return;
+    }
+    if (openTicketId) onOpenTicket(null);
+    focusList();
+  }
+
+  useAction('console.back', back);
+  useAction('help.open', () => setDialog({ kind: 'help' }));
+  useAction('palette.open', () => setDialog({ kind: 'palette' }));
+  useAction('ticket.assign', () => {
+    const target = targets();
+    if (target) setDialog({ kind: 'assign', ...target });
+  });
+  useAction('ticket.assignToMe', () => {
+    const target = targets();
+    if (target) void execute({ kind: 'assign', user }, target.tickets, target.bulk);
+  });
+  useAction('ticket.priority', (arg) => {
+    const priority = Number(arg);
+    if (!Number.isInteger(priority) || priority < 0 || priority > 4) return;
+    const target = targets();
+    if (target) void execute({ kind: 'priority', priority }, target.tickets, target.bulk);
+  });
+  useAction('ticket.step', () => {
+    const target = targets();
+    if (target) setDialog({ kind: 'step', ...target });
+  });
+  useAction('ticket.note', () => {
+    const ticket = openTicket();
+    if (ticket) setDialog({ kind: 'note', ticket });
+    else announce(t('triage.notice.noTicket'), true);
+  });
+  useAction('view.go', (arg) => {
+    if (isKnownView(arg)) {
+      onView(arg);
+      setTimeout(focusList, 0); // the list of the new view mounts first
+      return;
+    }
+    const go = GO_VIEWS.find((candidate) => candidate.view === arg);
+    announce(t('triage.notice.viewMissing', { view: go ? textIn(go.name, lang) : String(arg) }), true);
+  });
+  useAction('ticket.open', (arg) => {
+    if (typeof arg === 'string') onOpenTicket(arg);
+  });
+
+  useConsoleKeys({
+    onChord: setChord,
+    onUnavailable: (binding) => announce(t('triage.notice.unavailable', { action: textIn(binding.label, lang) }), true),
+  });
+
+  const runFromPalette = (action: string, arg?: unknown) => {
+    if (!runAction(action, arg)) {
+      const binding = COMPILED_BINDINGS.find((b) => b.action === action);
+      announce(t('triage.notice.unavailable', { action: binding ? textIn(binding.label, lang) : action }), true);
+    }
+  };
+
+  const triage: Triage = {
+    selection,
+    setSelection: (update) => setSelectionState(update),
+    cursorTicket,
+    bulk,
+    dismissBulkResult: () => setBulk((current) => ({ ...current, result: null })),
+    openBulk: (kind) => {
+      if (selection.size === 0) return;
+      const tickets = [...selection.values()];
+      setDialog(kind === 'assign' ? { kind: 'assign', tickets, bulk: true } : { kind: 'step', tickets, bulk: true });
+    },
+    bulkPriority: (priority) => {
+      if (selection.size > 0) void execute({ kind: 'priority', priority }, [...selection.values()], true);
+    },
+  };
+
+  const close = () => setDialog(null);
+  const continuations = chord
+    ? COMPILED_BINDINGS.filter((b) => b.scope === 'console').flatMap((b) =>
+        b.sequences
+          .filter((seq) => seq.length > chord.length && chord.every((step, i) => seq[i] === step))
+          .map((seq) => ({ key: seq[chord.length] ?? '', label: textIn(b.label, lang) })),
+      )
+    : [];
+
+  return (
+    <TriageContext.Provider value={triage}>
+      {children}
+      {chord && (
+        <div className="kb-chord" role="status">
+          <kbd>{chord.map(displayStep).join(' ')}</kbd> …
+          <ul>
+            {continuations.map((next) => (
+              <li key={next.key}>
+                <kbd>{displayStep(next.key)}</kbd> {next.label}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="kb-notice-area">
+        <div role="status" aria-live="polite">
+          {notice && !notice.alert && <p className="kb-notice">{notice.text}</p>}
+        </div>
+        <div role="alert">{notice?.alert && <p className="kb-notice kb-notice-alert">{notice.text}</p>}</div>
+      </div>
+      {dialog?.kind === 'help' && <HelpOverlay onClose={close} />}
+      {dialog?.kind === 'palette' && (
+        <CommandPalette onClose={close} onRun={runFromPalette} onOpenTicket={(id) => onOpenTicket(id)} />
+      )}
+      {dialog?.kind === 'assign' && (
+        <AssignPicker
+          what={what(dialog.tickets)}
+          currentAssigneeId={dialog.bulk ? null : (dialog.tickets[0]?.assigneeId ?? null)}
+          onClose={close}
+          onChoose={(chosen) => {
+            close();
+            void execute({ kind: 'assign', user: chosen }, dialog.tickets, dialog.bulk);
+          }}
+        />
+      )}
+      {dialog?.kind === 'step' && (
+        <StepMenu
+          what={what(dialog.tickets)}
+          tickets={dialog.tickets}
+          onClose={close}
+          onRun={(status, ready) => {
+            close();
+            // Bulk: run on every selected ticket so the ones that cannot move are reported and stay selected.
+            void execute({ kind: 'status', status }, dialog.bulk ? dialog.tickets : ready, dialog.bulk);
+          }}
+          onForm={(ticket, status) => {
+            close();
+            setTimeout(() => runAction('ticket.stepForm', { ticketId: ticket.id, status }), 0);
+          }}
+        />
+      )}
+      {dialog?.kind === 'note' && (
+        <NoteBox
+          what={ticketName(dialog.ticket)}
+          onClose={close}
+          onSave={async (body) => {
+            const ticket = dialog.ticket;
+            try {
+              await commands.comment(ticket.id, body);
+            } catch (error) {
+              throw new Error(deskErrorMessage(error), { cause: error });
+            }
+            commands.settle([], [ticket.id]);
+            announce(t('triage.notice.noteSaved', { what: ticketName(ticket) }));
+            // A note is activity too (it would lift the ticket to the top): keep the cursor on it.
+            if (ticket.id === cursorTicket.current?.id) runAction('list.hold', ticket);
+          }}
+        />
+      )}
+    </TriageContext.Provider>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The ticket list's half of the keyboard layer: the cursor (with the held row and follow-by-id rules of
+ * ./listPosition), bulk selection by key and by click, and the `list.*` actions. The list stays virtualized:
+ * everything here reads rows through `rowAt`, which only knows the loaded pages.
+ */
+import { useEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import type { Ticket } from '../../../../../common/domain';
+import { heldView, relocate, type HeldRow } from './listPosition';
+import { useAction } from './registry';
+import { add, rangeRows, toggle } from './selection';
+import { useTriage } from './triageContext';
+
+export interface TriageList {
+  /** Rows as drawn (the view's rows, ± the held row). */
+  total: number;
+  rowAt(index: number): Ticket | undefined;
+  activeIndex: number;
+  isSelected(ticket: Ticket | undefined): boolean;
+  onRowClick(index: number, event: MouseEvent): void;
+  onCheckboxClick(index: number, event: MouseEvent): void;
+}
+
+export function useTriageList({
+  total: dataTotal,
+  rowAt: dataRowAt,
+  scrollToIndex,
+  listRef,
+  onOpen,
+}: {
+  total: number | null;
+  rowAt: (index: number) => Ticket | undefined;
+  scrollToIndex: (index: number) => void;
+  listRef: RefObject<HTMLElement | null>;
+  onOpen: (ticketId: string) => void;
+}): TriageList {
+  const triage = useTriage();
+  const [cursor, setCursor] = useState(0);
+  const [held, setHeld] = useState<HeldRow<Ticket> | null>(null);
+  const cursorId = useRef<string | null>(null);
+  const anchor = useRef<number | null>(null);
+
+  const display = heldView(dataTotal ?? 0, dataRowAt, held);
+  const activeIndex = Math.min(cursor, Math.max(display.total - 1, 0));
+  if (!held) {
+    const moved = relocate(display.rowAt, display.total, activeIndex, cursorId.current);
+    if (moved !== null) setCursor(moved);
+  }
+  const current = display.rowAt(activeIndex);
+
+  useEffect(() => {
+    if (current) cursorId.current = current.id;
+    triage.cursorTicket.current = current;
+  });
+
+  /** Moves to a drawn index; leaving the held row lets the list show its real order again. */
+  function moveTo(index: number) {
+    if (display.total === 0) return;
+    const target = Math.max(0, Math.min(display.total - 1, index));
+    if (held && target === held.index) return;
+    const next = held ? (display.dataIndex(target) ?? target) : target;
+    if (held) setHeld(null);
+    setCursor(next);
+    cursorId.current = display.rowAt(target)?.id ?? null;
+    scrollToIndex(next);
+  }
+
+  function extend(delta: 1 | -1) {
+    const next = activeIndex + delta;
+    triage.setSelection((selection) => add(selection, [display.rowAt(activeIndex), display.rowAt(next)]));
+    anchor.current ??= activeIndex;
+    moveTo(next);
+  }
+
+  useAction('list.next', () => moveTo(activeIndex + 1));
+  useAction('list.prev', () => moveTo(activeIndex - 1));
+  useAction('list.first', () => moveTo(0));
+  useAction('list.last', () => moveTo(display.total - 1));
+  useAction('list.open', () => {
+    if (current) onOpen(current.id);
+  });
+  useAction('list.toggleSelect', () => {
+    if (!current) return;
+    triage.setSelection((selection) => toggle(selection, current));
+    anchor.current = activeIndex;
+  });
+  useAction('list.extendDown', () => extend(1));
+  useAction('list.extendUp', () => extend(-1));
+  useAction('list.focus', () => listRef.current?.focus());
+  useAction('list.hold', (arg) => {
+    const ticket = arg as Ticket | undefined;
+    if (ticket && current?.id === ticket.id) setHeld({ index: activeIndex, ticket });
+  });
+  // After a status change: keep the changed row where it was and step to the row after it.
+  useAction('list.advance', (arg) => {
+    const ticket = arg as Ticket | undefined;
+    if (!ticket || current?.id !== ticket.id) return;
+    const pinned = heldView(dataTotal ?? 0, dataRowAt, { index: activeIndex, ticket });
+    if (activeIndex + 1 >= pinned.total) {
+      setHeld({ index: activeIndex, ticket });
+      return;
+    }
+    const next = pinned.dataIndex(activeIndex + 1) ?? activeIndex + 1;
+    setHeld(null);
+    setCursor(next);
+    cursorId.current = pinned.rowAt(activeIndex + 1)?.id ?? null;
+    scrollToIndex(next);
+  });
+
+  function selectRange(index: number) {
+    const from = anchor.current ?? activeIndex;
+    triage.setSelection((selection) => add(selection, rangeRows(display.rowAt, from, index)));
+  }
+
+  return {
+    total: display.total,
+    rowAt: display.rowAt,
+    activeIndex,
+    isSelected: (ticket) => ticket !== undefined && triage.selection.has(ticket.id),
+    onRowClick(index, event) {
+      if (event.shiftKey) {
+        selectRange(index);
+        moveTo(index);
+        return;
+      }
+      moveTo(index);
+      const ticket = display.rowAt(index);
+      if (ticket) onOpen(ticket.id);
+    },
+    onCheckboxClick(index, event) {
+      event.stopPropagation();
+      const ticket = display.rowAt(index);
+      if (!ticket) return;
+      if (event.shiftKey) selectRange(index);
+      else triage.setSelection((selection) => toggle(selection, ticket));
+      anchor.current = index;
+    },
+  };
+}

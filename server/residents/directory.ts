@@ -1,0 +1,50 @@
+/**
+ * The residents directory in pages for the consoles' local cache (issue 4 item 5). Residents come in change order
+ * (dir_xid, dir_seq) after the cursor, each whole (phones and units with their project), only from transactions
+ * older than every one still running — the same horizon as the sync pull (DESIGN.md §5), so nothing is skipped.
+ */
+import type { DirectoryPage, DirectoryQuery, DirectoryResident } from '../../common/residents/directory';
+import type { Queryable } from '../db/driver';
+import type { Row } from '../db/rows';
+
+const START = '0:0';
+
+function parseCursor(cursor: string | undefined): [string, string] {
+  const [xid = '0', seq = '0'] = (cursor ?? START).split(':');
+  return [xid, seq];
+}
+
+const parseJson = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+
+export async function readDirectoryPage(q: Queryable, { cursor, limit }: DirectoryQuery): Promise<DirectoryPage> {
+  const [xid, seq] = parseCursor(cursor);
+  const { rows } = await q.query<Row>(
+    `SELECT r.id, r.name, r.tags, r.dir_xid::text AS xid, r.dir_seq::text AS seq,
+       COALESCE((SELECT json_agg(json_build_object('raw', p.raw, 'e164', p.e164) ORDER BY p.raw)
+                   FROM resident_phones p WHERE p.resident_id = r.id), '[]'::json) AS phones,
+       COALESCE((SELECT json_agg(json_build_object('id', u.id, 'code', u.code, 'projectId', u.project_id,
+                                                   'projectName', pr.name, 'relation', ru.relation) ORDER BY u.code, u.id)
+                   FROM resident_units ru JOIN units u ON u.id = ru.unit_id JOIN projects pr ON pr.id = u.project_id
+                  WHERE ru.resident_id = r.id), '[]'::json) AS units
+       FROM residents r
+      WHERE (r.dir_xid, r.dir_seq) > ($1::xid8, $2::bigint)
+        AND r.dir_xid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY r.dir_xid, r.dir_seq
+      LIMIT $3`,
+    [xid, seq, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const items: DirectoryResident[] = page.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    tags: (r.tags as string[] | null) ?? [],
+    phones: parseJson(r.phones) as DirectoryResident['phones'],
+    units: parseJson(r.units) as DirectoryResident['units'],
+  }));
+  return {
+    items,
+    cursor: last ? `${String(last.xid)}:${String(last.seq)}` : `${xid}:${seq}`,
+    more: rows.length > limit,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * GET /api/v1/residents/directory: the residents directory consoles cache for intake (issue 4 item 5) —
+ * authenticated, role-checked, paged by an opaque cursor, and changed residents come again whole.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DirectoryPage } from '../../common/residents/directory';
+import { buildServer } from '../../server/app';
+import type { Db } from '../../server/db/driver';
+import { BACKENDS } from './support/backends';
+import { PASSWORD, seedFixtures } from './support/fixtures';
+
+for (const backend of BACKENDS) {
+  const suite = backend.skipReason ? describe.skip : describe;
+
+  suite(`residents directory on ${backend.name}`, () => {
+    let db: Db;
+    let dispose: () => Promise<void>;
+    let app: FastifyInstance;
+    const tokens: Record<string, string> = {};
+
+    const get = (url: string, username?: string) =>
+      app.inject({
+        method: 'GET',
+        url,
+        headers: username ? { authorization: `Bearer ${tokens[username]}` } : {},
+      });
+    const page = async (cursor: string | null, limit: number, username = 'agent01') => {
+      const query = new URLSearchParams({ limit: String(limit), ...(cursor !== null && { cursor }) });
+      const res = await get(`/api/v1/residents/directory?${query.toString()}`, username);
+      expect(res.statusCode).toBe(200);
+      return res.json<DirectoryPage>();
+    };
+    const all = async (cursor: string | null, limit: number) => {
+      const pages: DirectoryPage[] = [];
+      let next = cursor;
+      for (;;) {
+        const p = await page(next, limit);
+        pages.push(p);
+        next = p.cursor;
+        if (!p.more) return pages;
+      }
+    };
+
+    beforeAll(async () => {
+      ({ db, dispose } = await backend.open());
+      await seedFixtures(db);
+      app = buildServer({ db, loginRateLimit: { max: 1000, timeWindow: '1 minute' } });
+      for (const username of ['agent01', 'lead01', 'kiosk01']) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username, password: PASSWORD },
+        });
+        expect(res.statusCode).toBe(200);
+        tokens[username] = res.json<{ token: string }>().token;
+      }
+    });
+    afterAll(async () => {
+      await app?.close();
+      await dispose?.();
+    });
+
+    it('refuses requests without a token and roles without residents.read', async () => {
+      expect((await get('/api/v1/residents/directory')).statusCode).toBe(401);
+      const kiosk = await get('/api/v1/residents/directory', 'kiosk01');
+      expect(kiosk.statusCode).toBe(403);
+      expect(kiosk.json()).toMatchObject({ error: 'forbidden' });
+      expect((await get('/api/v1/residents/directory', 'lead01')).statusCode).toBe(200);
+    });
+
+    it('refuses a malformed cursor or limit with 400', async () => {
+      for (const q of ['cursor=abc', 'cursor=1:2:3', 'limit=0', 'limit=5001', 'limit=x']) {
+        const res = await get(`/api/v1/residents/directory?${q}`, 'agent01');
+        expect(res.statusCode, q).toBe(400);
+        expect(res.json()).toMatchObject({ error: 'invalid_request' });
+      }
+    });
+
+    it('pages through every resident once, whole, with phones and units and their project', async () => {
+      const pages = await all(null, 1);
+      const items = pages.flatMap((p) => p.items);
+      expect(items.map((r) => r.id).sort()).toEqual(['r1', 'r2']);
+      expect(pages.at(-1)?.more).toBe(false);
+      const r2 = items.find((r) => r.id === 'r2');
+      expect(r2).toEqual({
+        id: 'r2',
+        name: '李娜',
+        tags: [],
+        phones: [{ raw: '021-6234 5678', e164: '+862162345678' }],
+        units: [
+          { id: 'p1-3-1-503', code: '3-1-503', projectId: 'p1', projectName: '翠湖苑', relation: 'owner' },
+          { id: 'p1-3-2-101', code: '3-2-101', projectId: 'p1', projectName: '翠湖苑', relation: 'tenant' },
+        ],
+      });
+      // At the end: nothing new, the cursor stays.
+      const end = pages.at(-1)!;
+      const again = await page(end.cursor, 10);
+      expect(again).toEqual({ items: [], cursor: end.cursor, more: false });
+    });
+
+    it('sends a resident again, whole, after its phones, units or name change', async () => {
+      const { cursor } = (await all(null, 100)).at(-1)!;
+      await db.query(
+        `INSERT INTO resident_phones (resident_id, raw, e164) VALUES ('r1', '139 0000 0001', '+8613900000001')`,
+      );
+      const afterPhone = await page(cursor, 100);
+      expect(afterPhone.items.map((r) => r.id)).toEqual(['r1']);
+      expect(afterPhone.items[0]?.phones.map((p) => p.raw).sort()).toEqual(['138 0013 8000', '139 0000 0001']);
+
+      await db.query(`DELETE FROM resident_units WHERE resident_id = 'r2' AND unit_id = 'p1-3-2-101'`);
+      await db.query(`UPDATE residents SET name = '李娜娜' WHERE id = 'r1'`);
+      const next = await page(afterPhone.cursor, 100);
+      expect(next.items.map((r) => [r.id, r.name, r.units.length])).toEqual([
+        ['r2', '李娜', 1],
+        ['r1', '李娜娜', 1],
+      ]);
+      expect((await page(next.cursor, 100)).items).toEqual([]);
+    });
+
+    // A second connection runs concurrently only on PostgreSQL (PGlite has one), so this runs there.
+    it.runIf(backend.name === 'postgres')(
+      'holds back changes behind a transaction still running, and skips none of them after it commits',
+      async () => {
+        const { cursor } = (await all(null, 100)).at(-1)!;
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let entered!: () => void;
+        const inside = new Promise<void>((resolve) => (entered = resolve));
+        const slow = db.tx(async (q) => {
+          await q.query(`UPDATE residents SET tags = '{vip}' WHERE id = 'r2'`);
+          entered();
+          await held;
+        });
+        await inside;
+        // Committed after the slow transaction began: it must wait behind it, or the cursor would pass r2.
+        await db.query(`UPDATE residents SET tags = '{elderly,deaf}' WHERE id = 'r1'`);
+        const during = await page(cursor, 100);
+        expect(during).toEqual({ items: [], cursor, more: false });
+        release();
+        await slow;
+        const after = await page(cursor, 100);
+        expect(after.items.map((r) => [r.id, r.tags])).toEqual([
+          ['r2', ['vip']],
+          ['r1', ['elderly', 'deaf']],
+        ]);
+      },
+    );
+  });
+}

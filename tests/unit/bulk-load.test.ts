@@ -1,0 +1,127 @@
+/**
+ * Bulk-load mode (main/cache/bulk-load): the tickets table's indexes and triggers are dropped while an empty cache
+ * fills, and come back exactly as they were; the search index is filled afterwards, search meanwhile by LIKE.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_SLA, type Ticket } from '../../common/domain';
+import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+import { createBulkLoad } from '../../main/cache/bulk-load';
+
+let dir: string;
+let repos: CacheRepos;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'desk-bulk-'));
+  repos = createRepos(openCache(dir));
+});
+afterEach(() => {
+  repos.db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+function ticket(patch: Partial<Ticket> = {}): Ticket {
+  n++;
+  const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    code: `BX-20260101-${String(n).padStart(4, '0')}`,
+    type: 'repair',
+    category: 'plumbing',
+    channel: 'phone',
+    priority: 3,
+    status: 'new',
+    title: `厨房漏水严重 ${n}`,
+    description: '住户来电',
+    unitId: null,
+    unitCode: '3-1-502',
+    residentId: null,
+    residentName: '王芳',
+    phone: null,
+    teamId: null,
+    assigneeId: null,
+    createdBy: null,
+    createdAt: at,
+    updatedAt: at,
+    closedAt: null,
+    version: 1,
+    tags: [],
+    ...NO_SLA,
+    ...patch,
+  };
+}
+
+const schema = () =>
+  repos.db
+    .prepare(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'tickets' AND sql IS NOT NULL ORDER BY name`)
+    .all();
+const ticketObjects = () => (schema() as { type: string }[]).filter((o) => o.type !== 'table');
+const ftsRows = () => (repos.db.prepare('SELECT count(*) AS n FROM tickets_fts').get() as { n: number }).n;
+
+describe('bulk load', () => {
+  it('drops the tickets indexes and triggers on an empty cache and restores exactly the same schema', async () => {
+    const before = schema();
+    expect(ticketObjects().length).toBeGreaterThan(3);
+    const bulk = createBulkLoad(repos.db, repos.meta);
+    expect(bulk.begin()).toBe(true);
+    expect(ticketObjects()).toEqual([]);
+    expect(bulk.active()).toBe(true);
+    for (let i = 0; i < 30; i++) repos.tickets.put(ticket());
+    await bulk.finish();
+    expect(bulk.active()).toBe(false);
+    expect(schema()).toEqual(before);
+  });
+
+  it('stays off when the cache already holds tickets', () => {
+    repos.tickets.put(ticket());
+    const bulk = createBulkLoad(repos.db, repos.meta);
+    expect(bulk.begin()).toBe(false);
+    expect(bulk.active()).toBe(false);
+    expect(ticketObjects().length).toBeGreaterThan(3);
+  });
+
+  it('search answers by LIKE until the index is filled, then by the index, with the same hits', async () => {
+    const bulk = createBulkLoad(repos.db, repos.meta);
+    bulk.begin();
+    const loaded = Array.from({ length: 12_000 }, () => ticket());
+    for (const t of loaded) repos.tickets.put(t);
+    await bulk.finish();
+    expect(bulk.searchReady()).toBe(false);
+    expect(ftsRows()).toBe(0);
+    const during = repos.tickets.searchTickets('漏水严重 11999', { limit: 5, offset: 0 });
+    expect(during.items.map((i) => i.ticket.title)).toContain('厨房漏水严重 11999');
+
+    // A ticket written after the triggers are back is indexed by its trigger; the fill must not add it twice.
+    const late = ticket({ title: '电梯异响' });
+    repos.tickets.put(late);
+    await bulk.fillSearchIndex();
+    expect(bulk.searchReady()).toBe(true);
+    expect(ftsRows()).toBe(loaded.length + 1);
+    const after = repos.tickets.searchTickets('漏水严重 11999', { limit: 5, offset: 0 });
+    expect(after.items.map((i) => i.ticket.id)).toEqual(during.items.map((i) => i.ticket.id));
+    expect(repos.tickets.searchTickets('电梯异响', { limit: 5, offset: 0 }).items[0]?.ticket.id).toBe(late.id);
+  });
+
+  it('resumes after a restart in the middle: the dropped definitions are in the cache, not in memory', async () => {
+    const before = schema();
+    createBulkLoad(repos.db, repos.meta).begin();
+    for (let i = 0; i < 10; i++) repos.tickets.put(ticket());
+    repos.db.close();
+    repos = createRepos(openCache(dir));
+    const bulk = createBulkLoad(repos.db, repos.meta);
+    expect(bulk.active()).toBe(true);
+    expect(bulk.begin()).toBe(true); // still on, nothing dropped twice
+    await bulk.finish();
+    await bulk.fillSearchIndex();
+    expect(schema()).toEqual(before);
+    expect(ftsRows()).toBe(10);
+  });
+
+  it('refuses to fill the search index before the triggers are back', async () => {
+    const bulk = createBulkLoad(repos.db, repos.meta);
+    bulk.begin();
+    await expect(bulk.fillSearchIndex()).rejects.toThrow(/before finish/);
+  });
+});

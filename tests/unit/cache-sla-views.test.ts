@@ -1,0 +1,146 @@
+/**
+ * The SLA and queue views of the cache (issue 4 item 3): overdue and at-risk move with `now`, open views are in
+ * SLA-urgency order (paused and clock-less last), counts agree with the pages.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VIEW_IDS, type ViewId } from '../../common/contract';
+import { NO_SLA, type Ticket } from '../../common/domain';
+import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function repos(): CacheRepos {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-sla-views-'));
+  dirs.push(dir);
+  return createRepos(openCache(dir));
+}
+
+const NOW = Date.UTC(2026, 10, 26, 2, 0);
+const iso = (minutesFromNow: number) => new Date(NOW + minutesFromNow * 60_000).toISOString();
+const me = '11111111-1111-4111-8111-111111111111';
+
+function ticket(n: number, patch: Partial<Ticket> = {}): Ticket {
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    code: null,
+    type: 'repair',
+    category: 'plumbing',
+    channel: 'phone',
+    priority: 2,
+    status: 'accepted',
+    title: `t${n}`,
+    description: '',
+    unitId: null,
+    unitCode: null,
+    residentId: null,
+    residentName: null,
+    phone: null,
+    teamId: 'plumbing',
+    assigneeId: null,
+    createdBy: null,
+    createdAt: iso(-600),
+    updatedAt: iso(-n),
+    closedAt: null,
+    version: 1,
+    tags: [],
+    ...NO_SLA,
+    ...patch,
+  };
+}
+
+/** A running clock: due in `due` minutes, at risk from `risk` minutes (relative to NOW). */
+const clock = (due: number, risk: number): Partial<Ticket> => ({
+  slaMilestone: 'respond',
+  slaStartedAt: iso(-600),
+  slaDueAt: iso(due),
+  slaRiskAt: iso(risk),
+});
+
+function fill(r: CacheRepos): void {
+  r.tickets.put(ticket(1, clock(-30, -60))); // overdue by 30 min
+  r.tickets.put(ticket(2, clock(20, -10))); // at risk, 20 min left
+  r.tickets.put(ticket(3, { ...clock(300, 200), assigneeId: me, teamId: 'electrical' })); // fine
+  r.tickets.put(
+    ticket(4, {
+      status: 'on_hold',
+      slaMilestone: 'respond',
+      slaStartedAt: iso(-600),
+      slaPausedAt: iso(-5),
+      slaRemainingMinutes: 12,
+      slaPauses: [{ start: iso(-5), end: null }],
+    }),
+  ); // paused: neither overdue nor at risk, sorted last
+  r.tickets.put(ticket(5, { ...clock(60, 30), status: 'confirmed', slaMilestone: 'followUp' })); // awaiting 回访
+  r.tickets.put(ticket(6, { type: 'fee', status: 'promised', teamId: 'finance' })); // waiting on the resident
+  r.tickets.put(ticket(7, { status: 'closed', closedAt: iso(-60) }));
+  r.tickets.put(ticket(8, { status: 'cancelled', closedAt: iso(-3 * 24 * 60) }));
+  r.tickets.put(ticket(9, { status: 'closed', closedAt: iso(-8 * 24 * 60) })); // closed too long ago
+  r.tickets.put(ticket(10, { ...clock(-5, -20), status: 'closed', closedAt: iso(-1) })); // closed: never overdue
+}
+
+describe('SLA views in the cache', () => {
+  const titles = (r: CacheRepos, view: ViewId, now = NOW) =>
+    r.tickets.list(view, me, 0, 100, new Date(now)).items.map((t) => t.title);
+
+  it('overdue and at risk hold open tickets by deadline, and move with the clock', () => {
+    const r = repos();
+    fill(r);
+    expect(titles(r, 'overdue')).toEqual(['t1']);
+    expect(titles(r, 'at_risk')).toEqual(['t2']);
+    // 25 minutes later t2 is overdue too and t5 (risk at +30) is not yet at risk.
+    expect(titles(r, 'overdue', NOW + 25 * 60_000)).toEqual(['t1', 't2']);
+    expect(titles(r, 'at_risk', NOW + 25 * 60_000)).toEqual([]);
+    // 45 minutes later t5 is at risk.
+    expect(titles(r, 'at_risk', NOW + 45 * 60_000)).toEqual(['t5']);
+    r.db.close();
+  });
+
+  it('orders open views by urgency: earliest deadline first, paused and clock-less last, then id', () => {
+    const r = repos();
+    fill(r);
+    expect(titles(r, 'inbox')).toEqual(['t1', 't2', 't5', 't3', 't4', 't6']);
+    expect(titles(r, 'team.plumbing')).toEqual(['t1', 't2', 't5', 't4']);
+    expect(titles(r, 'team.electrical')).toEqual(['t3']);
+    expect(titles(r, 'mine')).toEqual(['t3']);
+    expect(titles(r, 'unassigned')).toEqual(['t1', 't2', 't5', 't4', 't6']);
+    expect(titles(r, 'awaiting_follow_up')).toEqual(['t5']);
+    expect(titles(r, 'waiting_on_resident')).toEqual(['t4', 't6']);
+    expect(titles(r, 'recently_closed')).toEqual(['t10', 't7', 't8']);
+    r.db.close();
+  });
+
+  it('counts every view at the given time, matching the pages', () => {
+    const r = repos();
+    fill(r);
+    for (const now of [NOW, NOW + 25 * 60_000, NOW + 9 * 24 * 3600_000]) {
+      const counts = r.tickets.counts(me, new Date(now));
+      expect(counts.map((c) => c.id)).toEqual([...VIEW_IDS]);
+      for (const { id, count } of counts) {
+        expect(count, `${id} at ${now}`).toBe(r.tickets.list(id, me, 0, 100, new Date(now)).total);
+        expect(count, `${id} at ${now}`).toBe(titles(r, id, now).length);
+      }
+    }
+    const at = (now: number) => Object.fromEntries(r.tickets.counts(me, new Date(now)).map((c) => [c.id, c.count]));
+    expect(at(NOW)).toMatchObject({ overdue: 1, at_risk: 1, recently_closed: 3, all: 10 });
+    // Nine days on: every running clock is overdue and nothing closed recently.
+    expect(at(NOW + 9 * 24 * 3600_000)).toMatchObject({ overdue: 4, at_risk: 0, recently_closed: 0 });
+    r.db.close();
+  });
+
+  it('round-trips the SLA fields; a resumed ticket leaves the paused tail', () => {
+    const r = repos();
+    fill(r);
+    const paused = r.tickets.get(ticket(4).id);
+    expect(paused).toMatchObject({ slaPausedAt: iso(-5), slaRemainingMinutes: 12, slaDueAt: null });
+    expect(paused?.slaPauses).toEqual([{ start: iso(-5), end: null }]);
+    r.tickets.put(ticket(4, { ...clock(-1, -3), slaPauses: [{ start: iso(-5), end: iso(0) }] }));
+    expect(titles(r, 'overdue')).toEqual(['t1', 't4']);
+    expect(titles(r, 'waiting_on_resident')).toEqual(['t6']);
+    r.db.close();
+  });
+});
