@@ -4,8 +4,10 @@
  * Queries are split on whitespace into terms that must all match (in any searched field). Terms of 3+ characters
  * go to FTS5 as quoted phrases, so no user input is ever parsed as FTS syntax; shorter terms (Chinese words are
  * often 2 characters: "漏水") cannot use a trigram index and are matched with LIKE — as a filter on the FTS hits
- * when the query has a long term too, otherwise by walking the open tickets, then the closed ones, newest first
- * along the existing tickets_by_open index and stopping once the page is full.
+ * when the query has a long term too. A query of short terms only is answered in the order of a walk over the
+ * open tickets, then the closed ones, newest first: its candidates come from the bigram index of migration 007
+ * (./short-search) unless the terms are too common for it, and then the tickets_by_open index is walked with LIKE,
+ * stopping once the page is full.
  *
  * Highlights are [start, end) UTF-16 offsets into a field's text (or a snippet of it), never markup: the renderer
  * slices the text and wraps the ranges in <mark> elements itself.

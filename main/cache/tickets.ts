@@ -169,7 +169,10 @@ export interface TicketRepo {
   deleteEvent(id: string): void;
   /** Drops every optimistic-only event (the rebase re-creates those still pending). */
   deletePendingEvents(): void;
-  /** Local search (see ./search): FTS5 trigram hits by bm25, exact code first; 1–2 character queries by LIKE. */
+  /**
+   * Local search (see ./search): FTS5 trigram hits by bm25, exact code first; 1–2 character queries through the
+   * bigram index (./short-search) or by LIKE, open before closed, newest first.
+   */
   searchTickets(query: string, page: { limit: number; offset: number }): SearchResult;
 }
 

@@ -4,7 +4,7 @@ import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { HttpError, parseRequest } from '../http/errors';
-import { pullChanges } from '../sync/pull';
+import { pullChanges, serializePullResponse } from '../sync/pull';
 import { pushMutations } from '../sync/push';
 
 /** The server speaks the current wire format and the one before, so consoles can update after the server. */
@@ -25,11 +25,12 @@ export function registerSyncRoutes(app: FastifyInstance, { db, now, slaSettings 
     return pushMutations(db, user, body, now(), slaSettings.context());
   });
 
-  app.post('/api/v1/sync/pull', async (request) => {
+  app.post('/api/v1/sync/pull', async (request, reply) => {
     const user = currentUser(request);
     requirePermission(user, 'sync');
     const body = parseRequest(PullRequest, request.body);
     assertSchemaVersion(body.schemaVersion);
-    return pullChanges(db, user, body);
+    // Serialised here: ticket rows arrive from the database as JSON text and are sent without a re-encode.
+    return reply.type('application/json; charset=utf-8').send(serializePullResponse(await pullChanges(db, user, body)));
   });
 }
