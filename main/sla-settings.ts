@@ -87,9 +87,12 @@ export function createSlaSettingsSync(
   let lastSyncAt: string | null = null;
   let fetching: Promise<boolean> | null = null;
   let trailing: NodeJS.Timeout | null = null;
+  /** After stop(): a fetch still in flight must not write to the cache, which the desk is closing. */
+  let stopped = false;
 
   /** Stores a document from the server; announces it when it differs from the one in use. */
   function adopt(next: SlaSettingsDocument): boolean {
+    if (stopped) return false;
     const changed = JSON.stringify(next) !== JSON.stringify(doc);
     doc = next;
     meta.set('sla_settings', JSON.stringify(next));
@@ -145,6 +148,7 @@ export function createSlaSettingsSync(
       trailing.unref();
     },
     stop() {
+      stopped = true;
       if (trailing) clearTimeout(trailing);
       trailing = null;
     },

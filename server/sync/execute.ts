@@ -19,8 +19,9 @@ import type { SyncEntity } from '../../common/sync';
 import type { Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
-import { insertEvents, loadTicketForWrite, markTicketDeleted, saveTicket } from '../tickets/store';
+import { insertEvents, loadTicketForWrite, markTicketDeleted, saveTicket, type TicketForWrite } from '../tickets/store';
 import { recordChange, recordChanges, type ChangeOp, type PendingChange } from './changes';
+import type { TicketWriteBatch } from './write-batch';
 
 export interface ExecuteContext {
   actorId: string;
@@ -34,6 +35,11 @@ export interface ExecuteContext {
   changes?: PendingChange[];
   /** The server's SLA policy and weather switch; the defaults when a caller has none (tools, tests). */
   sla?: TicketSlaContext | undefined;
+  /**
+   * A push batch's pending ticket writes (./write-batch): reads go through it and ticket/event writes wait for
+   * its flush, which the caller runs at the end (with `changes`, which it requires). Without it, writes happen now.
+   */
+  batch?: TicketWriteBatch;
 }
 
 let defaultSla: TicketSlaContext | undefined;
@@ -54,53 +60,87 @@ async function logChange(
   else await recordChange(q, entity, id, op);
 }
 
-async function exists(q: Queryable, sql: string, id: string): Promise<Record<string, unknown> | undefined> {
-  const { rows } = await q.query(sql, [id]);
-  return rows[0];
+/** A reference lookup; within a push batch each (query, id) is asked once. */
+async function exists(
+  q: Queryable,
+  sql: string,
+  id: string,
+  batch?: TicketWriteBatch,
+): Promise<Record<string, unknown> | undefined> {
+  const lookup = async () => (await q.query<Record<string, unknown>>(sql, [id])).rows[0];
+  return batch ? batch.reference(`${sql}\u0000${id}`, lookup) : lookup();
+}
+
+/** The ticket as this write sees it: from the batch (read-your-writes) or locked now. */
+async function loadForWrite(q: Queryable, id: string, batch: TicketWriteBatch | undefined): Promise<TicketForWrite> {
+  if (!batch) return loadTicketForWrite(q, id);
+  if (!batch.get(id)) await batch.prefetch(q, [id]);
+  return batch.get(id) ?? { current: undefined, tombstone: undefined };
+}
+
+/** Writes the batch's pending tickets and events now, logging the events it inserted. */
+async function flushBatch(q: Queryable, batch: TicketWriteBatch, changes: PendingChange[]): Promise<void> {
+  for (const id of await batch.flush(q)) changes.push({ entity: 'ticket_event', id, op: 'put' });
 }
 
 /** The server owns unit codes and resident names: take them from the database, reject unknown references. */
 async function resolveCreateReferences(
   q: Queryable,
   args: MutationArgs<'ticket.create'>,
+  batch?: TicketWriteBatch,
 ): Promise<MutationArgs<'ticket.create'>> {
   const resolved = { ...args };
   if (args.unitId !== null) {
-    const unit = await exists(q, 'SELECT code FROM units WHERE id = $1', args.unitId);
+    const unit = await exists(q, 'SELECT code FROM units WHERE id = $1', args.unitId, batch);
     if (!unit) throw new MutationRejected('unknown_unit', `Unit ${args.unitId} does not exist`);
     resolved.unitCode = String(unit.code);
   }
   if (args.residentId !== null) {
-    const resident = await exists(q, 'SELECT name FROM residents WHERE id = $1', args.residentId);
+    const resident = await exists(q, 'SELECT name FROM residents WHERE id = $1', args.residentId, batch);
     if (!resident) throw new MutationRejected('unknown_resident', `Resident ${args.residentId} does not exist`);
     resolved.residentName = args.residentName ?? String(resident.name);
   }
-  if (args.teamId !== null && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId))) {
+  if (args.teamId !== null && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId, batch))) {
     throw new MutationRejected('unknown_team', `Team ${args.teamId} does not exist`);
   }
   return resolved;
 }
 
-async function checkAssignReferences(q: Queryable, args: MutationArgs<'ticket.assign'>): Promise<void> {
+async function checkAssignReferences(
+  q: Queryable,
+  args: MutationArgs<'ticket.assign'>,
+  batch?: TicketWriteBatch,
+): Promise<void> {
   if (args.assigneeId !== null) {
-    const user = await exists(q, 'SELECT 1 FROM users WHERE id = $1 AND active', args.assigneeId);
+    const user = await exists(q, 'SELECT 1 FROM users WHERE id = $1 AND active', args.assigneeId, batch);
     if (!user) throw new MutationRejected('unknown_user', `User ${args.assigneeId} does not exist`);
   }
-  if (args.teamId && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId))) {
+  if (args.teamId && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId, batch))) {
     throw new MutationRejected('unknown_team', `Team ${args.teamId} does not exist`);
   }
 }
 
+function requireChanges(ctx: ExecuteContext): PendingChange[] {
+  if (!ctx.changes) throw new Error('a write batch needs ctx.changes: its caller writes the change log');
+  return ctx.changes;
+}
+
+/** Ends a push batch: writes its pending tickets and events, queueing their change rows in `changes`. */
+export async function flushWriteBatch(q: Queryable, batch: TicketWriteBatch, changes: PendingChange[]): Promise<void> {
+  await flushBatch(q, batch, changes);
+}
+
 export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<MutationEffect> {
   if (m.name === 'call.log') return executeCallLog(q, m, ctx);
-  const { current, tombstone } = await loadTicketForWrite(q, m.args.id);
+  const { batch } = ctx;
+  const { current, tombstone } = await loadForWrite(q, m.args.id, batch);
   let mutation = m;
   let code: string | null = null;
   if (m.name === 'ticket.create' && !current && !tombstone) {
-    mutation = { name: m.name, args: await resolveCreateReferences(q, m.args) };
+    mutation = { name: m.name, args: await resolveCreateReferences(q, m.args, batch) };
     code = await allocateTicketCode(q, m.args.type, ctx.now);
   }
-  if (m.name === 'ticket.assign') await checkAssignReferences(q, m.args);
+  if (m.name === 'ticket.assign') await checkAssignReferences(q, m.args, batch);
 
   const effect = applyMutation(mutation, {
     actorId: ctx.actorId,
@@ -113,6 +153,11 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   });
 
   if (effect.deleted) {
+    // The tombstone is an UPDATE of the row: the batch's pending writes (perhaps the row itself) go first.
+    if (batch) {
+      await flushBatch(q, batch, requireChanges(ctx));
+      batch.deleted(effect.deleted.id, effect.deleted.reason);
+    }
     await markTicketDeleted(q, effect.deleted.id, ctx.actorId, effect.deleted.reason, ctx.now);
     await logChange(q, ctx, 'ticket', effect.deleted.id, 'del');
     await q.query(
@@ -123,6 +168,11 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   }
   // A no-op (e.g. a tag someone else already added) writes nothing.
   if (effect.ticket === current && effect.events.length === 0) return effect;
+  if (batch) {
+    batch.save(effect.ticket, effect.events);
+    requireChanges(ctx).push({ entity: 'ticket', id: effect.ticket.id, op: 'put' });
+    return effect; // the events' change rows come with the flush, for the ids it inserts
+  }
   await saveTicket(q, effect.ticket, current === undefined);
   const insertedEventIds = await insertEvents(q, effect.events);
   if (ctx.changes) {
@@ -140,6 +190,8 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
  * is dropped from the log, the call itself is kept. Insert-only by the desk's uuid.
  */
 async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: ExecuteContext): Promise<MutationEffect> {
+  // A call may name a ticket the batch created and has not written yet (and calls reference tickets): write first.
+  if (ctx.batch) await flushBatch(q, ctx.batch, requireChanges(ctx));
   const args = { ...m.args };
   if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId))) {
     args.residentId = null;

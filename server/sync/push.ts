@@ -11,7 +11,8 @@ import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
-import { executeMutation } from './execute';
+import { executeMutation, flushWriteBatch } from './execute';
+import { TicketWriteBatch } from './write-batch';
 import { notifyChanges } from './notify';
 
 type PushedMutation = PushRequest['mutations'][number];
@@ -30,6 +31,15 @@ async function lockClient(q: Queryable, clientId: string, user: User, now: Date)
   const row = rows[0];
   if (!row || String(row.user_id) !== user.id) throw new HttpError(403, 'forbidden', { reason: 'client_not_yours' });
   return Number(row.last_mutation_id);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The ticket a pushed mutation names, if any (unvalidated: a malformed one is rejected when it runs). */
+function ticketIdOf(m: PushedMutation): string[] {
+  if (m.name === 'call.log' || typeof m.args !== 'object' || m.args === null) return [];
+  const id = (m.args as { id?: unknown }).id;
+  return typeof id === 'string' && UUID.test(id) ? [id] : [];
 }
 
 function rejectionOf(err: unknown): { code: string; message: string } | null {
@@ -55,6 +65,7 @@ async function processOne(
   schemaVersion: number,
   batch: BatchWrites,
   sla: TicketSlaContext | undefined,
+  writes: TicketWriteBatch,
 ): Promise<PushResult> {
   let result: PushResult;
   const changes: PendingChange[] = [];
@@ -68,6 +79,7 @@ async function processOne(
       now,
       changes,
       sla,
+      batch: writes,
     });
     result = { id: m.id, outcome: 'applied' };
     // A rejection writes nothing (every check comes before the first write): only applied mutations log changes.
@@ -113,15 +125,22 @@ export async function pushMutations(
     let last = await lockClient(q, req.clientId, user, now);
     const results: PushResult[] = [];
     const batch: BatchWrites = { changes: [], processed: [] };
+    const writes = new TicketWriteBatch();
+    // Every ticket the batch touches, read and locked in one query (in id order, so concurrent pushes cannot deadlock).
+    await writes.prefetch(
+      q,
+      req.mutations.filter((m) => m.id > last).flatMap((m) => ticketIdOf(m)),
+    );
     for (const m of req.mutations) {
       if (m.id <= last) {
         results.push({ id: m.id, outcome: 'duplicate' });
         continue;
       }
       if (m.id > last + 1) throw new HttpError(409, 'mutation_gap', { expected: last + 1 });
-      results.push(await processOne(q, m, user, now, req.schemaVersion, batch, sla));
+      results.push(await processOne(q, m, user, now, req.schemaVersion, batch, sla, writes));
       last = m.id;
     }
+    await flushWriteBatch(q, writes, batch.changes);
     await writeBatch(q, req.clientId, batch, now);
     await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = $3 WHERE client_id = $1', [
       req.clientId,

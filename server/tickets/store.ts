@@ -16,11 +16,14 @@ export async function loadTicket(
   return rows[0] ? ticketFromRow(rows[0]) : undefined;
 }
 
+/** A ticket as a write sees it: live (`current`), tombstoned, or neither (new). */
+export interface TicketForWrite {
+  current: Ticket | undefined;
+  tombstone: { reason: string } | undefined;
+}
+
 /** For a write: the locked row, live or tombstoned (a tombstone beats every later mutation of the ticket). */
-export async function loadTicketForWrite(
-  q: Queryable,
-  id: string,
-): Promise<{ current: Ticket | undefined; tombstone: { reason: string } | undefined }> {
+export async function loadTicketForWrite(q: Queryable, id: string): Promise<TicketForWrite> {
   const { rows } = await q.query<Row>(
     `SELECT ${TICKET_COLUMNS}, deleted_at, delete_reason FROM tickets WHERE id = $1 FOR UPDATE`,
     [id],

@@ -1,0 +1,109 @@
+/**
+ * A push batch's ticket writes, held until the batch ends (issue 3: push ≥ 2,000 mutations/s on PGlite).
+ *
+ * A desk pushes up to 200 mutations at once, usually several per ticket (create, comment, assign, status…). Run one
+ * by one, each read its ticket and wrote it back: four or more round trips a mutation. Here the batch's tickets are
+ * read (and locked) in one query up front, each mutation sees the state the earlier ones left (read-your-writes),
+ * reference checks are remembered, and the final state of each ticket and all new events are written with one
+ * statement each. Everything stays inside the push's transaction, so a failure still writes nothing.
+ */
+import type { Ticket, TicketEvent } from '../../common/domain';
+import type { Queryable } from '../db/driver';
+import { TICKET_COLUMNS, ticketFromRow, ticketToParams, type Row } from '../db/rows';
+import { insertEvents, type TicketForWrite } from '../tickets/store';
+
+const COLUMN_NAMES = TICKET_COLUMNS.split(',').map((c) => c.trim());
+const UPDATES = COLUMN_NAMES.filter((c) => c !== 'id' && c !== 'created_at' && c !== 'created_by')
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ');
+// json_populate_recordset turns each JSON object into a `tickets` row by column name, with the columns' own types.
+const FROM_JSON = `SELECT ${TICKET_COLUMNS} FROM json_populate_recordset(NULL::tickets, $1::json)`;
+
+/** One ticket as a JSON object keyed by column (sla_pauses as JSON, not as the string a parameter needs). */
+function ticketRecord(t: Ticket): Record<string, unknown> {
+  const values = ticketToParams(t);
+  const record: Record<string, unknown> = {};
+  COLUMN_NAMES.forEach((name, i) => (record[name] = values[i]));
+  record.sla_pauses = t.slaPauses;
+  return record;
+}
+
+export class TicketWriteBatch {
+  private readonly known = new Map<string, TicketForWrite>();
+  private readonly dirty = new Map<string, { ticket: Ticket; isNew: boolean }>();
+  private events: TicketEvent[] = [];
+  private readonly references = new Map<string, Record<string, unknown> | undefined>();
+
+  /** Reads and locks the batch's tickets (live or tombstoned) in one query; ids not found are new. */
+  async prefetch(q: Queryable, ids: readonly string[]): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.known.has(id));
+    if (wanted.length === 0) return;
+    const { rows } = await q.query<Row>(
+      `SELECT ${TICKET_COLUMNS}, deleted_at, delete_reason FROM tickets WHERE id = ANY($1::uuid[]) ORDER BY id
+       FOR UPDATE`,
+      [wanted],
+    );
+    for (const id of wanted) this.known.set(id, { current: undefined, tombstone: undefined });
+    for (const row of rows) {
+      const id = String(row.id);
+      this.known.set(
+        id,
+        row.deleted_at != null
+          ? { current: undefined, tombstone: { reason: String(row.delete_reason ?? '') } }
+          : { current: ticketFromRow(row), tombstone: undefined },
+      );
+    }
+  }
+
+  /** The ticket as the batch left it so far, or undefined if the batch has not read it. */
+  get(id: string): TicketForWrite | undefined {
+    return this.known.get(id);
+  }
+
+  /** A reference lookup (unit, team, user…) answered once per batch: `key` must name the query and its id. */
+  async reference(
+    key: string,
+    lookup: () => Promise<Record<string, unknown> | undefined>,
+  ): Promise<Record<string, unknown> | undefined> {
+    if (!this.references.has(key)) this.references.set(key, await lookup());
+    return this.references.get(key);
+  }
+
+  /** A mutation's result: written at flush; later mutations of the batch see it. */
+  save(ticket: Ticket, events: readonly TicketEvent[]): void {
+    const before = this.dirty.get(ticket.id);
+    const wasNew = before ? before.isNew : this.known.get(ticket.id)?.current === undefined;
+    this.dirty.set(ticket.id, { ticket, isNew: wasNew });
+    this.known.set(ticket.id, { current: ticket, tombstone: undefined });
+    this.events.push(...events);
+  }
+
+  /** A ticket deleted by the batch (the caller wrote its tombstone after a flush). */
+  deleted(id: string, reason: string): void {
+    this.dirty.delete(id);
+    this.known.set(id, { current: undefined, tombstone: { reason } });
+  }
+
+  /**
+   * Writes what is pending: new tickets with a plain INSERT (a concurrent create of the same id aborts the
+   * transaction rather than overwrite it), changed ones with an upsert, then the events. Returns the ids of the
+   * events actually inserted (a replayed event id inserts nothing).
+   */
+  async flush(q: Queryable): Promise<string[]> {
+    const pending = [...this.dirty.values()];
+    this.dirty.clear();
+    const fresh = pending.filter((p) => p.isNew).map((p) => ticketRecord(p.ticket));
+    const changed = pending.filter((p) => !p.isNew).map((p) => ticketRecord(p.ticket));
+    if (fresh.length > 0) {
+      await q.query(`INSERT INTO tickets (${TICKET_COLUMNS}) ${FROM_JSON}`, [JSON.stringify(fresh)]);
+    }
+    if (changed.length > 0) {
+      await q.query(`INSERT INTO tickets (${TICKET_COLUMNS}) ${FROM_JSON} ON CONFLICT (id) DO UPDATE SET ${UPDATES}`, [
+        JSON.stringify(changed),
+      ]);
+    }
+    const events = this.events;
+    this.events = [];
+    return insertEvents(q, events);
+  }
+}
