@@ -79,8 +79,8 @@ async function loadForWrite(q: Queryable, id: string, batch: TicketWriteBatch | 
 }
 
 /** Writes the batch's pending tickets and events now, logging the events it inserted. */
-async function flushBatch(q: Queryable, batch: TicketWriteBatch, changes: PendingChange[]): Promise<void> {
-  for (const id of await batch.flush(q)) changes.push({ entity: 'ticket_event', id, op: 'put' });
+async function flushBatch(q: Queryable, batch: TicketWriteBatch, changes: PendingChange[], now: Date): Promise<void> {
+  for (const id of await batch.flush(q, now)) changes.push({ entity: 'ticket_event', id, op: 'put' });
 }
 
 /** The server owns unit codes and resident names: take them from the database, reject unknown references. */
@@ -126,8 +126,13 @@ function requireChanges(ctx: ExecuteContext): PendingChange[] {
 }
 
 /** Ends a push batch: writes its pending tickets and events, queueing their change rows in `changes`. */
-export async function flushWriteBatch(q: Queryable, batch: TicketWriteBatch, changes: PendingChange[]): Promise<void> {
-  await flushBatch(q, batch, changes);
+export async function flushWriteBatch(
+  q: Queryable,
+  batch: TicketWriteBatch,
+  changes: PendingChange[],
+  now: Date,
+): Promise<void> {
+  await flushBatch(q, batch, changes, now);
 }
 
 export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<MutationEffect> {
@@ -138,7 +143,8 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   let code: string | null = null;
   if (m.name === 'ticket.create' && !current && !tombstone) {
     mutation = { name: m.name, args: await resolveCreateReferences(q, m.args, batch) };
-    code = await allocateTicketCode(q, m.args.type, ctx.now);
+    // In a batch the flush numbers the batch's new tickets together (one counter update per type).
+    if (!batch) code = await allocateTicketCode(q, m.args.type, ctx.now);
   }
   if (m.name === 'ticket.assign') await checkAssignReferences(q, m.args, batch);
 
@@ -155,7 +161,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   if (effect.deleted) {
     // The tombstone is an UPDATE of the row: the batch's pending writes (perhaps the row itself) go first.
     if (batch) {
-      await flushBatch(q, batch, requireChanges(ctx));
+      await flushBatch(q, batch, requireChanges(ctx), ctx.now);
       batch.deleted(effect.deleted.id, effect.deleted.reason);
     }
     await markTicketDeleted(q, effect.deleted.id, ctx.actorId, effect.deleted.reason, ctx.now);
@@ -169,7 +175,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   // A no-op (e.g. a tag someone else already added) writes nothing.
   if (effect.ticket === current && effect.events.length === 0) return effect;
   if (batch) {
-    batch.save(effect.ticket, effect.events);
+    batch.save(effect.ticket, effect.events, m.name === 'ticket.create');
     requireChanges(ctx).push({ entity: 'ticket', id: effect.ticket.id, op: 'put' });
     return effect; // the events' change rows come with the flush, for the ids it inserts
   }
@@ -191,7 +197,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
  */
 async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: ExecuteContext): Promise<MutationEffect> {
   // A call may name a ticket the batch created and has not written yet (and calls reference tickets): write first.
-  if (ctx.batch) await flushBatch(q, ctx.batch, requireChanges(ctx));
+  if (ctx.batch) await flushBatch(q, ctx.batch, requireChanges(ctx), ctx.now);
   const args = { ...m.args };
   if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId))) {
     args.residentId = null;

@@ -10,6 +10,7 @@
 import type { Ticket, TicketEvent } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { TICKET_COLUMNS, ticketFromRow, ticketToParams, type Row } from '../db/rows';
+import { allocateTicketCodes } from '../tickets/codes';
 import { insertEvents, type TicketForWrite } from '../tickets/store';
 
 const COLUMN_NAMES = TICKET_COLUMNS.split(',').map((c) => c.trim());
@@ -32,6 +33,7 @@ export class TicketWriteBatch {
   private readonly known = new Map<string, TicketForWrite>();
   private readonly dirty = new Map<string, { ticket: Ticket; isNew: boolean }>();
   private events: TicketEvent[] = [];
+  private readonly uncoded = new Set<string>();
   private readonly references = new Map<string, Record<string, unknown> | undefined>();
 
   /** Reads and locks the batch's tickets (live or tombstoned) in one query; ids not found are new. */
@@ -69,8 +71,12 @@ export class TicketWriteBatch {
     return this.references.get(key);
   }
 
-  /** A mutation's result: written at flush; later mutations of the batch see it. */
-  save(ticket: Ticket, events: readonly TicketEvent[]): void {
+  /**
+   * A mutation's result: written at flush; later mutations of the batch see it. A ticket created in the batch
+   * gets its code at the flush (`needsCode`), so a batch's creations cost one counter update per type.
+   */
+  save(ticket: Ticket, events: readonly TicketEvent[], needsCode = false): void {
+    if (needsCode) this.uncoded.add(ticket.id);
     const before = this.dirty.get(ticket.id);
     const wasNew = before ? before.isNew : this.known.get(ticket.id)?.current === undefined;
     this.dirty.set(ticket.id, { ticket, isNew: wasNew });
@@ -89,7 +95,8 @@ export class TicketWriteBatch {
    * transaction rather than overwrite it), changed ones with an upsert, then the events. Returns the ids of the
    * events actually inserted (a replayed event id inserts nothing).
    */
-  async flush(q: Queryable): Promise<string[]> {
+  async flush(q: Queryable, now: Date): Promise<string[]> {
+    await this.assignCodes(q, now);
     const pending = [...this.dirty.values()];
     this.dirty.clear();
     const fresh = pending.filter((p) => p.isNew).map((p) => ticketRecord(p.ticket));
@@ -105,5 +112,26 @@ export class TicketWriteBatch {
     const events = this.events;
     this.events = [];
     return insertEvents(q, events);
+  }
+
+  /** Codes for the tickets created since the last flush, in creation order, one counter update per type. */
+  private async assignCodes(q: Queryable, now: Date): Promise<void> {
+    const byType = new Map<Ticket['type'], string[]>();
+    for (const id of this.uncoded) {
+      const entry = this.dirty.get(id);
+      if (!entry) continue; // deleted again within the batch: never written, needs no code
+      byType.set(entry.ticket.type, [...(byType.get(entry.ticket.type) ?? []), id]);
+    }
+    this.uncoded.clear();
+    for (const [type, ids] of byType) {
+      const codes = await allocateTicketCodes(q, type, now, ids.length);
+      ids.forEach((id, i) => {
+        const entry = this.dirty.get(id);
+        if (!entry) return;
+        const ticket = { ...entry.ticket, code: codes[i] ?? null };
+        this.dirty.set(id, { ...entry, ticket });
+        this.known.set(id, { current: ticket, tombstone: undefined });
+      });
+    }
   }
 }
