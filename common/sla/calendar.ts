@@ -8,7 +8,7 @@
  *
  * Times are wall-clock in a fixed UTC offset (default +08:00, Asia/Shanghai, which has no DST).
  */
-import chineseDaysData from 'chinese-days/dist/chinese-days.json';
+import chineseDaysData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
 
 const MINUTE = 60_000;
