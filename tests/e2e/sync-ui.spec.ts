@@ -55,8 +55,9 @@ test('offline, back online, and a rejected change with its toast and review list
   });
   expect(intake.status).toBe(201);
   const { id, code } = (await intake.json()) as { id: string; code: string };
-  const inbox = page.getByRole('navigation', { name: '视图' }).getByRole('button', { name: /待处理/ });
-  await inbox.click();
+  // 全部工单 lists newest activity first; the working views order by SLA urgency, where a new P3 is far down.
+  const all = page.getByRole('navigation', { name: '视图' }).getByRole('button', { name: /全部工单/ });
+  await all.click();
   const row = page.getByRole('listbox', { name: '工单' }).getByRole('option').filter({ hasText: code });
   await expect(row).toBeVisible({ timeout: 30_000 });
   await row.click();
