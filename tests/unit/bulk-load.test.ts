@@ -2,56 +2,32 @@
  * Bulk-load mode (main/cache/bulk-load): the tickets table's indexes and triggers are dropped while an empty cache
  * fills, and come back exactly as they were; the search index is filled afterwards, search meanwhile by LIKE.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NO_SLA, type Ticket } from '../../common/domain';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import type { Ticket } from '../../common/domain';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
 import { createBulkLoad } from '../../main/cache/bulk-load';
+import { openTempCache, testCode, testTicket } from '../support/cache';
 
-let dir: string;
+let cache: ReturnType<typeof openTempCache>;
 let repos: CacheRepos;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'desk-bulk-'));
-  repos = createRepos(openCache(dir));
+  cache = openTempCache('desk-bulk-');
+  repos = cache.repos;
 });
-afterEach(() => {
-  repos.db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cache.dispose());
 
 let n = 0;
-function ticket(patch: Partial<Ticket> = {}): Ticket {
+const ticket = (patch: Partial<Ticket> = {}): Ticket => {
   n++;
-  const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    code: `BX-20260101-${String(n).padStart(4, '0')}`,
-    type: 'repair',
-    category: 'plumbing',
-    channel: 'phone',
-    priority: 3,
-    status: 'new',
+  return testTicket(n, {
+    code: testCode(n),
     title: `厨房漏水严重 ${n}`,
     description: '住户来电',
-    unitId: null,
     unitCode: '3-1-502',
-    residentId: null,
     residentName: '王芳',
-    phone: null,
-    teamId: null,
-    assigneeId: null,
-    createdBy: null,
-    createdAt: at,
-    updatedAt: at,
-    closedAt: null,
-    version: 1,
-    tags: [],
-    ...NO_SLA,
     ...patch,
-  };
-}
+  });
+};
 
 const schema = () =>
   repos.db
@@ -109,7 +85,10 @@ describe('bulk load', () => {
     createBulkLoad(repos.db, repos.meta).begin();
     for (let i = 0; i < 10; i++) repos.tickets.put(ticket());
     repos.db.close();
-    repos = createRepos(openCache(dir));
+    repos = createRepos(openCache(cache.dir));
+    onTestFinished(() => {
+      repos.db.close();
+    });
     const bulk = createBulkLoad(repos.db, repos.meta);
     expect(bulk.active()).toBe(true);
     expect(bulk.begin()).toBe(true); // still on, nothing dropped twice

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VIEW_IDS, type ViewId } from '../../common/contract';
-import { NO_SLA, type Ticket } from '../../common/domain';
+import type { Ticket } from '../../common/domain';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+import { testTicket } from '../support/cache';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -24,34 +25,16 @@ const NOW = Date.UTC(2026, 10, 26, 2, 0);
 const iso = (minutesFromNow: number) => new Date(NOW + minutesFromNow * 60_000).toISOString();
 const me = '11111111-1111-4111-8111-111111111111';
 
-function ticket(n: number, patch: Partial<Ticket> = {}): Ticket {
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    code: null,
-    type: 'repair',
-    category: 'plumbing',
-    channel: 'phone',
+/** An accepted P2 plumbing repair created 10 h before NOW, its last change `n` minutes before NOW. */
+const ticket = (n: number, patch: Partial<Ticket> = {}): Ticket =>
+  testTicket(n, {
     priority: 2,
     status: 'accepted',
-    title: `t${n}`,
-    description: '',
-    unitId: null,
-    unitCode: null,
-    residentId: null,
-    residentName: null,
-    phone: null,
     teamId: 'plumbing',
-    assigneeId: null,
-    createdBy: null,
     createdAt: iso(-600),
     updatedAt: iso(-n),
-    closedAt: null,
-    version: 1,
-    tags: [],
-    ...NO_SLA,
     ...patch,
-  };
-}
+  });
 
 /** A running clock: due in `due` minutes, at risk from `risk` minutes (relative to NOW). */
 const clock = (due: number, risk: number): Partial<Ticket> => ({

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VIEW_IDS, type ViewId } from '../../common/contract';
-import { NO_SLA, type Ticket } from '../../common/domain';
 import { createRepos, openCache } from '../../main/cache';
 import { migrate, schemaVersion } from '../../main/cache/migrate';
 import { MIGRATIONS } from '../../main/cache/migrations';
+import { testTicket } from '../support/cache';
 import { VIEW_FILTERS, VIEW_ORDERS } from '../../main/cache/tickets';
 
 const dirs: string[] = [];
@@ -20,35 +20,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function ticket(i: number, patch: Partial<Ticket> = {}): Ticket {
-  const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-  return {
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    code: null,
-    type: 'repair',
-    category: 'plumbing',
-    channel: 'phone',
-    priority: 3,
-    status: 'new',
-    title: `t${i}`,
-    description: '',
-    unitId: null,
-    unitCode: null,
-    residentId: null,
-    residentName: null,
-    phone: null,
-    teamId: null,
-    assigneeId: null,
-    createdBy: null,
-    createdAt: at,
-    updatedAt: at,
-    closedAt: null,
-    version: 1,
-    tags: [],
-    ...NO_SLA,
-    ...patch,
-  };
-}
+const ticket = testTicket;
 
 describe('cache migrations', () => {
   it('apply to an empty database, then re-run as no-ops', () => {

@@ -3,60 +3,29 @@
  * the bigram index must give exactly what the LIKE fallback gives, and the index must follow every write.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../common/contract';
-import { NO_SLA, type Ticket } from '../../common/domain';
+import type { Ticket } from '../../common/domain';
 import { isOpen } from '../../common/workflows';
-import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+import type { CacheRepos } from '../../main/cache';
 import { createBulkLoad } from '../../main/cache/bulk-load';
 import { parseQuery } from '../../main/cache/search';
 import { SHORT_SORTED_MAX, SHORT_WALK_MAX, shortMatch } from '../../main/cache/short-search';
+import { openTempCache, testCode, testTicket } from '../support/cache';
 
-let dir: string;
+let cache: ReturnType<typeof openTempCache>;
 let repos: CacheRepos;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'desk-search-short-'));
-  repos = createRepos(openCache(dir));
+  cache = openTempCache('desk-search-short-');
+  repos = cache.repos;
 });
-afterEach(() => {
-  repos.db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cache.dispose());
 
 let n = 0;
-function ticket(patch: Partial<Ticket> = {}): Ticket {
+const ticket = (patch: Partial<Ticket> = {}): Ticket => {
   n++;
-  const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    code: `BX-20260101-${String(n).padStart(4, '0')}`,
-    type: 'repair',
-    category: 'plumbing',
-    channel: 'phone',
-    priority: 3,
-    status: 'new',
-    title: '门禁卡失灵',
-    description: '',
-    unitId: null,
-    unitCode: null,
-    residentId: null,
-    residentName: null,
-    phone: null,
-    teamId: null,
-    assigneeId: null,
-    createdBy: null,
-    createdAt: at,
-    updatedAt: at,
-    closedAt: null,
-    version: 1,
-    tags: [],
-    ...NO_SLA,
-    ...patch,
-  };
-}
+  return testTicket(n, { code: testCode(n), title: '门禁卡失灵', ...patch });
+};
 
 const put = (patch: Partial<Ticket> = {}) => {
   const t = ticket(patch);

@@ -1,58 +1,28 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../common/contract';
-import { NO_SLA, type Ticket } from '../../common/domain';
-import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+import type { Ticket } from '../../common/domain';
+import type { CacheRepos } from '../../main/cache';
 import { migrate } from '../../main/cache/migrate';
 import { MIGRATIONS } from '../../main/cache/migrations';
 import { highlight, parseQuery } from '../../main/cache/search';
+import { openTempCache, testCode, testTicket } from '../support/cache';
 import { createTicketRepo } from '../../main/cache/tickets';
 
-let dir: string;
+let cache: ReturnType<typeof openTempCache>;
 let repos: CacheRepos;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'desk-search-'));
-  repos = createRepos(openCache(dir));
+  cache = openTempCache('desk-search-');
+  repos = cache.repos;
 });
-afterEach(() => {
-  repos.db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cache.dispose());
 
 let n = 0;
-function ticket(patch: Partial<Ticket> = {}): Ticket {
+const ticket = (patch: Partial<Ticket> = {}): Ticket => {
   n++;
-  const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    code: `BX-20260101-${String(n).padStart(4, '0')}`,
-    type: 'repair',
-    category: 'plumbing',
-    channel: 'phone',
-    priority: 3,
-    status: 'new',
-    title: '门禁卡失灵',
-    description: '',
-    unitId: null,
-    unitCode: null,
-    residentId: null,
-    residentName: null,
-    phone: null,
-    teamId: null,
-    assigneeId: null,
-    createdBy: null,
-    createdAt: at,
-    updatedAt: at,
-    closedAt: null,
-    version: 1,
-    tags: [],
-    ...NO_SLA,
-    ...patch,
-  };
-}
+  return testTicket(n, { code: testCode(n), title: '门禁卡失灵', ...patch });
+};
 
 const put = (patch: Partial<Ticket> = {}) => {
   const t = ticket(patch);
@@ -191,7 +161,7 @@ describe('tickets.searchTickets', () => {
   });
 
   it('backfills tickets cached before the index existed (migration 004)', () => {
-    const old = new Database(join(dir, 'old.sqlite3'));
+    const old = new Database(join(cache.dir, 'old.sqlite3'));
     try {
       migrate(
         old,

@@ -1,0 +1,54 @@
+/** Test helpers for the desk cache: a cache in a temporary folder, and ticket rows with plain defaults. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NO_SLA, type Ticket } from '../../common/domain';
+import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+
+/** A migrated cache in a fresh temporary folder; `dispose` closes it and removes the folder. */
+export function openTempCache(prefix = 'desk-cache-'): { dir: string; repos: CacheRepos; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const repos = createRepos(openCache(dir));
+  return {
+    dir,
+    repos,
+    dispose() {
+      if (repos.db.open) repos.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Ticket number `n`: a v4-shaped id and timestamps one minute apart from 2026-01-01, an open P3 repair. */
+export function testTicket(n: number, patch: Partial<Ticket> = {}): Ticket {
+  const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    code: null,
+    type: 'repair',
+    category: 'plumbing',
+    channel: 'phone',
+    priority: 3,
+    status: 'new',
+    title: `t${n}`,
+    description: '',
+    unitId: null,
+    unitCode: null,
+    residentId: null,
+    residentName: null,
+    phone: null,
+    teamId: null,
+    assigneeId: null,
+    createdBy: null,
+    createdAt: at,
+    updatedAt: at,
+    closedAt: null,
+    version: 1,
+    tags: [],
+    ...NO_SLA,
+    ...patch,
+  };
+}
+
+/** The code ticket `n` gets in the search tests. */
+export const testCode = (n: number) => `BX-20260101-${String(n).padStart(4, '0')}`;
