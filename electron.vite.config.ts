@@ -29,6 +29,9 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves the renderer unminified; minified, the bundles are less than half the size (1.7 MB →
+      // 0.8 MB) and parse faster at every cold start (issue 4, startup.interactive_ms).
+      minify: true,
       rollupOptions: {
         input: {
           index: resolve(root, 'renderer/index.html'),

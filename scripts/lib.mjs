@@ -37,8 +37,12 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Builds main, preload and renderer with electron-vite when out/ is missing or older than the sources. */
+/**
+ * Builds main, preload and renderer with electron-vite when out/ is missing or older than the sources, and the
+ * browser host (out/web) when it is.
+ */
 export function ensureBuilt() {
+  ensureWebHostBuilt();
   const marker = join(root, 'out', 'renderer', 'index.html');
   const sources = ['common', 'main', 'preload', 'renderer'].map((d) => newestMtime(join(root, d)));
   if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources)) return;
@@ -47,6 +51,18 @@ export function ensureBuilt() {
   const result = spawnSync(node, [cli, 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('electron-vite build failed');
 }
+
+/** Builds the browser host (out/web/cli.mjs) when it is missing or older than its sources. */
+export function ensureWebHostBuilt() {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build-web-host.mjs'), '--if-stale'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('building the browser host failed');
+}
+
+/** [node, script] of the built browser host: plain Node on compiled code, no TypeScript compiled at start. */
+export const webHost = [process.execPath, join(root, 'out', 'web', 'cli.mjs')];
 
 /** The Electron executable when its binary was downloaded, else null. */
 export function electronBinary() {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { electronSqliteBinding } from './electron-native.mjs';
-import { dataDir, electronBinary, ensureBuilt, root, startChild, stopAllOnSignal, tsx } from './lib.mjs';
+import { dataDir, electronBinary, ensureBuilt, root, startChild, stopAllOnSignal, tsx, webHost } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,8 +62,8 @@ try {
     }
     const host = startChild(
       'console',
-      tsx,
-      ['main/web/cli.ts', '--port', args.port, '--server', serverUrl, '--profile', profile],
+      webHost,
+      ['--port', args.port, '--server', serverUrl, '--profile', profile],
       /Desk console: (https?:\/\/\S+)/,
     );
     children.push(host.child);

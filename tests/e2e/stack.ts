@@ -1,8 +1,9 @@
 /**
  * Starts the real stack for an e2e spec: the central server (PGlite, demo seed) and the browser host, each as
- * a child process on a free port, in a fresh temporary data folder.
+ * a child process on a free port, in a fresh temporary data folder. The browser host runs as it ships, the built
+ * out/web/cli.mjs, rebuilt first when a source under main/ or common/ changed (scripts/build-web-host.mjs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,17 +11,26 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 // Through node, not node_modules/.bin: an npm install can leave a bin without its executable bit.
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const webHost = join(root, 'out', 'web', 'cli.mjs');
 
+function ensureWebHostBuilt(): void {
+  const build = join(root, 'scripts', 'build-web-host.mjs');
+  const result = spawnSync(process.execPath, [build, '--if-stale'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building the browser host failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** `script` is a TypeScript entry run through tsx, or a built .mjs run by node itself. */
 function start(
-  args: string[],
+  [script, ...args]: string[],
   ready: RegExp,
   timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [tsx, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = script!.endsWith('.mjs') ? [script!, ...args] : [tsx, script!, ...args];
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${ready} from ${args[0]}:\n${log}`)),
+      () => reject(new Error(`timed out waiting for ${ready} from ${script}:\n${log}`)),
       timeoutMs,
     );
     const onData = (chunk: Buffer) => {
@@ -35,7 +45,7 @@ function start(
     child.stderr.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${args[0]} exited with ${code}:\n${log}`));
+      reject(new Error(`${script} exited with ${code}:\n${log}`));
     });
   });
 }
@@ -55,6 +65,7 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
+  ensureWebHostBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
   const server = await start(
     ['server/cli.ts', '--port', '0', '--data', join(dir, 'server'), '--seed', 'demo'],
@@ -63,7 +74,7 @@ export async function startStack(): Promise<Stack> {
   const serverUrl = server.match[1]!;
   let serverChild: ChildProcess | null = server.child;
   const host = await start(
-    ['main/web/cli.ts', '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
+    [webHost, '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
     /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
   );
   const stopChild = (c: ChildProcess) =>

@@ -11,11 +11,13 @@
  *    read back from the database, are written into its cache with the cache's own repository (tickets.put in one
  *    transaction; the triggers build both search indexes).
  *
- * The browser host (main/web/cli.ts) is then started on these profiles by the benches, as `node --import tsx`, so
- * the spawned pid is the desk host itself (host.rss_mb reads its /proc/<pid>/status).
+ * The browser host is then started on these profiles by the benches as it ships: the built out/web/cli.mjs
+ * (scripts/build-web-host.mjs, rebuilt here first when stale) run by plain `node`, as `npm run serve` and
+ * `npm start` run it. The spawned pid is the desk host itself (host.rss_mb reads its /proc/<pid>/status).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventName } from '../../../common/contract';
 import type { Ticket, User } from '../../../common/domain';
 import type { SyncStatus } from '../../../common/sync';
@@ -75,7 +77,17 @@ async function signIn(serverUrl: string, profile: string, user: User): Promise<v
   }
 }
 
+/** The browser host as shipped; `scripts/build-web-host.mjs --if-stale` rebuilds it when a source changed. */
+const WEB_HOST = join(ROOT, 'out', 'web', 'cli.mjs');
+
+function ensureWebHostBuilt(): void {
+  const build = join(ROOT, 'scripts', 'build-web-host.mjs');
+  const result = spawnSync(process.execPath, [build, '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building the browser host (scripts/build-web-host.mjs) failed');
+}
+
 export async function prepareConsoleFixture(ctx: BenchContext): Promise<ConsoleFixture> {
+  ensureWebHostBuilt();
   let started = performance.now();
   const database: BenchDatabase = await createBenchDatabase('pglite');
   let tickets: Ticket[];
@@ -155,14 +167,13 @@ process.once('exit', () => {
   for (const child of hosts) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** `node --import tsx main/web/cli.ts --port 0 --server … --profile …`; resolves once it printed its URL. */
+/** `node out/web/cli.mjs --port 0 --server … --profile …`; resolves once it printed its URL. */
 export async function startHost(serverUrl: string, profile: string): Promise<RunningHost> {
   const spawnedAt = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'main/web/cli.ts', '--port', '0', '--server', serverUrl, '--profile', profile],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [WEB_HOST, '--port', '0', '--server', serverUrl, '--profile', profile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   hosts.add(child);
   let tail = '';
   const stop = () =>

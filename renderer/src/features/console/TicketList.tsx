@@ -3,17 +3,22 @@
  * scroll into view. Keys, cursor and bulk selection come from the keyboard layer (./keyboard: useTriageList).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../../../../common/contract';
+import { isOpen } from '../../../../common/workflows';
 import { deskErrorMessage } from '../../api/errors';
 import { BulkBar } from './keyboard/BulkBar';
-import { ticketName } from './keyboard/triageContext';
 import { useTriageList } from './keyboard/useTriageList';
-import { TicketRowContent } from './TicketRow';
+import { useRowText } from './rowText';
+import { useMinuteClock } from './sla/queries';
+import { TicketRow } from './TicketRow';
 import { useTicketPages } from './useTicketPages';
 
+/** Fixed: rows are never measured, so scrolling and cursor moves cause no layout reads. */
 const ROW_HEIGHT = 52;
+/** Rows drawn beyond each edge of the viewport (about half a screen), so fast scrolling shows no gap. */
+const OVERSCAN = 8;
 
 interface TicketListProps {
   view: ViewId;
@@ -23,6 +28,9 @@ interface TicketListProps {
 
 export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
   const { t, i18n } = useTranslation();
+  const text = useRowText();
+  const now = useMinuteClock();
+  const numbers = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer needs the row count before it can say which rows are visible, and the page loader needs
   // the visible rows before it can fetch: keep the last known count of drawn rows in state to break the circle.
@@ -32,28 +40,47 @@ export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: OVERSCAN,
   });
   const items = virtualizer.getVirtualItems();
-  const pages = useTicketPages(view, items[0]?.index ?? 0, items.at(-1)?.index ?? 0);
+  const pages = useTicketPages(view, items[0]?.index ?? 0, items.at(-1)?.index ?? 0, total);
   const triage = useTriageList({
     total: pages.total,
     rowAt: pages.rowAt,
-    scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
+    scrollToIndex: (index) => {
+      // Most cursor moves stay on screen: asking the virtualizer to scroll then would read the layout and keep
+      // re-checking over the next frames for nothing. Rows have a fixed height, so no layout read is needed.
+      const offset = virtualizer.scrollOffset ?? 0;
+      const height = virtualizer.scrollRect?.height ?? 0;
+      const top = index * ROW_HEIGHT;
+      if (height > 0 && top >= offset && top + ROW_HEIGHT <= offset + height) return;
+      virtualizer.scrollToIndex(index, { align: 'auto' });
+    },
     listRef: scrollRef,
     onOpen,
   });
   if (pages.total !== null && triage.total !== total) setTotal(triage.total);
   const activeIndex = triage.activeIndex;
 
+  // Rows get callbacks that never change (new ones would re-render every row on every list render); the calls
+  // read the latest cursor and selection through a ref.
+  const latest = useRef(triage);
+  useLayoutEffect(() => {
+    latest.current = triage;
+  });
+  const onRowClick = useCallback((index: number, event: MouseEvent) => latest.current.onRowClick(index, event), []);
+  const onCheckboxClick = useCallback(
+    (index: number, event: MouseEvent) => latest.current.onCheckboxClick(index, event),
+    [],
+  );
+
   const activeRendered = items.some((item) => item.index === activeIndex);
+  const drawn = new Set<string>();
   return (
     <div className="ticket-list-pane">
       <div className="list-toolbar">
         <span className="list-count">
-          {pages.total === null
-            ? ''
-            : t('list.count', { total: new Intl.NumberFormat(i18n.language).format(pages.total) })}
+          {pages.total === null ? '' : t('list.count', { total: numbers.format(pages.total) })}
         </span>
       </div>
       <BulkBar />
@@ -74,37 +101,29 @@ export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
         <div role="presentation" className="ticket-list-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const ticket = triage.rowAt(item.index);
-            const checked = triage.isSelected(ticket);
-            const classes = ['ticket-row'];
-            if (ticket && ticket.id === openTicketId) classes.push('is-open');
-            if (checked) classes.push('is-checked');
+            const showSla = ticket !== undefined && isOpen(ticket.status);
+            // Rows follow their ticket, so a refetch that shifts rows moves them instead of redrawing each one.
+            // Pages of different ages can briefly hold the same ticket twice: the second copy is keyed by index.
+            const key = ticket && !drawn.has(ticket.id) ? ticket.id : `row-${item.index}`;
+            if (ticket) drawn.add(ticket.id);
             return (
-              <div
-                key={item.key}
+              <TicketRow
+                key={key}
                 id={optionId(view, item.index)}
-                role="option"
-                aria-selected={item.index === activeIndex}
-                aria-checked={checked}
-                aria-setsize={total}
-                aria-posinset={item.index + 1}
-                aria-busy={ticket ? undefined : true}
-                className={classes.join(' ')}
-                style={{ height: item.size, transform: `translateY(${item.start}px)` }}
-                onClick={(event) => triage.onRowClick(item.index, event)}
-              >
-                {ticket && (
-                  <input
-                    type="checkbox"
-                    className="row-check"
-                    tabIndex={-1}
-                    checked={checked}
-                    readOnly
-                    aria-label={t('triage.row.select', { what: ticketName(ticket) })}
-                    onClick={(event) => triage.onCheckboxClick(item.index, event)}
-                  />
-                )}
-                <TicketRowContent ticket={ticket} />
-              </div>
+                index={item.index}
+                top={item.start}
+                height={item.size}
+                setSize={total}
+                ticket={ticket}
+                active={item.index === activeIndex}
+                checked={triage.isSelected(ticket)}
+                open={ticket !== undefined && ticket.id === openTicketId}
+                showSla={showSla}
+                now={showSla ? now : 0}
+                text={text}
+                onRowClick={onRowClick}
+                onCheckboxClick={onCheckboxClick}
+              />
             );
           })}
         </div>

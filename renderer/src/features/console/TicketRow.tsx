@@ -1,26 +1,123 @@
-/** One dense row of the ticket list (or its placeholder while its page loads). */
-import { useTranslation } from 'react-i18next';
+/**
+ * One dense row of the ticket list (or its placeholder while its page loads): the listbox option with its bulk
+ * checkbox and the ticket's line. Memoised on plain props — the ticket object (kept identical across refetches by
+ * react-query's structural sharing), booleans for cursor / checked / open, texts and callbacks that stay the same
+ * object — so moving the cursor re-renders only the row it leaves and the row it reaches. The ticket's line is
+ * memoised on its fields as well: when a refetch shifts rows (the list keys rows by ticket id), a shifted row only
+ * moves, its line is not drawn again.
+ */
+import { memo, type MouseEvent } from 'react';
 import type { Ticket } from '../../../../common/domain';
-import { isOpen } from '../../../../common/workflows';
-import { useLabels } from '../../i18n/labels';
 import { formatFullTime, formatShortTime } from './formatTime';
+import { ticketName } from './keyboard/triageContext';
+import type { RowText } from './rowText';
 import { SlaBadge } from './sla/SlaBadge';
 
-export function TicketRowContent({ ticket }: { ticket: Ticket | undefined }) {
-  const { t, i18n } = useTranslation();
-  const labels = useLabels();
-  if (!ticket) return <span className="row-loading">{t('list.loadingRow')}</span>;
+export interface TicketRowProps {
+  /** DOM id of the option (the listbox's aria-activedescendant points at it). */
+  id: string;
+  index: number;
+  /** Offset and height in the list's canvas (px). */
+  top: number;
+  height: number;
+  setSize: number;
+  ticket: Ticket | undefined;
+  /** Under the list cursor (aria-selected). */
+  active: boolean;
+  /** In the bulk selection (aria-checked). */
+  checked: boolean;
+  /** Shown in the detail pane. */
+  open: boolean;
+  /** The SLA clock (ms); pass 0 for rows without a running clock so the minute tick skips them. */
+  now: number;
+  /** When true, the SLA badge is drawn (open tickets). */
+  showSla: boolean;
+  text: RowText;
+  onRowClick(index: number, event: MouseEvent): void;
+  onCheckboxClick(index: number, event: MouseEvent): void;
+}
+
+export const TicketRow = memo(function TicketRow({
+  id,
+  index,
+  top,
+  height,
+  setSize,
+  ticket,
+  active,
+  checked,
+  open,
+  now,
+  showSla,
+  text,
+  onRowClick,
+  onCheckboxClick,
+}: TicketRowProps) {
+  const classes = ['ticket-row'];
+  if (open) classes.push('is-open');
+  if (checked) classes.push('is-checked');
+  return (
+    <div
+      id={id}
+      role="option"
+      aria-selected={active}
+      aria-checked={checked}
+      aria-setsize={setSize}
+      aria-posinset={index + 1}
+      aria-busy={ticket ? undefined : true}
+      className={classes.join(' ')}
+      style={{ height, transform: `translateY(${top}px)` }}
+      onClick={(event) => onRowClick(index, event)}
+    >
+      {ticket ? (
+        <>
+          <input
+            type="checkbox"
+            className="row-check"
+            tabIndex={-1}
+            checked={checked}
+            readOnly
+            aria-label={text.select(ticketName(ticket))}
+            onClick={(event) => onCheckboxClick(index, event)}
+          />
+          <TicketLine ticket={ticket} now={now} showSla={showSla} text={text} />
+        </>
+      ) : (
+        <span className="row-loading">{text.loading}</span>
+      )}
+    </div>
+  );
+});
+
+interface TicketLineProps {
+  ticket: Ticket;
+  now: number;
+  showSla: boolean;
+  text: RowText;
+}
+
+/** Same fields, same values (a refetched page brings equal tickets as new objects). */
+function sameTicket(a: Ticket, b: Ticket): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof Ticket)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+const sameLine = (a: TicketLineProps, b: TicketLineProps) =>
+  a.now === b.now && a.showSla === b.showSla && a.text === b.text && sameTicket(a.ticket, b.ticket);
+
+const TicketLine = memo(function TicketLine({ ticket, now, showSla, text }: TicketLineProps) {
   return (
     <>
       <span className="row-line">
-        <span className={`priority-badge p${ticket.priority}`} title={labels.priority(ticket.priority)}>
+        <span className={`priority-badge p${ticket.priority}`} title={text.priority(ticket.priority)}>
           P{ticket.priority}
         </span>
-        <span className={ticket.code ? 'row-code' : 'row-code pending'}>{ticket.code ?? t('list.pendingCode')}</span>
-        <span className={`status-chip status-${ticket.status}`}>{labels.status(ticket.type, ticket.status)}</span>
-        {isOpen(ticket.status) && <SlaBadge ticket={ticket} />}
-        <time className="row-time" dateTime={ticket.updatedAt} title={formatFullTime(ticket.updatedAt, i18n.language)}>
-          {formatShortTime(ticket.updatedAt, i18n.language)}
+        <span className={ticket.code ? 'row-code' : 'row-code pending'}>{ticket.code ?? text.pendingCode}</span>
+        <span className={`status-chip status-${ticket.status}`}>{text.status(ticket.type, ticket.status)}</span>
+        {showSla && <SlaBadge ticket={ticket} now={now} text={text.sla} />}
+        <time className="row-time" dateTime={ticket.updatedAt} title={formatFullTime(ticket.updatedAt, text.language)}>
+          {formatShortTime(ticket.updatedAt, text.language)}
         </time>
       </span>
       <span className="row-line">
@@ -32,4 +129,4 @@ export function TicketRowContent({ ticket }: { ticket: Ticket | undefined }) {
       </span>
     </>
   );
-}
+}, sameLine);

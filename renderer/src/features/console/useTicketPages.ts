@@ -1,11 +1,13 @@
 /**
- * Loads only the pages of a view that the list is showing (100 rows each) and exposes them as
- * index → ticket. The first page is always kept active so the total is known before anything scrolls.
+ * Loads only the pages of a view that the list is showing (100 rows each), plus the next page ahead of them
+ * (./pageWindow) so scrolling reaches rows that are already there, and exposes them as index → ticket. The first
+ * page is always kept active so the total is known before anything scrolls.
  */
 import { useQueries } from '@tanstack/react-query';
 import type { ViewId } from '../../../../common/contract';
 import type { Ticket } from '../../../../common/domain';
 import { TICKET_PAGE_SIZE, ticketPageQuery } from '../../api/queries';
+import { pageOffsets, type PageReach } from './pageWindow';
 
 export interface TicketPages {
   /** Rows in the view, from the freshest page loaded; null until the first page arrives. */
@@ -14,8 +16,15 @@ export interface TicketPages {
   error: Error | null;
 }
 
-export function useTicketPages(view: ViewId, firstIndex: number, lastIndex: number): TicketPages {
-  const offsets = pageOffsets(firstIndex, lastIndex);
+/** How far beyond the drawn rows pages are fetched: a page ahead (about a second of brisk scrolling), less behind. */
+const PREFETCH: PageReach = { ahead: TICKET_PAGE_SIZE, behind: 30 };
+
+/**
+ * `knownTotal`: the row count the list last drew (0 while unknown); prefetching stops there, so a short view
+ * asks for no empty pages.
+ */
+export function useTicketPages(view: ViewId, firstIndex: number, lastIndex: number, knownTotal: number): TicketPages {
+  const offsets = pageOffsets(firstIndex, lastIndex, knownTotal, TICKET_PAGE_SIZE, PREFETCH);
   const results = useQueries({ queries: offsets.map((offset) => ticketPageQuery(view, offset)) });
 
   let total: number | null = null;
@@ -42,14 +51,4 @@ export function useTicketPages(view: ViewId, firstIndex: number, lastIndex: numb
       return pages.get(offset)?.[index - offset];
     },
   };
-}
-
-function pageOffsets(firstIndex: number, lastIndex: number): number[] {
-  const offsets = new Set<number>([0]);
-  if (lastIndex >= firstIndex && firstIndex >= 0) {
-    const firstPage = Math.floor(firstIndex / TICKET_PAGE_SIZE);
-    const lastPage = Math.floor(lastIndex / TICKET_PAGE_SIZE);
-    for (let page = firstPage; page <= lastPage; page++) offsets.add(page * TICKET_PAGE_SIZE);
-  }
-  return [...offsets].sort((a, b) => a - b);
 }

@@ -7,7 +7,7 @@
  * the list cursor (or the open ticket while focus is in the detail pane); `c` always on that single ticket.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../../../../../common/contract';
 import type { Priority, Ticket, TicketStatus, User } from '../../../../../common/domain';
@@ -259,21 +259,31 @@ export function TriageProvider({
     }
   };
 
-  const triage: Triage = {
-    selection,
-    setSelection: (update) => setSelectionState(update),
-    cursorTicket,
-    bulk,
-    dismissBulkResult: () => setBulk((current) => ({ ...current, result: null })),
-    openBulk: (kind) => {
-      if (selection.size === 0) return;
-      const tickets = [...selection.values()];
-      setDialog(kind === 'assign' ? { kind: 'assign', tickets, bulk: true } : { kind: 'step', tickets, bulk: true });
-    },
-    bulkPriority: (priority) => {
-      if (selection.size > 0) void execute({ kind: 'priority', priority }, [...selection.values()], true);
-    },
-  };
+  // The context value changes only with the selection or a bulk run: notices, chords and dialogs re-render this
+  // provider often, and a new value would re-render the (long) ticket list each time. `execute` is read through
+  // a ref as it closes over everything above.
+  const executeRef = useRef(execute);
+  useLayoutEffect(() => {
+    executeRef.current = execute;
+  });
+  const triage = useMemo<Triage>(
+    () => ({
+      selection,
+      setSelection: (update) => setSelectionState(update),
+      cursorTicket,
+      bulk,
+      dismissBulkResult: () => setBulk((current) => ({ ...current, result: null })),
+      openBulk: (kind) => {
+        if (selection.size === 0) return;
+        const tickets = [...selection.values()];
+        setDialog(kind === 'assign' ? { kind: 'assign', tickets, bulk: true } : { kind: 'step', tickets, bulk: true });
+      },
+      bulkPriority: (priority) => {
+        if (selection.size > 0) void executeRef.current({ kind: 'priority', priority }, [...selection.values()], true);
+      },
+    }),
+    [selection, bulk],
+  );
 
   const close = () => setDialog(null);
   const continuations = chord
