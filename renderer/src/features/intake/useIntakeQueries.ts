@@ -1,19 +1,10 @@
 /** The intake screen's host calls: resident lookup as you type (debounced, latest wins) and the duplicate check. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useDebounced } from '../../hooks/useDebounced';
 import type { Category } from '../../../../common/domain';
 import { desk } from '../../api/desk';
 
 export const LOOKUP_DEBOUNCE_MS = 80;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function useResidentLookup(input: string) {
   const q = useDebounced(input.trim(), LOOKUP_DEBOUNCE_MS);

@@ -5,12 +5,13 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Command } from 'cmdk';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS } from '../../../../../common/contract';
 import { desk } from '../../../api/desk';
 import { deskErrorMessage } from '../../../api/errors';
 import { useLabels } from '../../../i18n/labels';
+import { useDebounced } from '../../../hooks/useDebounced';
 import { COMPILED_BINDINGS, GO_VIEWS, isKnownView, textIn } from './bindings';
 import { KeyHint } from './KeyHint';
 import { displayStep } from './keys';
@@ -21,15 +22,6 @@ import { hasAction, useActionRegistryVersion } from './registry';
 const SEARCH_DELAY_MS = 150;
 /** Codes look like BX-20261126-0042; two characters are enough to start looking. */
 const MIN_CODE_QUERY = 2;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [current, setCurrent] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setCurrent(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return current;
-}
 
 export function CommandPalette({
   onClose,

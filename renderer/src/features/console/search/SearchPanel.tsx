@@ -4,11 +4,12 @@
  * Registers the `search.open` action for the keyboard binding table; `openSearch()` opens it from code.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SearchHighlight, SearchResult } from '../../../../../common/contract';
 import { deskErrorMessage } from '../../../api/errors';
 import { useLabels } from '../../../i18n/labels';
+import { useReturnFocus } from '../useReturnFocus';
 import { useAction } from '../keyboard/registry';
 import { splitHighlights } from './highlight';
 import { closeSearch, openSearch, useSearchOpen } from './searchStore';
@@ -20,18 +21,9 @@ const ROW_ESTIMATE = 64;
 
 export function SearchPanel({ onOpenTicket }: { onOpenTicket: (ticketId: string) => void }) {
   const open = useSearchOpen();
-  const returnFocus = useRef<HTMLElement | null>(null);
   useAction(SEARCH_ACTION, openSearch);
 
-  useLayoutEffect(() => {
-    if (!open) return;
-    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    return () => {
-      const target = returnFocus.current;
-      returnFocus.current = null;
-      if (target?.isConnected) target.focus();
-    };
-  }, [open]);
+  useReturnFocus(open);
 
   if (!open) return null;
   return (

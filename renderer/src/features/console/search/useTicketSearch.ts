@@ -5,22 +5,14 @@
  * event re-runs the query on screen.
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { useDebounced } from '../../../hooks/useDebounced';
 import { desk } from '../../../api/desk';
 
 export const SEARCH_DEBOUNCE_MS = 100;
 export const SEARCH_LIMIT = 50;
 
 const searchKey = (q: string) => ['search', 'tickets', q] as const;
-
-export function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function useTicketSearch(input: string) {
   const client = useQueryClient();

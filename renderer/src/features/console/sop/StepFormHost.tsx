@@ -3,8 +3,8 @@
  * keyboard registry and shows the step form when anything asks for it (openStepForm). Focus goes back where it
  * was when the form closes.
  */
-import { useLayoutEffect, useRef } from 'react';
 import type { User } from '../../../../../common/domain';
+import { useReturnFocus } from '../useReturnFocus';
 import { useAction } from '../keyboard/registry';
 import { StepFormDialog } from './StepFormDialog';
 import { closeStepForm, openStepFormRequest, useStepFormRequest } from './stepFormStore';
@@ -13,20 +13,10 @@ export const STEP_FORM_ACTION = 'ticket.stepForm';
 
 export function StepFormHost({ user }: { user: User }) {
   const request = useStepFormRequest();
-  const returnFocus = useRef<HTMLElement | null>(null);
   useAction(STEP_FORM_ACTION, openStepFormRequest);
 
-  // Remember the focus before the dialog takes it (layout effect: before the dialog's own effects run).
   const open = request !== null;
-  useLayoutEffect(() => {
-    if (!open) return;
-    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    return () => {
-      const target = returnFocus.current;
-      returnFocus.current = null;
-      if (target?.isConnected) target.focus();
-    };
-  }, [open]);
+  useReturnFocus(open);
 
   if (!request) return null;
   return (
