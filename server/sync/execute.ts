@@ -78,8 +78,16 @@ async function loadForWrite(q: Queryable, id: string, batch: TicketWriteBatch | 
   return batch.get(id) ?? { current: undefined, tombstone: undefined };
 }
 
-/** Writes the batch's pending tickets and events now, logging the events it inserted. */
-async function flushBatch(q: Queryable, batch: TicketWriteBatch, changes: PendingChange[], now: Date): Promise<void> {
+/**
+ * Writes a batch's pending tickets and events now, queueing the change rows of the events it inserted in `changes`
+ * (mid-batch before a delete or a call; push calls it once more to end the batch).
+ */
+export async function flushBatch(
+  q: Queryable,
+  batch: TicketWriteBatch,
+  changes: PendingChange[],
+  now: Date,
+): Promise<void> {
   for (const id of await batch.flush(q, now)) changes.push({ entity: 'ticket_event', id, op: 'put' });
 }
 
@@ -123,16 +131,6 @@ async function checkAssignReferences(
 function requireChanges(ctx: ExecuteContext): PendingChange[] {
   if (!ctx.changes) throw new Error('a write batch needs ctx.changes: its caller writes the change log');
   return ctx.changes;
-}
-
-/** Ends a push batch: writes its pending tickets and events, queueing their change rows in `changes`. */
-export async function flushWriteBatch(
-  q: Queryable,
-  batch: TicketWriteBatch,
-  changes: PendingChange[],
-  now: Date,
-): Promise<void> {
-  await flushBatch(q, batch, changes, now);
 }
 
 export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<MutationEffect> {

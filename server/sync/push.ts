@@ -11,7 +11,7 @@ import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
-import { executeMutation, flushWriteBatch } from './execute';
+import { executeMutation, flushBatch } from './execute';
 import { TicketWriteBatch } from './write-batch';
 import { notifyChanges } from './notify';
 
@@ -140,7 +140,7 @@ export async function pushMutations(
       results.push(await processOne(q, m, user, now, req.schemaVersion, batch, sla, writes));
       last = m.id;
     }
-    await flushWriteBatch(q, writes, batch.changes, now);
+    await flushBatch(q, writes, batch.changes, now);
     await writeBatch(q, req.clientId, batch, now);
     await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = $3 WHERE client_id = $1', [
       req.clientId,
