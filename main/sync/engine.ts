@@ -3,13 +3,14 @@
  * `sync.status` the UI shows. One cycle (push, then pull) runs at a time; requests made meanwhile
  * coalesce into the next cycle.
  */
-import { SYNC_SCHEMA_VERSION, type PullResponse, type PushResponse, type SyncStatus } from '../../common/sync';
+import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../common/sync';
 import type { MetaRepo } from '../cache';
 import type { BulkLoad } from '../cache/bulk-load';
 import { CentralError, type CentralClient } from '../central';
 import type { Emit } from '../events';
 import { crashPoint } from './crash-points';
 import type { Outbox } from './outbox';
+import { prefetchPages } from './prefetch';
 import { APPLY_CHUNK_SIZE, type Rebaser } from './rebase';
 
 export interface SyncEngineOptions {
@@ -194,8 +195,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       announce();
     }
     if (initial) deps.bulkLoad?.begin();
-    const fetchPage = (cursor: string | null, estimate: boolean) => {
-      const page = central.pull(
+    const fetchPage = (cursor: string | null, estimate: boolean) =>
+      central.pull(
         {
           clientId: meta.clientId(),
           schemaVersion: SYNC_SCHEMA_VERSION,
@@ -205,47 +206,51 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         },
         signal,
       );
-      page.catch(() => {}); // a prefetch left behind by an error or an abort is not an unhandled rejection
-      return page;
-    };
     let first = true;
-    let next: Promise<PullResponse> | null = null;
-    for (;;) {
-      // A long (initial) pull must not hold back what the agent just did: push between pages.
-      if (outbox.count() > 0) await pushAll(signal);
-      const page = await (next ?? fetchPage(meta.get('pull_cursor'), initial && first));
-      next = null;
-      crashPoint('pull.received');
-      reachable();
-      if (page.reset) {
-        // Our cursor predates the server's sync horizon: start over from an empty cache (the outbox stays).
-        const wiped = rebaser.reset();
-        emit('tickets.changed', { ids: wiped });
-        emit('directory.changed', {});
-        continue;
+    let pages = prefetchPages(fetchPage, meta.get('pull_cursor'), initial, signal);
+    try {
+      for (;;) {
+        // A long (initial) pull must not hold back what the agent just did: push between pages.
+        if (outbox.count() > 0) await pushAll(signal);
+        const page = await pages.next();
+        crashPoint('pull.received');
+        reachable();
+        if (page.reset) {
+          // Our cursor predates the server's sync horizon: start over from an empty cache (the outbox stays).
+          const wiped = rebaser.reset();
+          emit('tickets.changed', { ids: wiped });
+          emit('directory.changed', {});
+          pages.close();
+          pages = prefetchPages(fetchPage, meta.get('pull_cursor'), false, signal);
+          continue;
+        }
+        const pendingBefore = outbox.count();
+        if (initial && first && page.estimate !== undefined) total = rows + page.estimate;
+        first = false;
+        const bulk = deps.bulkLoad?.active() ?? false;
+        const after = rows + page.changes.length;
+        const result = await rebaser.applyPageInChunks(page, deps.actorId(), {
+          chunkSize: applyChunkSize,
+          signal,
+          bulk,
+          ...(initial && { initialSync: page.more ? JSON.stringify({ rows: after }) : null }),
+        });
+        crashPoint('pull.applied');
+        rows = after;
+        if (initial) {
+          // The estimate counts log rows, a page sends one change per entity: never show more than 100 %.
+          if (total !== null && rows > total) total = rows;
+          progress = { rows, total, ...(resumed && { resumed }) };
+        }
+        if (page.changes.length > 0 || outbox.count() !== pendingBefore) {
+          emit('tickets.changed', { ids: result.ticketIds });
+        }
+        if (result.directoryChanged) emit('directory.changed', {});
+        announce();
+        if (!page.more) break;
       }
-      // The next page travels while this one is applied (server and desk work in parallel). Its cursor is this
-      // page's: if applying fails, the prefetched page is dropped and the next cycle asks again.
-      if (page.more) next = fetchPage(page.cursor, false);
-      const pendingBefore = outbox.count();
-      if (initial && first && page.estimate !== undefined) total = rows + page.estimate;
-      first = false;
-      const bulk = deps.bulkLoad?.active() ?? false;
-      const result = await rebaser.applyPageInChunks(page, deps.actorId(), { chunkSize: applyChunkSize, signal, bulk });
-      crashPoint('pull.applied');
-      rows += page.changes.length;
-      if (initial) {
-        // The estimate counts log rows, a page sends one change per entity: never show more than 100 %.
-        if (total !== null && rows > total) total = rows;
-        progress = { rows, total, ...(resumed && { resumed }) };
-        meta.set('initial_sync', page.more ? JSON.stringify({ rows }) : null);
-      }
-      if (page.changes.length > 0 || outbox.count() !== pendingBefore) {
-        emit('tickets.changed', { ids: result.ticketIds });
-      }
-      if (result.directoryChanged) emit('directory.changed', {});
-      announce();
-      if (!page.more) break;
+    } finally {
+      pages.close();
     }
     // Also after a restart that came between the last page and the end of a bulk load: a no-op otherwise.
     if (deps.bulkLoad?.active()) await deps.bulkLoad.finish(signal);

@@ -53,6 +53,11 @@ export interface ChunkOptions {
    * only lose whole pages, which are pulled again; the outbox is empty or untouched by an initial sync's pages.
    */
   bulk?: boolean;
+  /**
+   * The initial sync's progress record (meta `initial_sync`) as of the end of this page, written in the page's last
+   * transaction: on its own it would be one more durable commit (an fsync) per page.
+   */
+  initialSync?: string | null;
 }
 
 /** A bulk load's chunk budget: fewer, larger commits (each rewrites the primary-key pages it touched). */
@@ -110,17 +115,20 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     }
   }
 
-  const applyPageTx = db.transaction((page: PullResponse, actorId: string | null): PageResult => {
-    const touched = restoreServerState();
-    let directoryChanged = false;
-    for (const change of page.changes) directoryChanged = writeChange(change, touched) || directoryChanged;
-    meta.set('pull_cursor', page.cursor);
-    meta.set('last_mutation_id', String(page.lastMutationId));
-    outbox.dropThrough(page.lastMutationId);
-    crashPoint('pull.applying'); // kill -9 tests: inside the page's transaction, before it commits
-    reapplyPending(actorId, touched);
-    return { ticketIds: [...touched], directoryChanged };
-  });
+  const applyPageTx = db.transaction(
+    (page: PullResponse, actorId: string | null, initialSync?: string | null): PageResult => {
+      const touched = restoreServerState();
+      let directoryChanged = false;
+      for (const change of page.changes) directoryChanged = writeChange(change, touched) || directoryChanged;
+      meta.set('pull_cursor', page.cursor);
+      if (initialSync !== undefined) meta.set('initial_sync', initialSync);
+      meta.set('last_mutation_id', String(page.lastMutationId));
+      outbox.dropThrough(page.lastMutationId);
+      crashPoint('pull.applying'); // kill -9 tests: inside the page's transaction, before it commits
+      reapplyPending(actorId, touched);
+      return { ticketIds: [...touched], directoryChanged };
+    },
+  );
 
   /** A server change written before the page's last chunk: never over a ticket's optimistic copy. */
   function writeServerChange(c: Change, touched: Set<string>): boolean {
@@ -156,7 +164,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
   async function applyPageInChunks(
     page: PullResponse,
     actorId: string | null,
-    { chunkSize = APPLY_CHUNK_SIZE, signal, bulk = false }: ChunkOptions = {},
+    { chunkSize = APPLY_CHUNK_SIZE, signal, bulk = false, initialSync }: ChunkOptions = {},
   ): Promise<PageResult> {
     const size = Math.max(1, Math.floor(chunkSize));
     const touched = new Set<string>();
@@ -186,7 +194,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     if (bulk) db.pragma('synchronous = NORMAL');
     let last: PageResult;
     try {
-      last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId);
+      last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId, initialSync);
     } finally {
       if (bulk) db.pragma('synchronous = FULL');
     }

@@ -57,26 +57,6 @@ export function ticketFromRow(r: Row): Ticket {
   };
 }
 
-/** A timestamptz column as ticketFromRow writes it: ISO 8601 in UTC with milliseconds (null stays null). */
-const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * The wire form of a `tickets` row (alias `t`) built by the database as JSON text, equal to
- * JSON.stringify(ticketFromRow(row)) in meaning (tests/integration/pull-wire.test.ts checks them against each other).
- * The pull sends it as it comes, so an initial sync never decodes, maps and re-encodes 100k rows in JavaScript.
- */
-export const TICKET_WIRE_JSON_SQL = `json_build_object(
-  'id', t.id, 'code', t.code, 'type', t.type, 'category', t.category, 'channel', t.channel, 'priority', t.priority,
-  'status', t.status, 'title', t.title, 'description', COALESCE(t.description, ''), 'unitId', t.unit_id,
-  'unitCode', t.unit_code, 'residentId', t.resident_id, 'residentName', t.resident_name, 'phone', t.phone,
-  'teamId', t.team_id, 'assigneeId', t.assignee_id, 'createdBy', t.created_by,
-  'createdAt', ${isoSql('t.created_at')}, 'updatedAt', ${isoSql('t.updated_at')}, 'closedAt', ${isoSql('t.closed_at')},
-  'version', t.version, 'tags', COALESCE(to_json(t.tags), '[]'::json), 'slaMilestone', t.sla_milestone,
-  'slaStartedAt', ${isoSql('t.sla_started_at')}, 'slaDueAt', ${isoSql('t.sla_due_at')},
-  'slaRiskAt', ${isoSql('t.sla_risk_at')}, 'slaPausedAt', ${isoSql('t.sla_paused_at')},
-  'slaRemainingMinutes', t.sla_remaining_minutes, 'slaProvisional', COALESCE(t.sla_provisional, false),
-  'slaPauses', COALESCE(t.sla_pauses, '[]'::jsonb))::text`;
-
 function slaPausesFrom(value: unknown): Ticket['slaPauses'] {
   const list = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   if (!Array.isArray(list)) return [];

@@ -1,13 +1,13 @@
 /**
- * The pull sends ticket rows as JSON built by the database (TICKET_WIRE_JSON_SQL) instead of mapping them in
- * JavaScript. They must stay equal in meaning to ticketFromRow, the mapper every other read uses: a column added to
- * one and not the other, or a timestamp formatted differently, fails here.
+ * The pull sends ticket rows as JSON kept by the database (the `wire` column, migration 0006) instead of mapping
+ * them in JavaScript. They must stay equal in meaning to ticketFromRow, the mapper every other read uses: a column
+ * added to one and not the other, a timestamp formatted differently, or a write the trigger missed fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ticket } from '../../common/domain';
 import { type PullResponse } from '../../common/sync';
 import type { Db } from '../../server/db/driver';
-import { TICKET_COLUMNS, TICKET_WIRE_JSON_SQL, ticketFromRow, type Row } from '../../server/db/rows';
+import { TICKET_COLUMNS, ticketFromRow, type Row } from '../../server/db/rows';
 import { seedDemo } from '../../server/seed/load';
 import { RawJson, serializePullResponse } from '../../server/sync/pull';
 import { BACKENDS } from './support/backends';
@@ -35,7 +35,7 @@ for (const backend of BACKENDS) {
 
     it('every seeded ticket: the database JSON equals ticketFromRow and parses as a Ticket', async () => {
       const { rows } = await db.query<Row & { j: string }>(
-        `SELECT ${TICKET_COLUMNS}, ${TICKET_WIRE_JSON_SQL} AS j FROM tickets t ORDER BY id`,
+        `SELECT ${TICKET_COLUMNS}, wire AS j FROM tickets t ORDER BY id`,
       );
       expect(rows.length).toBeGreaterThan(100);
       for (const row of rows) {
@@ -43,6 +43,19 @@ for (const backend of BACKENDS) {
         expect(wire).toEqual(ticketFromRow(row));
         expect(Ticket.parse(wire)).toEqual(wire);
       }
+    });
+
+    it('the wire column cannot be written past the trigger, and follows every update', async () => {
+      const { rows: before } = await db.query<{ id: string }>('SELECT id::text AS id FROM tickets ORDER BY id LIMIT 1');
+      const id = before[0]?.id;
+      await db.query(`UPDATE tickets SET wire = '{"stale":true}', title = '电梯异响（已更新）' WHERE id = $1`, [id]);
+      const { rows } = await db.query<Row & { j: string }>(
+        `SELECT ${TICKET_COLUMNS}, wire AS j FROM tickets t WHERE id = $1`,
+        [id],
+      );
+      const row = rows[0]!;
+      expect(JSON.parse(row.j)).toEqual(ticketFromRow(row));
+      expect(JSON.parse(row.j)).toMatchObject({ title: '电梯异响（已更新）' });
     });
 
     it('serializePullResponse writes what JSON.stringify would, with raw data spliced in', () => {
@@ -58,8 +71,9 @@ for (const backend of BACKENDS) {
         more: false,
         estimate: 3,
       };
-      expect(JSON.parse(serializePullResponse(response))).toEqual(JSON.parse(JSON.stringify(response)));
-      expect(JSON.parse(serializePullResponse(response)).changes[0].data).toEqual(ticket);
+      const sent = serializePullResponse(response).toString('utf8');
+      expect(JSON.parse(sent)).toEqual(JSON.parse(JSON.stringify(response)));
+      expect(JSON.parse(sent).changes[0].data).toEqual(ticket);
     });
   });
 }
