@@ -130,11 +130,14 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     },
   );
 
-  /** A server change written before the page's last chunk: never over a ticket's optimistic copy. */
-  function writeServerChange(c: Change, touched: Set<string>): boolean {
+  /**
+   * A server change written before the page's last chunk: never over a ticket's optimistic copy. `shadowed`
+   * false: no ticket has one (checked once per chunk; the chunk's own writes add none).
+   */
+  function writeServerChange(c: Change, touched: Set<string>, shadowed: boolean): boolean {
     if (c.entity !== 'ticket') return writeChange(c, touched);
     const ticket = c.op === 'put' ? Ticket.parse(c.data) : undefined;
-    if (!shadow.replaceIfShadowed(c.id, ticket)) {
+    if (!shadowed || !shadow.replaceIfShadowed(c.id, ticket)) {
       if (ticket) tickets.put(ticket);
       else tickets.delete(c.id);
     }
@@ -151,9 +154,10 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
       const deadline = performance.now() + chunk.budgetMs;
       const end = Math.min(changes.length, chunk.start + chunk.max);
       let directoryChanged = false;
+      const shadowed = !shadow.isEmpty();
       let i = chunk.start;
       do {
-        directoryChanged = writeServerChange(changes[i]!, touched) || directoryChanged;
+        directoryChanged = writeServerChange(changes[i]!, touched, shadowed) || directoryChanged;
         i++;
       } while (i < end && performance.now() < deadline);
       chunk.start = i;

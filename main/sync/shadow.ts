@@ -17,6 +17,8 @@ export interface TicketShadow {
   replaceIfShadowed(id: string, serverState: Ticket | undefined): boolean;
   /** Restores every remembered ticket, drops optimistic events, forgets all; returns the ticket ids. */
   restore(): string[];
+  /** No ticket has a shadow (no pending change): a chunk of server writes can skip the per-ticket lookups. */
+  isEmpty(): boolean;
 }
 
 export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShadow {
@@ -25,6 +27,7 @@ export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShad
   const clear = db.prepare('DELETE FROM ticket_shadow');
   const has = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM ticket_shadow WHERE id = ?');
   const update = db.prepare<[string | null, string]>('UPDATE ticket_shadow SET data = ? WHERE id = ?');
+  const any = db.prepare<[], { one: number }>('SELECT 1 AS one FROM ticket_shadow LIMIT 1');
 
   return {
     remember(id, serverState) {
@@ -45,5 +48,6 @@ export function createTicketShadow(db: CacheDb, tickets: TicketRepo): TicketShad
       clear.run();
       return rows.map((r) => r.id);
     },
+    isEmpty: () => any.get() === undefined,
   };
 }
