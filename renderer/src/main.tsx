@@ -2,6 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { prefetchFirstScreen } from './api/queries';
 import { ConsoleApp } from './features/console/ConsoleApp';
 import './features/console/console.css';
 import { initI18n } from './i18n';
@@ -15,6 +16,8 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+prefetchFirstScreen(queryClient);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');

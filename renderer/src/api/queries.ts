@@ -24,8 +24,27 @@ export const deskKeys = {
   sync: ['sync', 'status'] as const,
 };
 
+/** The view the console opens on. */
+export const FIRST_VIEW: ViewId = 'inbox';
+
+const sessionQuery = { queryKey: deskKeys.session, queryFn: () => desk.session.me({}), staleTime: Infinity };
+
 export function useSession() {
-  return useQuery({ queryKey: deskKeys.session, queryFn: () => desk.session.me({}), staleTime: Infinity });
+  return useQuery(sessionQuery);
+}
+
+/**
+ * Cold start: asks for the session and, as soon as it names a user, for the first page of FIRST_VIEW, so the host
+ * reads that page while React is still drawing the console around it instead of after. useSession and the list
+ * pick up these requests (same keys) rather than sending their own.
+ */
+export function prefetchFirstScreen(client: QueryClient): void {
+  client.fetchQuery(sessionQuery).then(
+    (session) => {
+      if (session.user) void client.prefetchQuery(ticketPageQuery(FIRST_VIEW, 0));
+    },
+    () => {}, // useSession shows the failure and offers a retry
+  );
 }
 
 export function useLogin() {

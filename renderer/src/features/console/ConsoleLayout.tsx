@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { ViewId } from '../../../../common/contract';
 import type { User } from '../../../../common/domain';
+import { FIRST_VIEW } from '../../api/queries';
 import { IntakeHost } from '../intake/IntakeHost';
 import { Header } from './Header';
 import { TriageProvider } from './keyboard/TriageProvider';
@@ -14,7 +15,7 @@ import { TicketList } from './TicketList';
 import { ViewNav } from './ViewNav';
 
 export function ConsoleLayout({ user }: { user: User }) {
-  const [view, setView] = useState<ViewId>('inbox');
+  const [view, setView] = useState<ViewId>(FIRST_VIEW);
   const [openTicketId, setOpenTicketId] = useState<string | null>(null);
 
   return (

@@ -41,6 +41,10 @@ export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
+    // A scroll re-renders the list in its own task instead of synchronously inside the scroll event: a `j` that
+    // scrolls then costs one render before its frame, not two. The overscan keeps the rows that come into view
+    // already drawn.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const pages = useTicketPages(view, items[0]?.index ?? 0, items.at(-1)?.index ?? 0, total);
@@ -54,7 +58,14 @@ export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
       const height = virtualizer.scrollRect?.height ?? 0;
       const top = index * ROW_HEIGHT;
       if (height > 0 && top >= offset && top + ROW_HEIGHT <= offset + height) return;
-      virtualizer.scrollToIndex(index, { align: 'auto' });
+      const list = scrollRef.current;
+      if (!list || height === 0) {
+        virtualizer.scrollToIndex(index, { align: 'auto' });
+        return;
+      }
+      // Just into view, at the edge it came from. Written directly: the virtualizer's scrollToIndex re-checks its
+      // target on each of the next frames and reads the layout (scrollHeight) each time to do so.
+      list.scrollTop = top < offset ? top : top + ROW_HEIGHT - height;
     },
     listRef: scrollRef,
     onOpen,

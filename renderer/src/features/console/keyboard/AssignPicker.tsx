@@ -34,7 +34,7 @@ export function AssignPicker({
     );
 
   return (
-    <ModalDialog title={t('triage.assign.title', { what })} className="kb-picker" onClose={onClose}>
+    <ModalDialog title={t('triage.assign.title', { what })} className="kb-picker" popup onClose={onClose}>
       <Command label={t('triage.assign.title', { what })} shouldFilter={false} loop>
         <Command.Input
           className="kb-palette-input"

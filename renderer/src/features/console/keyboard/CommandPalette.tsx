@@ -75,7 +75,7 @@ export function CommandPalette({
   const current = shown.includes(selected) ? selected : (shown[0] ?? '');
 
   return (
-    <ModalDialog title={t('triage.palette.title')} className="kb-palette" onClose={onClose}>
+    <ModalDialog title={t('triage.palette.title')} className="kb-palette" popup onClose={onClose}>
       <Command label={t('triage.palette.title')} shouldFilter={false} loop value={current} onValueChange={setSelected}>
         <Command.Input
           className="kb-palette-input"

@@ -7,7 +7,7 @@ import { ModalDialog } from './ModalDialog';
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
   return (
-    <ModalDialog title={t('triage.help.title')} className="kb-help" onClose={onClose}>
+    <ModalDialog title={t('triage.help.title')} className="kb-help" popup onClose={onClose}>
       <p className="kb-help-intro">{t('triage.help.intro')}</p>
       <div className="kb-help-groups">
         {GROUP_ORDER.map((group) => {

@@ -1,18 +1,26 @@
 /**
- * A labelled modal (native <dialog>): focus moves in, Esc closes, and focus goes back to where it was —
+ * A labelled dialog (native <dialog>): focus moves in, Esc closes, and focus goes back to where it was —
  * the list row, usually — when it closes. Every overlay of the keyboard layer uses it. Key presses inside a
  * dialog never reach the console's single-key bindings (see useConsoleKeys).
+ *
+ * Forms are modal (showModal: the page behind is inert). The menus an agent opens and closes with one key — the
+ * step menu, the assignee picker, the palette, the key help — are `popup`s instead: shown without making the
+ * page inert, and closed by Esc or by focus leaving them. Making the page inert restyles every element of it
+ * (the 100k-ticket console has a long list), which cost 10–20 ms of each `s` press on a 2-core machine.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export function ModalDialog({
   title,
   className,
+  popup = false,
   onClose,
   children,
 }: {
   title: ReactNode;
   className?: string;
+  /** A menu: non-modal, closed by Esc or when focus leaves it. */
+  popup?: boolean;
   onClose: () => void;
   children: ReactNode;
 }) {
@@ -22,7 +30,10 @@ export function ModalDialog({
   useEffect(() => {
     const dialog = ref.current;
     const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) {
+      if (popup) dialog.show();
+      else dialog.showModal();
+    }
     // Chromium focuses the <dialog> itself when nothing inside has the autofocus attribute (React's autoFocus
     // only calls focus() before showModal): put the agent in the first field, so typing filters at once.
     dialog?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
@@ -31,16 +42,29 @@ export function ModalDialog({
       // The list may have re-rendered meanwhile; only go back if the element is still on the page.
       if (returnTo?.isConnected) returnTo.focus();
     };
+    // Mount-only: a dialog never changes between modal and popup while open.
   }, []);
 
   return (
     <dialog
       ref={ref}
-      className={['kb-dialog', className].filter(Boolean).join(' ')}
+      className={['kb-dialog', popup && 'kb-dialog-popup', className].filter(Boolean).join(' ')}
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
+      }}
+      // A non-modal dialog gets no `cancel` event from Esc: close it here.
+      onKeyDown={(event) => {
+        if (!popup || event.key !== 'Escape' || event.defaultPrevented) return;
+        event.preventDefault();
+        onClose();
+      }}
+      onBlur={(event) => {
+        if (!popup) return;
+        const next = event.relatedTarget;
+        // Focus moved to the page (a click or Tab out): the menu is done. Null when the window lost focus.
+        if (next instanceof Node && !event.currentTarget.contains(next)) onClose();
       }}
     >
       <h2 id={titleId} className="kb-dialog-title">

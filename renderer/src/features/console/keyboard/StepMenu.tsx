@@ -40,7 +40,7 @@ export function StepMenu({
   };
 
   return (
-    <ModalDialog title={t('triage.step.title', { what })} className="kb-picker" onClose={onClose}>
+    <ModalDialog title={t('triage.step.title', { what })} className="kb-picker" popup onClose={onClose}>
       <Command label={t('triage.step.title', { what })} loop>
         {/* A filter box too, so a long step list can be narrowed by typing (e.g. "派单"). */}
         <Command.Input className="kb-palette-input" aria-label={t('triage.step.title', { what })} />

@@ -6,7 +6,7 @@
  *
  * Stable API (used by other features): registerAction, runAction, hasAction, useAction.
  */
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 
 export type ActionRun = (arg?: unknown) => void;
 
@@ -74,7 +74,9 @@ export function useActionRegistryVersion(): number {
  */
 export function useAction(id: string, run: ActionRun): void {
   const runRef = useRef(run);
-  useEffect(() => {
+  // Layout, not passive: a key pressed between a render's commit and its (deferred) passive effects must already
+  // run that render's `run`, not the one before (which could move the cursor from where it no longer is).
+  useLayoutEffect(() => {
     runRef.current = run;
   });
   useEffect(() => registerAction(id, (arg) => runRef.current(arg)), [id]);

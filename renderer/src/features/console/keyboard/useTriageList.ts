@@ -3,7 +3,7 @@
  * ./listPosition), bulk selection by key and by click, and the `list.*` actions. The list stays virtualized:
  * everything here reads rows through `rowAt`, which only knows the loaded pages.
  */
-import { useEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { useLayoutEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { Ticket } from '../../../../../common/domain';
 import { heldView, relocate, type HeldRow } from './listPosition';
 import { useAction } from './registry';
@@ -47,7 +47,10 @@ export function useTriageList({
   }
   const current = display.rowAt(activeIndex);
 
-  useEffect(() => {
+  // A layout effect, run as this render commits: a passive one can run late — after the next key press has
+  // already moved the cursor and set cursorId — and put the old id back, and `relocate` then follows that old id
+  // and undoes the move (a `j` lost under load).
+  useLayoutEffect(() => {
     if (current) cursorId.current = current.id;
     triage.cursorTicket.current = current;
   });
