@@ -17,6 +17,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { EventName } from '../../../common/contract';
 import type { Ticket, User } from '../../../common/domain';
@@ -75,6 +76,20 @@ async function signIn(serverUrl: string, profile: string, user: User): Promise<v
   } finally {
     await desk.close();
   }
+}
+
+/** A port free right now (the startup bench starts every host on the same one, as `npm start` does). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 /** The browser host as shipped; `scripts/build-web-host.mjs --if-stale` rebuilds it when a source changed. */
@@ -167,10 +182,11 @@ process.once('exit', () => {
   for (const child of hosts) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** `node out/web/cli.mjs --port 0 --server … --profile …`; resolves once it printed its URL. */
-export async function startHost(serverUrl: string, profile: string): Promise<RunningHost> {
+/** `node out/web/cli.mjs --port N --server … --profile …` (N = 0: any free port); resolves once it printed its URL. */
+export async function startHost(serverUrl: string, profile: string, port = 0): Promise<RunningHost> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [WEB_HOST, '--port', '0', '--server', serverUrl, '--profile', profile], {
+  const args = [WEB_HOST, '--port', String(port), '--server', serverUrl, '--profile', profile];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
