@@ -531,7 +531,8 @@ for (const backend of BACKENDS) {
     });
 
     it('forced resync: beyond the horizon the cache is rebuilt to equal the server; the pending outbox survives', async () => {
-      const a = await openConsole(profile(), 'agent01');
+      const dir = profile();
+      let a = await openConsole(dir, 'agent01');
       const keep = await a.call('tickets.create', {
         type: 'repair',
         category: 'lift',
@@ -545,9 +546,13 @@ for (const backend of BACKENDS) {
         title: 'Gone',
       });
       await a.call('sync.now');
+      // The console is off while the ticket is deleted and its tombstone compacted away (left running, a cycle
+      // still due — the push debounce of the creates — could pull the deletion first).
+      await a.close();
       await client('lead01').push(del(gone.id, 'Test ticket'));
       await compactTombstones(db, { retentionDays: 30, now: new Date(realNow().getTime() + 31 * DAY) });
       await stopServer();
+      a = await openConsole(dir); // the stored session resumes; the server is down
       await a.call('tickets.comment', { id: keep.id, body: 'written offline' });
       expect(await a.call('tickets.get', { id: gone.id })).not.toBeNull(); // it missed the deletion
       await startServer();
