@@ -11,19 +11,11 @@
 // to the URL with packages external, ~250 ms bundled, empty profile, 2 cores). better-sqlite3 stays external: it
 // is native, and Electron loads another build of it. The file sits two folders below the project root as
 // main/web/cli.ts does, so main/web/run.ts still finds out/renderer from import.meta.dirname.
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { newestMtime } from './lib.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 export const WEB_HOST_ENTRY = join(root, 'main', 'web', 'cli.ts');
@@ -36,15 +28,6 @@ const SOURCE_DIRS = ['main', 'common'];
 const INSTALL_STAMP = join(root, 'node_modules', '.package-lock.json');
 /** Native: loaded from node_modules at run time (and rebuilt for Electron's ABI on the desktop). */
 const EXTERNAL = ['better-sqlite3'];
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /** Why the built host must be rebuilt, or null when it is up to date. */
 export function webHostStaleReason() {

@@ -28,7 +28,8 @@ export function dataDir() {
   return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'service-desk-console');
 }
 
-function newestMtime(dir) {
+/** The newest modification time (ms) of any file under `dir`. */
+export function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

@@ -50,6 +50,9 @@ function start(
   });
 }
 
+/** A ticket's code as the console shows it (BX-20261126-0001). */
+export const TICKET_CODE = /[A-Z]{2}-\d{8}-\d{4}/;
+
 export interface Stack {
   serverUrl: string;
   consoleUrl: string;

@@ -5,7 +5,7 @@
  * used, Ctrl+K jumps to a ticket by code. The central server is asked what it holds after each change.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { apiToken, startStack, type Stack } from './stack';
+import { TICKET_CODE, apiToken, startStack, type Stack } from './stack';
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -14,8 +14,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stack?.stop();
 });
-
-const CODE = /[A-Z]{2}-\d{8}-\d{4}/;
 
 interface ServerTicket {
   ticket: { id: string; status: string; assigneeId: string | null };
@@ -41,7 +39,7 @@ async function activeRow(page: Page): Promise<{ code: string; text: string }> {
     .getByRole('listbox', { name: '工单' })
     .locator('[role="option"][aria-selected="true"]')
     .innerText();
-  return { code: CODE.exec(text)?.[0] ?? '', text };
+  return { code: TICKET_CODE.exec(text)?.[0] ?? '', text };
 }
 
 test('triage by keyboard alone: view, move, take, advance, note, back, help, palette', async ({ page }) => {
@@ -58,14 +56,14 @@ test('triage by keyboard alone: view, move, take, advance, note, back, help, pal
   await page.keyboard.press('Enter');
 
   const list = page.getByRole('listbox', { name: '工单' });
-  await expect(list.getByRole('option').first()).toContainText(CODE, { timeout: 60_000 });
+  await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 60_000 });
 
   // g u: the unassigned view.
   await page.keyboard.press('g');
   await page.keyboard.press('u');
   const nav = page.getByRole('navigation', { name: '视图' });
   await expect(nav.getByRole('button', { name: /未分配/ })).toHaveAttribute('aria-current', 'true');
-  await expect(list.getByRole('option').first()).toContainText(CODE, { timeout: 30_000 });
+  await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 30_000 });
   const first = await activeRow(page);
 
   // j j: two rows down.

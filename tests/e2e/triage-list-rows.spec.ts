@@ -5,7 +5,7 @@
  * the active row in view; scrolling a page down shows rows that are already loaded.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { startStack, type Stack } from './stack';
+import { TICKET_CODE, startStack, type Stack } from './stack';
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -14,8 +14,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stack?.stop();
 });
-
-const CODE = /[A-Z]{2}-\d{8}-\d{4}/;
 
 const listbox = (page: Page) => page.getByRole('listbox', { name: '工单' });
 const option = (page: Page, posinset: number) => listbox(page).locator(`[role="option"][aria-posinset="${posinset}"]`);
@@ -29,7 +27,7 @@ test('list rows: one active option, bulk selection by key and click, rows loaded
   await page.getByLabel('密码').fill('demo');
   await page.keyboard.press('Enter');
   const list = listbox(page);
-  await expect(list.getByRole('option').first()).toContainText(CODE, { timeout: 60_000 });
+  await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 60_000 });
   await list.focus();
 
   // j j: the third row is the one active option, and the listbox names it.
