@@ -1,15 +1,74 @@
 /** Wire format of the sync protocol (DESIGN.md §5): push of outbox mutations, pull of changes by cursor. */
 import { z } from 'zod';
+import type { Ticket } from './domain';
 import { MutationName } from './mutations';
 
-/** Bumped when the wire format changes; the server accepts this and the previous version. */
-export const SYNC_SCHEMA_VERSION = 2;
 /**
+ * Bumped when the wire format changes; the server accepts every version from OLDEST_SYNC_SCHEMA_VERSION on.
+ *
  * Schema 2 added `ticket.edit`, `ticket.tag`, `ticket.delete`, `call.log`, ticket `tags`, the `call` entity,
  * the `edit`/`tags`/`conflict` event kinds and `reset`. A schema-1 console never sends the new mutations; its
  * pulls omit the entities and event kinds it cannot parse (its Change/TicketEvent enums are closed).
+ *
+ * Schema 3 sends a ticket `put` as a row: its values in TICKET_ROW_FIELDS order, without the field names, which
+ * were some 40 % of an initial sync's bytes (each byte is decoded and parsed on both ends). Older consoles still
+ * get objects.
  */
-export const PREVIOUS_SYNC_SCHEMA_VERSION = 1;
+export const SYNC_SCHEMA_VERSION = 3;
+export const OLDEST_SYNC_SCHEMA_VERSION = 1;
+
+/**
+ * The order of a ticket row's values (schema 3). Part of the protocol: the database function that writes rows
+ * (server migration 0007) follows it, and changing it means a new schema version.
+ */
+export const TICKET_ROW_FIELDS = [
+  'id',
+  'code',
+  'type',
+  'category',
+  'channel',
+  'priority',
+  'status',
+  'title',
+  'description',
+  'unitId',
+  'unitCode',
+  'residentId',
+  'residentName',
+  'phone',
+  'teamId',
+  'assigneeId',
+  'createdBy',
+  'createdAt',
+  'updatedAt',
+  'closedAt',
+  'version',
+  'tags',
+  'slaMilestone',
+  'slaStartedAt',
+  'slaDueAt',
+  'slaRiskAt',
+  'slaPausedAt',
+  'slaRemainingMinutes',
+  'slaProvisional',
+  'slaPauses',
+] as const satisfies readonly (keyof Ticket)[];
+
+// Every Ticket field has its place in a row (a field missing above fails the build here).
+type MissingRowFields = Exclude<keyof Ticket, (typeof TICKET_ROW_FIELDS)[number]>;
+const everyTicketFieldInRows: [MissingRowFields] extends [never] ? true : MissingRowFields = true;
+void everyTicketFieldInRows;
+
+/**
+ * A ticket `put`'s data as an object to validate: a schema-3 row is spread over the field names; anything else
+ * (an object from an older server) passes unchanged. A row of the wrong length is left as it is, and fails.
+ */
+export function ticketFromWire(data: unknown): unknown {
+  if (!Array.isArray(data) || data.length !== TICKET_ROW_FIELDS.length) return data;
+  const ticket: Record<string, unknown> = {};
+  for (let i = 0; i < TICKET_ROW_FIELDS.length; i++) ticket[TICKET_ROW_FIELDS[i]!] = data[i];
+  return ticket;
+}
 
 export const PushRequest = z.object({
   clientId: z.string().uuid(),
@@ -59,7 +118,7 @@ export const Change = z.object({
   entity: SyncEntity,
   op: z.enum(['put', 'del']),
   id: z.string(),
-  /** The row in its wire shape (domain.ts) for `put`; absent for `del`. */
+  /** The row in its wire shape (domain.ts) for `put`, a ticket as a row (ticketFromWire); absent for `del`. */
   data: z.unknown().optional(),
 });
 export type Change = z.infer<typeof Change>;

@@ -4,7 +4,7 @@
  * what is still pending on top.
  */
 import { Call, Team, Ticket, TicketEvent, User } from '../../common/domain';
-import type { Change, PullResponse } from '../../common/sync';
+import { ticketFromWire, type Change, type PullResponse } from '../../common/sync';
 import type { CacheRepos } from '../cache';
 import { crashPoint } from './crash-points';
 import type { Outbox } from './outbox';
@@ -73,7 +73,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     const put = c.op === 'put';
     switch (c.entity) {
       case 'ticket':
-        if (put) tickets.put(Ticket.parse(c.data));
+        if (put) tickets.put(Ticket.parse(ticketFromWire(c.data)));
         else tickets.delete(c.id);
         touched.add(c.id);
         return false;
@@ -136,7 +136,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
    */
   function writeServerChange(c: Change, touched: Set<string>, shadowed: boolean): boolean {
     if (c.entity !== 'ticket') return writeChange(c, touched);
-    const ticket = c.op === 'put' ? Ticket.parse(c.data) : undefined;
+    const ticket = c.op === 'put' ? Ticket.parse(ticketFromWire(c.data)) : undefined;
     if (!shadowed || !shadow.replaceIfShadowed(c.id, ticket)) {
       if (ticket) tickets.put(ticket);
       else tickets.delete(c.id);

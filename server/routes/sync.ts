@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PullRequest, PushRequest, SYNC_SCHEMA_VERSION } from '../../common/sync';
+import { OLDEST_SYNC_SCHEMA_VERSION, PullRequest, PushRequest, SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -7,11 +7,14 @@ import { HttpError, parseRequest } from '../http/errors';
 import { pullChanges, serializePullResponse } from '../sync/pull';
 import { pushMutations } from '../sync/push';
 
-/** The server speaks the current wire format and the one before, so consoles can update after the server. */
+/** The server speaks the current wire format and the older ones, so consoles can update after the server. */
 function assertSchemaVersion(version: number): void {
-  if (version !== SYNC_SCHEMA_VERSION && version !== SYNC_SCHEMA_VERSION - 1) {
+  if (version < OLDEST_SYNC_SCHEMA_VERSION || version > SYNC_SCHEMA_VERSION) {
     throw new HttpError(400, 'unsupported_schema_version', {
-      supported: [SYNC_SCHEMA_VERSION - 1, SYNC_SCHEMA_VERSION],
+      supported: Array.from(
+        { length: SYNC_SCHEMA_VERSION - OLDEST_SYNC_SCHEMA_VERSION + 1 },
+        (_, i) => OLDEST_SYNC_SCHEMA_VERSION + i,
+      ),
     });
   }
 }

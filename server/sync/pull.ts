@@ -4,7 +4,7 @@
  */
 import type { User } from '../../common/domain';
 import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
-import type { Change, PullRequest, PullResponse, SyncEntity } from '../../common/sync';
+import { ticketFromWire, type Change, type PullRequest, type PullResponse, type SyncEntity } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import {
   CALL_COLUMNS,
@@ -36,7 +36,7 @@ interface LogRow {
 }
 
 /**
- * A change's data already encoded as JSON by the database (tickets: the `wire` column, migration 0006).
+ * A change's data already encoded as JSON by the database (tickets: the `wire` column, migrations 0006 and 0007).
  * serializePullResponse splices the text in as it is; toJSON keeps any other JSON.stringify of a response correct
  * (if slower).
  */
@@ -140,6 +140,13 @@ async function beforeSyncHorizon(q: Queryable, from: LogPosition): Promise<boole
   return rows[0]?.before === true;
 }
 
+/** Before schema 3 a ticket travelled as an object: spread each row over its field names. */
+function ticketsAsObjects(changes: Change[]): Change[] {
+  return changes.map((c) =>
+    c.entity === 'ticket' && c.data instanceof RawJson ? { ...c, data: ticketFromWire(c.data.toJSON()) } : c,
+  );
+}
+
 /** A schema-1 console's enums are closed: leave out what it cannot parse (calls, newer event kinds). */
 function forSchemaV1(changes: Change[]): Change[] {
   return changes.filter(
@@ -206,6 +213,7 @@ export async function pullChanges(
     changes: await currentState(db, page),
     more,
   };
+  if (req.schemaVersion < 3) response.changes = ticketsAsObjects(response.changes);
   if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);
   if (req.estimate || req.cursor === null) {
     // Never below what this very page carries.

@@ -1,11 +1,12 @@
 /**
- * The pull sends ticket rows as JSON kept by the database (the `wire` column, migration 0006) instead of mapping
- * them in JavaScript. They must stay equal in meaning to ticketFromRow, the mapper every other read uses: a column
- * added to one and not the other, a timestamp formatted differently, or a write the trigger missed fails here.
+ * The pull sends ticket rows as JSON kept by the database (the `wire` column, migrations 0006 and 0007) instead of
+ * mapping them in JavaScript: the values in TICKET_ROW_FIELDS order (sync schema 3). Spread over those names they
+ * must equal ticketFromRow, the mapper every other read uses: a column added to one and not the other, a value in
+ * the wrong place, a timestamp formatted differently, or a write the trigger missed fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ticket } from '../../common/domain';
-import { type PullResponse } from '../../common/sync';
+import { TICKET_ROW_FIELDS, ticketFromWire, type PullResponse } from '../../common/sync';
 import type { Db } from '../../server/db/driver';
 import { TICKET_COLUMNS, ticketFromRow, type Row } from '../../server/db/rows';
 import { seedDemo } from '../../server/seed/load';
@@ -33,15 +34,17 @@ for (const backend of BACKENDS) {
       await dispose?.();
     });
 
-    it('every seeded ticket: the database JSON equals ticketFromRow and parses as a Ticket', async () => {
+    it('every seeded ticket: the database row, spread over TICKET_ROW_FIELDS, equals ticketFromRow', async () => {
       const { rows } = await db.query<Row & { j: string }>(
         `SELECT ${TICKET_COLUMNS}, wire AS j FROM tickets t ORDER BY id`,
       );
       expect(rows.length).toBeGreaterThan(100);
       for (const row of rows) {
         const wire = JSON.parse(row.j) as unknown;
-        expect(wire).toEqual(ticketFromRow(row));
-        expect(Ticket.parse(wire)).toEqual(wire);
+        expect(wire).toHaveLength(TICKET_ROW_FIELDS.length);
+        const ticket = ticketFromWire(wire);
+        expect(ticket).toEqual(ticketFromRow(row));
+        expect(Ticket.parse(ticket)).toEqual(ticket);
       }
     });
 
@@ -54,8 +57,8 @@ for (const backend of BACKENDS) {
         [id],
       );
       const row = rows[0]!;
-      expect(JSON.parse(row.j)).toEqual(ticketFromRow(row));
-      expect(JSON.parse(row.j)).toMatchObject({ title: '电梯异响（已更新）' });
+      expect(ticketFromWire(JSON.parse(row.j))).toEqual(ticketFromRow(row));
+      expect(ticketFromWire(JSON.parse(row.j))).toMatchObject({ title: '电梯异响（已更新）' });
     });
 
     it('serializePullResponse writes what JSON.stringify would, with raw data spliced in', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket, TicketEvent } from '../../common/domain';
-import { SYNC_SCHEMA_VERSION, type Change, type PullResponse, type PushResponse } from '../../common/sync';
+import { SYNC_SCHEMA_VERSION, ticketFromWire, type Change, type PullResponse, type PushResponse } from '../../common/sync';
 import { buildServer } from '../../server/app';
 import type { Db } from '../../server/db/driver';
 import { BACKENDS } from './support/backends';
@@ -56,7 +56,9 @@ for (const backend of BACKENDS) {
         ...(limit ? { limit } : {}),
       });
       expect(res.statusCode).toBe(200);
-      return json<PullResponse>(res);
+      // As a console reads it: ticket rows (schema 3) spread over their field names.
+      const page = json<PullResponse>(res);
+      return { ...page, changes: page.changes.map((c) => (c.entity === 'ticket' ? { ...c, data: ticketFromWire(c.data) } : c)) };
     };
     /** Pulls every page from `cursor` on. */
     const pullAll = async (username: string, clientId: string, cursor: string | null) => {

@@ -14,8 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
-import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
-import { SYNC_SCHEMA_VERSION, type Change, type PullResponse, type PushResponse } from '../../common/sync';
+import { Ticket, V1_TICKET_EVENT_KINDS } from '../../common/domain';
+import {
+  SYNC_SCHEMA_VERSION,
+  TICKET_ROW_FIELDS,
+  ticketFromWire,
+  type Change,
+  type PullResponse,
+  type PushResponse,
+} from '../../common/sync';
 import { CACHE_FILE } from '../../main/cache/db';
 import { migrate as migrateCache, schemaVersion } from '../../main/cache/migrate';
 import { migration001 } from '../../main/cache/migrations/001_init';
@@ -314,8 +321,8 @@ for (const backend of BACKENDS) {
       ).toEqual([]);
     });
 
-    it('schema versions: 1 and 2 accepted, others refused; a v1 pull omits what v1 cannot parse', async () => {
-      for (const version of [0, 3, 99]) {
+    it('schema versions 1 to 3 accepted, others refused; a v1 pull omits what v1 cannot parse; before 3 tickets are objects', async () => {
+      for (const version of [0, 4, 99]) {
         const res = await http<{ error: string }>('/api/v1/sync/pull', 'agent01', {
           clientId: randomUUID(),
           schemaVersion: version,
@@ -331,7 +338,14 @@ for (const backend of BACKENDS) {
       expect(res.results[2]?.error?.code).toBe('unsupported_mutation');
 
       const v1Changes = (await v1.pullAll()).changes;
-      const v2Changes = (await client('agent01').pullAll()).changes;
+      const v2Changes = (await client('agent01', 2).pullAll()).changes;
+      const v3Changes = (await client('agent01').pullAll()).changes;
+      // Schema 3 sends ticket rows, the older schemas objects: the same tickets once spread over the field names.
+      const tickets = (changes: Change[]) => changes.filter((c) => c.entity === 'ticket' && c.op === 'put');
+      expect(tickets(v3Changes).length).toBeGreaterThan(0);
+      for (const c of tickets(v3Changes)) expect(c.data).toHaveLength(TICKET_ROW_FIELDS.length);
+      for (const c of [...tickets(v2Changes), ...tickets(v1Changes)]) expect(Ticket.parse(c.data)).toEqual(c.data);
+      expect(tickets(v2Changes)).toEqual(tickets(v3Changes).map((c) => ({ ...c, data: ticketFromWire(c.data) })));
       // Earlier tests logged calls and conflict notes: v2 sees them, v1 does not.
       expect(v2Changes.some((c) => c.entity === 'call')).toBe(true);
       expect(v2Changes.some((c) => (c.data as { kind?: string } | undefined)?.kind === 'conflict')).toBe(true);
