@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket, TicketEvent } from '../../common/domain';
-import { SYNC_SCHEMA_VERSION, ticketFromWire, type Change, type PullResponse, type PushResponse } from '../../common/sync';
+import {
+  SYNC_SCHEMA_VERSION,
+  ticketFromWire,
+  type Change,
+  type PullResponse,
+  type PushResponse,
+} from '../../common/sync';
 import { buildServer } from '../../server/app';
 import type { Db } from '../../server/db/driver';
 import { BACKENDS } from './support/backends';
@@ -58,7 +64,10 @@ for (const backend of BACKENDS) {
       expect(res.statusCode).toBe(200);
       // As a console reads it: ticket rows (schema 3) spread over their field names.
       const page = json<PullResponse>(res);
-      return { ...page, changes: page.changes.map((c) => (c.entity === 'ticket' ? { ...c, data: ticketFromWire(c.data) } : c)) };
+      return {
+        ...page,
+        changes: page.changes.map((c) => (c.entity === 'ticket' ? { ...c, data: ticketFromWire(c.data) } : c)),
+      };
     };
     /** Pulls every page from `cursor` on. */
     const pullAll = async (username: string, clientId: string, cursor: string | null) => {

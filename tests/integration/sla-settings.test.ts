@@ -203,7 +203,11 @@ for (const backend of BACKENDS) {
       const row = pulled
         .json<{ changes: { entity: string; id: string; data?: unknown }[] }>()
         .changes.find((c) => c.entity === 'ticket' && c.id === calm.id);
-      expect(ticketFromWire(row?.data)).toMatchObject({ slaMilestone: 'respond', slaDueAt: calm.slaDueAt, slaRiskAt: calm.slaRiskAt });
+      expect(ticketFromWire(row?.data)).toMatchObject({
+        slaMilestone: 'respond',
+        slaDueAt: calm.slaDueAt,
+        slaRiskAt: calm.slaRiskAt,
+      });
     });
   });
 }
