@@ -47,15 +47,25 @@ export class RawJson {
   }
 }
 
+const UUID_LENGTH = 36;
+
 const LOADERS: Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<string, unknown>>> = {
   // A deleted ticket (tombstone) and its events read as absent: the pull sends `del`, never the row.
   ticket: async (q, ids) => {
     if (ids.length === 0) return new Map();
-    const { rows } = await q.query<{ id: string; j: string }>(
-      `SELECT t.id::text AS id, t.wire AS j FROM tickets t WHERE t.id = ANY($1::uuid[]) AND t.deleted_at IS NULL`,
+    // One text for the page, each ticket as its id followed by its row: one value for the driver to decode instead
+    // of 2 per ticket (on PGlite each value costs a protocol message's worth of work). U+001E never occurs in JSON
+    // text, whose strings escape every control character.
+    const { rows } = await q.query<{ page: string | null }>(
+      `SELECT string_agg(t.id::text || t.wire, E'\x1e') AS page
+         FROM tickets t WHERE t.id = ANY($1::uuid[]) AND t.deleted_at IS NULL`,
       [ids],
     );
-    return new Map(rows.map((r) => [r.id, new RawJson(r.j)]));
+    const page = rows[0]?.page;
+    if (!page) return new Map();
+    return new Map(
+      page.split('\x1e').map((entry) => [entry.slice(0, UUID_LENGTH), new RawJson(entry.slice(UUID_LENGTH))]),
+    );
   },
   ticket_event: (q, ids) =>
     loadById(
