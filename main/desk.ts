@@ -5,6 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRepos, openCache } from './cache';
 import { createBulkLoad } from './cache/bulk-load';
+import { checkpointInWorker } from './cache/checkpoint';
 import { createDuplicateQuery } from './cache/duplicates';
 import type { Rebound } from './cache/identity';
 import { bindToServer, bindToUser, normalizeServerUrl } from './cache/identity';
@@ -61,6 +62,10 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     meta: repos.meta,
     onChange: () => hub.emit('settings.changed', {}),
   });
+  const bulkLoad = createBulkLoad(repos.db, repos.meta, {
+    checkpoint: () => checkpointInWorker(repos.db.name, opts.sqliteNativeBinding),
+    onError: (err) => console.warn('[desk] background WAL checkpoint failed; SQLite checkpoints on its own:', err),
+  });
   const outbox = createOutbox(repos.db, repos.tickets, shadow, { sla: () => slaSettings.context() });
   const sync = createSyncEngine(
     {
@@ -68,7 +73,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       meta: repos.meta,
       outbox,
       rebaser: createRebaser(repos, outbox, shadow),
-      bulkLoad: createBulkLoad(repos.db, repos.meta),
+      bulkLoad,
       emit: hub.emit,
       actorId,
       onUnauthorized: () => {
@@ -205,6 +210,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       directorySync.stop();
       slaSettings.stop();
       await sync.stop();
+      await bulkLoad.checkpointed();
       repos.db.close();
     },
   };

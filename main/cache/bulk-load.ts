@@ -8,6 +8,10 @@
  * search index in rowid slices that yield to the event loop; the sync engine runs it in the background after the
  * initial sync, since search answers correctly (by LIKE, more slowly) until it is done.
  *
+ * The log then holds the whole new cache (checkpoints are off while loading): with `checkpoint` given, a worker
+ * copies it into the database file (./checkpoint) while this connection goes on, and automatic checkpoints come
+ * back once it is done.
+ *
  * Crash safety: the dropped definitions are in `meta` from the same transaction that dropped them, so a restart in
  * the middle still knows what to rebuild; every step of `finish` checks what already exists and can run again.
  * Queries stay correct without the indexes (only slower), and search falls back to its LIKE scan until the search
@@ -40,11 +44,20 @@ export interface BulkLoad {
   fillSearchIndex(signal?: AbortSignal): Promise<void>;
   /** False while the search index is missing rows (between `begin` and the end of `finish`). */
   searchReady(): boolean;
+  /** Settles when the background checkpoint `finish` started (if any) has ended. */
+  checkpointed(): Promise<void>;
+}
+
+export interface BulkLoadOptions {
+  /** Checkpoints the log from elsewhere (a worker); without it this connection resumes automatic checkpoints. */
+  checkpoint?: () => Promise<unknown>;
+  /** Where a failed background checkpoint is reported (the connection's own checkpoints take over). */
+  onError?: (err: unknown) => void;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createBulkLoad(db: CacheDb, meta: MetaRepo): BulkLoad {
+export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOptions = {}): BulkLoad {
   const anyTicket = db.prepare<[], { one: number }>('SELECT 1 AS one FROM tickets LIMIT 1');
   // Explicit indexes and triggers only: the primary key's automatic index (sql IS NULL) stays, upserts need it.
   const ticketObjects = db.prepare<[], SchemaObject>(
@@ -98,7 +111,11 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo): BulkLoad {
   // No checkpoints while loading: the WAL takes each page's newest copy once at the end instead of copying the
   // primary key's hot pages into the database file again and again. (A per-connection setting: set again on open.)
   const quietCheckpoints = () => db.pragma('wal_autocheckpoint = 0');
+  const resumeCheckpoints = () => {
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  };
   if (dropped() !== null) quietCheckpoints();
+  let checkpointing: Promise<void> = Promise.resolve();
 
   /** A slice of rebuild work: it can be redone after a crash, so it need not wait for an fsync. */
   const relaxed = <T>(work: () => T): T => {
@@ -128,10 +145,19 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo): BulkLoad {
           await yieldToEventLoop();
           signal?.throwIfAborted();
         }
-        meta.set('bulk_load', null);
-        db.pragma('wal_autocheckpoint = 1000');
+        // Not worth an fsync of the whole log: lost to a power cut, `finish` runs again and finds it all there.
+        relaxed(() => meta.set('bulk_load', null));
+        const { checkpoint } = options;
+        if (!checkpoint) resumeCheckpoints();
+        else {
+          checkpointing = checkpoint().then(resumeCheckpoints, (err: unknown) => {
+            resumeCheckpoints();
+            options.onError?.(err);
+          });
+        }
       }
     },
+    checkpointed: () => checkpointing,
     async fillSearchIndex(signal) {
       if (dropped() !== null) throw new Error('fillSearchIndex before finish: the search triggers are not back');
       const fill = meta.get('fts_fill');

@@ -2,10 +2,13 @@
  * Bulk-load mode (main/cache/bulk-load): the tickets table's indexes and triggers are dropped while an empty cache
  * fills, and come back exactly as they were; the search index is filled afterwards, search meanwhile by LIKE.
  */
+import Database from 'better-sqlite3';
+import { copyFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Ticket } from '../../common/domain';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
 import { createBulkLoad } from '../../main/cache/bulk-load';
+import { checkpointInWorker, type CheckpointResult } from '../../main/cache/checkpoint';
 import { openTempCache, testCode, testTicket } from '../support/cache';
 
 let cache: ReturnType<typeof openTempCache>;
@@ -102,5 +105,62 @@ describe('bulk load', () => {
     const bulk = createBulkLoad(repos.db, repos.meta);
     bulk.begin();
     await expect(bulk.fillSearchIndex()).rejects.toThrow(/before finish/);
+  });
+});
+
+describe('checkpoint after a bulk load', () => {
+  const autocheckpoint = () => repos.db.pragma('wal_autocheckpoint', { simple: true });
+  /** Tickets in the database file alone: a copy of it without the log. */
+  const ticketsInMainFile = () => {
+    const copy = `${repos.db.name}.copy`;
+    copyFileSync(repos.db.name, copy);
+    const db = new Database(copy, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('a worker on its own connection copies the whole log into the database file', async () => {
+    let result: CheckpointResult | undefined;
+    const bulk = createBulkLoad(repos.db, repos.meta, {
+      checkpoint: async () => (result = await checkpointInWorker(repos.db.name)),
+    });
+    repos.db.pragma('wal_checkpoint(TRUNCATE)'); // the empty schema in the file, the log empty
+    expect(bulk.begin()).toBe(true);
+    expect(autocheckpoint()).toBe(0);
+    for (let i = 0; i < 300; i++) repos.tickets.put(ticket());
+    expect(ticketsInMainFile()).toBe(0); // all of it still in the log
+    await bulk.finish();
+    await bulk.checkpointed();
+    expect(result?.log).toBeGreaterThan(0);
+    expect(result?.checkpointed).toBe(result?.log);
+    expect(ticketsInMainFile()).toBe(300);
+    // Done, this connection checkpoints on its own again.
+    expect(autocheckpoint()).toBe(1000);
+  });
+
+  it('reports a checkpoint that fails, and this connection takes over checkpointing', async () => {
+    const errors: unknown[] = [];
+    const bulk = createBulkLoad(repos.db, repos.meta, {
+      checkpoint: () => checkpointInWorker(`${repos.db.name}.missing`),
+      onError: (err) => errors.push(err),
+    });
+    bulk.begin();
+    repos.tickets.put(ticket());
+    await bulk.finish();
+    await bulk.checkpointed();
+    expect(String(errors[0])).toMatch(/WAL checkpoint failed/);
+    expect(autocheckpoint()).toBe(1000);
+  });
+
+  it('checkpointInWorker reports the frames it copied', async () => {
+    repos.db.pragma('wal_autocheckpoint = 0');
+    for (let i = 0; i < 50; i++) repos.tickets.put(ticket());
+    const result = await checkpointInWorker(repos.db.name);
+    expect(result.busy).toBe(0);
+    expect(result.log).toBeGreaterThan(0);
+    expect(result.checkpointed).toBe(result.log);
   });
 });
