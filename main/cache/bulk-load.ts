@@ -4,9 +4,11 @@
  * Writing 100k tickets row by row into a table with ten secondary indexes and a trigram FTS index costs about ten
  * times a plain insert: every row touches every B-tree at a random place. So while the cache's `tickets` table is
  * being filled from empty, its secondary indexes and triggers are dropped (their SQL kept in `meta`), and `finish`
- * puts them back: each index built once from sorted data, then the triggers. `fillSearchIndex` then fills the
- * search index in rowid slices that yield to the event loop; the sync engine runs it in the background after the
- * initial sync, since search answers correctly (by LIKE, more slowly) until it is done.
+ * puts them back: each index built once from sorted data, then the triggers. Only the indexes the console's views
+ * and counts need come back before the sync reports done; `completeInBackground` then builds the rest
+ * (DEFERRED_INDEXES) and fills the search index in rowid slices, yielding to the event loop in between. The sync
+ * engine runs it after the initial sync: until it ends those queries answer correctly, only more slowly (search by
+ * LIKE, the others by scanning).
  *
  * The log then holds the whole new cache (checkpoints are off while loading): with `checkpoint` given, a worker
  * copies it into the database file (./checkpoint) while this connection goes on, and automatic checkpoints come
@@ -27,6 +29,16 @@ interface SchemaObject {
   sql: string;
 }
 
+/**
+ * Indexes no view list or count uses, built after the sync reports done (about a quarter of the rebuild): jumping
+ * to a ticket by code, duplicate detection at intake and 1–2 character search.
+ */
+const DEFERRED_INDEXES: ReadonlySet<string> = new Set([
+  'tickets_by_code',
+  'tickets_by_unit_category',
+  'tickets_by_open',
+]);
+
 /** Rows of the search index filled per transaction while finishing (the event loop runs between slices). */
 const FTS_SLICE_ROWS = 1_000;
 
@@ -35,14 +47,19 @@ export interface BulkLoad {
   begin(): boolean;
   /** Whether the tickets table is without its indexes and triggers right now. */
   active(): boolean;
-  /** Rebuilds what `begin` dropped (indexes, then triggers); a no-op when not in bulk-load mode. */
+  /**
+   * Rebuilds what `begin` dropped (the views' indexes, then the triggers) but DEFERRED_INDEXES; a no-op when not in
+   * bulk-load mode.
+   */
   finish(signal?: AbortSignal): Promise<void>;
   /**
-   * Fills the search index for the rows loaded without it, in slices; run after `finish` (it relies on the
-   * triggers being back). Search uses its LIKE scan until this ends, so it may run after the sync reports done.
+   * Builds DEFERRED_INDEXES, then fills the search index for the rows loaded without it, in slices; run after
+   * `finish` (it relies on the triggers being back), while the console is in use.
    */
-  fillSearchIndex(signal?: AbortSignal): Promise<void>;
-  /** False while the search index is missing rows (between `begin` and the end of `finish`). */
+  completeInBackground(signal?: AbortSignal): Promise<void>;
+  /** Whether `completeInBackground` has work left (also after a restart). */
+  backgroundPending(): boolean;
+  /** False while the search index is missing rows (between `begin` and the end of `completeInBackground`). */
   searchReady(): boolean;
   /** Settles when the background checkpoint `finish` started (if any) has ended. */
   checkpointed(): Promise<void>;
@@ -85,6 +102,15 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
     const stored = meta.get('bulk_load');
     return stored === null ? null : (JSON.parse(stored) as { dropped: SchemaObject[] }).dropped;
   };
+  const deferred = (): SchemaObject[] | null => {
+    const stored = meta.get('bulk_deferred');
+    return stored === null ? null : (JSON.parse(stored) as SchemaObject[]);
+  };
+  /** Out of bulk-load mode, with what is still to build recorded in the same transaction. */
+  const leaveBulkLoad = db.transaction((later: SchemaObject[]) => {
+    meta.set('bulk_deferred', later.length > 0 ? JSON.stringify(later) : null);
+    meta.set('bulk_load', null);
+  });
 
   const beginTx = db.transaction((): boolean => {
     if (dropped() !== null) return true;
@@ -138,15 +164,18 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
     async finish(signal) {
       const objects = dropped();
       if (objects !== null) {
+        const later = objects.filter((o) => DEFERRED_INDEXES.has(o.name));
         // Indexes first (one sort each), triggers last: from then on every write keeps the search index current.
-        const ordered = [...objects].sort((a, b) => (a.type === b.type ? 0 : a.type === 'index' ? -1 : 1));
-        for (const o of ordered) {
+        const now = objects
+          .filter((o) => !DEFERRED_INDEXES.has(o.name))
+          .sort((a, b) => (a.type === b.type ? 0 : a.type === 'index' ? -1 : 1));
+        for (const o of now) {
           relaxed(() => restore(o));
           await yieldToEventLoop();
           signal?.throwIfAborted();
         }
         // Not worth an fsync of the whole log: lost to a power cut, `finish` runs again and finds it all there.
-        relaxed(() => meta.set('bulk_load', null));
+        relaxed(() => leaveBulkLoad(later));
         const { checkpoint } = options;
         if (!checkpoint) resumeCheckpoints();
         else {
@@ -156,6 +185,30 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
           });
         }
       }
+    },
+    backgroundPending: () => meta.get('bulk_deferred') !== null || meta.get('fts_fill') !== null,
+    async completeInBackground(signal) {
+      if (dropped() !== null) throw new Error('completeInBackground before finish: the search triggers are not back');
+      const later = deferred();
+      if (later !== null) {
+        for (const o of later) {
+          relaxed(() => restore(o));
+          await yieldToEventLoop();
+          signal?.throwIfAborted();
+        }
+        meta.set('bulk_deferred', null);
+      }
+      const fill = meta.get('fts_fill');
+      if (fill === null) return;
+      let after = (JSON.parse(fill) as { after: number }).after;
+      const upTo = maxRowid.get()?.max ?? 0;
+      while (after < upTo) {
+        const from = after;
+        after = relaxed(() => fillTx(from, upTo));
+        await yieldToEventLoop();
+        signal?.throwIfAborted();
+      }
+      meta.set('fts_fill', null);
     },
     checkpointed: () => checkpointing,
     async fillSearchIndex(signal) {

@@ -80,7 +80,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
   /** The search index being filled after a bulk load (background work the cycle does not wait for). */
-  let searchFill: Promise<void> | null = null;
+  let backgroundWork: Promise<void> | null = null;
 
   const status = (): SyncStatus => ({
     state,
@@ -254,13 +254,13 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     }
     // Also after a restart that came between the last page and the end of a bulk load: a no-op otherwise.
     if (deps.bulkLoad?.active()) await deps.bulkLoad.finish(signal);
-    if (deps.bulkLoad && !deps.bulkLoad.searchReady() && !searchFill) {
-      searchFill = deps.bulkLoad
-        .fillSearchIndex(signal)
+    if (deps.bulkLoad?.backgroundPending() && !backgroundWork) {
+      backgroundWork = deps.bulkLoad
+        .completeInBackground(signal)
         .catch((err: unknown) => {
-          if (!signal.aborted) log('search index fill failed', err);
+          if (!signal.aborted) log('building the remaining indexes failed', err);
         })
-        .finally(() => (searchFill = null));
+        .finally(() => (backgroundWork = null));
     }
   }
 
@@ -303,7 +303,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       halt();
       abort.abort();
       await running;
-      await searchFill;
+      await backgroundWork;
       abort = new AbortController();
       state = 'offline';
       offlineSince = null;

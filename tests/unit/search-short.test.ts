@@ -171,7 +171,7 @@ describe('short-term search index (migration 007)', () => {
     expect(codes(search('地漏'))).toEqual([loaded[0]?.code]);
     await bulk.finish();
     const after = put({ title: '地漏反味' }); // indexed by the restored trigger
-    await bulk.fillSearchIndex();
+    await bulk.completeInBackground();
     expect(indexed('"地漏"')).toBe(2);
     expect(indexed('"水表"')).toBe(1);
     expect(codes(search('地漏'))).toEqual([after.code, loaded[0]?.code]);
