@@ -153,6 +153,15 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
     }
   };
 
+  /** One object per transaction, the event loop running in between. */
+  const restoreEach = async (objects: SchemaObject[], signal?: AbortSignal) => {
+    for (const o of objects) {
+      relaxed(() => restore(o));
+      await yieldToEventLoop();
+      signal?.throwIfAborted();
+    }
+  };
+
   return {
     begin() {
       const on = beginTx();
@@ -169,11 +178,7 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
         const now = objects
           .filter((o) => !DEFERRED_INDEXES.has(o.name))
           .sort((a, b) => (a.type === b.type ? 0 : a.type === 'index' ? -1 : 1));
-        for (const o of now) {
-          relaxed(() => restore(o));
-          await yieldToEventLoop();
-          signal?.throwIfAborted();
-        }
+        await restoreEach(now, signal);
         // Not worth an fsync of the whole log: lost to a power cut, `finish` runs again and finds it all there.
         relaxed(() => leaveBulkLoad(later));
         const { checkpoint } = options;
@@ -191,11 +196,7 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
       if (dropped() !== null) throw new Error('completeInBackground before finish: the search triggers are not back');
       const later = deferred();
       if (later !== null) {
-        for (const o of later) {
-          relaxed(() => restore(o));
-          await yieldToEventLoop();
-          signal?.throwIfAborted();
-        }
+        await restoreEach(later, signal);
         meta.set('bulk_deferred', null);
       }
       const fill = meta.get('fts_fill');
@@ -211,19 +212,5 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
       meta.set('fts_fill', null);
     },
     checkpointed: () => checkpointing,
-    async fillSearchIndex(signal) {
-      if (dropped() !== null) throw new Error('fillSearchIndex before finish: the search triggers are not back');
-      const fill = meta.get('fts_fill');
-      if (fill === null) return;
-      let after = (JSON.parse(fill) as { after: number }).after;
-      const upTo = maxRowid.get()?.max ?? 0;
-      while (after < upTo) {
-        const from = after;
-        after = relaxed(() => fillTx(from, upTo));
-        await yieldToEventLoop();
-        signal?.throwIfAborted();
-      }
-      meta.set('fts_fill', null);
-    },
   };
 }

@@ -7,18 +7,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { _electron, expect, test, type Page } from '@playwright/test';
-import { apiToken, startStack, type Stack } from './stack';
+import { apiToken, useStack } from './stack';
 
-let stack: Stack;
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function serverTicket(token: string, query: string) {
-  const res = await fetch(`${stack.serverUrl}/api/v1/${query}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${stack().serverUrl}/api/v1/${query}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return res.json();
 }
@@ -51,7 +45,7 @@ async function agentScenario(current: () => Page, reload: () => Promise<void>) {
   const [nextStatus, nextLabel] = [await choice.getAttribute('value'), (await choice.innerText()).trim()];
   expect(nextStatus).toBeTruthy();
 
-  const token = await apiToken(stack.serverUrl);
+  const token = await apiToken(stack().serverUrl);
   const found = (await serverTicket(token, `tickets?q=${encodeURIComponent(code)}`)) as { items: { id: string }[] };
   const id = found.items[0]!.id;
 
@@ -81,7 +75,7 @@ async function agentScenario(current: () => Page, reload: () => Promise<void>) {
 }
 
 test('agent signs in, changes a ticket status, the server has it, reload keeps everything', async ({ page }) => {
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   await agentScenario(
     () => page,
     () => page.reload().then(() => undefined),
@@ -110,9 +104,9 @@ test.describe('Electron shell @electron', () => {
         args: [
           resolve(import.meta.dirname, '../..'),
           '--server',
-          stack.serverUrl,
+          stack().serverUrl,
           '--profile',
-          `${stack.dir}/electron`,
+          `${stack().dir}/electron`,
         ],
       });
     let app = await launch();

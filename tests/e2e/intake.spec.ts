@@ -4,15 +4,9 @@
  * ticket instead, and Enter links the call to it (an internal note) — no second ticket.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { apiToken, startStack, type Stack } from './stack';
+import { apiToken, useStack } from './stack';
 
-let stack: Stack;
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const ROOM = '3-1-502';
 const TITLE = '厨房水管漏水';
@@ -42,7 +36,7 @@ async function startIntake(page: Page): Promise<{ dialog: ReturnType<Page['getBy
 test('n → find by room → plumbing → Ctrl+Enter creates; the second call for the unit links instead', async ({
   page,
 }) => {
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   await page.getByLabel('用户名').fill('agent01');
   await page.getByLabel('密码').fill('demo');
   await page.keyboard.press('Enter');
@@ -77,9 +71,9 @@ test('n → find by room → plumbing → Ctrl+Enter creates; the second call fo
   await expect(detail).toContainText('住户再次来电');
 
   // The server ends up with one ticket of that title, carrying the note.
-  const token = await apiToken(stack.serverUrl);
+  const token = await apiToken(stack().serverUrl);
   const list = async () => {
-    const res = await fetch(`${stack.serverUrl}/api/v1/tickets?q=${encodeURIComponent(TITLE)}`, {
+    const res = await fetch(`${stack().serverUrl}/api/v1/tickets?q=${encodeURIComponent(TITLE)}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     return ((await res.json()) as { items: { id: string }[] }).items;
@@ -89,7 +83,7 @@ test('n → find by room → plumbing → Ctrl+Enter creates; the second call fo
   await expect
     .poll(
       async () => {
-        const res = await fetch(`${stack.serverUrl}/api/v1/tickets/${created!.id}`, {
+        const res = await fetch(`${stack().serverUrl}/api/v1/tickets/${created!.id}`, {
           headers: { authorization: `Bearer ${token}` },
         });
         const body = (await res.json()) as { events: { kind: string; body: string }[] };

@@ -5,15 +5,9 @@
  * - `/` 漏水 finds a new "厨房漏水严重" ticket with the match in <mark>, Enter opens it in the detail.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { apiToken, startStack, type Stack } from './stack';
+import { apiToken, useStack } from './stack';
 
-let stack: Stack;
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 interface ApiTicket {
   id: string;
@@ -24,7 +18,7 @@ interface ApiTicket {
 }
 
 async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${stack.serverUrl}/api/v1/${path}`, {
+  const res = await fetch(`${stack().serverUrl}/api/v1/${path}`, {
     ...init,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
   });
@@ -33,7 +27,7 @@ async function api<T>(token: string, path: string, init: RequestInit = {}): Prom
 }
 
 async function signIn(page: Page) {
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   // The desk host keeps its session across pages: the second test finds itself signed in already.
   const username = page.getByLabel('用户名');
   const list = page.getByRole('listbox', { name: '工单' });
@@ -75,7 +69,7 @@ test('follow-up with satisfaction 2 reopens the repair (返修); `/` search mark
   page,
 }) => {
   test.setTimeout(240_000);
-  const token = await apiToken(stack.serverUrl);
+  const token = await apiToken(stack().serverUrl);
   // A demo repair waiting for its follow-up call (已验收: the only way out to 已回访 is the follow-up record).
   const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
   const repair = items.find((t) => t.type === 'repair');
@@ -140,7 +134,7 @@ test('follow-up with satisfaction 2 reopens the repair (返修); `/` search mark
 
 test('fee reminder: log a message (→ 已联系), a further call as a note, then a promised date', async ({ page }) => {
   test.setTimeout(180_000);
-  const token = await apiToken(stack.serverUrl);
+  const token = await apiToken(stack().serverUrl);
   const fee = await api<ApiTicket>(token, 'tickets', {
     method: 'POST',
     body: JSON.stringify({ type: 'fee', category: 'fees', title: '2026 年物业费未缴', channel: 'phone' }),

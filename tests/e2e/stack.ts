@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { test } from '@playwright/test';
 
 const root = resolve(import.meta.dirname, '../..');
 // Through node, not node_modules/.bin: an npm install can leave a bin without its executable bit.
@@ -109,6 +110,25 @@ export async function startStack(): Promise<Stack> {
       if (serverChild) await stopChild(serverChild);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One stack for the spec file that calls this at its top level: started before its first test, stopped after its
+ * last. Returns the running stack's accessor.
+ */
+export function useStack(): () => Stack {
+  let stack: Stack | null = null;
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+    stack = null;
+  });
+  return () => {
+    if (!stack) throw new Error('no stack is running: use it inside a test of the file that called useStack()');
+    return stack;
   };
 }
 

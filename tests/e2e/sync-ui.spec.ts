@@ -2,7 +2,7 @@
  * What the agent sees of sync (issue 3, item 4), in the browser host: the server stops → 离线 and a change waits
  * as 待上传 1; it returns → 在线 and nothing pending; a change the server meanwhile made illegal → a toast says
  * what and why, and the review dialog lists it with its reason and ticket. The server is stopped and restarted
- * on the same port and data folder (stack.ts); the conflicting change is made on a side port while the console
+ * on the same port and data folder (stack().ts); the conflicting change is made on a side port while the console
  * still believes the server is down, so the race is deterministic.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,15 +10,9 @@ import { expect, test, type Locator } from '@playwright/test';
 import type { TicketStatus, TicketType } from '../../common/domain';
 import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { canTransition, nextStatuses } from '../../common/workflows';
-import { apiToken, startStack, type Stack } from './stack';
+import { apiToken, useStack } from './stack';
 
-let stack: Stack;
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function serverTicket(baseUrl: string, token: string, id: string) {
   const res = await fetch(`${baseUrl}/api/v1/tickets/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -38,7 +32,7 @@ async function changeStatus(detail: Locator): Promise<string> {
 
 test('offline, back online, and a rejected change with its toast and review list', async ({ page }) => {
   test.setTimeout(420_000);
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   await page.getByLabel('用户名').fill('agent01');
   await page.getByLabel('密码').fill('demo');
   await page.getByRole('button', { name: '登录' }).click();
@@ -47,8 +41,8 @@ test('offline, back online, and a rejected change with its toast and review list
   await expect(bar).toContainText('在线', { timeout: 90_000 });
 
   // A fresh repair from the intake API: its first steps (accepted, dispatched…) need no SOP record.
-  const token = await apiToken(stack.serverUrl);
-  const intake = await fetch(`${stack.serverUrl}/api/v1/tickets`, {
+  const token = await apiToken(stack().serverUrl);
+  const intake = await fetch(`${stack().serverUrl}/api/v1/tickets`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'repair', category: 'plumbing', title: '卫生间地漏返水', channel: 'wechat' }),
@@ -65,19 +59,19 @@ test('offline, back online, and a rejected change with its toast and review list
   await expect(detail).toContainText(code);
 
   // 1. The server goes away: 离线 (since HH:mm), and a change waits in the outbox.
-  await stack.stopServer();
+  await stack().stopServer();
   await expect(bar).toContainText(/离线（自 \d{2}:\d{2}）/, { timeout: 60_000 });
   const offlineStatus = await changeStatus(detail);
   await expect(bar).toContainText('待上传 1');
 
   // 2. It comes back on the same port: 在线, nothing pending, the server has the change.
-  await stack.startServer();
+  await stack().startServer();
   await expect(bar).toContainText('在线', { timeout: 60_000 });
   await expect(bar).not.toContainText('待上传');
-  expect((await serverTicket(stack.serverUrl, await apiToken(stack.serverUrl), id)).status).toBe(offlineStatus);
+  expect((await serverTicket(stack().serverUrl, await apiToken(stack().serverUrl), id)).status).toBe(offlineStatus);
 
   // 3. Offline again; the agent makes the next change...
-  await stack.stopServer();
+  await stack().stopServer();
   await expect(bar).toContainText('离线', { timeout: 60_000 });
   const before = (await detail.getByLabel('下一步状态').locator('option:not([value=""])').allInnerTexts()).length;
   expect(before).toBeGreaterThan(0);
@@ -85,7 +79,7 @@ test('offline, back online, and a rejected change with its toast and review list
   await expect(bar).toContainText('待上传 1');
 
   // ...while someone else moves the ticket on the server so that the agent's step is no longer allowed.
-  const side = await stack.startServer({ port: 0 });
+  const side = await stack().startServer({ port: 0 });
   const sideToken = await apiToken(side, 'lead01');
   const current = await serverTicket(side, sideToken, id);
   // A next status that forbids the agent's step; failing that, the agent's very status (rejected as no change).
@@ -104,10 +98,10 @@ test('offline, back online, and a rejected change with its toast and review list
   });
   expect(push.status).toBe(200);
   expect(((await push.json()) as { results: { outcome: string }[] }).results[0]?.outcome).toBe('applied');
-  await stack.stopServer();
+  await stack().stopServer();
 
   // 4. Back on the console's port: the push is rejected → toast (polite status), the review list has the reason.
-  await stack.startServer();
+  await stack().startServer();
   const toast = page.locator('.sync-toasts');
   await expect(toast).toHaveAttribute('role', 'status');
   await expect(toast).toContainText('状态变更被拒绝：', { timeout: 60_000 });

@@ -5,15 +5,9 @@
  * used, Ctrl+K jumps to a ticket by code. The central server is asked what it holds after each change.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { TICKET_CODE, apiToken, startStack, type Stack } from './stack';
+import { TICKET_CODE, apiToken, useStack } from './stack';
 
-let stack: Stack;
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 interface ServerTicket {
   ticket: { id: string; status: string; assigneeId: string | null };
@@ -21,7 +15,7 @@ interface ServerTicket {
 }
 
 async function api<T>(token: string, path: string): Promise<T> {
-  const res = await fetch(`${stack.serverUrl}/api/v1/${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${stack().serverUrl}/api/v1/${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }
@@ -44,10 +38,10 @@ async function activeRow(page: Page): Promise<{ code: string; text: string }> {
 
 test('triage by keyboard alone: view, move, take, advance, note, back, help, palette', async ({ page }) => {
   test.setTimeout(180_000);
-  const token = await apiToken(stack.serverUrl);
+  const token = await apiToken(stack().serverUrl);
   const me = (await api<{ user: { id: string } }>(token, 'me')).user.id;
 
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   // The user name field has focus on arrival.
   await expect(page.getByLabel('用户名')).toBeFocused();
   await page.keyboard.type('agent01');

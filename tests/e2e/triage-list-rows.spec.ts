@@ -5,15 +5,9 @@
  * the active row in view; scrolling a page down shows rows that are already loaded.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { TICKET_CODE, startStack, type Stack } from './stack';
+import { TICKET_CODE, useStack } from './stack';
 
-let stack: Stack;
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const listbox = (page: Page) => page.getByRole('listbox', { name: '工单' });
 const option = (page: Page, posinset: number) => listbox(page).locator(`[role="option"][aria-posinset="${posinset}"]`);
@@ -22,7 +16,7 @@ test('list rows: one active option, bulk selection by key and click, rows loaded
   page,
 }) => {
   test.setTimeout(180_000);
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   await page.getByLabel('用户名').fill('agent01');
   await page.getByLabel('密码').fill('demo');
   await page.keyboard.press('Enter');

@@ -2,8 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { VIEW_IDS } from '../../common/contract';
 import { NO_SLA, type Ticket } from '../../common/domain';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
+import type { CacheDb } from '../../main/cache/db';
+import { VIEW_FILTERS, VIEW_ORDERS } from '../../main/cache/tickets';
 
 /** A migrated cache in a fresh temporary folder; `dispose` closes it and removes the folder. */
 export function openTempCache(prefix = 'desk-cache-'): { dir: string; repos: CacheRepos; dispose(): void } {
@@ -52,3 +56,20 @@ export function testTicket(n: number, patch: Partial<Ticket> = {}): Ticket {
 
 /** The code ticket `n` gets in the search tests. */
 export const testCode = (n: number) => `BX-20260101-${String(n).padStart(4, '0')}`;
+
+/** Every view's page and count is answered from an index, without sorting or scanning the table. */
+export function expectEveryViewIndexed(db: CacheDb, me = 'u1'): void {
+  for (const view of VIEW_IDS) {
+    const plan = (sql: string) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ me, now: Date.now(), limit: 100, offset: 0 })
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+    const where = VIEW_FILTERS[view];
+    const page = plan(`SELECT * FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`);
+    expect(page, view).not.toMatch(/TEMP B-TREE/);
+    expect(page, view).toMatch(/USING (COVERING )?INDEX/);
+    expect(plan(`SELECT COUNT(*) FROM tickets WHERE ${where} AND @me = @me AND @now = @now`), view).toMatch(/INDEX/);
+  }
+}

@@ -7,11 +7,9 @@ import { copyFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Ticket } from '../../common/domain';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
-import { VIEW_IDS } from '../../common/contract';
 import { createBulkLoad } from '../../main/cache/bulk-load';
-import { VIEW_FILTERS, VIEW_ORDERS } from '../../main/cache/tickets';
 import { checkpointInWorker, type CheckpointResult } from '../../main/cache/checkpoint';
-import { openTempCache, testCode, testTicket } from '../support/cache';
+import { expectEveryViewIndexed, openTempCache, testCode, testTicket } from '../support/cache';
 
 let cache: ReturnType<typeof openTempCache>;
 let repos: CacheRepos;
@@ -58,19 +56,7 @@ describe('bulk load', () => {
     expect(names(schema())).toEqual(names(before).filter((n) => !deferred.includes(n)));
     expect(names(before)).toEqual(expect.arrayContaining(deferred));
     // Every view's page and count is already answered from an index.
-    for (const view of VIEW_IDS) {
-      const plan = (sql: string) =>
-        repos.db
-          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .all({ me: 'u1', now: Date.now(), limit: 100, offset: 0 })
-          .map((r) => (r as { detail: string }).detail)
-          .join(' | ');
-      const where = VIEW_FILTERS[view];
-      const page = plan(`SELECT * FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`);
-      expect(page, view).not.toMatch(/TEMP B-TREE/);
-      expect(page, view).toMatch(/USING (COVERING )?INDEX/);
-      expect(plan(`SELECT COUNT(*) FROM tickets WHERE ${where} AND @me = @me AND @now = @now`), view).toMatch(/INDEX/);
-    }
+    expectEveryViewIndexed(repos.db);
     expect(bulk.backgroundPending()).toBe(true);
     await bulk.completeInBackground();
     expect(bulk.backgroundPending()).toBe(false);

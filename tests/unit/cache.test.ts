@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VIEW_IDS, type ViewId } from '../../common/contract';
+import type { ViewId } from '../../common/contract';
 import { createRepos, openCache } from '../../main/cache';
 import { migrate, schemaVersion } from '../../main/cache/migrate';
 import { MIGRATIONS } from '../../main/cache/migrations';
-import { testTicket } from '../support/cache';
-import { VIEW_FILTERS, VIEW_ORDERS } from '../../main/cache/tickets';
+import { expectEveryViewIndexed, testTicket } from '../support/cache';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -138,19 +137,7 @@ describe('ticket repository', () => {
 
   it('answers every view page and count from an index, without sorting or scanning the table', () => {
     const repos = createRepos(openCache(tempDir()));
-    for (const view of VIEW_IDS) {
-      const plan = (sql: string) =>
-        repos.db
-          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .all({ me, now: Date.now(), limit: 100, offset: 0 })
-          .map((r) => (r as { detail: string }).detail)
-          .join(' | ');
-      const where = VIEW_FILTERS[view];
-      const page = plan(`SELECT * FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`);
-      expect(page, view).not.toMatch(/TEMP B-TREE/);
-      expect(page, view).toMatch(/USING (COVERING )?INDEX/);
-      expect(plan(`SELECT COUNT(*) FROM tickets WHERE ${where} AND @me = @me AND @now = @now`), view).toMatch(/INDEX/);
-    }
+    expectEveryViewIndexed(repos.db, me);
     repos.db.close();
   });
 });
