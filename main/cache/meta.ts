@@ -14,6 +14,8 @@ export type MetaKey =
   | 'last_mutation_id'
   /** Bulk-load mode (./bulk-load): the tickets indexes and triggers dropped for an initial sync, as JSON. */
   | 'bulk_load'
+  /** After a bulk load: the indexes left to build in the background (./bulk-load DEFERRED_INDEXES), as JSON. */
+  | 'bulk_deferred'
   /** Set while the search index is being filled after a bulk load (JSON `{after}`: the last rowid done). */
   | 'fts_fill'
   /** The server's SLA settings document (JSON) and when it was fetched: the policy works offline. */

@@ -46,7 +46,7 @@ describe('ticketFromWire', () => {
   });
 
   it('a row with values out of place fails validation instead of landing in the wrong fields', () => {
-    const row = TICKET_ROW_FIELDS.map((f) => ticket[f]);
+    const row: unknown[] = TICKET_ROW_FIELDS.map((f) => ticket[f]);
     [row[2], row[3]] = [row[3], row[2]]; // type and category swapped
     expect(Ticket.safeParse(ticketFromWire(row)).success).toBe(false);
   });

@@ -66,7 +66,7 @@ export async function startChild(
   ready: RegExp,
   timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, process.env.PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PROF_DIR}`, "--import", "tsx", ...args] : [TSX_CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TSX_CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   // Keep only the tail: a server logs every request, and the output matters only when something fails.
   let tail = '';
