@@ -104,18 +104,25 @@ async function assertClientOwner(q: Queryable, clientId: string, user: User): Pr
 }
 
 async function readLog(q: Queryable, from: LogPosition, horizon: string, limit: number): Promise<LogRow[]> {
-  // One JSON text for the whole page (see loadById). Both ORDER BYs sort xid8 and bigint values, never their text
-  // (which sorts "1000" before "999" and would skip changes across a digit boundary); the inner one names the
-  // table's columns so change_log_order answers it without a sort.
+  // One text for the whole page (see loadById): each row as "xid seq entity id" (ids are uuids or team slugs, never
+  // a space or U+001E), rows joined by U+001E; cheaper to build than JSON (on PGlite a third of the log read) and to
+  // take apart. Both ORDER BYs sort xid8 and bigint values, never their text (which sorts "1000" before "999" and
+  // would skip changes across a digit boundary); the inner one names the table's columns so change_log_order
+  // answers it without a sort.
   const { rows } = await q.query<{ page: string | null }>(
-    `SELECT json_agg(json_build_array(xid::text, seq::text, entity, entity_id) ORDER BY xid, seq)::text AS page
+    `SELECT string_agg(xid::text || ' ' || seq::text || ' ' || entity || ' ' || entity_id, E'\x1e' ORDER BY xid, seq)
+         AS page
        FROM (SELECT change_log.xid, seq, entity, entity_id FROM change_log
         WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < $3::xid8
         ORDER BY change_log.xid, change_log.seq LIMIT $4) l`,
     [from.xid, from.seq, horizon, limit],
   );
-  const page = JSON.parse(rows[0]?.page ?? '[]') as [string, string, SyncEntity, string][];
-  return page.map(([xid, seq, entity, entityId]) => ({ xid, seq, entity, entityId }));
+  const page = rows[0]?.page;
+  if (!page) return [];
+  return page.split('\x1e').map((row) => {
+    const [xid, seq, entity, entityId] = row.split(' ') as [string, string, SyncEntity, string];
+    return { xid, seq, entity, entityId };
+  });
 }
 
 /**
