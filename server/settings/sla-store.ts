@@ -1,7 +1,8 @@
 /**
  * The server's SLA settings (issue 4 item 2): one validated JSON document in server_settings, cached in memory
  * with the policy built from it. Changes are validated as a whole (a policy must build from them) before anything
- * is written, audited, and announced on the live channel so consoles fetch them with their next pull.
+ * is written, audited, and announced on the live channel so consoles fetch them with their next pull. Open tickets'
+ * running clocks follow in the same transaction (./sla-recompute).
  */
 import type { z } from 'zod';
 import type { User } from '../../common/domain';
@@ -19,6 +20,7 @@ import type { Db, Queryable } from '../db/driver';
 import { toIso, type Row } from '../db/rows';
 import { HttpError } from '../http/errors';
 import { notifyChanges } from '../sync/notify';
+import { recomputeRunningClocks } from './sla-recompute';
 
 const KEY = 'sla';
 /** Another server node may have changed the settings: re-read them at most this often (ms). */
@@ -107,12 +109,15 @@ export function createSlaSettingsStore(db: Db, now: () => Date): SlaSettingsStor
          WHERE key = $1 RETURNING value, version, updated_at`,
         [KEY, JSON.stringify(value), at, user.id],
       );
+      const updated = fromRow(rows[0]);
+      // Open tickets' running clocks take the new policy in the same transaction (./sla-recompute).
+      const recomputed = await recomputeRunningClocks(q, contextOf(updated), new Date(at));
       await q.query(
         `INSERT INTO audit_log (at, actor_id, action, subject, data) VALUES ($1, $2, $3, 'settings.sla', $4::jsonb)`,
-        [at, user.id, action, JSON.stringify(data)],
+        [at, user.id, action, JSON.stringify({ ...(data as object), recomputedClocks: recomputed })],
       );
       await notifyChanges(q, { settings: KEY });
-      return fromRow(rows[0]);
+      return updated;
     });
     doc = saved;
     loadedAt = Date.now();

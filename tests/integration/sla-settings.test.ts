@@ -155,33 +155,48 @@ for (const backend of BACKENDS) {
       expect(view(again).settings.calendar?.yearSchedules).toEqual([{ ...schedule, workdays: [] }]);
     });
 
-    it('computes pushed tickets’ SLA fields with the current policy and weather alert', async () => {
-      const clientId = randomUUID();
-      let mutationId = 0;
-      const create = async (priority: number) => {
-        const id = randomUUID();
-        const res = await request('agent01', 'POST', '/api/v1/sync/push', {
+    // Tickets pushed by one console (agent01), read back from the database.
+    const clientId = randomUUID();
+    let mutationId = 0;
+    const create = async (priority: number) => {
+      const id = randomUUID();
+      const res = await request('agent01', 'POST', '/api/v1/sync/push', {
+        clientId,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [
+          {
+            id: ++mutationId,
+            name: 'ticket.create',
+            args: {
+              id,
+              eventId: randomUUID(),
+              type: 'repair',
+              category: 'plumbing',
+              channel: 'phone',
+              priority,
+              title: 't',
+            },
+          },
+        ],
+      });
+      expect(res.json<PushResponse>().results[0]?.outcome).toBe('applied');
+      return (await loadTicket(db, id)) as Ticket;
+    };
+    /** The ticket changes a console pulls after `cursor`, as tickets. */
+    const pullTickets = async (cursor: string | null) => {
+      const body = (
+        await request('agent01', 'POST', '/api/v1/sync/pull', {
           clientId,
           schemaVersion: SYNC_SCHEMA_VERSION,
-          mutations: [
-            {
-              id: ++mutationId,
-              name: 'ticket.create',
-              args: {
-                id,
-                eventId: randomUUID(),
-                type: 'repair',
-                category: 'plumbing',
-                channel: 'phone',
-                priority,
-                title: 't',
-              },
-            },
-          ],
-        });
-        expect(res.json<PushResponse>().results[0]?.outcome).toBe('applied');
-        return (await loadTicket(db, id)) as Ticket;
-      };
+          cursor,
+          limit: 5000,
+        })
+      ).json<{ cursor: string; changes: { entity: string; id: string; data?: unknown }[] }>();
+      const tickets = body.changes.filter((c) => c.entity === 'ticket').map((c) => ticketFromWire(c.data) as Ticket);
+      return { cursor: body.cursor, tickets };
+    };
+
+    it('computes pushed tickets’ SLA fields with the current policy and weather alert', async () => {
       const calm = await create(1);
       expect(calm.slaMilestone).toBe('respond');
       expect(Date.parse(calm.slaDueAt ?? '')).toBe(NOW.getTime() + 15 * 60_000);
@@ -208,6 +223,32 @@ for (const backend of BACKENDS) {
         slaDueAt: calm.slaDueAt,
         slaRiskAt: calm.slaRiskAt,
       });
+    });
+
+    it('moves running clocks when the weather alert or the limits change, and consoles pull the new deadlines', async () => {
+      const running = await create(1);
+      const { cursor } = await pullTickets(null);
+      const auditBefore = await auditCount();
+
+      expect((await request('lead01', 'PUT', '/api/v1/settings/sla/weather', { on: true })).statusCode).toBe(200);
+      const stretched = (await loadTicket(db, running.id)) as Ticket;
+      expect(Date.parse(stretched.slaDueAt ?? '')).toBe(Date.parse(running.createdAt) + 22.5 * 60_000);
+      expect(Date.parse(stretched.slaRiskAt ?? '')).toBeGreaterThan(Date.parse(running.slaRiskAt ?? ''));
+      expect(stretched).toMatchObject({ slaStartedAt: running.slaStartedAt, updatedAt: running.updatedAt });
+      expect(stretched.version).toBe(running.version + 1);
+      // A console that had pulled everything gets the ticket again, with the stretched deadline.
+      const after = await pullTickets(cursor);
+      expect(after.tickets.find((t) => t.id === running.id)).toMatchObject({ slaDueAt: stretched.slaDueAt });
+      const audit = await db.query<{ data: { on: boolean; recomputedClocks: number } }>(
+        `SELECT data FROM audit_log WHERE subject = 'settings.sla' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(audit.rows[0]?.data.on).toBe(true);
+      expect(audit.rows[0]?.data.recomputedClocks).toBeGreaterThanOrEqual(1);
+      expect(await auditCount()).toBe(auditBefore + 1);
+
+      // Off again: back to the plain limit from the same start.
+      await request('lead01', 'PUT', '/api/v1/settings/sla/weather', { on: false });
+      expect((await loadTicket(db, running.id))?.slaDueAt).toBe(running.slaDueAt);
     });
   });
 }
