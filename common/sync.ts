@@ -16,6 +16,8 @@ import { MutationName } from './mutations';
  */
 export const SYNC_SCHEMA_VERSION = 3;
 export const OLDEST_SYNC_SCHEMA_VERSION = 1;
+/** The first schema that sends tickets as rows (ticketFromWire). */
+export const TICKET_ROWS_SCHEMA_VERSION = 3;
 
 /**
  * The order of a ticket row's values (schema 3). Part of the protocol: the database function that writes rows

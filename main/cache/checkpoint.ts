@@ -36,10 +36,11 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
-const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3');
-
+/** Rejects (never throws) when the worker cannot start: the caller then checkpoints the usual way. */
 export function checkpointInWorker(file: string, nativeBinding?: string): Promise<CheckpointResult> {
   return new Promise((resolve, reject) => {
+    // Resolved here, not at import: a packaging that hides the module costs this optimisation, not the desk's start.
+    const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: sqliteModule, file, nativeBinding } });
     let settled = false;
     worker.once('message', (m: { ok: true; result: CheckpointResult } | { ok: false; message: string }) => {

@@ -79,7 +79,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   let abort = new AbortController();
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
-  /** The search index being filled after a bulk load (background work the cycle does not wait for). */
+  /** A bulk load's deferred indexes and search index being built (background work the cycle does not wait for). */
   let backgroundWork: Promise<void> | null = null;
 
   const status = (): SyncStatus => ({

@@ -4,7 +4,14 @@
  */
 import type { User } from '../../common/domain';
 import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
-import { ticketFromWire, type Change, type PullRequest, type PullResponse, type SyncEntity } from '../../common/sync';
+import {
+  TICKET_ROWS_SCHEMA_VERSION,
+  ticketFromWire,
+  type Change,
+  type PullRequest,
+  type PullResponse,
+  type SyncEntity,
+} from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import {
   CALL_COLUMNS,
@@ -157,7 +164,7 @@ async function beforeSyncHorizon(q: Queryable, from: LogPosition): Promise<boole
   return rows[0]?.before === true;
 }
 
-/** Before schema 3 a ticket travelled as an object: spread each row over its field names. */
+/** Before TICKET_ROWS_SCHEMA_VERSION a ticket travelled as an object: spread each row over its field names. */
 function ticketsAsObjects(changes: Change[]): Change[] {
   return changes.map((c) =>
     c.entity === 'ticket' && c.data instanceof RawJson ? { ...c, data: ticketFromWire(c.data.toJSON()) } : c,
@@ -230,7 +237,7 @@ export async function pullChanges(
     changes: await currentState(db, page),
     more,
   };
-  if (req.schemaVersion < 3) response.changes = ticketsAsObjects(response.changes);
+  if (req.schemaVersion < TICKET_ROWS_SCHEMA_VERSION) response.changes = ticketsAsObjects(response.changes);
   if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);
   if (req.estimate || req.cursor === null) {
     // Never below what this very page carries.

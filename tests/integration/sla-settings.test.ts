@@ -227,6 +227,14 @@ for (const backend of BACKENDS) {
 
     it('moves running clocks when the weather alert or the limits change, and consoles pull the new deadlines', async () => {
       const running = await create(1);
+      // A ticket whose clock is paused (on hold with 10 minutes left), written as the pipeline leaves one.
+      const paused = await create(1);
+      await db.query(
+        `UPDATE tickets SET sla_due_at = NULL, sla_risk_at = NULL, sla_paused_at = $2, sla_remaining_minutes = 10
+          WHERE id = $1`,
+        [paused.id, NOW.toISOString()],
+      );
+      const pausedBefore = await loadTicket(db, paused.id);
       const { cursor } = await pullTickets(null);
       const auditBefore = await auditCount();
 
@@ -236,6 +244,8 @@ for (const backend of BACKENDS) {
       expect(Date.parse(stretched.slaRiskAt ?? '')).toBeGreaterThan(Date.parse(running.slaRiskAt ?? ''));
       expect(stretched).toMatchObject({ slaStartedAt: running.slaStartedAt, updatedAt: running.updatedAt });
       expect(stretched.version).toBe(running.version + 1);
+      // The paused clock resumes later under the policy of that day: nothing about it changes now.
+      expect(await loadTicket(db, paused.id)).toEqual(pausedBefore);
       // A console that had pulled everything gets the ticket again, with the stretched deadline.
       const after = await pullTickets(cursor);
       expect(after.tickets.find((t) => t.id === running.id)).toMatchObject({ slaDueAt: stretched.slaDueAt });

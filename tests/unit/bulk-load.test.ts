@@ -37,6 +37,14 @@ const schema = () =>
     .prepare(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'tickets' AND sql IS NOT NULL ORDER BY name`)
     .all();
 const ticketObjects = () => (schema() as { type: string }[]).filter((o) => o.type !== 'table');
+/** Closes the cache and opens it again from its folder, as a restarted console does. */
+const restart = () => {
+  repos.db.close();
+  repos = createRepos(openCache(cache.dir));
+  onTestFinished(() => {
+    repos.db.close();
+  });
+};
 const ftsRows = () => (repos.db.prepare('SELECT count(*) AS n FROM tickets_fts').get() as { n: number }).n;
 
 describe('bulk load', () => {
@@ -97,11 +105,7 @@ describe('bulk load', () => {
     const before = schema();
     createBulkLoad(repos.db, repos.meta).begin();
     for (let i = 0; i < 10; i++) repos.tickets.put(ticket());
-    repos.db.close();
-    repos = createRepos(openCache(cache.dir));
-    onTestFinished(() => {
-      repos.db.close();
-    });
+    restart();
     const bulk = createBulkLoad(repos.db, repos.meta);
     expect(bulk.active()).toBe(true);
     expect(bulk.begin()).toBe(true); // still on, nothing dropped twice
@@ -117,11 +121,7 @@ describe('bulk load', () => {
     bulk.begin();
     for (let i = 0; i < 10; i++) repos.tickets.put(ticket());
     await bulk.finish();
-    repos.db.close();
-    repos = createRepos(openCache(cache.dir));
-    onTestFinished(() => {
-      repos.db.close();
-    });
+    restart();
     const reopened = createBulkLoad(repos.db, repos.meta);
     expect(reopened.active()).toBe(false);
     expect(reopened.backgroundPending()).toBe(true);
