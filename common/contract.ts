@@ -91,6 +91,14 @@ export const METHODS = {
     z.object({ total: z.number().int(), items: z.array(Ticket) }),
   ),
   'tickets.get': method(z.object({ id: Uuid }), z.object({ ticket: Ticket, events: z.array(TicketEvent) }).nullable()),
+  /**
+   * Where a ticket sits, so the list cursor can follow a jump to it: its row in `view` when that view holds it,
+   * else in the inbox, else in `all`; null when the cache does not hold the ticket.
+   */
+  'tickets.locate': method(
+    z.object({ id: Uuid, view: ViewId }),
+    z.object({ view: ViewId, index: z.number().int().min(0) }).nullable(),
+  ),
   'tickets.create': method(
     z.object({
       type: TicketType,

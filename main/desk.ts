@@ -162,6 +162,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.views': async () => tickets.views(),
       'tickets.list': async (input) => tickets.list(input),
       'tickets.get': async ({ id }) => tickets.get(id),
+      'tickets.locate': async (input) => tickets.locate(input),
       'tickets.create': async (input) => tickets.create(input),
       'tickets.setStatus': async (input) => tickets.setStatus(input),
       'tickets.assign': async (input) => tickets.assign(input),

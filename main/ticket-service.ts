@@ -10,6 +10,7 @@ export interface TicketService {
   views(): MethodOutput<'tickets.views'>;
   list(input: ParsedInput<'tickets.list'>): MethodOutput<'tickets.list'>;
   get(id: string): MethodOutput<'tickets.get'>;
+  locate(input: ParsedInput<'tickets.locate'>): MethodOutput<'tickets.locate'>;
   create(input: ParsedInput<'tickets.create'>): MethodOutput<'tickets.create'>;
   setStatus(input: ParsedInput<'tickets.setStatus'>): MethodOutput<'tickets.setStatus'>;
   assign(input: ParsedInput<'tickets.assign'>): MethodOutput<'tickets.assign'>;
@@ -45,6 +46,14 @@ export function createTicketService(deps: {
     get(id) {
       const ticket = tickets.get(id);
       return ticket ? { ticket, events: tickets.events(id) } : null;
+    },
+    locate({ id, view }) {
+      // The view the agent is in, else the working inbox, else `all`, which holds every cached ticket.
+      for (const candidate of [view, 'inbox', 'all'] as const) {
+        const index = tickets.position(candidate, actorId(), id);
+        if (index !== null) return { view: candidate, index };
+      }
+      return null;
     },
     create: (input) => perform('ticket.create', { ...input, id: randomUUID() }).ticket,
     setStatus: (input) => perform('ticket.setStatus', input).ticket,

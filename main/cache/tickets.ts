@@ -134,15 +134,35 @@ export const VIEW_FILTERS: Record<ViewId, string> = {
   recently_closed: `is_open = 0 AND closed_ms >= @now - ${RECENTLY_CLOSED_MS}`,
   all: '1 = 1',
 };
-// Newest activity first; id breaks ties so pages never overlap or skip (search and the "all" view).
-export const VIEW_ORDER = 'ORDER BY updated_ms DESC, id DESC';
-/** Open views: most urgent deadline first, paused and clock-less last, then id. */
-export const SLA_ORDER = 'ORDER BY sla_due_ms, id';
-export const VIEW_ORDERS: Record<ViewId, string> = Object.fromEntries(
+/** A view's order: its sort columns, id last so pages never overlap or skip. */
+interface ViewOrder {
+  columns: readonly [string, 'id'];
+  descending: boolean;
+}
+const NEWEST_ACTIVITY: ViewOrder = { columns: ['updated_ms', 'id'], descending: true };
+/** Open views: most urgent deadline first, paused and clock-less last. */
+const SLA_URGENCY: ViewOrder = { columns: ['sla_due_ms', 'id'], descending: false };
+const VIEW_ORDER_KEYS: Record<ViewId, ViewOrder> = Object.fromEntries(
   VIEW_IDS.map((v) => [
     v,
-    v === 'all' ? VIEW_ORDER : v === 'recently_closed' ? 'ORDER BY closed_ms DESC, id DESC' : SLA_ORDER,
+    v === 'all'
+      ? NEWEST_ACTIVITY
+      : v === 'recently_closed'
+        ? { columns: ['closed_ms', 'id'], descending: true }
+        : SLA_URGENCY,
   ]),
+) as Record<ViewId, ViewOrder>;
+
+const orderBy = ({ columns, descending }: ViewOrder) =>
+  `ORDER BY ${columns.map((c) => (descending ? `${c} DESC` : c)).join(', ')}`;
+/** Rows that come before ticket `@id` in this order (a row-value comparison the view's index answers). */
+const orderedBefore = ({ columns, descending }: ViewOrder) =>
+  `(${columns.join(', ')}) ${descending ? '>' : '<'} (SELECT ${columns.join(', ')} FROM tickets WHERE id = @id)`;
+
+// Newest activity first (search and the "all" view).
+export const VIEW_ORDER = orderBy(NEWEST_ACTIVITY);
+export const VIEW_ORDERS: Record<ViewId, string> = Object.fromEntries(
+  VIEW_IDS.map((v) => [v, orderBy(VIEW_ORDER_KEYS[v])]),
 ) as Record<ViewId, string>;
 
 /**
@@ -156,6 +176,8 @@ const WALKED_VIEWS: readonly ViewId[] = ['all', 'inbox', 'overdue', ...TEAM_VIEW
 interface ViewStatements {
   page: Statement<{ me: string; now: number; limit: number; offset: number }, TicketRow>;
   count: Statement<{ me: string; now: number }, { n: number }>;
+  /** The ticket's index in the view, or no row when the view does not hold it. */
+  position: Statement<{ me: string; now: number; id: string }, { n: number }>;
 }
 
 export interface TicketPage {
@@ -170,6 +192,8 @@ export interface TicketRepo {
   /** `now` places the time-dependent views (overdue, at risk, recently closed); default: the system clock. */
   list(view: ViewId, me: string | null, offset: number, limit: number, now?: Date): TicketPage;
   counts(me: string | null, now?: Date): { id: ViewId; count: number }[];
+  /** Where the ticket sits in the view (its row index), or null when the view does not hold it. */
+  position(view: ViewId, me: string | null, id: string, now?: Date): number | null;
   put(ticket: Ticket): void;
   /** Deletes the ticket and its events. */
   delete(id: string): void;
@@ -386,6 +410,10 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
         `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`,
       ),
       count: db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE ${where}`),
+      position: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM tickets WHERE ${where} AND ${orderedBefore(VIEW_ORDER_KEYS[view])}) AS n
+         FROM tickets WHERE id = @id AND ${where}`,
+      ),
     };
   }
 
@@ -461,6 +489,9 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
       const at = { me: me ?? '', now: now.getTime() };
       const walked = walkedCounts(at.now);
       return VIEW_IDS.map((id) => ({ id, count: walked.get(id) ?? views[id].count.get(at)?.n ?? 0 }));
+    },
+    position(view, me, id, now = new Date()) {
+      return views[view].position.get({ me: me ?? '', now: now.getTime(), id })?.n ?? null;
     },
     put(t) {
       upsert.run(

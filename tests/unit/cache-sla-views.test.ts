@@ -115,6 +115,28 @@ describe('SLA views in the cache', () => {
     r.db.close();
   });
 
+  it('locates every ticket at its row in each view that holds it, and nowhere else (the cursor follows a jump)', () => {
+    const r = repos();
+    fill(r);
+    // Equal deadlines and equal update times too, so the id tie-break decides some rows.
+    r.tickets.put(ticket(11, clock(-30, -60)));
+    r.tickets.put(ticket(12, { ...clock(300, 200), updatedAt: iso(-3) }));
+    const all = r.tickets.list('all', me, 0, 100, new Date(NOW)).items;
+    for (const now of [NOW, NOW + 25 * 60_000]) {
+      for (const view of VIEW_IDS) {
+        const rows = r.tickets.list(view, me, 0, 100, new Date(now)).items.map((t) => t.id);
+        for (const t of all) {
+          const index = rows.indexOf(t.id);
+          expect(r.tickets.position(view, me, t.id, new Date(now)), `${t.title} in ${view}`).toBe(
+            index < 0 ? null : index,
+          );
+        }
+      }
+    }
+    expect(r.tickets.position('all', me, '00000000-0000-4000-8000-000000000000')).toBeNull();
+    r.db.close();
+  });
+
   it('round-trips the SLA fields; a resumed ticket leaves the paused tail', () => {
     const r = repos();
     fill(r);

@@ -1,6 +1,4 @@
 /** The signed-in console: header, views, the ticket list beside the open ticket, and the sync status bar. */
-import { useState } from 'react';
-import type { ViewId } from '../../../../common/contract';
 import type { User } from '../../../../common/domain';
 import { FIRST_VIEW } from '../../api/queries';
 import { IntakeHost } from '../intake/IntakeHost';
@@ -12,29 +10,43 @@ import { StepFormHost } from './sop/StepFormHost';
 import { SyncStatusBar } from './SyncStatusBar';
 import { TicketDetail } from './TicketDetail';
 import { TicketList } from './TicketList';
+import { useCurrentTicket } from './useCurrentTicket';
 import { ViewNav } from './ViewNav';
 
 export function ConsoleLayout({ user }: { user: User }) {
-  const [view, setView] = useState<ViewId>(FIRST_VIEW);
-  const [openTicketId, setOpenTicketId] = useState<string | null>(null);
+  const current = useCurrentTicket(FIRST_VIEW);
+  const { view, openTicketId, showTicket } = current;
 
   return (
-    <TriageProvider user={user} view={view} onView={setView} openTicketId={openTicketId} onOpenTicket={setOpenTicketId}>
+    <TriageProvider
+      user={user}
+      view={view}
+      onView={current.changeView}
+      openTicketId={openTicketId}
+      onShowTicket={showTicket}
+      onCloseTicket={current.closeTicket}
+    >
       <div className="console">
         <Header user={user} />
         <ProvisionalBanner user={user} />
         <div className="console-body">
-          <ViewNav active={view} onSelect={setView} />
+          <ViewNav active={view} onSelect={current.changeView} />
           <main className="console-main">
             {/* Keyed by view: a new view starts at its top with the cursor on the first row. */}
-            <TicketList key={view} view={view} openTicketId={openTicketId} onOpen={setOpenTicketId} />
+            <TicketList
+              key={view}
+              view={view}
+              openTicketId={openTicketId}
+              cursorRequest={current.cursorRequest?.view === view ? current.cursorRequest : null}
+              onOpen={current.openAtCursor}
+            />
             <TicketDetail ticketId={openTicketId} user={user} />
           </main>
         </div>
-        <SyncStatusBar onOpenTicket={setOpenTicketId} />
-        <SearchPanel onOpenTicket={setOpenTicketId} />
+        <SyncStatusBar onOpenTicket={showTicket} />
+        <SearchPanel onOpenTicket={showTicket} />
         <StepFormHost user={user} />
-        <IntakeHost onOpenTicket={setOpenTicketId} />
+        <IntakeHost onOpenTicket={showTicket} />
       </div>
     </TriageProvider>
   );

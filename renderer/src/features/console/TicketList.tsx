@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../../../../common/contract';
+import type { CursorRequest } from './useCurrentTicket';
 import { isOpen } from '../../../../common/workflows';
 import { deskErrorMessage } from '../../api/errors';
 import { BulkBar } from './keyboard/BulkBar';
@@ -23,10 +24,12 @@ const OVERSCAN = 8;
 interface TicketListProps {
   view: ViewId;
   openTicketId: string | null;
+  /** Put the cursor on this row (a ticket shown from elsewhere). */
+  cursorRequest: CursorRequest | null;
   onOpen: (ticketId: string) => void;
 }
 
-export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
+export function TicketList({ view, openTicketId, cursorRequest, onOpen }: TicketListProps) {
   const { t, i18n } = useTranslation();
   const text = useRowText();
   const now = useMinuteClock();
@@ -47,11 +50,18 @@ export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
     useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
+  // A row to scroll to before the list knows that many rows (a jump into a list that is still loading).
+  const pendingScroll = useRef<number | null>(null);
   const pages = useTicketPages(view, items[0]?.index ?? 0, items.at(-1)?.index ?? 0, total);
   const triage = useTriageList({
     total: pages.total,
     rowAt: pages.rowAt,
     scrollToIndex: (index) => {
+      if (index >= total) {
+        pendingScroll.current = index;
+        return;
+      }
+      pendingScroll.current = null;
       // Most cursor moves stay on screen: asking the virtualizer to scroll then would read the layout and keep
       // re-checking over the next frames for nothing. Rows have a fixed height, so no layout read is needed.
       const offset = virtualizer.scrollOffset ?? 0;
@@ -68,10 +78,18 @@ export function TicketList({ view, openTicketId, onOpen }: TicketListProps) {
       list.scrollTop = top < offset ? top : top + ROW_HEIGHT - height;
     },
     listRef: scrollRef,
+    openTicketId,
+    cursorRequest,
     onOpen,
   });
   if (pages.total !== null && triage.total !== total) setTotal(triage.total);
   const activeIndex = triage.activeIndex;
+  useLayoutEffect(() => {
+    const index = pendingScroll.current;
+    if (index === null || index >= total) return;
+    pendingScroll.current = null;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [total, virtualizer]);
 
   // Rows get callbacks that never change (new ones would re-render every row on every list render); the calls
   // read the latest cursor and selection through a ref.

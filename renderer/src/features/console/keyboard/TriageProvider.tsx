@@ -3,8 +3,9 @@
  * view and overlay actions, runs the global key listener, and shows the overlays (help, palette, assignee
  * picker, step menu, note box), the chord hint and a live region that says what each action did.
  *
- * Targets: `a`, `Shift+A`, `p n` and `s` act on the selection when there is one, else on the ticket under
- * the list cursor (or the open ticket while focus is in the detail pane); `c` always on that single ticket.
+ * Targets: `a`, `Shift+A`, `p n` and `s` act on the selection when there is one, else on the current ticket;
+ * `c` always on the current ticket. The current ticket is the one whose detail is shown, else the one under the
+ * list cursor (../useCurrentTicket keeps the cursor on a ticket shown from elsewhere).
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -55,14 +56,16 @@ export function TriageProvider({
   view,
   onView,
   openTicketId,
-  onOpenTicket,
+  onShowTicket,
+  onCloseTicket,
   children,
 }: {
   user: User;
   view: ViewId;
   onView: (view: ViewId) => void;
   openTicketId: string | null;
-  onOpenTicket: (ticketId: string | null) => void;
+  onShowTicket: (ticketId: string) => void;
+  onCloseTicket: () => void;
   children: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
@@ -92,18 +95,18 @@ export function TriageProvider({
 
   const announce = (text: string, alert = false) => setNotice({ id: Date.now(), text, alert });
 
-  function openTicket(): Ticket | undefined {
-    const detail = document.querySelector('.ticket-detail');
-    if (openTicketId && detail?.contains(document.activeElement)) {
-      const cached = client.getQueryData<{ ticket: Ticket } | null>(deskKeys.ticket(openTicketId));
-      if (cached) return cached.ticket;
-    }
+  /**
+   * The current ticket: the one whose detail is shown, else the cursor's. While a shown ticket is still loading
+   * there is none (never the cursor's instead: that may be another ticket).
+   */
+  function currentTicket(): Ticket | undefined {
+    if (openTicketId) return client.getQueryData<{ ticket: Ticket } | null>(deskKeys.ticket(openTicketId))?.ticket;
     return cursorTicket.current;
   }
 
   function targets(): { tickets: Ticket[]; bulk: boolean } | null {
     if (selection.size > 0) return { tickets: [...selection.values()], bulk: true };
-    const ticket = openTicket();
+    const ticket = currentTicket();
     if (ticket) return { tickets: [ticket], bulk: false };
     announce(t('triage.notice.noTicket'), true);
     return null;
@@ -146,9 +149,10 @@ export function TriageProvider({
         const updated = await call(op, ticket);
         commands.settle([updated], [ticket.id]);
         announce(success(op, updated));
-        // Status changes advance to the next row; other actions keep the cursor on the ticket.
+        // In the list, a status change advances to the next row; with the ticket open, and after other actions,
+        // the cursor stays on it (an advance would open the next ticket under the agent's eyes).
         if (ticket.id === cursorTicket.current?.id)
-          runAction(op.kind === 'status' ? 'list.advance' : 'list.hold', updated);
+          runAction(op.kind === 'status' && !openTicketId ? 'list.advance' : 'list.hold', updated);
       } catch (error) {
         announce(t('triage.notice.failed', { what: ticketName(ticket), reason: deskErrorMessage(error) }), true);
       }
@@ -204,7 +208,7 @@ export function TriageProvider({
       focusList();
       return;
     }
-    if (openTicketId) onOpenTicket(null);
+    if (openTicketId) onCloseTicket();
     focusList();
   }
 
@@ -230,7 +234,7 @@ export function TriageProvider({
     if (target) setDialog({ kind: 'step', ...target });
   });
   useAction('ticket.note', () => {
-    const ticket = openTicket();
+    const ticket = currentTicket();
     if (ticket) setDialog({ kind: 'note', ticket });
     else announce(t('triage.notice.noTicket'), true);
   });
@@ -244,7 +248,7 @@ export function TriageProvider({
     announce(t('triage.notice.viewMissing', { view: go ? textIn(go.name, lang) : String(arg) }), true);
   });
   useAction('ticket.open', (arg) => {
-    if (typeof arg === 'string') onOpenTicket(arg);
+    if (typeof arg === 'string') onShowTicket(arg);
   });
 
   useConsoleKeys({
@@ -317,7 +321,7 @@ export function TriageProvider({
       </div>
       {dialog?.kind === 'help' && <HelpOverlay onClose={close} />}
       {dialog?.kind === 'palette' && (
-        <CommandPalette onClose={close} onRun={runFromPalette} onOpenTicket={(id) => onOpenTicket(id)} />
+        <CommandPalette onClose={close} onRun={runFromPalette} onOpenTicket={onShowTicket} />
       )}
       {dialog?.kind === 'assign' && (
         <AssignPicker

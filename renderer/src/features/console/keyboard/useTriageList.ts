@@ -2,9 +2,13 @@
  * The ticket list's half of the keyboard layer: the cursor (with the held row and follow-by-id rules of
  * ./listPosition), bulk selection by key and by click, and the `list.*` actions. The list stays virtualized:
  * everything here reads rows through `rowAt`, which only knows the loaded pages.
+ *
+ * The cursor and the open ticket stay one (../useCurrentTicket): a cursor request puts the cursor on a ticket shown
+ * from elsewhere, and while a ticket is open a cursor move opens the ticket it lands on.
  */
 import { useLayoutEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { Ticket } from '../../../../../common/domain';
+import type { CursorRequest } from '../useCurrentTicket';
 import { heldView, relocate, type HeldRow } from './listPosition';
 import { useAction } from './registry';
 import { add, rangeRows, toggle } from './selection';
@@ -25,19 +29,26 @@ export function useTriageList({
   rowAt: dataRowAt,
   scrollToIndex,
   listRef,
+  openTicketId,
+  cursorRequest,
   onOpen,
 }: {
   total: number | null;
   rowAt: (index: number) => Ticket | undefined;
   scrollToIndex: (index: number) => void;
   listRef: RefObject<HTMLElement | null>;
+  openTicketId: string | null;
+  cursorRequest: CursorRequest | null;
   onOpen: (ticketId: string) => void;
 }): TriageList {
   const triage = useTriage();
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useState(() => cursorRequest?.index ?? 0);
   const [held, setHeld] = useState<HeldRow<Ticket> | null>(null);
-  const cursorId = useRef<string | null>(null);
+  const cursorId = useRef<string | null>(cursorRequest?.id ?? null);
+  const appliedRequest = useRef(cursorRequest?.seq ?? 0);
   const anchor = useRef<number | null>(null);
+  /** Set by a cursor move while a ticket is open: open the row it lands on once that row is loaded. */
+  const followWithDetail = useRef(false);
 
   const display = heldView(dataTotal ?? 0, dataRowAt, held);
   const activeIndex = Math.min(cursor, Math.max(display.total - 1, 0));
@@ -53,7 +64,25 @@ export function useTriageList({
   useLayoutEffect(() => {
     if (current) cursorId.current = current.id;
     triage.cursorTicket.current = current;
+    if (followWithDetail.current && current) {
+      followWithDetail.current = false;
+      if (openTicketId !== null && current.id !== openTicketId) onOpen(current.id);
+    }
   });
+
+  // A ticket shown from elsewhere: the cursor goes to its row (found by id once the row's page is loaded).
+  useLayoutEffect(() => {
+    if (!cursorRequest || cursorRequest.seq === appliedRequest.current) {
+      if (cursorRequest) scrollToIndex(cursorRequest.index); // a new list's first scroll
+      return;
+    }
+    appliedRequest.current = cursorRequest.seq;
+    followWithDetail.current = false;
+    setHeld(null);
+    setCursor(cursorRequest.index);
+    cursorId.current = cursorRequest.id;
+    scrollToIndex(cursorRequest.index);
+  }, [cursorRequest]); // only when the request changes (scrollToIndex is a new function each render)
 
   /** Moves to a drawn index; leaving the held row lets the list show its real order again. */
   function moveTo(index: number) {
@@ -64,6 +93,7 @@ export function useTriageList({
     if (held) setHeld(null);
     setCursor(next);
     cursorId.current = display.rowAt(target)?.id ?? null;
+    followWithDetail.current = openTicketId !== null;
     scrollToIndex(next);
   }
 
