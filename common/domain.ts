@@ -57,6 +57,13 @@ export const STATUSES = [
 export const TicketStatus = z.enum(STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
+/**
+ * The resident tags the desk knows (DESIGN.md §4; the demo seed and intake use these keys): each has a label in
+ * both languages. Any other tag is free text someone typed and is shown as it is.
+ */
+export const RESIDENT_TAGS = ['elderly', 'vip', 'disabled', 'language'] as const;
+export type ResidentTag = (typeof RESIDENT_TAGS)[number];
+
 export const TEAM_IDS = ['cs', 'plumbing', 'electrical', 'lift', 'cleaning', 'security', 'finance'] as const;
 
 /** Human code prefix per ticket type: 报修 BX, 投诉 TS, 咨询 ZX, 建议 JY, 表扬 BY, 催缴 CJ. */

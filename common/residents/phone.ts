@@ -1,9 +1,10 @@
 /**
  * Phone numbers in any written form (DESIGN.md §6: libphonenumber-js, default region CN): E.164 for exact
  * matches, and a digits key whose reversal lets a partial number (last ≥ 4 digits) match by index range.
- * Pure: shared by the server (stored keys) and the desk host (lookup).
+ * And the one display form of a number (formatPhoneForDisplay). Pure: shared by the server (stored keys), the desk
+ * host (lookup) and the renderer (display; it loads this module in a chunk of its own, see PhoneText).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js';
 import { normalizeInput } from './text';
 
 export const PHONE_REGION = 'CN';
@@ -15,18 +16,23 @@ function clean(raw: string): string {
   return normalizeInput(raw).replace(/^\(0\)\s*/, '0');
 }
 
-export function toE164(raw: string): string | null {
+/** The number a written phone stands for (with its extension, if written), or null if it is not a valid one. */
+function parseValid(raw: string): PhoneNumber | null {
   const text = clean(raw);
   if (!text) return null;
   const parsed = parsePhoneNumberFromString(text, PHONE_REGION);
-  if (parsed?.isValid()) return parsed.number;
+  if (parsed?.isValid()) return parsed;
   // "8613800138000": the country code without "+" or "00".
   const digits = text.replace(/\D/g, '');
   if (digits.startsWith('86') && digits.length > 10) {
     const international = parsePhoneNumberFromString(`+${digits}`);
-    if (international?.isValid()) return international.number;
+    if (international?.isValid()) return international;
   }
   return null;
+}
+
+export function toE164(raw: string): string | null {
+  return parseValid(raw)?.number ?? null;
 }
 
 export interface PhoneKey {
@@ -55,8 +61,62 @@ export function parsePhoneQuery(text: string): PhoneQuery | null {
   return digits.length >= MIN_PHONE_SUFFIX_DIGITS ? { kind: 'suffix', digits } : null;
 }
 
-/** Shown beside a name on screen: enough to confirm with the caller, not the whole number ("138****8000"). */
+/** Digits in groups: `group('13813905272', [3, 4])` → "138 1390 5272" (the rest is the last group). */
+function group(digits: string, sizes: readonly number[]): string {
+  const out: string[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    if (size <= 0 || at + size >= digits.length) break;
+    out.push(digits.slice(at, at + size));
+    at += size;
+  }
+  out.push(digits.slice(at));
+  return out.join(' ');
+}
+
+/** A mainland number's national significant number as written in China. */
+function formatChinese(national: string): string {
+  // Mobiles 3-4-4: "138 1390 5272".
+  if (/^1\d{10}$/.test(national)) return group(national, [3, 4]);
+  // Nationwide service numbers 3-3-4: "400 812 3456", "800 820 8820".
+  if (/^[48]00\d{7}$/.test(national)) return group(national, [3, 3]);
+  // Landlines: the trunk 0 and the area code (010 and 02X: Beijing and the big cities; 0XXX elsewhere), then the
+  // local number 4-4 ("010 8888 6666", "0755 2345 6789"), or 3-4 when it has 7 digits ("0571 876 5432").
+  const areaLength = /^(10|2\d)/.test(national) ? 2 : 3;
+  const local = national.slice(areaLength);
+  return `0${national.slice(0, areaLength)} ${group(local, [local.length - 4])}`;
+}
+
+/**
+ * The one form a phone number takes on screen (issue 9): mainland numbers as dialled within China, grouped as is
+ * usual there (mobiles "138 1390 5272", landlines with their area code "010 8888 6666" / "0755 2345 6789", service
+ * numbers "400 812 3456"); other countries' numbers in international format ("+1 415 555 2671"); whatever is not a
+ * valid number (short codes like 95588, typos, text) exactly as written.
+ */
+export function formatPhoneForDisplay(raw: string): string {
+  const parsed = parseValid(raw);
+  if (!parsed) return raw;
+  const shown = displayNumber(parsed);
+  return parsed.ext ? `${shown} ext. ${parsed.ext}` : shown;
+}
+
+function displayNumber(parsed: PhoneNumber): string {
+  return parsed.countryCallingCode === '86'
+    ? formatChinese(String(parsed.nationalNumber))
+    : parsed.formatInternational({ formatExtension: (number) => number });
+}
+
+/**
+ * Shown beside a name on screen: enough to confirm with the caller, not the whole number. The display form with
+ * its middle groups hidden ("138 **** 8000", "010 **** 6666"); an unparsed number keeps its first 3 and last 4 digits.
+ */
 export function maskPhone(raw: string): string {
+  const parsed = parseValid(raw);
+  const groups = parsed ? displayNumber(parsed).split(' ') : [];
+  if (groups.length >= 3) {
+    const hidden = groups.slice(1, -1).map((g) => g.replace(/\d/g, '*'));
+    return [groups[0], ...hidden, groups.at(-1)].join(' ');
+  }
   const { digits } = phoneKey(raw);
   if (digits.length < 7) return digits.replace(/\d(?=\d{2})/g, '*');
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;

@@ -6,10 +6,12 @@
  *   2. the `chinese-days` package (official State Council schedules; covers up to 2026 in v1.5.x);
  *   3. a fallback: weekends + fixed-date holidays (元旦 1/1, 劳动节 5/1, 国庆 10/1–10/3), flagged provisional.
  *
- * Times are wall-clock in a fixed UTC offset (default +08:00, Asia/Shanghai, which has no DST).
+ * Times are wall-clock in the site's time zone (default Asia/Shanghai, +08:00, no DST), through the fixed UTC
+ * offset derived from it (./timezone).
  */
 import chineseDaysData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
+import { DEFAULT_SITE_TIME_ZONE, fixedUtcOffsetMinutes, isTimeZone } from './timezone';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -49,12 +51,33 @@ export type YearSchedule = z.infer<typeof YearSchedule>;
 export const CalendarSettings = z
   .object({
     officeHours: z.object({ start: hhmm, end: hhmm }).default({ start: '08:30', end: '17:30' }),
-    /** Minutes east of UTC for the office's wall clock. Asia/Shanghai = +480 (no DST). */
-    utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
+    /**
+     * The site's time zone (IANA name): consoles show every time in it and the calendar counts in it. Lives here, in
+     * the synced SLA settings document, so consoles get it with the rest (an older console ignores the key).
+     */
+    timeZone: z.string().max(64).default(DEFAULT_SITE_TIME_ZONE),
+    /**
+     * Minutes east of UTC for the office's wall clock: derived from `timeZone` (see ./timezone). Documents written
+     * before the zone existed carry +480; a value is accepted only when it agrees with the zone.
+     */
+    utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
     /** Admin-entered schedules; one per year. */
     yearSchedules: z.array(YearSchedule).default([]),
   })
   .superRefine((s, ctx) => {
+    const offset = fixedUtcOffsetMinutes(s.timeZone);
+    if (offset === null) {
+      const message = isTimeZone(s.timeZone)
+        ? `${s.timeZone} changes its UTC offset (daylight saving time): the business calendar needs a zone with one offset`
+        : `${s.timeZone} is not a time zone (expected an IANA name such as ${DEFAULT_SITE_TIME_ZONE})`;
+      ctx.addIssue({ code: 'custom', path: ['timeZone'], message });
+    } else if (s.utcOffsetMinutes !== undefined && s.utcOffsetMinutes !== offset) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['utcOffsetMinutes'],
+        message: `utcOffsetMinutes ${s.utcOffsetMinutes} disagrees with ${s.timeZone} (${offset})`,
+      });
+    }
     if (toMinutes(s.officeHours.start) >= toMinutes(s.officeHours.end)) {
       ctx.addIssue({ code: 'custom', path: ['officeHours'], message: 'office hours must start before they end' });
     }
@@ -79,6 +102,8 @@ export interface BusinessCalendar {
   readonly officeEndMinute: number;
   /** Length of one office day in minutes (e.g. 540 for 08:30–17:30). */
   readonly officeDayMinutes: number;
+  /** The site's time zone (IANA) and its fixed offset, minutes east of UTC. */
+  readonly timeZone: string;
   readonly utcOffsetMinutes: number;
   /** Where a year's holiday data comes from. */
   yearSource(year: number): CalendarSource;
@@ -147,7 +172,9 @@ export function businessCalendar(settings: CalendarSettingsInput = {}): Business
   const s = CalendarSettings.parse(settings);
   const officeStartMinute = toMinutes(s.officeHours.start);
   const officeEndMinute = toMinutes(s.officeHours.end);
-  const offset = s.utcOffsetMinutes * MINUTE;
+  // Validated by the parse: the zone has one offset.
+  const utcOffsetMinutes = fixedUtcOffsetMinutes(s.timeZone) ?? 0;
+  const offset = utcOffsetMinutes * MINUTE;
   const admin = new Map<number, { holidays: Set<string>; workdays: Set<string> }>(
     s.yearSchedules.map((y) => [y.year, { holidays: new Set(y.holidays), workdays: new Set(y.workdays) }]),
   );
@@ -182,7 +209,8 @@ export function businessCalendar(settings: CalendarSettingsInput = {}): Business
     officeStartMinute,
     officeEndMinute,
     officeDayMinutes: officeEndMinute - officeStartMinute,
-    utcOffsetMinutes: s.utcOffsetMinutes,
+    timeZone: s.timeZone,
+    utcOffsetMinutes,
     yearSource,
     day,
     window,

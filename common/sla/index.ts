@@ -4,3 +4,4 @@ export * from './clock';
 export * from './policy';
 export * from './ticket-sla';
 export * from './settings';
+export * from './timezone';

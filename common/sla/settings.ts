@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { YearSchedule, provisionalWarning } from './calendar';
 import { SlaSettingsSchema, slaPolicy, type SlaPolicy } from './policy';
 import type { TicketSlaContext } from './ticket-sla';
+import { DEFAULT_SITE_TIME_ZONE } from './timezone';
 
 const Iso = z.string().datetime({ offset: true });
 
@@ -25,6 +26,11 @@ export const DEFAULT_SLA_DOCUMENT: SlaSettingsDocument = {
   version: 0,
   updatedAt: null,
 };
+
+/** The site's time zone a settings document names (issue 9): consoles show every time in it. */
+export function siteTimeZone(settings: Pick<SlaSettingsDocument['settings'], 'calendar'>): string {
+  return settings.calendar?.timeZone ?? DEFAULT_SITE_TIME_ZONE;
+}
 
 /** PUT /api/v1/settings/sla/limits (admin): replaces every limit override. */
 export const SetSlaLimitsRequest = z.object({ limits: SlaSettingsSchema.shape.limits }).strict();

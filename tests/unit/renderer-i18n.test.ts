@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VIEW_IDS } from '../../common/contract';
-import { CATEGORIES, CHANNELS, ROLES, STATUSES, TICKET_TYPES } from '../../common/domain';
+import { CATEGORIES, CHANNELS, RESIDENT_TAGS, ROLES, TICKET_TYPES } from '../../common/domain';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -45,11 +45,12 @@ describe('renderer i18n resources', () => {
     }
   });
 
+  // Statuses are named by the workflow steps (common/workflows), not here: renderer/src/i18n/labels.test.ts.
   const domainLabels: [group: string, values: readonly string[]][] = [
-    ['status', STATUSES],
     ['type', TICKET_TYPES],
     ['category', CATEGORIES],
     ['channel', CHANNELS],
+    ['tag', RESIDENT_TAGS],
     ['role', ROLES],
     ['views', VIEW_IDS],
     ['priority', ['0', '1', '2', '3', '4']],
@@ -60,14 +61,37 @@ describe('renderer i18n resources', () => {
     for (const resources of [zhCN, en]) {
       for (const value of values) {
         const label = leaf(resources, `${group}.${value}`);
-        expect(typeof label === 'string' && label.length > 0, `${group}.${value}`).toBe(true);
+        expect(typeof label === 'string' && label.trim().length > 0, `${group}.${value}`).toBe(true);
       }
     }
   });
 
+  // Issue 9: raw keys ("elderly", "walk_in") showed in the Chinese console. A zh-CN label is Chinese (VIP aside), and
+  // neither language shows the wire value itself (an English label may be the same word, written as a label).
+  it.each(domainLabels.filter(([group]) => group !== 'priority' && group !== 'views'))(
+    'no %s label is its raw key',
+    async (group, values) => {
+      const { zhCN, en } = await loadResources();
+      for (const value of values) {
+        const zh = leaf(zhCN, `${group}.${value}`) as string;
+        const english = leaf(en, `${group}.${value}`) as string;
+        expect(zh, `zh-CN ${group}.${value}`).not.toBe(value);
+        if (!(group === 'tag' && value === 'vip')) expect(zh, `zh-CN ${group}.${value}`).toMatch(/[\u4e00-\u9fff]/);
+        expect(english, `en ${group}.${value}`).not.toBe(value);
+        expect(english, `en ${group}.${value}`).not.toMatch(/_/);
+      }
+    },
+  );
+
   it('labels differ between the languages (en is not a copy of zh-CN)', async () => {
     const { zhCN, en } = await loadResources();
-    for (const status of STATUSES) expect(leaf(en, `status.${status}`)).not.toEqual(leaf(zhCN, `status.${status}`));
+    for (const [group, values] of domainLabels) {
+      if (group === 'priority') continue; // "P1 紧急" / "P1 Emergency" share the class
+      for (const value of values) {
+        if (group === 'tag' && value === 'vip') continue; // "VIP" in both
+        expect(leaf(en, `${group}.${value}`), `${group}.${value}`).not.toEqual(leaf(zhCN, `${group}.${value}`));
+      }
+    }
   });
 
   it('keeps the labels the end-to-end tests rely on', async () => {

@@ -34,8 +34,9 @@ describe('phone parsing', () => {
     expect(phoneKey('+86 21 62345678')).toEqual({ e164: '+862162345678', digits: '2162345678' });
   });
 
-  it('masks the middle digits for the screen', () => {
-    expect(maskPhone('+86 138-0013-8000')).toBe('138****8000');
+  it('masks the middle digits for the screen, in the display form', () => {
+    expect(maskPhone('+86 138-0013-8000')).toBe('138 **** 8000');
+    expect(maskPhone('021-62345678')).toBe('021 **** 5678');
     expect(maskPhone('8001')).toBe('**01');
   });
 });

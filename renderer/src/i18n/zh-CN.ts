@@ -3,7 +3,7 @@
  * `Messages`, tests/unit/renderer-i18n.test.ts checks again at run time).
  */
 import type { TeamViewId, ViewId } from '../../../common/contract';
-import type { Category, Channel, Role, TEAM_IDS, TicketStatus, TicketType } from '../../../common/domain';
+import type { Category, Channel, ResidentTag, Role, TEAM_IDS, TicketType } from '../../../common/domain';
 
 type TeamId = (typeof TEAM_IDS)[number];
 
@@ -29,31 +29,8 @@ const views: Record<Exclude<ViewId, TeamViewId>, string> & { team: Record<TeamId
   all: '全部工单',
 };
 
-const status: Record<TicketStatus, string> = {
-  new: '待受理',
-  accepted: '已受理',
-  dispatched: '已派单',
-  acknowledged: '已接单',
-  on_site: '已到场',
-  done: '已完工',
-  confirmed: '已验收',
-  closed: '已关闭',
-  on_hold: '挂起',
-  cancelled: '已取消',
-  reopened: '已重开',
-  investigating: '调查中',
-  replied: '已答复',
-  contacted: '已联系',
-  promised: '已承诺缴费',
-  paid: '已缴费',
-  escalated: '已升级',
-};
-
-/** Where a workflow names a step more precisely than the generic status label (DESIGN.md §4). */
-const statusForType: Partial<Record<TicketType, Partial<Record<TicketStatus, string>>>> = {
-  repair: { closed: '已回访', reopened: '返修' },
-  complaint: { closed: '已回访' },
-};
+// Status names are not here: each (type, status) is named once, by its workflow step (common/workflows
+// definitions, `label`), and labels.ts reads them from there for the chip, the SOP card and every menu.
 
 const type: Record<TicketType, string> = {
   repair: '报修',
@@ -84,6 +61,14 @@ const channel: Record<Channel, string> = {
   walk_in: '前台来访',
   kiosk: '自助终端',
   patrol: '巡查',
+};
+
+/** Known resident tags (common/domain RESIDENT_TAGS); other tags are free text and shown as typed. */
+const tag: Record<ResidentTag, string> = {
+  elderly: '老人',
+  vip: 'VIP',
+  disabled: '残障',
+  language: '需外语沟通',
 };
 
 const priority: Record<'0' | '1' | '2' | '3' | '4', string> = {
@@ -126,17 +111,18 @@ export const zhCN = {
   },
   nav: { label: '视图', teams: '各班组队列' },
   views,
-  status,
-  statusForType,
   type,
   category,
   channel,
+  tag,
   priority,
   role,
   list: {
     label: '工单',
     pendingCode: '待同步',
     loadingRow: '加载中…',
+    createdPrefix: '创建',
+    dates: '创建于 {{created}}；最后更新 {{updated}}',
     empty: '此视图没有工单',
     failed: '工单加载失败：{{message}}',
     count: '共 {{total}} 条',

@@ -4,6 +4,7 @@ import { deskErrorMessage } from '../../api/errors';
 import { useDeskEvents, useSession } from '../../api/queries';
 import { ConsoleLayout } from './ConsoleLayout';
 import { LoginScreen } from './LoginScreen';
+import { SiteTimeZoneSync } from './SiteTimeZoneSync';
 
 export function ConsoleApp() {
   const { t } = useTranslation();
@@ -28,5 +29,12 @@ export function ConsoleApp() {
     );
   }
   const user = session.data.user;
-  return user ? <ConsoleLayout user={user} /> : <LoginScreen />;
+  return user ? (
+    <>
+      <SiteTimeZoneSync />
+      <ConsoleLayout user={user} />
+    </>
+  ) : (
+    <LoginScreen />
+  );
 }

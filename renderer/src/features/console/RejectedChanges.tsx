@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../../common/sync';
 import { desk } from '../../api/desk';
 import { deskKeys, useTicket } from '../../api/queries';
-import { formatFullTime } from './formatTime';
+import { formatFullTime, useTimeFormat } from './formatTime';
 
 type Rejected = SyncStatus['rejected'][number];
 type Translate = ReturnType<typeof useTranslation>['t'];
@@ -161,6 +161,7 @@ export function RejectedReview({
   onOpenTicket: (ticketId: string) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const timeFormat = useTimeFormat();
   const ref = useRef<HTMLDialogElement>(null);
   const dismiss = useDismissRejected();
 
@@ -190,7 +191,7 @@ export function RejectedReview({
             <li key={item.mutationId}>
               <div className="sync-review-what">
                 <strong>{changeLabel(item.name, t)}</strong>
-                <time dateTime={item.at}>{formatFullTime(item.at, i18n.language)}</time>
+                <time dateTime={item.at}>{formatFullTime(item.at, timeFormat)}</time>
               </div>
               <p className="sync-review-reason">
                 {t('sync.reason.label', { reason: reasonText(item, t, (key) => i18n.exists(key)) })}

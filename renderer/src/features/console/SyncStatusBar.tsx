@@ -5,12 +5,13 @@
 import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../../common/sync';
 import { useSyncStatus } from '../../api/queries';
-import { formatClock } from './formatTime';
+import { formatClock, useTimeFormat, type TimeFormat } from './formatTime';
 import { RejectedReview, RejectedToast, useNewRejections } from './RejectedChanges';
 import { useState } from 'react';
 
 export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) => void }) {
   const { t, i18n } = useTranslation();
+  const timeFormat = useTimeFormat();
   const { data: status } = useSyncStatus();
   const [reviewOpen, setReviewOpen] = useState(false);
   const { toasts, dismissToast } = useNewRejections(status?.rejected);
@@ -24,7 +25,7 @@ export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) =>
               <span className="sync-dot" aria-hidden="true" />
               {status.progress && status.state !== 'offline'
                 ? initialText(status.progress, t, i18n.language)
-                : stateText(status, t, i18n.language)}
+                : stateText(status, t, timeFormat)}
             </span>
             {status.pending > 0 && status.state !== 'syncing' && (
               <span className="sync-pending">{t('sync.pending', { count: status.pending })}</span>
@@ -43,7 +44,7 @@ export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) =>
             )}
             {status.lastSyncAt && (
               <span className="sync-last">
-                {t('sync.lastSync', { time: formatClock(status.lastSyncAt, i18n.language) })}
+                {t('sync.lastSync', { time: formatClock(status.lastSyncAt, timeFormat) })}
               </span>
             )}
           </>
@@ -72,7 +73,7 @@ export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) =>
 
 type Translate = ReturnType<typeof useTranslation>['t'];
 
-function stateText(status: SyncStatus, t: Translate, language: string): string {
+function stateText(status: SyncStatus, t: Translate, timeFormat: TimeFormat): string {
   switch (status.state) {
     case 'online':
       return t('sync.online');
@@ -82,7 +83,7 @@ function stateText(status: SyncStatus, t: Translate, language: string): string {
       return t('sync.connecting');
     case 'offline':
       return status.offlineSince
-        ? t('sync.offline', { time: formatClock(status.offlineSince, language) })
+        ? t('sync.offline', { time: formatClock(status.offlineSince, timeFormat) })
         : t('sync.offline', { time: '—' });
   }
 }

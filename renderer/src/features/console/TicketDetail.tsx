@@ -5,7 +5,8 @@ import { deskErrorMessage } from '../../api/errors';
 import { useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { FeePanel } from './fee/FeePanel';
-import { formatFullTime } from './formatTime';
+import { formatFullTime, useTimeFormat } from './formatTime';
+import { usePhoneFormat } from './phoneDisplay';
 import { SopCard } from './sop/SopCard';
 import { TicketActions } from './TicketActions';
 import { TicketTimeline } from './TicketTimeline';
@@ -50,8 +51,10 @@ export function TicketDetail({ ticketId, user }: { ticketId: string | null; user
 }
 
 function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directory }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const labels = useLabels();
+  const timeFormat = useTimeFormat();
+  const phone = usePhoneFormat();
   const team = directory.team(ticket.teamId);
   const assignee = directory.user(ticket.assigneeId);
   const none = t('detail.none');
@@ -62,10 +65,10 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
     [t('detail.priority'), labels.priority(ticket.priority)],
     [t('detail.unit'), ticket.unitCode ?? none],
     [t('detail.resident'), ticket.residentName ?? none],
-    [t('detail.phone'), ticket.phone ?? none],
+    [t('detail.phone'), ticket.phone ? phone(ticket.phone) : none],
     [t('detail.team'), team ? labels.team(team) : (ticket.teamId ?? none)],
     [t('detail.assignee'), ticket.assigneeId ? (assignee?.name ?? t('detail.unknownUser')) : t('detail.unassigned')],
-    [t('detail.createdAt'), formatFullTime(ticket.createdAt, i18n.language)],
+    [t('detail.createdAt'), formatFullTime(ticket.createdAt, timeFormat)],
   ];
 
   return (

@@ -116,8 +116,15 @@ const TicketLine = memo(function TicketLine({ ticket, now, showSla, text }: Tick
         <span className={ticket.code ? 'row-code' : 'row-code pending'}>{ticket.code ?? text.pendingCode}</span>
         <span className={`status-chip status-${ticket.status}`}>{text.status(ticket.type, ticket.status)}</span>
         {showSla && <SlaBadge ticket={ticket} now={now} text={text.sla} />}
-        <time className="row-time" dateTime={ticket.updatedAt} title={formatFullTime(ticket.updatedAt, text.language)}>
-          {formatShortTime(ticket.updatedAt, text.language)}
+        {/* Always the creation date (it used to be the last change, which moved with every edit, unlabelled);
+            the tooltip gives both. */}
+        <time
+          className="row-time"
+          dateTime={ticket.createdAt}
+          title={text.dates(formatFullTime(ticket.createdAt, text.time), formatFullTime(ticket.updatedAt, text.time))}
+        >
+          <span className="row-time-label">{text.createdPrefix} </span>
+          {formatShortTime(ticket.createdAt, text.time)}
         </time>
       </span>
       <span className="row-line">

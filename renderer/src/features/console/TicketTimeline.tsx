@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { TicketStatus, type Ticket, type TicketEvent } from '../../../../common/domain';
 import { useLabels, type Labels } from '../../i18n/labels';
-import { formatFullTime } from './formatTime';
+import { formatFullTime, useTimeFormat } from './formatTime';
 import type { Directory } from './useDirectory';
 
 export function TicketTimeline({
@@ -14,8 +14,9 @@ export function TicketTimeline({
   events: TicketEvent[];
   directory: Directory;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const labels = useLabels();
+  const timeFormat = useTimeFormat();
   const sorted = [...events].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
   return (
@@ -37,7 +38,7 @@ export function TicketTimeline({
                 <div className="event-head">
                   <span className="event-author">{author}</span>
                   <span className="event-summary">{summary}</span>
-                  <time dateTime={event.createdAt}>{formatFullTime(event.createdAt, i18n.language)}</time>
+                  <time dateTime={event.createdAt}>{formatFullTime(event.createdAt, timeFormat)}</time>
                 </div>
                 {text && <p className="event-body">{text}</p>}
               </li>

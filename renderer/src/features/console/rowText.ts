@@ -7,13 +7,18 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TicketStatus, TicketType } from '../../../../common/domain';
 import { useLabels } from '../../i18n/labels';
+import { useTimeFormat, type TimeFormat } from './formatTime';
 import { useSlaBadgeText, type SlaBadgeText } from './sla/SlaBadge';
 
 export interface RowText {
-  /** The i18n language, for dates. */
-  language: string;
+  /** The language and the site's time zone, for dates. */
+  time: TimeFormat;
   loading: string;
   pendingCode: string;
+  /** The label before the row's date, which is always the creation date. */
+  createdPrefix: string;
+  /** The date's tooltip: both the creation and the last change, in full. */
+  dates(created: string, updated: string): string;
   /** The checkbox's accessible name for a ticket. */
   select(what: string): string;
   priority(priority: number): string;
@@ -22,20 +27,22 @@ export interface RowText {
 }
 
 export function useRowText(): RowText {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const labels = useLabels();
   const sla = useSlaBadgeText();
-  const language = i18n.language;
+  const time = useTimeFormat();
   return useMemo(
     () => ({
-      language,
+      time,
       loading: t('list.loadingRow'),
       pendingCode: t('list.pendingCode'),
+      createdPrefix: t('list.createdPrefix'),
+      dates: (created, updated) => t('list.dates', { created, updated }),
       select: (what) => t('triage.row.select', { what }),
       priority: labels.priority,
       status: labels.status,
       sla,
     }),
-    [t, language, labels, sla],
+    [t, time, labels, sla],
   );
 }

@@ -18,7 +18,7 @@ import {
 } from '../../../../common/domain';
 import { suggestIntake } from '../../../../common/intake/categories';
 import type { ResidentMatch } from '../../../../common/residents/directory';
-import { maskPhone } from '../../../../common/residents/phone';
+import { formatPhoneForDisplay, maskPhone } from '../../../../common/residents/phone';
 import { desk } from '../../api/desk';
 import { deskErrorMessage } from '../../api/errors';
 import { useTeams } from '../../api/queries';
@@ -126,7 +126,7 @@ export function IntakeDialog({
 
   function callerText(): string {
     const phone = prefill.phone ?? resident?.phones[0]?.raw ?? null;
-    const parts = [resident?.name, phone].filter(Boolean);
+    const parts = [resident?.name, phone && formatPhoneForDisplay(phone)].filter(Boolean);
     return parts.length > 0 ? parts.join(' ') : t('intake.unknownCaller');
   }
 
@@ -223,7 +223,9 @@ export function IntakeDialog({
       onClose={confirmingCancel ? () => setConfirmingCancel(false) : requestClose}
     >
       <div className="intake-body" onKeyDown={onDialogKeyDown}>
-        {prefill.phone && <p className="intake-prefill">{t('intake.prefill', { phone: prefill.phone })}</p>}
+        {prefill.phone && (
+          <p className="intake-prefill">{t('intake.prefill', { phone: formatPhoneForDisplay(prefill.phone) })}</p>
+        )}
 
         <section className="intake-resident" aria-label={t('intake.resident')}>
           {resident ? (
@@ -273,7 +275,9 @@ export function IntakeDialog({
                       <span className="intake-match-units">
                         {m.resident.units.map((u) => `${u.projectName} ${u.code}`).join('，')}
                       </span>
-                      {m.resident.tags.length > 0 && <span className="intake-tags">{m.resident.tags.join(' ')}</span>}
+                      {m.resident.tags.length > 0 && (
+                        <span className="intake-tags">{m.resident.tags.map(labels.tag).join(' ')}</span>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -1,22 +1,18 @@
-/** The big lobby clock: time, then the date with weekday. */
+/** The big lobby clock: time, then the date with weekday — in the site's time zone, like every time on screen. */
+import { formatClock, formatLongDate, siteTimeZone } from '../console/formatTime';
 import { useClock } from './useClock';
 
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false });
-const dateFormat = new Intl.DateTimeFormat('zh-CN', {
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  weekday: 'long',
-});
+// The kiosk has no desk connection, so no SLA settings: it shows the default site zone (Asia/Shanghai).
+const kioskFormat = () => ({ language: 'zh-CN', timeZone: siteTimeZone() });
 
 export function KioskClock() {
   const now = useClock();
   return (
     <div className="kiosk-clock">
       <time className="kiosk-time" dateTime={now.toISOString()}>
-        {timeFormat.format(now)}
+        {formatClock(now, kioskFormat())}
       </time>
-      <span className="kiosk-date">{dateFormat.format(now)}</span>
+      <span className="kiosk-date">{formatLongDate(now, kioskFormat())}</span>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { SearchHighlight, SearchResult } from '../../../../../common/contract';
 import { deskErrorMessage } from '../../../api/errors';
 import { useLabels } from '../../../i18n/labels';
+import { phoneHighlight, usePhoneFormat } from '../phoneDisplay';
 import { useReturnFocus } from '../useReturnFocus';
 import { useAction } from '../keyboard/registry';
 import { splitHighlights } from './highlight';
@@ -183,6 +184,7 @@ function resultId(index: number): string {
 function ResultContent({ item }: { item: Item }) {
   const { t } = useTranslation();
   const labels = useLabels();
+  const phone = usePhoneFormat();
   const { ticket, highlights } = item;
   const of = (field: SearchHighlight['field']) => highlights.find((h) => h.field === field);
   const code = of('code');
@@ -201,7 +203,7 @@ function ResultContent({ item }: { item: Item }) {
       {others.map((h) => (
         <span key={h.field} className="search-line search-snippet">
           <span className="search-field">{t(`searchPanel.field.${h.field}`)}</span>
-          <Marked highlight={h} />
+          <Marked highlight={h.field === 'phone' ? phoneHighlight(h, phone) : h} />
         </span>
       ))}
     </>

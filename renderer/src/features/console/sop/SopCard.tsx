@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Ticket } from '../../../../../common/domain';
 import { findStep } from '../../../../../common/workflows';
 import { useLabels } from '../../../i18n/labels';
-import { formatFullTime } from '../formatTime';
+import { formatFullTime, useTimeFormat } from '../formatTime';
 import type { Directory } from '../useDirectory';
 import { nextStepChecklist } from './checklist';
 import { openStepForm, useStepDraft } from './stepFormStore';
@@ -35,7 +35,8 @@ export function SopCard({ ticket, directory }: { ticket: Ticket & MaybeSlaFields
     <section className="sop-card" aria-labelledby="sop-card-title">
       <h3 id="sop-card-title" className="sop-title">
         <span className="sop-kicker">{t('sop.label')}</span>
-        {t('sop.title', { step: step.label[language] })}
+        {/* The state's one name (labels.status reads the workflow step's label): the same as the status chip's. */}
+        {t('sop.title', { step: labels.status(ticket.type, ticket.status) })}
       </h3>
       <p className="sop-standard">{step.standard[language]}</p>
       <dl className="sop-facts">
@@ -93,9 +94,10 @@ export function SopCard({ ticket, directory }: { ticket: Ticket & MaybeSlaFields
 function TimeLeftText({ ticket }: { ticket: Ticket & MaybeSlaFields }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'en' ? 'en' : 'zh';
+  const timeFormat = useTimeFormat();
   const now = useNow();
   const left = timeLeft(ticket, now);
-  const time = (iso: string) => formatFullTime(iso, i18n.language);
+  const time = (iso: string) => formatFullTime(iso, timeFormat);
   switch (left.kind) {
     case 'paused':
       return left.remainingMinutes === null ? (
