@@ -14,11 +14,19 @@ import {
   type Category,
   type Channel,
   type Role,
+  type SlaMilestone,
   type TicketSla,
   type TicketStatus,
   type TicketType,
 } from '../../common/domain';
-import { slaPolicy, ticketSla, type SlaSubject, type TicketSlaContext } from '../../common/sla';
+import {
+  computeDeadline,
+  slaPolicy,
+  ticketSla,
+  type Pause,
+  type SlaSubject,
+  type TicketSlaContext,
+} from '../../common/sla';
 import { canTransition, isOpen } from '../../common/workflows';
 import {
   CHARS_FEMALE,
@@ -37,6 +45,7 @@ import {
   CHANNELS_BY_TYPE,
   SLOTS,
   TEMPLATES,
+  HOLDS,
   TYPE_WEIGHTS,
   WORKLOG,
   type TicketTemplate,
@@ -640,46 +649,165 @@ function fullPath(type: TicketType, rng: Rng, allowCancel: boolean): TicketStatu
   }
 }
 
-/** [age limit in days, share still open]: the backlog of a busy desk, with a long tail of stuck tickets. */
-const OPEN_BY_AGE: readonly (readonly [number, number])[] = [
-  [0.25, 0.95],
-  [1, 0.85],
-  [3, 0.7],
-  [7, 0.55],
-  [14, 0.4],
-  [30, 0.2],
-  [120, 0.06],
-  [Infinity, 0.015],
-];
-const FEE_OPEN_BY_AGE: readonly (readonly [number, number])[] = [
-  [3, 0.95],
-  [30, 0.6],
-  [90, 0.25],
-  [Infinity, 0.02],
-];
-
-/** Share of tickets of this age still open; fee reminders run longer, enquiries mostly close at first contact. */
-function openProbability(type: TicketType, ageDays: number): number {
-  const table = type === 'fee' ? FEE_OPEN_BY_AGE : OPEN_BY_AGE;
-  const base = (table.find(([limit]) => ageDays < limit) ?? [0, 0])[1];
-  if (type === 'complaint') return Math.min(1, base * 1.2);
-  if (type === 'repair' || type === 'fee') return base;
-  return base * 0.4;
+interface StepPlan {
+  /** at[i]: when the ticket reaches path[i] (at[0]: its creation). */
+  at: number[];
+  /** holds[i]: the HOLDS entry of the hold that step i enters or leaves (-1 elsewhere). */
+  holds: number[];
+  /** promiseDays[i]: for a step into 'promised', days until the date the resident promised to pay (0 elsewhere). */
+  promiseDays: number[];
+  /** Whether the path goes through on_hold. */
+  held: boolean;
+  /** The holds so far, as SLA pauses (for deadlines that depend on them). */
+  pauses: Pause[];
 }
 
-/** A history ending in an open status: a prefix of a full history. */
-function openPath(type: TicketType, rng: Rng, ageDays: number): TicketStatus[] {
-  let path = fullPath(type, rng, false);
-  if (type === 'repair' && ageDays > 14 && rng.chance(0.5) && !path.includes('on_hold')) {
-    insertHold(path, ['accepted', 'dispatched', 'acknowledged', 'on_site'], rng);
-    return path.slice(0, path.indexOf('on_hold') + 1);
+/** Shanghai wall-clock minutes [from, to) of a day in which some work is done. */
+type Shift = readonly [number, number];
+/** Technicians and back-office staff (P3+ repairs and complaints, fee reminders): day shift, weekends on a rota. */
+const DAY_SHIFT: Shift = [8.5 * 60, 17.5 * 60];
+/** Follow-up calls (回访) to residents: not before nine, not after eight in the evening. */
+const CALLING_HOURS: Shift = [9 * 60, 20 * 60];
+
+/**
+ * Who does the step into `to`, as far as it limits when: P0–P2 repairs and complaints are worked round the clock
+ * (their SLA clocks run 24/7), P3+ ones by day like the business clock that times them; follow-up calls are made
+ * at decent hours. null: any time (the desk takes calls day and night; residents confirm and pay when they like).
+ */
+function shiftFor(type: TicketType, priority: number, from: TicketStatus, to: TicketStatus): Shift | null {
+  // The follow-up call: it closes the ticket or finds the resident unsatisfied.
+  if (from === 'done' || from === 'confirmed' || from === 'replied') {
+    if (to === 'closed' || to === 'reopened' || to === 'investigating') return CALLING_HOURS;
   }
-  const cuts: [number, number][] = [];
-  path.forEach((s, i) => {
-    if (isOpen(s)) cuts.push([i, ageDays < 0.25 ? 1 / (i + 1) ** 2 : ageDays < 2 ? 1 / (i + 1) : 1]);
+  // Holding and resuming work is the back office's call.
+  if (to === 'on_hold' || from === 'on_hold') return priority >= 3 ? DAY_SHIFT : null;
+  if (type === 'repair') {
+    if (priority >= 3 && (to === 'dispatched' || to === 'acknowledged' || to === 'on_site' || to === 'done')) {
+      return DAY_SHIFT;
+    }
+  } else if (type === 'complaint') {
+    if (priority >= 3 && (to === 'investigating' || to === 'replied')) return DAY_SHIFT;
+  } else if (type === 'fee' && (to === 'contacted' || to === 'escalated')) return DAY_SHIFT;
+  return null;
+}
+
+/** `ms` if it falls in the shift; otherwise the next shift's start, plus up to an hour and a half of queue. */
+function inShift(ms: number, [from, to]: Shift, rng: Rng): number {
+  const dayStart = Math.floor((ms + SHANGHAI_OFFSET) / DAY) * DAY - SHANGHAI_OFFSET;
+  const minute = (ms - dayStart) / MIN;
+  if (minute >= from && minute < to) return ms;
+  return (minute < from ? dayStart : dayStart + DAY) + from * MIN + rng.int(0, 90) * MIN;
+}
+
+/**
+ * When each step of `path` happens (into `plan`'s arrays): typical durations from stepDelay, moved into the shift
+ * of whoever does the step. A hold lasts as long as its reason takes; a promise to pay ends on its date: paid by
+ * then, or a new reminder or an escalation a few days after it passed.
+ */
+function planSteps(
+  plan: StepPlan,
+  type: TicketType,
+  path: readonly TicketStatus[],
+  priority: number,
+  channel: Channel,
+  createdMs: number,
+  rng: Rng,
+): void {
+  plan.at.length = 0;
+  plan.holds.length = 0;
+  plan.promiseDays.length = 0;
+  plan.held = false;
+  plan.pauses.length = 0;
+  plan.at.push(createdMs);
+  plan.holds.push(-1);
+  plan.promiseDays.push(0);
+  let t = createdMs;
+  let hold = -1;
+  let promise = 0;
+  let followUpFrom = createdMs;
+  let cycleStart = createdMs;
+  let replyStart = createdMs;
+  for (let i = 1; i < path.length; i++) {
+    const from = at(path, i - 1);
+    const to = at(path, i);
+    if (!canTransition(type, from, to)) throw new Error(`demo generator produced ${type} ${from} → ${to}`);
+    if (from === 'on_hold') {
+      const [min, max] = at(HOLDS, hold).days;
+      t += between(rng, min * DAY, max * DAY);
+    } else if (from === 'promised') {
+      const due = t + promise * DAY;
+      if (to === 'paid') t = Math.max(t + 2 * HOUR, due - between(rng, 0, 2 * DAY));
+      else if (to === 'contacted') t = due + between(rng, 1 * DAY, 3 * DAY);
+      else t = due + between(rng, 2 * DAY, 5 * DAY);
+    } else if (to === 'on_hold') {
+      // Held instead of taking the next step, when that step turns out blocked: within the time it would take.
+      const next = path[i + 2] ?? from;
+      t += Math.round(stepDelay(type, from, next, priority, channel, rng) * rng.real(0.3, 0.9));
+    } else if (from === 'replied' || ((from === 'done' || from === 'confirmed') && to !== 'confirmed')) {
+      // The follow-up call closes the ticket, or finds the resident unsatisfied: repaired again, or looked into again.
+      t = Math.max(t + 20 * MIN, byDeadline(type, priority, 'followUp', followUpFrom, [], 0.6, rng));
+    } else if (type === 'repair' && to === 'on_site' && priority === 3) {
+      // A routine repair is fixed by appointment (≤ 2 working days): the visit is booked within that window.
+      t = Math.max(t + 30 * MIN, byDeadline(type, priority, 'fix', cycleStart, plan.pauses, 0.4, rng));
+    } else if (type === 'complaint' && to === 'replied') {
+      // The written reply (≤ 7 days): often drafted, checked and sent close to the limit.
+      t = Math.max(t + 2 * HOUR, byDeadline(type, priority, 'reply', replyStart, plan.pauses, 0.3, rng, 7 * DAY));
+    } else t += stepDelay(type, from, to, priority, channel, rng);
+    const shift = shiftFor(type, priority, from, to);
+    if (shift) t = inShift(t, shift, rng);
+    if (to === 'on_hold') {
+      hold = rng.int(0, HOLDS.length - 1);
+      plan.held = true;
+    }
+    promise = to === 'promised' ? rng.int(3, 20) : 0;
+    if (to === 'done' || to === 'replied') followUpFrom = t;
+    if (to === 'reopened') cycleStart = replyStart = t;
+    else if (from === 'replied' && to === 'investigating') replyStart = t;
+    if (to === 'on_hold') plan.pauses.push({ start: new Date(t), end: null });
+    else if (from === 'on_hold') (plan.pauses.at(-1) as Pause).end = new Date(t);
+    plan.at.push(t);
+    plan.holds.push(to === 'on_hold' || from === 'on_hold' ? hold : -1);
+    plan.promiseDays.push(promise);
+  }
+}
+
+/**
+ * However much time a clock allows, the work is done within this many days (over a long holiday, by the rota), and
+ * late work no later than this after its deadline.
+ */
+const WORK_WITHIN = 3 * DAY;
+
+/**
+ * When a step that ends an SLA clock is done (the follow-up call, a routine repair's visit, a complaint's written
+ * reply), the clock having started at `startMs`: from `earliest` of the way to its deadline to just before it (but
+ * within `within`). One time in four it is late (the resident could not be reached, the visit slipped): by up to two
+ * days of the clock's own time — office time for P3+, so what slips on a Friday is still late on Monday morning —
+ * and never by more than WORK_WITHIN.
+ */
+function byDeadline(
+  type: TicketType,
+  priority: number,
+  milestone: SlaMilestone,
+  startMs: number,
+  pauses: readonly Pause[],
+  earliest: number,
+  rng: Rng,
+  within = WORK_WITHIN,
+): number {
+  const { policy } = seedSlaContext();
+  const deadline = policy.deadline({ type, priority, milestone, start: new Date(startMs), pauses });
+  const due = deadline ? deadline.due.getTime() : startMs + DAY;
+  const end = Math.min(due, startMs + within);
+  if (due > end || !rng.chance(0.25)) return startMs + rng.real(earliest, 0.98) * (end - startMs);
+  const calendar = policy.clockFor(priority);
+  const lateMinutes = rng.int(10, calendar === 'always' ? 48 * 60 : 2 * policy.calendar.officeDayMinutes);
+  const late = computeDeadline({
+    start: new Date(due),
+    limitMinutes: lateMinutes,
+    calendar,
+    schedule: policy.calendar,
   });
-  path = path.slice(0, rng.weighted(cuts) + 1);
-  return path;
+  return Math.min(late.due.getTime(), due + WORK_WITHIN);
 }
 
 /** A typical duration, spread ×0.4–1.8. */
@@ -690,7 +818,10 @@ function between(rng: Rng, a: number, b: number): number {
   return Math.round(rng.real(a, b));
 }
 
-/** How long the step into `to` typically takes (ms). */
+/**
+ * How long the step into `to` typically takes (ms). Holds, promises, follow-up calls, routine repair visits and
+ * complaint replies are timed in planSteps.
+ */
 function stepDelay(
   type: TicketType,
   from: TicketStatus,
@@ -701,9 +832,8 @@ function stepDelay(
 ) {
   const j = jitter;
   const range = between;
-  if (from === 'on_hold') return range(rng, 1 * DAY, 6 * DAY);
-  if (to === 'on_hold') return range(rng, 1 * HOUR, 6 * HOUR);
-  if (to === 'cancelled') return range(rng, 10 * MIN, 1 * DAY);
+  // Withdrawn before the desk accepts or dispatches it; after dispatch, perhaps once the technician has called.
+  if (to === 'cancelled') return from === 'dispatched' ? range(rng, 30 * MIN, 1 * DAY) : range(rng, 5 * MIN, 90 * MIN);
   if (type === 'repair') {
     const p = priority;
     switch (to) {
@@ -714,13 +844,11 @@ function stepDelay(
       case 'acknowledged':
         return p === 0 ? j(rng, 2 * MIN) : range(rng, 5 * MIN, 30 * MIN);
       case 'on_site':
-        return j(rng, [12, 40, 180, 1200, 4320][p] ?? 1200) * MIN;
+        return j(rng, [12, 40, 180, 1440, 2160][p] ?? 1440) * MIN;
       case 'done':
-        return p === 4 ? range(rng, 2 * DAY, 7 * DAY) : range(rng, 20 * MIN, 3 * HOUR);
+        return p === 4 ? range(rng, 1 * DAY, 4 * DAY) : range(rng, 20 * MIN, 3 * HOUR);
       case 'confirmed':
         return range(rng, 1 * HOUR, 24 * HOUR);
-      case 'closed':
-        return range(rng, 10 * HOUR, 48 * HOUR);
       case 'reopened':
         return range(rng, 1 * DAY, 7 * DAY);
       default:
@@ -732,11 +860,7 @@ function stepDelay(
       case 'accepted':
         return range(rng, 10 * MIN, 4 * HOUR);
       case 'investigating':
-        return from === 'replied' ? range(rng, 1 * DAY, 3 * DAY) : range(rng, 1 * HOUR, 24 * HOUR);
-      case 'replied':
-        return range(rng, 1 * DAY, 5 * DAY);
-      case 'closed':
-        return range(rng, 1 * DAY, 3 * DAY);
+        return range(rng, 1 * HOUR, 24 * HOUR);
       case 'reopened':
         return range(rng, 2 * DAY, 10 * DAY);
       default:
@@ -746,13 +870,18 @@ function stepDelay(
   if (type === 'fee') {
     switch (to) {
       case 'contacted':
-        return from === 'promised' ? range(rng, 7 * DAY, 20 * DAY) : range(rng, 2 * HOUR, 3 * DAY);
+        return range(rng, 2 * HOUR, 3 * DAY);
       case 'promised':
         return range(rng, 2 * MIN, 30 * MIN);
       case 'paid':
-        return range(rng, 1 * DAY, 20 * DAY);
+        // After a reminder most pay within days; an escalated case takes a little longer.
+        return from === 'escalated' ? range(rng, 2 * DAY, 8 * DAY) : range(rng, 1 * DAY, 7 * DAY);
       case 'escalated':
-        return range(rng, 7 * DAY, 30 * DAY);
+        // About a week of silence before a reminder goes to the project manager.
+        return range(rng, 5 * DAY, 10 * DAY);
+      case 'closed':
+        // Closed once the payment shows in the accounts, or once the project manager has dealt with the case.
+        return from === 'paid' ? range(rng, 1 * HOUR, 12 * HOUR) : range(rng, 1 * DAY, 3 * DAY);
       default:
         return range(rng, 1 * HOUR, 2 * DAY);
     }
@@ -805,30 +934,56 @@ export function generateDemo(opts: GenerateOptions): DemoData {
 
 type People = ReturnType<typeof makeResidents>;
 
-/** Creation instants over the span: more recent days busier (the company grew), weekends quieter. */
+/**
+ * Creation instants over the span, oldest first: more recent days busier (the company grew), weekends quieter,
+ * the hours of a day by HOUR_WEIGHTS. Today counts only up to a few minutes before now, and has at least one.
+ * Each day gets its expected share rounded down or up (systematic sampling), so no day is empty or doubled by
+ * chance and the total is exactly `count`.
+ */
 function creationTimes(rng: Rng, count: number, nowMs: number): number[] {
   const todayStart = Math.floor((nowMs + SHANGHAI_OFFSET) / DAY) * DAY - SHANGHAI_OFFSET;
-  const days: number[] = [];
+  const latest = nowMs - 5 * MIN;
+  // Today's hours so far, the current one in part.
+  const todayHours = HOUR_WEIGHTS.map((w, h) => w * Math.min(1, Math.max(0, (latest - todayStart) / HOUR - h)));
+  const dayShare = todayHours.reduce((a, b) => a + b, 0) / HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
   const weights: number[] = [];
   for (let d = 0; d < SPAN_DAYS; d++) {
-    const dayStart = todayStart - d * DAY;
-    const weekday = new Date(dayStart + SHANGHAI_OFFSET).getUTCDay();
-    days.push(dayStart);
-    weights.push((0.35 + 0.65 * (1 - d / SPAN_DAYS)) * (weekday === 0 || weekday === 6 ? 0.85 : 1));
+    const weekday = new Date(todayStart - d * DAY + SHANGHAI_OFFSET).getUTCDay();
+    const w = (0.35 + 0.65 * (1 - d / SPAN_DAYS)) * (weekday === 0 || weekday === 6 ? 0.85 : 1);
+    weights.push(d === 0 ? w * dayShare : w);
   }
-  const daySampler = new Sampler(days, weights);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const today = dayShare > 0 ? Math.min(count, Math.max(1, Math.round((count * (weights[0] as number)) / total))) : 0;
+  const rest = total - (weights[0] as number);
+  const perDay: number[] = [today];
+  let cumulative = rng.next();
+  let placed = 0;
+  for (let d = 1; d < SPAN_DAYS; d++) {
+    cumulative += ((count - today) * (weights[d] as number)) / rest;
+    const upTo = d === SPAN_DAYS - 1 ? count - today : Math.min(count - today, Math.floor(cumulative));
+    perDay.push(upTo - placed);
+    placed = upTo;
+  }
+
   const hourSampler = new Sampler(
     HOUR_WEIGHTS.map((_, h) => h),
     HOUR_WEIGHTS,
   );
+  const todaySampler =
+    today > 0
+      ? new Sampler(
+          todayHours.map((_, h) => h),
+          todayHours,
+        )
+      : hourSampler;
   const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    let t = 0;
-    for (let attempt = 0; attempt < 50; attempt++) {
-      t = daySampler.sample(rng) + hourSampler.sample(rng) * HOUR + rng.int(0, HOUR / 1000 - 1) * 1000;
-      if (t < nowMs - 5 * MIN) break;
+  for (let d = SPAN_DAYS - 1; d >= 0; d--) {
+    const dayStart = todayStart - d * DAY;
+    for (let n = perDay[d] as number; n > 0; n--) {
+      const hour = (d === 0 ? todaySampler : hourSampler).sample(rng);
+      const seconds = d === 0 ? Math.min(3600, Math.floor((latest - dayStart) / 1000) - hour * 3600) : 3600;
+      out.push(dayStart + hour * HOUR + rng.int(0, seconds - 1) * 1000);
     }
-    out.push(Math.min(t, nowMs - 5 * MIN - rng.int(0, 3600) * 1000));
   }
   return out.sort((a, b) => a - b);
 }
@@ -896,11 +1051,13 @@ class History {
     this.version++;
   }
 
-  /** A work-log comment with probability p, a few minutes after the last event. */
+  /** A work-log comment with probability p, a few minutes after the last event; none if that is not yet past. */
   comment(p: number, options: readonly string[], by: string | null, planned = this.last): void {
     if (!this.rng.chance(p)) return;
+    const at = planned + this.rng.int(1, 20) * MIN;
+    if (at > this.nowMs - MIN) return;
     const text = fill(this.rng.pick(options), this.ctx, this.rng);
-    this.emit('comment', planned + this.rng.int(1, 20) * MIN, by, text);
+    this.emit('comment', at, by, text);
   }
 }
 
@@ -953,7 +1110,9 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
   const metas: TicketMeta[] = [];
   const counters = new Map<string, number>();
   const h = new History(rng, nowMs, []);
-  const delays: number[] = [];
+  const plan: StepPlan = { at: [], holds: [], promiseDays: [], held: false, pauses: [] };
+  // Nothing happens in the last two minutes before now: the demo starts on a settled desk.
+  const latestMs = nowMs - 2 * MIN;
 
   for (const createdMs of creationTimes(rng, profile.tickets, nowMs)) {
     const type = typeSampler.sample(rng);
@@ -962,7 +1121,6 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
     let channel: Channel = priority === 0 ? 'phone' : (channelSamplers.get(type) as Sampler<Channel>).sample(rng);
     if (channel === 'patrol' && !template.common) channel = 'phone';
     const ageDays = (nowMs - createdMs) / DAY;
-    const open = rng.chance(openProbability(type, ageDays));
     const teamId = teamFor(type, template.category);
     const day = shanghaiDate(new Date(createdMs));
 
@@ -1030,24 +1188,18 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
     else if (channel === 'kiosk') createdBy = staff.kiosk.id;
     else if (channel === 'patrol' && securityTechs.length > 0) createdBy = rng.pick(securityTechs).id;
     if (createdBy === null) deskAgent = rng.pick(staff.agents).id;
+    // History: a complete workflow path with typical step durations, played forward from creation. The ticket
+    // stands where `now` finds it: closed (or cancelled) when its whole path fits before now, else open at the step
+    // it has reached. So old tickets are closed with their full history, and open ones sit in a step no longer
+    // than that step takes.
+    const path = fullPath(type, rng, true);
+    planSteps(plan, type, path, priority, channel, createdMs, rng);
+    let reach = 0;
+    while (reach < path.length - 1 && at(plan.at, reach + 1) <= latestMs) reach++;
+    const open = reach < path.length - 1;
     const owner = open ? openOwners.sample(rng).id : rng.pick(staff.agents).id;
     const techs = staff.techsByTeam.get(teamId) ?? staff.techsByTeam.get('plumbing') ?? [];
     const trade = tradeKey(template.category);
-
-    // History: a valid workflow path, its step durations squeezed in before now when needed.
-    const path = open ? openPath(type, rng, ageDays) : fullPath(type, rng, true);
-    delays.length = 0;
-    let total = 0;
-    for (let i = 1; i < path.length; i++) {
-      const from = at(path, i - 1);
-      const to = at(path, i);
-      if (!canTransition(type, from, to)) throw new Error(`demo generator produced ${type} ${from} → ${to}`);
-      const d = stepDelay(type, from, to, priority, channel, rng);
-      delays.push(d);
-      total += d;
-    }
-    const room = nowMs - createdMs - 2 * MIN;
-    const scale = total > room ? (room * 0.9) / total : 1;
 
     const id = rng.uuid();
     h.begin(id, createdMs, teamId, ctx);
@@ -1057,13 +1209,15 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
     let closedAt: number | null = null;
     const contacted: TicketMeta['contacted'] = [];
 
-    let t = createdMs;
-    // Open tickets replay their history through the SLA clock; closed ones end without a clock.
-    let sla: SlaSubject | null = open ? slaStart(type, priority, createdMs) : null;
-    for (let i = 1; i < path.length; i++) {
+    // The history is replayed through the SLA clock where its result is not plain NO_SLA: open tickets, and closed
+    // ones that were on hold (their pause spans stay on record).
+    let sla: SlaSubject | null = open || plan.held ? slaStart(type, priority, createdMs) : null;
+    let status: TicketStatus = 'new';
+    for (let i = 1; i <= reach; i++) {
       const from = at(path, i - 1);
       const to = at(path, i);
-      t += Math.round(at(delays, i - 1) * scale);
+      let t = at(plan.at, i);
+      status = to;
       let actor: string | null = deskAgent;
       if (type === 'repair') {
         if (to === 'dispatched') {
@@ -1082,8 +1236,8 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
         h.assign(deskAgent, t, deskAgent);
       }
       let reason = '';
-      if (to === 'on_hold') reason = rng.pick(WORKLOG.hold);
-      else if (from === 'on_hold') reason = rng.pick(WORKLOG.resume);
+      if (to === 'on_hold') reason = at(HOLDS, at(plan.holds, i)).reason;
+      else if (from === 'on_hold') reason = at(HOLDS, at(plan.holds, i)).resume;
       else if (to === 'reopened') reason = rng.pick(WORKLOG.reopened);
       t = h.status(from, to, t, actor, reason);
       if (sla) sla = slaStep(sla, to, t);
@@ -1105,22 +1259,22 @@ function makeTickets(rng: Rng, profile: SizeProfile, nowMs: number, staff: Staff
         else if (to === 'replied') h.comment(1, WORKLOG.replied, actor);
         else if (to === 'closed') h.comment(0.6, WORKLOG.complaintClosed, actor);
       } else if (type === 'fee') {
-        const promise = new Date(t + rng.int(3, 20) * DAY + SHANGHAI_OFFSET);
-        ctx.date = `${promise.getUTCMonth() + 1}月${promise.getUTCDate()}日`;
+        if (to === 'promised') {
+          const promise = new Date(t + at(plan.promiseDays, i) * DAY + SHANGHAI_OFFSET);
+          ctx.date = `${promise.getUTCMonth() + 1}月${promise.getUTCDate()}日`;
+        }
         if (to === 'contacted') h.comment(0.8, WORKLOG.contacted, actor);
         else if (to === 'promised') h.comment(1, WORKLOG.promised, actor);
         else if (to === 'paid') h.comment(0.6, WORKLOG.paid, actor);
         else if (to === 'escalated') h.comment(1, WORKLOG.escalated, actor);
       } else if (to === 'closed') h.comment(0.5, WORKLOG.enquiry, actor);
-      t = Math.max(t, h.last);
     }
     // Residents chase open repairs; the desk notes it.
-    if (open && type === 'repair' && ageDays > 1 && rng.chance(0.15)) {
+    if (isOpen(status) && type === 'repair' && ageDays > 1 && rng.chance(0.15)) {
       h.comment(1, WORKLOG.chased, deskAgent, h.last + rng.int(10, 120) * MIN);
     }
     if (h.last > nowMs) throw new Error('demo generator: event after now');
 
-    const status = at(path, path.length - 1);
     const row: TicketRow = {
       id,
       code,

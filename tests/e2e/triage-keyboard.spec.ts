@@ -4,7 +4,9 @@
  * (the cursor moves on), `c` note + Ctrl+Enter, open + Esc (focus back on the list), `?` lists the bindings
  * used, Ctrl+K jumps to a ticket by code. The central server is asked what it holds after each change.
  */
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { TICKET_CODE, apiToken, useStack } from './stack';
 
 const stack = useStack();
@@ -27,6 +29,35 @@ async function serverTicket(token: string, code: string): Promise<ServerTicket> 
   return api<ServerTicket>(token, `tickets/${id}`);
 }
 
+/**
+ * Three fresh repairs from the intake API, the first accepted by the desk. A live desk takes new tickets within the
+ * hour, so the demo's own unassigned view may hold only a couple of rows and no accepted repair at that moment.
+ */
+async function addUnassignedRepairs(token: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const ids: string[] = [];
+  for (const title of ['楼道声控灯不亮', '单元门禁读卡器失灵', '地库入口排水沟堵塞']) {
+    const res = await fetch(`${stack().serverUrl}/api/v1/tickets`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'repair', category: 'electrical', title, channel: 'wechat' }),
+    });
+    expect(res.status).toBe(201);
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  const push = await fetch(`${stack().serverUrl}/api/v1/sync/push`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      clientId: randomUUID(),
+      schemaVersion: SYNC_SCHEMA_VERSION,
+      mutations: [{ id: 1, name: 'ticket.setStatus', args: { id: ids[0], eventId: randomUUID(), status: 'accepted' } }],
+    }),
+  });
+  expect(push.status).toBe(200);
+  expect(((await push.json()) as { results: { outcome: string }[] }).results[0]?.outcome).toBe('applied');
+}
+
 /** The row under the cursor: the listbox's active option. */
 async function activeRow(page: Page): Promise<{ code: string; text: string }> {
   const text = await page
@@ -40,6 +71,7 @@ test('triage by keyboard alone: view, move, take, advance, note, back, help, pal
   test.setTimeout(180_000);
   const token = await apiToken(stack().serverUrl);
   const me = (await api<{ user: { id: string } }>(token, 'me')).user.id;
+  await addUnassignedRepairs(token);
 
   await page.goto(stack().consoleUrl);
   // The user name field has focus on arrival.

@@ -22,6 +22,11 @@ test('list rows: one active option, bulk selection by key and click, rows loaded
   await page.keyboard.press('Enter');
   const list = listbox(page);
   await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 60_000 });
+  // 全部工单: the inbox of a live demo desk holds a few dozen tickets; this walk and the scroll need hundreds.
+  const all = page.getByRole('navigation', { name: '视图' }).getByRole('button', { name: /全部工单/ });
+  await all.click();
+  await expect(all).toHaveAttribute('aria-current', 'true');
+  await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 30_000 });
   await list.focus();
 
   // j j: the third row is the one active option, and the listbox names it.

@@ -332,8 +332,6 @@ export const WORKLOG = {
     access: ['更换读卡器，刷卡正常', '更换电源适配器，门禁恢复', '更换闭门器'],
     other: ['已处理完毕，现场已清理', '维修完成，已拍照留存'],
   },
-  hold: ['等待配件到货', '需楼上业主配合，业主出差暂时无法入户', '需报维修基金，等待业委会审批', '业主要求改约下周再上门', '等待雨停后施工'],
-  resume: ['配件已到，重新安排上门', '已联系上楼上业主，约定上门时间', '审批已通过，恢复处理'],
   confirmed: ['业主确认已修好', '业主验收通过，签字确认', '业主电话确认维修效果'],
   closed: ['回访：业主表示满意，评价5星', '回访：业主满意', '回访：业主基本满意，建议师傅提前电话预约', '回访电话无人接听，短信告知已完成'],
   reopened: ['业主反映问题复发，重新派单', '回访时业主表示仍在漏水，返修'],
@@ -347,6 +345,19 @@ export const WORKLOG = {
   chased: ['业主来电催促，已联系师傅尽快处理', '业主再次来电询问进度，已催工程部'],
   enquiry: ['已告知办理流程和所需材料', '已答复，业主表示清楚了', '已告知前台办理时间', '已发送缴费二维码', '已记录，转相关部门答复'],
 } as const;
+
+/**
+ * Why work is put on hold (挂起), what is noted when it resumes, and how many days that takes: the hold's reason
+ * decides how long the clock stays paused (a maintenance-fund approval takes weeks, rain a day or two).
+ */
+// prettier-ignore
+export const HOLDS: readonly { reason: string; resume: string; days: readonly [number, number] }[] = [
+  { reason: '等待配件到货', resume: '配件已到，重新安排上门', days: [2, 8] },
+  { reason: '需楼上业主配合，业主出差暂时无法入户', resume: '已联系上楼上业主，约定上门时间', days: [3, 12] },
+  { reason: '需报维修基金，等待业委会审批', resume: '审批已通过，恢复处理', days: [12, 35] },
+  { reason: '业主要求改约下周再上门', resume: '已按业主约定的时间重新安排上门', days: [4, 9] },
+  { reason: '等待雨停后施工', resume: '天气转好，恢复施工', days: [1, 3] },
+];
 
 /** Short notes on calls that did not create a ticket. */
 // prettier-ignore
