@@ -78,6 +78,9 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       actorId,
       onUnauthorized: () => {
         live?.stop();
+        // The session is gone: their fetches would only be refused (and log it) until the next login.
+        directorySync.stop();
+        slaSettings.stop();
         hub.emit('session.changed', session.clear());
       },
     },
@@ -142,6 +145,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         await sync.stop();
         const s = await session.login(username, password);
         directorySync.start();
+        slaSettings.start();
         sync.start(); // the initial pull runs in the background and reports progress in sync.status
         live?.start();
         hub.emit('session.changed', s);
@@ -152,6 +156,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
         live?.stop();
         directorySync.stop();
+        slaSettings.stop(); // a fetch the logout overtakes is refused (401): expected, not logged
         await sync.stop();
         const s = await session.logout();
         hub.emit('session.changed', s);

@@ -6,6 +6,7 @@
 import type { SyncStatus } from '../common/sync';
 import type { ResidentRepo } from './cache/residents';
 import { CentralError, type CentralClient } from './central';
+import { errorLine } from './log-line';
 
 export interface DirectorySyncOptions {
   /** Residents per page (the server allows up to 5,000). */
@@ -16,7 +17,8 @@ export interface DirectorySyncOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
-  log?: (message: string, err?: unknown) => void;
+  /** One line per failure worth telling (never a stack); default console.warn. */
+  log?: (line: string) => void;
 }
 
 export interface DirectorySync {
@@ -38,7 +40,7 @@ export function createDirectorySync(
   const backoffMs = options.backoffMs ?? 5_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
-  const log = options.log ?? ((message, err) => console.warn(`[residents] ${message}`, err ?? ''));
+  const log = options.log ?? ((line) => console.warn(`[residents] ${line}`));
 
   let running: Promise<number> | null = null;
   let abort = new AbortController();
@@ -73,9 +75,10 @@ export function createDirectorySync(
         (err: unknown) => {
           failures++;
           notBefore = now() + Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1));
-          // Offline is the normal state of a desk without network; anything else is worth a line in the log.
-          if (!signal.aborted && !(err instanceof CentralError && err.kind === 'offline')) {
-            log('directory refresh failed', err);
+          // Offline is the normal state of a desk without network, and a refused session (401) is the sync
+          // engine's to handle (it signs the desk out); anything else is worth one line in the log.
+          if (!signal.aborted && !stopped && !(err instanceof CentralError && err.kind !== 'rejected')) {
+            log(`directory refresh failed: ${errorLine(err)}`);
           }
           throw err;
         },

@@ -17,13 +17,15 @@ import {
 import type { SyncStatus } from '../common/sync';
 import type { MetaRepo } from './cache';
 import { CentralError, type CentralClient } from './central';
+import { errorLine } from './log-line';
 import { DeskError } from './session';
 
 export interface SlaSettingsSyncOptions {
   /** Least time between two fetches triggered by sync cycles (ms); a live poke's cycle may come sooner. */
   minIntervalMs?: number;
   now?: () => Date;
-  log?: (message: string, err?: unknown) => void;
+  /** One line per failure worth telling (never a stack); default console.warn. */
+  log?: (line: string) => void;
 }
 
 export interface SlaSettingsSync {
@@ -34,8 +36,10 @@ export interface SlaSettingsSync {
   refresh(): Promise<boolean>;
   /** After each sync cycle that reached the server: fetch, at most once per interval. */
   onSyncStatus(status: SyncStatus): void;
-  /** Cancels a scheduled fetch (logout, close). */
+  /** Cancels a scheduled fetch and mutes the answer of one in flight (logout, close) until start(). */
   stop(): void;
+  /** After a login: fetches after sync cycles again. */
+  start(): void;
   setWeatherAlert(on: boolean): Promise<SlaSettingsView>;
   setYearSchedule(schedule: YearSchedule): Promise<SlaSettingsView>;
   setLimits(limits: z.output<typeof SetSlaLimitsRequest>['limits']): Promise<SlaSettingsView>;
@@ -80,14 +84,17 @@ export function createSlaSettingsSync(
   const { central, meta } = deps;
   const minIntervalMs = options.minIntervalMs ?? 2_000;
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? ((message, err) => console.warn(`[sla-settings] ${message}`, err ?? ''));
+  const log = options.log ?? ((line) => console.warn(`[sla-settings] ${line}`));
   const contextOf = createSlaContextCache();
   let doc = stored(meta);
   let lastFetch = 0;
   let lastSyncAt: string | null = null;
   let fetching: Promise<boolean> | null = null;
   let trailing: NodeJS.Timeout | null = null;
-  /** After stop(): a fetch still in flight must not write to the cache, which the desk is closing. */
+  /**
+   * After stop() (logout, close) until start(): a fetch still in flight must not write to the cache, which the desk
+   * may be closing, and its refusal (the token was just revoked: 401) is expected, not worth a log line.
+   */
   let stopped = false;
 
   /** Stores a document from the server; announces it when it differs from the one in use. */
@@ -134,7 +141,8 @@ export function createSlaSettingsSync(
     view,
     refresh,
     onSyncStatus(status) {
-      if (status.state === 'offline' || status.lastSyncAt === null || status.lastSyncAt === lastSyncAt) return;
+      if (stopped || status.state === 'offline' || status.lastSyncAt === null || status.lastSyncAt === lastSyncAt)
+        return;
       lastSyncAt = status.lastSyncAt;
       if (trailing) return;
       // Within the interval: fetch once it has passed (a poke about changed settings is never lost).
@@ -142,7 +150,11 @@ export function createSlaSettingsSync(
       trailing = setTimeout(() => {
         trailing = null;
         refresh().catch((err: unknown) => {
-          if (!(err instanceof CentralError && err.kind === 'offline')) log('fetch failed', err);
+          if (stopped) return; // signed out (or closing) meanwhile: the refusal is the logout's, not a fault
+          if (err instanceof CentralError && err.kind === 'offline') return; // the sync status says so already
+          // A session that ended elsewhere (revoked token): the sync engine signs the desk out; one line is plenty.
+          if (err instanceof CentralError && err.kind === 'unauthorized') log('fetch refused: the session has ended');
+          else log(`fetch failed: ${errorLine(err)}`);
         });
       }, wait);
       trailing.unref();
@@ -151,6 +163,9 @@ export function createSlaSettingsSync(
       stopped = true;
       if (trailing) clearTimeout(trailing);
       trailing = null;
+    },
+    start() {
+      stopped = false;
     },
     setWeatherAlert: (on) => change('weather', { on }),
     setYearSchedule: (schedule) => change('calendar', schedule),

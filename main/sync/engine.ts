@@ -7,6 +7,7 @@ import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../c
 import type { MetaRepo } from '../cache';
 import type { BulkLoad } from '../cache/bulk-load';
 import { CentralError, type CentralClient } from '../central';
+import { errorLine } from '../log-line';
 import type { Emit } from '../events';
 import { crashPoint } from './crash-points';
 import type { Outbox } from './outbox';
@@ -140,8 +141,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       } else if (err instanceof CentralError && err.kind === 'offline') {
         if (state !== 'offline') offlineSince = new Date().toISOString();
         state = 'offline';
-      } else {
-        if (!signal.aborted) log('cycle failed', err);
+      } else if (!signal.aborted) {
+        // The server said no (a protocol refusal): one line; anything else is a bug, worth its stack.
+        if (err instanceof CentralError) log(`cycle failed: ${errorLine(err)}`);
+        else log('cycle failed', err);
       }
     } finally {
       progress = null;

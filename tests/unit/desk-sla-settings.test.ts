@@ -5,15 +5,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SLA_DOCUMENT, type SlaSettingsDocument } from '../../common/sla';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
-import { CentralOfflineError, CentralRejectedError, type CentralClient } from '../../main/central';
+import {
+  CentralOfflineError,
+  CentralRejectedError,
+  CentralUnauthorizedError,
+  type CentralClient,
+} from '../../main/central';
 import { createSlaSettingsSync } from '../../main/sla-settings';
 import { createOutbox } from '../../main/sync/outbox';
 import { createTicketShadow } from '../../main/sync/shadow';
 import { parseMutation } from '../../common/mutations';
 import { randomUUID } from 'node:crypto';
+import type { SyncStatus } from '../../common/sync';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -138,5 +144,116 @@ describe('desk SLA settings', () => {
     expect(effect.ticket.slaDueAt).toBe(new Date(NOW.getTime() + 22.5 * 60_000).toISOString());
     expect(repos.tickets.get(m.args.id)?.slaDueAt).toBe(effect.ticket.slaDueAt);
     repos.db.close();
+  });
+
+  describe('logging of background fetches', () => {
+    const cycle = (n: number): SyncStatus => ({
+      state: 'online',
+      pending: 0,
+      offlineSince: null,
+      lastSyncAt: new Date(NOW.getTime() + n * 1000).toISOString(),
+      progress: null,
+      rejected: [],
+    });
+    /** A fetch the test answers when it likes. */
+    function pendingFetch() {
+      let fail: (err: unknown) => void = () => {};
+      const started = vi.fn(() => new Promise<SlaSettingsDocument>((_, reject) => (fail = reject)));
+      return { started, fail: (err: unknown) => fail(err) };
+    }
+    /** Everything the default logger (and anyone else) printed while `run` ran. */
+    async function printed(run: () => Promise<void>): Promise<string[]> {
+      const lines: string[] = [];
+      const spies = (['error', 'warn', 'log', 'info'] as const).map((level) =>
+        vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+          lines.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' '));
+        }),
+      );
+      try {
+        await run();
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+      return lines;
+    }
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+    it('a fetch the logout overtakes is refused (401) without a word', async () => {
+      const { repos } = openRepos();
+      const fetch = pendingFetch();
+      const sla = createSlaSettingsSync(
+        { central: fakeCentral({ get: fetch.started }), meta: repos.meta, onChange: () => {} },
+        { minIntervalMs: 0 },
+      );
+      const lines = await printed(async () => {
+        sla.onSyncStatus(cycle(1));
+        await vi.waitFor(() => expect(fetch.started).toHaveBeenCalledOnce());
+        sla.stop(); // session.logout
+        fetch.fail(new CentralUnauthorizedError('GET /api/v1/settings/sla: 401'));
+        await settle();
+        // A cycle reported after the logout (sync.announce) fetches nothing.
+        sla.onSyncStatus(cycle(2));
+        await settle();
+      });
+      expect(lines).toEqual([]);
+      expect(fetch.started).toHaveBeenCalledOnce();
+      repos.db.close();
+    });
+
+    it('logs one line, never a stack, when the session ends elsewhere or the server fails', async () => {
+      const { repos } = openRepos();
+      const fetch = pendingFetch();
+      const sla = createSlaSettingsSync(
+        { central: fakeCentral({ get: fetch.started }), meta: repos.meta, onChange: () => {} },
+        { minIntervalMs: 0 },
+      );
+      const revoked = await printed(async () => {
+        sla.onSyncStatus(cycle(1));
+        await vi.waitFor(() => expect(fetch.started).toHaveBeenCalledTimes(1));
+        fetch.fail(new CentralUnauthorizedError('GET /api/v1/settings/sla: 401'));
+        await settle();
+      });
+      expect(revoked).toHaveLength(1);
+      expect(revoked[0]).toMatch(/^\[sla-settings\] .*session has ended/);
+
+      const broken = await printed(async () => {
+        sla.onSyncStatus(cycle(2));
+        await vi.waitFor(() => expect(fetch.started).toHaveBeenCalledTimes(2));
+        fetch.fail(new CentralRejectedError('bad_response', 'GET /api/v1/settings/sla: bad body\n{"issues": []}', 200));
+        await settle();
+      });
+      expect(broken).toHaveLength(1);
+      expect(broken[0]).toContain('[sla-settings] fetch failed: CentralError 200: GET /api/v1/settings/sla: bad body');
+      for (const line of [...revoked, ...broken]) {
+        expect(line).not.toContain('\n');
+        expect(line).not.toMatch(/\bat .*\.ts:\d+/);
+      }
+
+      // Offline is what the sync status already says: nothing printed.
+      const offline = await printed(async () => {
+        sla.onSyncStatus(cycle(3));
+        await vi.waitFor(() => expect(fetch.started).toHaveBeenCalledTimes(3));
+        fetch.fail(new CentralOfflineError('GET /api/v1/settings/sla: fetch failed'));
+        await settle();
+      });
+      expect(offline).toEqual([]);
+      repos.db.close();
+    });
+
+    it('fetches again after the next login', async () => {
+      const { repos } = openRepos();
+      const sla = createSlaSettingsSync(
+        { central: fakeCentral({ get: () => Promise.resolve(stormy) }), meta: repos.meta, onChange: () => {} },
+        { minIntervalMs: 0 },
+      );
+      sla.stop();
+      sla.onSyncStatus(cycle(1));
+      await settle();
+      expect(sla.view().weatherAlert).toBe(false);
+      sla.start();
+      sla.onSyncStatus(cycle(2));
+      await vi.waitFor(() => expect(sla.view().weatherAlert).toBe(true));
+      repos.db.close();
+    });
   });
 });

@@ -6,7 +6,12 @@ import type { DirectoryPage } from '../../common/residents/directory';
 import type { SyncStatus } from '../../common/sync';
 import { openCache, type CacheDb } from '../../main/cache';
 import { createResidentRepo, type ResidentRepo } from '../../main/cache/residents';
-import { CentralOfflineError, type CentralClient } from '../../main/central';
+import {
+  CentralOfflineError,
+  CentralRejectedError,
+  CentralUnauthorizedError,
+  type CentralClient,
+} from '../../main/central';
 import { createDirectorySync } from '../../main/residents-directory';
 
 const resident = (id: string) => ({ id, name: `住户${id}`, tags: [], phones: [], units: [] });
@@ -117,5 +122,20 @@ describe('residents directory download', () => {
     sync.onSyncStatus(online('t1'));
     expect(await sync.refresh()).toBe(0);
     expect(server.calls).toEqual([]);
+  });
+
+  it('logs one line per failure worth telling: not a refused session (401), never a stack', async () => {
+    const lines: string[] = [];
+    let failure: Error = new CentralUnauthorizedError('GET /api/v1/residents/directory: 401');
+    const central = {
+      residentDirectory: () => Promise.reject(failure),
+    } as unknown as CentralClient;
+    const sync = createDirectorySync({ central, residents: repo }, { log: (line) => lines.push(line) });
+    await expect(sync.refresh()).rejects.toBe(failure);
+    expect(lines).toEqual([]); // the sync engine signs the desk out; nothing to add
+
+    failure = new CentralRejectedError('bad_response', 'GET /api/v1/residents/directory: bad body\n{"x": 1}', 200);
+    await expect(sync.refresh()).rejects.toBe(failure);
+    expect(lines).toEqual(['directory refresh failed: CentralError 200: GET /api/v1/residents/directory: bad body']);
   });
 });

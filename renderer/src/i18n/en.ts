@@ -297,7 +297,9 @@ export const en: Messages = {
     placeholder: 'Code, title, description, resident, phone or unit',
     results: 'Search results',
     total: '{{total}} found',
-    shown: '{{count}} shown',
+    more: '{{count}}+ found',
+    loadingMore: 'Loading more…',
+    moreFailed: 'Could not load more results',
     empty: 'No matching tickets',
     searching: 'Searching…',
     failed: 'Search failed: {{message}}',
@@ -470,9 +472,19 @@ export const en: Messages = {
     weather: {
       on: 'Weather alert: on',
       off: 'Weather alert: off',
-      hintOn: 'Time limits are stretched by 50%. Click to switch the alert off',
-      hintOff: 'When on, newly computed time limits are stretched by 50%',
+      hintOn: "Open tickets' time limits are stretched by {{percent}}%. Click to switch the alert off",
+      hintOff: "When on, every open ticket's time limits are stretched by {{percent}}%",
       failed: 'Could not switch the weather alert: {{message}}',
+      confirmOnTitle: 'Switch the weather alert on?',
+      confirmOffTitle: 'Switch the weather alert off?',
+      confirmOn:
+        "Stretches every open ticket's time limits by {{percent}}% ({{count}} open tickets' clocks are recalculated).",
+      confirmOff:
+        "Puts every open ticket's time limits back to normal, no longer stretched by {{percent}}% ({{count}} open tickets' clocks are recalculated).",
+      confirmPaused: 'Paused clocks are left alone; they resume under the setting of the day.',
+      confirmOnButton: 'Switch on',
+      confirmOffButton: 'Switch off',
+      cancel: 'Cancel',
     },
     calendar: {
       open: 'Holiday schedule',

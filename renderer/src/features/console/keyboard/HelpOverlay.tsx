@@ -1,4 +1,7 @@
-/** The `?` overlay: every binding of the table, grouped, in the agent's language. */
+/**
+ * The `?` overlay: every binding of the table, grouped, in the agent's language. It opens at the top with its
+ * title in view (focus on the dialog, which scrolls with ↑/↓/PgUp/PgDn); Tab reaches the close button, Esc closes.
+ */
 import { useTranslation } from 'react-i18next';
 import { COMPILED_BINDINGS, GROUP_ORDER, textIn } from './bindings';
 import { KeyHint } from './KeyHint';
@@ -7,7 +10,8 @@ import { ModalDialog } from './ModalDialog';
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
   return (
-    <ModalDialog title={t('triage.help.title')} className="kb-help" popup onClose={onClose}>
+    // Opens at the top, title in view: focus on the dialog itself, not on the close button at the bottom.
+    <ModalDialog title={t('triage.help.title')} className="kb-help" popup initialFocus="dialog" onClose={onClose}>
       <p className="kb-help-intro">{t('triage.help.intro')}</p>
       <div className="kb-help-groups">
         {GROUP_ORDER.map((group) => {

@@ -6,7 +6,13 @@
  * Forms are modal (showModal: the page behind is inert). The menus an agent opens and closes with one key — the
  * step menu, the assignee picker, the palette, the key help — are `popup`s instead: shown without making the
  * page inert, and closed by Esc or by focus leaving them. Making the page inert restyles every element of it
- * (the 100k-ticket console has a long list), which cost 10–20 ms of each `s` press on a 2-core machine.
+ * (the 100k-ticket console has a long list), which cost 10–20 ms of each `s` press on a 2-core machine. A popup
+ * opened while a modal dialog is open (Ctrl+K from the search or a form) is shown modal instead, above it in the
+ * top layer: a non-modal one would sit behind it, inert.
+ *
+ * Focus goes to the first field or button, or, with `initialFocus="dialog"` (a page to read, such as the key
+ * help), to the dialog itself, which keeps it scrolled to the top with its title in view; Tab then reaches the
+ * buttons and Esc closes it as ever.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
@@ -14,6 +20,7 @@ export function ModalDialog({
   title,
   className,
   popup = false,
+  initialFocus = 'field',
   onClose,
   children,
 }: {
@@ -21,6 +28,8 @@ export function ModalDialog({
   className?: string;
   /** A menu: non-modal, closed by Esc or when focus leaves it. */
   popup?: boolean;
+  /** `field`: the first input or button; `dialog`: the dialog itself, scrolled to the top. */
+  initialFocus?: 'field' | 'dialog';
   onClose: () => void;
   children: ReactNode;
 }) {
@@ -31,12 +40,17 @@ export function ModalDialog({
     const dialog = ref.current;
     const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) {
-      if (popup) dialog.show();
+      if (popup && !document.querySelector('dialog:modal, [aria-modal="true"]')) dialog.show();
       else dialog.showModal();
     }
-    // Chromium focuses the <dialog> itself when nothing inside has the autofocus attribute (React's autoFocus
-    // only calls focus() before showModal): put the agent in the first field, so typing filters at once.
-    dialog?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+    if (initialFocus === 'dialog') {
+      dialog?.focus({ preventScroll: true });
+      if (dialog) dialog.scrollTop = 0;
+    } else {
+      // Chromium focuses the <dialog> itself when nothing inside has the autofocus attribute (React's autoFocus
+      // only calls focus() before showModal): put the agent in the first field, so typing filters at once.
+      dialog?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+    }
     return () => {
       dialog?.close();
       // The list may have re-rendered meanwhile; only go back if the element is still on the page.
@@ -50,6 +64,7 @@ export function ModalDialog({
       ref={ref}
       className={['kb-dialog', popup && 'kb-dialog-popup', className].filter(Boolean).join(' ')}
       aria-labelledby={titleId}
+      tabIndex={initialFocus === 'dialog' ? -1 : undefined}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

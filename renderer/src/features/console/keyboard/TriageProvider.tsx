@@ -33,7 +33,6 @@ import './keyboard.css';
 
 type Dialog =
   | { kind: 'help' }
-  | { kind: 'palette' }
   | { kind: 'assign'; tickets: Ticket[]; bulk: boolean }
   | { kind: 'step'; tickets: Ticket[]; bulk: boolean }
   | { kind: 'note'; ticket: Ticket };
@@ -76,6 +75,8 @@ export function TriageProvider({
   const [selection, setSelectionState] = useState<Selection<Ticket>>(new Map());
   const [bulk, setBulk] = useState<BulkState>({ progress: null, result: null });
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  // Beside `dialog`, not in it: Ctrl+K opens the palette above whatever is open (see palette.open).
+  const [palette, setPalette] = useState(false);
   const [chord, setChord] = useState<readonly string[] | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const lang = i18n.language;
@@ -214,7 +215,12 @@ export function TriageProvider({
 
   useAction('console.back', back);
   useAction('help.open', () => setDialog({ kind: 'help' }));
-  useAction('palette.open', () => setDialog({ kind: 'palette' }));
+  useAction('palette.open', () => {
+    // A menu (help, assignee, step) gives way to the palette, as it does whenever focus leaves it; a form (the note
+    // box here, search, intake and the step form elsewhere) stays beneath it, with what was typed, until Esc.
+    setDialog((current) => (current && current.kind !== 'note' ? null : current));
+    setPalette(true);
+  });
   useAction('ticket.assign', () => {
     const target = targets();
     if (target) setDialog({ kind: 'assign', ...target });
@@ -320,9 +326,6 @@ export function TriageProvider({
         <div role="alert">{notice?.alert && <p className="kb-notice kb-notice-alert">{notice.text}</p>}</div>
       </div>
       {dialog?.kind === 'help' && <HelpOverlay onClose={close} />}
-      {dialog?.kind === 'palette' && (
-        <CommandPalette onClose={close} onRun={runFromPalette} onOpenTicket={onShowTicket} />
-      )}
       {dialog?.kind === 'assign' && (
         <AssignPicker
           what={what(dialog.tickets)}
@@ -367,6 +370,9 @@ export function TriageProvider({
             if (ticket.id === cursorTicket.current?.id) runAction('list.hold', ticket);
           }}
         />
+      )}
+      {palette && (
+        <CommandPalette onClose={() => setPalette(false)} onRun={runFromPalette} onOpenTicket={onShowTicket} />
       )}
     </TriageContext.Provider>
   );

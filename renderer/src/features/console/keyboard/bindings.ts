@@ -9,6 +9,8 @@
  *   listed here so the help overlay tells the whole story).
  * - `action` (+ optional `arg`): the id run through the action registry.
  * - `inText`: also fires while a text field has focus (only modified keys such as Ctrl+K may).
+ * - `inDialog`: also fires while focus is inside a dialog, menu or form (search, intake, note, step form, pickers):
+ *   only Ctrl+K, the way to every action from wherever the agent is.
  */
 import { VIEW_IDS } from '../../../../../common/contract';
 import { parseSequence } from './keys';
@@ -30,6 +32,8 @@ export interface Binding {
   arg?: string | number;
   label: Text;
   inText?: boolean;
+  /** Also fires inside dialogs (see above); needs `inText` too, as dialogs are mostly fields. */
+  inDialog?: boolean;
   /** Shown in the command palette (console actions that make sense without a key press in progress). */
   palette?: boolean;
 }
@@ -191,8 +195,9 @@ export const BINDINGS: readonly Binding[] = [
     scope: 'console',
     group: 'general',
     action: 'palette.open',
-    label: { zh: '命令面板', en: 'Command palette' },
+    label: { zh: '命令面板（在对话框中也可用）', en: 'Command palette (from dialogs too)' },
     inText: true,
+    inDialog: true,
   },
   {
     keys: ['?'],

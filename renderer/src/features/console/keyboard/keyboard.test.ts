@@ -225,8 +225,27 @@ describe('sequence matcher', () => {
     expect(m.feed('Enter', 0, { inText: true }).kind).toBe('none');
   });
 
-  it('leaves dialogs and Enter on buttons alone', () => {
-    expect(ignoredByConsole('j', { tagName: 'INPUT', type: 'text', inDialog: true })).toBe(true);
+  it('leaves dialogs to their own keys, but for Ctrl+K', () => {
+    const m = createSequenceMatcher(console);
+    for (const step of ['j', 'k', 'a', 's', 'c', 'x', '?', '/', 'n', 'g', 'p', 'Escape', 'Enter', 'ArrowDown']) {
+      expect(m.feed(step, 0, { inDialog: true }), step).toEqual({ kind: 'none', cancelled: false });
+      expect(m.feed(step, 0, { inDialog: true, inText: true }), step).toEqual({ kind: 'none', cancelled: false });
+    }
+    expect(action(m.feed('Ctrl+k', 0, { inDialog: true }))).toBe('palette.open');
+    expect(action(m.feed('Ctrl+k', 0, { inDialog: true, inText: true }))).toBe('palette.open');
+    // A chord begun on the page does not finish inside a dialog.
+    m.feed('g', 0);
+    expect(m.feed('u', 100, { inDialog: true }).kind).toBe('none');
+    expect(m.pending(200)).toEqual([]);
+    // Only modified keys may work from dialogs, as from text fields.
+    for (const binding of COMPILED_BINDINGS.filter((b) => b.inDialog)) {
+      expect(binding.inText, binding.action).toBe(true);
+      for (const sequence of binding.sequences)
+        expect(sequence.join(' '), binding.action).toMatch(/^(Ctrl|Alt|Meta)\+/);
+    }
+  });
+
+  it('leaves Enter and Space on buttons alone', () => {
     expect(ignoredByConsole('Enter', { tagName: 'BUTTON' })).toBe(true);
     expect(ignoredByConsole('Enter', { tagName: 'INPUT', type: 'checkbox' })).toBe(true);
     expect(ignoredByConsole('j', { tagName: 'BUTTON' })).toBe(false);

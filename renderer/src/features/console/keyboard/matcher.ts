@@ -17,7 +17,7 @@ export type MatchResult =
   | { kind: 'none'; cancelled: boolean };
 
 export interface SequenceMatcher {
-  feed(step: string, now: number, options?: { inText?: boolean }): MatchResult;
+  feed(step: string, now: number, options?: { inText?: boolean; inDialog?: boolean }): MatchResult;
   /** The chord in progress (empty when none or timed out at `now`). */
   pending(now: number): readonly string[];
   reset(): void;
@@ -36,10 +36,11 @@ export function createSequenceMatcher(
   const live = (now: number) => (typed.length > 0 && now - lastAt <= timeoutMs ? typed : []);
 
   return {
-    feed(step, now, { inText = false } = {}) {
-      // While typing, only bindings marked `inText` exist, and a chord never carries over into a field.
-      const usable = inText ? bindings.filter((b) => b.inText) : bindings;
-      const before = inText ? [] : live(now);
+    feed(step, now, { inText = false, inDialog = false } = {}) {
+      // While typing, only bindings marked `inText` exist, in a dialog only those marked `inDialog` (the dialog owns
+      // its keys); a chord never carries over into either.
+      const usable = bindings.filter((b) => (!inText || b.inText) && (!inDialog || b.inDialog));
+      const before = inText || inDialog ? [] : live(now);
       const candidate = [...before, step];
       typed = [];
 
@@ -66,12 +67,11 @@ export function createSequenceMatcher(
 }
 
 /**
- * Whether the global listener should look at this key press at all: not inside a dialog (it owns its keys),
- * and not Enter/Space on a control that Enter/Space already activates.
+ * Whether the global listener should leave this key press alone: Enter/Space on a control that Enter/Space
+ * already activates. (Inside a dialog it looks only for the `inDialog` bindings: see `feed`.)
  */
-export function ignoredByConsole(step: string, target: (FocusTarget & { inDialog?: boolean }) | null): boolean {
+export function ignoredByConsole(step: string, target: FocusTarget | null): boolean {
   if (!target) return false;
-  if (target.inDialog) return true;
   const tag = target.tagName.toUpperCase();
   const activates = tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY' || (tag === 'INPUT' && !isTextField(target));
   return activates && (step === 'Enter' || step === ' ');

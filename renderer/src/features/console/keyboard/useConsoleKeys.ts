@@ -1,7 +1,7 @@
 /**
  * The console's one global key listener, generated from the binding table's `console` scope: normalizes
- * the key press, stays quiet inside dialogs and (for single keys) text fields, feeds the sequence matcher
- * and runs the matched action id through the registry.
+ * the key press, stays quiet inside dialogs (but for Ctrl+K, which works from everywhere) and, for single keys,
+ * in text fields, feeds the sequence matcher and runs the matched action id through the registry.
  */
 import { useEffect, useRef } from 'react';
 import { bindingsInScope, type CompiledBinding } from './bindings';
@@ -50,7 +50,10 @@ export function useConsoleKeys(events: ConsoleKeyEvents): void {
         matcher.reset();
         return;
       }
-      const result = matcher.feed(step, performance.now(), { inText: isTextField(target) });
+      const result = matcher.feed(step, performance.now(), {
+        inText: isTextField(target),
+        inDialog: target?.inDialog ?? false,
+      });
       if (result.kind === 'pending') {
         event.preventDefault();
         latest.current.onChord(result.prefix);

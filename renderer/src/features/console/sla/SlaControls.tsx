@@ -7,37 +7,95 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../../../common/domain';
 import { deskErrorMessage as errorMessage } from '../../../api/errors';
+import { useViews } from '../../../api/queries';
+import { ModalDialog } from '../keyboard/ModalDialog';
 import { useSetWeatherAlert, useSetYearSchedule, useSlaSettings } from './queries';
 import './sla.css';
 
 const canToggleWeather = (user: User) => user.role === 'lead' || user.role === 'admin';
 const canEditCalendar = (user: User) => user.role === 'admin';
 
-/** Header switch: a pressed/unpressed button, reachable with Tab and Enter/Space like any button. */
+/**
+ * Header switch: a pressed/unpressed button, reachable with Tab and Enter/Space like any button. Switching moves
+ * the clock of every open ticket (the server recomputes them), so it asks first, saying what will happen; Cancel
+ * has the focus, Esc cancels too.
+ */
 export function WeatherToggle({ user }: { user: User }) {
   const { t } = useTranslation();
   const settings = useSlaSettings();
   const set = useSetWeatherAlert();
+  const [asking, setAsking] = useState(false);
   if (!canToggleWeather(user) || !settings.data) return null;
   const on = settings.data.weatherAlert;
+  const percent = Math.round((settings.data.settings.weatherStretchFactor - 1) * 100);
   return (
     <>
       <button
         type="button"
         className={on ? 'weather-toggle on' : 'weather-toggle'}
         aria-pressed={on}
-        title={on ? t('sla.weather.hintOn') : t('sla.weather.hintOff')}
+        aria-haspopup="dialog"
+        title={on ? t('sla.weather.hintOn', { percent }) : t('sla.weather.hintOff', { percent })}
         disabled={set.isPending}
-        onClick={() => set.mutate(!on)}
+        onClick={() => setAsking(true)}
       >
         {on ? t('sla.weather.on') : t('sla.weather.off')}
       </button>
+      {asking && (
+        <WeatherConfirm
+          turnOn={!on}
+          percent={percent}
+          onCancel={() => setAsking(false)}
+          onConfirm={() => {
+            setAsking(false);
+            set.mutate(!on);
+          }}
+        />
+      )}
       {set.isError && (
         <span className="weather-error" role="alert">
           {t('sla.weather.failed', { message: errorMessage(set.error) })}
         </span>
       )}
     </>
+  );
+}
+
+/** What switching the weather alert does, before it is done: Cancel first (and focused), then the switch. */
+function WeatherConfirm({
+  turnOn,
+  percent,
+  onCancel,
+  onConfirm,
+}: {
+  turnOn: boolean;
+  percent: number;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  // Open tickets in this desk's cache: the inbox view's count (the server recomputes the same tickets).
+  const open = useViews().data?.find((view) => view.id === 'inbox')?.count;
+  const count = open === undefined ? '…' : new Intl.NumberFormat(i18n.language).format(open);
+  return (
+    <ModalDialog
+      title={turnOn ? t('sla.weather.confirmOnTitle') : t('sla.weather.confirmOffTitle')}
+      className="weather-confirm"
+      onClose={onCancel}
+    >
+      <p className="weather-confirm-what">
+        {turnOn ? t('sla.weather.confirmOn', { percent, count }) : t('sla.weather.confirmOff', { percent, count })}
+      </p>
+      <p className="sla-hint">{t('sla.weather.confirmPaused')}</p>
+      <div className="kb-dialog-footer">
+        <button type="button" onClick={onCancel}>
+          {t('sla.weather.cancel')}
+        </button>
+        <button type="button" className="primary" onClick={onConfirm}>
+          {turnOn ? t('sla.weather.confirmOnButton') : t('sla.weather.confirmOffButton')}
+        </button>
+      </div>
+    </ModalDialog>
   );
 }
 
