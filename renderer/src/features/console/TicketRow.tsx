@@ -71,13 +71,12 @@ export const TicketRow = memo(function TicketRow({
     >
       {ticket ? (
         <>
-          <input
-            type="checkbox"
+          {/* A box drawn for the mouse only: an option may hold no control (axe: nested-interactive), and its
+              aria-checked already tells assistive technology; `x` does the same by keyboard. */}
+          <span
             className="row-check"
-            tabIndex={-1}
-            checked={checked}
-            readOnly
-            aria-label={text.select(ticketName(ticket))}
+            aria-hidden="true"
+            title={text.select(ticketName(ticket))}
             onClick={(event) => onCheckboxClick(index, event)}
           />
           <TicketLine ticket={ticket} now={now} showSla={showSla} text={text} />
