@@ -224,6 +224,8 @@ export const EVENTS = {
   'tickets.changed': z.object({ ids: z.array(z.string()) }),
   /** Users or teams changed (names and teams shown beside tickets). */
   'directory.changed': z.object({}),
+  /** The residents directory advanced (a downloaded page was written): intake lookups are worth asking again. */
+  'residents.changed': z.object({}),
   /** The SLA settings (weather alert, calendar, limits) changed on the server or were first fetched. */
   'settings.changed': z.object({}),
   'session.changed': Session,

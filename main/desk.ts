@@ -121,7 +121,10 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
   const residents = createResidentRepo(repos.db);
   const duplicates = createDuplicateQuery(repos.db, repos.tickets);
-  const directorySync = createDirectorySync({ central, residents }, opts.residents);
+  const directorySync = createDirectorySync(
+    { central, residents, onChange: () => hub.emit('residents.changed', {}) },
+    opts.residents,
+  );
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') directorySync.onSyncStatus(payload as SyncStatus);
   });

@@ -32,7 +32,12 @@ export interface DirectorySync {
 }
 
 export function createDirectorySync(
-  deps: { central: CentralClient; residents: ResidentRepo },
+  deps: {
+    central: CentralClient;
+    residents: ResidentRepo;
+    /** After each page that wrote residents: lookups made meanwhile may find more now. */
+    onChange?: () => void;
+  },
   options: DirectorySyncOptions = {},
 ): DirectorySync {
   const pageSize = options.pageSize ?? 2000;
@@ -57,6 +62,7 @@ export function createDirectorySync(
       if (signal.aborted) return written;
       deps.residents.applyPage(page.items, page.cursor);
       written += page.items.length;
+      if (page.items.length > 0) deps.onChange?.();
       if (!page.more) return written;
     }
   }

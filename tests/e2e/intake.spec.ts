@@ -2,14 +2,141 @@
  * Intake by keyboard (issue 4 item 5): `n` opens the screen, a demo resident is found by room number, plumbing is
  * picked by typing, Ctrl+Enter creates the ticket. A second `n` for the same unit and category offers the open
  * ticket instead, and Enter links the call to it (an internal note) — no second ticket.
+ *
+ * Issue 9: a lookup typed while the residents directory is still downloading (or before it advances) fills in when
+ * the change arrives, with no further key press, and the dialog neither moves nor changes size as the results
+ * appear; the category suggestions cover none of the fields below them; Esc with typed text asks before
+ * discarding it.
+ *
+ * The first test needs the fresh profile (an empty directory): it runs first, and signs in.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { DirectoryPage, DirectoryResident } from '../../common/residents/directory';
 import { apiToken, useStack } from './stack';
 
 const stack = useStack();
 
 const ROOM = '3-1-502';
 const TITLE = '厨房水管漏水';
+
+/** The console, signed in as agent01 (the host keeps the session between the tests of this file). */
+async function signIn(page: Page) {
+  await page.goto(stack().consoleUrl);
+  const username = page.getByLabel('用户名');
+  const list = page.getByRole('listbox', { name: '工单' });
+  await expect(username.or(list)).toBeVisible({ timeout: 60_000 });
+  if (await username.isVisible()) {
+    await username.fill('agent01');
+    await page.getByLabel('密码').fill('demo');
+    await page.keyboard.press('Enter');
+  }
+  await expect(list.getByRole('option').first()).toBeVisible({ timeout: 60_000 });
+}
+
+async function box(locator: Locator) {
+  const b = await locator.boundingBox();
+  expect(b, 'on screen').not.toBeNull();
+  return b!;
+}
+
+/** The last resident the directory download brings (the last page), with a phone to look them up by. */
+async function lastResidentWithPhone(): Promise<DirectoryResident> {
+  const token = await apiToken(stack().serverUrl);
+  let cursor: string | null = null;
+  let last: DirectoryResident | undefined;
+  for (;;) {
+    const query = cursor ? `limit=5000&cursor=${encodeURIComponent(cursor)}` : 'limit=5000';
+    const res = await fetch(`${stack().serverUrl}/api/v1/residents/directory?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.ok).toBe(true);
+    const page = (await res.json()) as DirectoryPage;
+    last = [...page.items].reverse().find((r) => r.phones.length > 0) ?? last;
+    if (!page.more) break;
+    cursor = page.cursor;
+  }
+  expect(last, 'the demo directory has residents with phones').toBeTruthy();
+  return last!;
+}
+
+/** Adds a resident to the central database behind the server's back (the server must be stopped). */
+async function addResidentOnServer(name: string, phone: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = await PGlite.create(join(stack().dir, 'server'));
+  try {
+    const id = `e2e-${Date.now()}`;
+    await pg.transaction(async (tx) => {
+      await tx.query('INSERT INTO residents (id, name) VALUES ($1, $2)', [id, name]);
+      await tx.query('INSERT INTO resident_phones (resident_id, raw, e164) VALUES ($1, $2, $3)', [
+        id,
+        phone,
+        `+86${phone}`,
+      ]);
+    });
+  } finally {
+    await pg.close();
+  }
+}
+
+test('a lookup typed while the directory downloads, or before it advances, fills in by itself; the dialog stays put', async ({
+  page,
+}) => {
+  test.setTimeout(360_000);
+  const wanted = await lastResidentWithPhone();
+  const phone = wanted.phones[0]!.raw;
+
+  // Sign in, then take the server away at once: the first sync, and the directory after it, cannot run.
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(stack().consoleUrl);
+  await page.getByLabel('用户名').fill('agent01');
+  await page.getByLabel('密码').fill('demo');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('用户名')).toBeHidden({ timeout: 30_000 });
+  await stack().stopServer();
+
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: '新建工单' });
+  const lookup = dialog.getByRole('combobox', { name: '查找住户' });
+  await expect(lookup).toBeFocused();
+  await page.keyboard.type(phone);
+  await expect(dialog.getByRole('status')).toContainText('住户资料尚未下载完成', { timeout: 30_000 });
+  const before = await box(dialog);
+
+  // The server comes back: sync, then the directory page by page (this resident is on the last one). No key is
+  // pressed from here on: the results appear by themselves.
+  await stack().startServer();
+  const match = dialog.getByRole('listbox', { name: '匹配的住户' }).getByRole('option').first();
+  await expect(match).toContainText(wanted.name, { timeout: 180_000 });
+  await expect(lookup).toHaveValue(phone);
+  await expect(lookup).toBeFocused();
+
+  const after = await box(dialog);
+  expect(Math.abs(after.y - before.y), 'the dialog does not move').toBeLessThanOrEqual(1);
+  expect(Math.abs(after.height - before.height), 'nor change its height').toBeLessThanOrEqual(1);
+
+  // Later the directory advances (a resident is added centrally); the lookup that found nobody finds them once the
+  // console has downloaded the change — again without a key press.
+  const newcomer = { name: '新入住测试', phone: '13900009173' };
+  await lookup.fill(newcomer.phone);
+  await expect(dialog.getByRole('status')).toContainText('没有找到匹配的住户');
+  await stack().stopServer();
+  await addResidentOnServer(newcomer.name, newcomer.phone);
+  await stack().startServer();
+  await expect(match).toContainText(newcomer.name, { timeout: 180_000 });
+  await expect(lookup).toHaveValue(newcomer.phone);
+
+  // Esc: something was typed, so it asks (Keep editing focused) instead of closing.
+  await page.keyboard.press('Escape');
+  await expect(dialog.getByRole('alertdialog', { name: '放弃已输入的内容？' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog.getByRole('alertdialog')).toHaveCount(0);
+  await expect(lookup).toBeFocused();
+  await expect(lookup).toHaveValue(newcomer.phone);
+  await page.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: '放弃' }).click();
+  await expect(dialog).toBeHidden();
+});
 
 /** `n`, the room, Enter on the first resident, past the unit picker if there is one, then "plumbing" + Enter. */
 async function startIntake(page: Page): Promise<{ dialog: ReturnType<Page['getByRole']>; resident: string }> {
@@ -36,13 +163,7 @@ async function startIntake(page: Page): Promise<{ dialog: ReturnType<Page['getBy
 test('n → find by room → plumbing → Ctrl+Enter creates; the second call for the unit links instead', async ({
   page,
 }) => {
-  await page.goto(stack().consoleUrl);
-  await page.getByLabel('用户名').fill('agent01');
-  await page.getByLabel('密码').fill('demo');
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('listbox', { name: '工单' }).getByRole('option').first()).toBeVisible({
-    timeout: 60_000,
-  });
+  await signIn(page);
 
   // First call: a new ticket.
   const one = await startIntake(page);
@@ -92,4 +213,64 @@ test('n → find by room → plumbing → Ctrl+Enter creates; the second call fo
       { timeout: 10_000 },
     )
     .toBe(true);
+});
+
+test('the category suggestions cover no field; Esc asks before discarding, keeps or discards; untouched closes', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await signIn(page);
+  await page.getByRole('listbox', { name: '工单' }).focus();
+
+  // Untouched: Esc closes at once.
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: '新建工单' });
+  const lookup = dialog.getByRole('combobox', { name: '查找住户' });
+  await expect(lookup).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  // The category suggestions, while typing, overlap none of the labels and fields below them.
+  await page.keyboard.press('n');
+  await expect(lookup).toBeFocused();
+  const category = dialog.getByRole('combobox', { name: '类别' });
+  await category.focus();
+  await page.keyboard.type('p');
+  const suggestions = dialog.getByRole('listbox', { name: '类别' });
+  await expect(suggestions.getByRole('option', { name: '给排水' })).toBeVisible();
+  const list = await box(suggestions);
+  // The row of type, priority, team and channel (labels and fields) starts below them.
+  const row = await box(dialog.locator('.intake-row'));
+  expect(row.y, 'type/priority/team/channel below the suggestions').toBeGreaterThanOrEqual(list.y + list.height);
+  await expect(dialog.getByText('类型', { exact: true })).toBeVisible();
+  // The first Esc only drops the filter text.
+  await page.keyboard.press('Escape');
+  await expect(category).toHaveValue('');
+  await expect(dialog).toBeVisible();
+
+  // Typed text: Esc asks, with Keep editing focused; Enter keeps (text and caret back in the field).
+  const titleField = dialog.getByLabel('标题');
+  await titleField.focus();
+  await page.keyboard.type('楼道灯不亮');
+  await page.keyboard.press('Escape');
+  const question = dialog.getByRole('alertdialog', { name: '放弃已输入的内容？' });
+  await expect(question).toBeVisible();
+  await expect(question.getByRole('button', { name: '继续编辑' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(question).toHaveCount(0);
+  await expect(titleField).toBeFocused();
+  await expect(titleField).toHaveValue('楼道灯不亮');
+
+  // The Cancel button asks too; Tab to Discard, Enter: closed; the next `n` starts empty.
+  await dialog.getByRole('button', { name: '取消（Esc）' }).click();
+  await expect(question).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(question.getByRole('button', { name: '放弃' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await page.keyboard.press('n');
+  await expect(lookup).toBeFocused();
+  await expect(dialog.getByLabel('标题')).toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });

@@ -191,3 +191,180 @@ test('fee reminder: log a message (→ 已联系), a further call as a note, the
     promiseDate: '2026-12-31',
   });
 });
+
+test('the follow-up form keeps its scores on one row and room beside the checkbox; the step form and the note ask before discarding typed text', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  const token = await apiToken(stack().serverUrl);
+  const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
+  const repair = items.find((t) => t.type === 'repair');
+  expect(repair, 'the demo seed has another confirmed repair').toBeTruthy();
+  const { code } = repair!;
+
+  await signIn(page);
+  await searchAndOpen(page, code, code);
+  const detail = page.getByRole('region', { name: '工单详情' });
+  await expect(detail).toContainText(code);
+  const record = detail
+    .getByRole('region', { name: /SOP · 已验收/ })
+    .getByRole('button', { name: '填写并推进到「已回访」' });
+  const form = page.getByRole('dialog').filter({ has: page.getByRole('radiogroup', { name: /满意度/ }) });
+  const question = form.getByRole('alertdialog', { name: '放弃已输入的内容？' });
+  const comment = form.getByLabel('住户意见');
+
+  // Untouched: Esc closes at once.
+  await record.click();
+  await expect(form).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(form).toHaveCount(0);
+
+  await record.click();
+  await expect(form).toBeVisible();
+  // Layout: the five scores on one row, each on one line ("5 分" does not wrap); a gap between the checkbox and
+  // its words.
+  // (Strings run in the page: these tests compile without the DOM's types.)
+  const layout = await page.evaluate<{ scores: { text: string; top: number; lines: number }[]; gap: number }>(`(() => {
+    const dialog = document.querySelector('dialog.step-form-dialog');
+    const words = (label) => {
+      const text = [...label.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      return { text: text.textContent, rects: [...range.getClientRects()] };
+    };
+    const scores = [...dialog.querySelectorAll('[role="radiogroup"] input[type="radio"]')].map((input) => {
+      const label = input.closest('label');
+      const { text, rects } = words(label);
+      return { text, top: label.getBoundingClientRect().top, lines: rects.length };
+    });
+    const checkbox = dialog.querySelector('input[type="checkbox"]');
+    const checkWords = words(checkbox.closest('label')).rects[0];
+    return { scores, gap: checkWords.left - checkbox.getBoundingClientRect().right };
+  })()`);
+  expect(layout.scores.map((s) => s.text)).toEqual(['1 分', '2 分', '3 分', '4 分', '5 分']);
+  for (const score of layout.scores) {
+    expect(score.lines, `"${score.text}" on one line`).toBe(1);
+    expect(Math.abs(score.top - layout.scores[0]!.top), `"${score.text}" on the row of "1 分"`).toBeLessThanOrEqual(1);
+  }
+  expect(layout.gap, 'room between the checkbox and its label').toBeGreaterThanOrEqual(5);
+
+  // Typed text: Esc asks (Keep editing focused); Esc again keeps editing, the text and the caret back.
+  await comment.focus();
+  await page.keyboard.type('住户表示满意');
+  await page.keyboard.press('Escape');
+  await expect(question).toBeVisible();
+  await expect(question.getByRole('button', { name: '继续编辑' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(comment).toBeFocused();
+  await expect(comment).toHaveValue('住户表示满意');
+  // Esc, Tab to Discard, Enter: closed, and the draft is gone.
+  await page.keyboard.press('Escape');
+  await expect(question).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(question.getByRole('button', { name: '放弃' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(form).toHaveCount(0);
+  await record.click();
+  await expect(comment).toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(form).toHaveCount(0);
+
+  // The note box (`c` on the open ticket): the same.
+  await record.focus();
+  await page.keyboard.press('c');
+  const note = page.getByRole('dialog', { name: `内部备注 · ${code}` });
+  const noteQuestion = note.getByRole('alertdialog', { name: '放弃已输入的内容？' });
+  await expect(note.getByRole('textbox')).toBeFocused();
+  await page.keyboard.type('已电话联系住户');
+  await page.keyboard.press('Escape');
+  await expect(noteQuestion).toBeVisible();
+  await expect(noteQuestion.getByRole('button', { name: '继续编辑' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(noteQuestion).toHaveCount(0);
+  await expect(note.getByRole('textbox')).toBeFocused();
+  await expect(note.getByRole('textbox')).toHaveValue('已电话联系住户');
+  await page.keyboard.press('Escape');
+  await noteQuestion.getByRole('button', { name: '放弃' }).click();
+  await expect(note).toHaveCount(0);
+  await record.focus();
+  await page.keyboard.press('c');
+  await expect(note.getByRole('textbox')).toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(note).toHaveCount(0);
+});
+
+test('in English the next-status select is never blank, and the quotes sit tight around a step name', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  const token = await apiToken(stack().serverUrl);
+  const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
+  const confirmed = items.find((t) => t.type === 'repair');
+  expect(confirmed, 'the demo seed has a confirmed repair').toBeTruthy();
+  const fresh = await api<ApiTicket>(token, 'tickets', {
+    method: 'POST',
+    body: JSON.stringify({ type: 'repair', category: 'lift', title: '电梯按钮失灵', channel: 'phone' }),
+  });
+
+  const select = page.locator('#next-status');
+  /** The text the closed select shows, and every option's. */
+  const shown = () =>
+    page.evaluate<{ selected: string; options: string[] }>(`(() => {
+      const el = document.querySelector('#next-status');
+      return {
+        selected: el.selectedOptions[0]?.text.trim() ?? '',
+        options: [...el.options].map((o) => o.text.trim()),
+      };
+    })()`);
+
+  await signIn(page);
+  // A confirmed repair: every next step needs a record (the follow-up, or a reason for rework).
+  await searchAndOpen(page, confirmed!.code, confirmed!.code);
+  await page.getByRole('button', { name: 'English' }).click();
+  const detail = page.getByRole('region', { name: 'Ticket detail' });
+  await expect(detail).toContainText(confirmed!.code);
+  await expect.poll(async () => (await shown()).selected).not.toBe('');
+  expect((await shown()).options.every((text) => text !== '')).toBe(true);
+
+  // “Followed up”: no space inside the quotes, and the quote glyphs drawn narrow (a CJK font draws them full
+  // width, which reads as a stray space).
+  const button = detail.getByRole('button', { name: /^Record and advance to “.+”$/ }).first();
+  await expect(button).toBeVisible();
+  const quotes = await page.evaluate<{ content: string; open: number; close: number; fontSize: number }>(`(() => {
+    const el = [...document.querySelectorAll('.ticket-detail button')].find((b) =>
+      /^Record and advance to “.+”$/.test(b.textContent),
+    );
+    const text = [...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.includes('“'));
+    const content = text.textContent;
+    const width = (at) => {
+      const range = document.createRange();
+      range.setStart(text, at);
+      range.setEnd(text, at + 1);
+      return range.getBoundingClientRect().width;
+    };
+    return {
+      content,
+      open: width(content.indexOf('“')),
+      close: width(content.indexOf('”')),
+      fontSize: parseFloat(getComputedStyle(el).fontSize),
+    };
+  })()`);
+  expect(quotes.content).not.toMatch(/“\s|\s”/);
+  expect(quotes.open / quotes.fontSize, `“ in ${quotes.content}`).toBeLessThan(0.6);
+  expect(quotes.close / quotes.fontSize, `” in ${quotes.content}`).toBeLessThan(0.6);
+
+  // A new repair: its next step needs nothing recorded, and the select shows it.
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('listbox', { name: '工单' }).focus();
+  await searchAndOpen(page, fresh.code, fresh.code);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(detail).toContainText(fresh.code);
+  await expect.poll(async () => (await shown()).selected).not.toBe('');
+  const { options } = await shown();
+  expect(options.length).toBeGreaterThan(0);
+  expect(options.every((text) => text !== '')).toBe(true);
+  await expect(select.locator('option:checked')).toBeEnabled();
+});

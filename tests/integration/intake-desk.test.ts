@@ -1,7 +1,8 @@
 /**
  * Intake through the desk host against the central server (in-process, PGlite): after a sync cycle the residents
- * directory arrives in the cache, `residents.lookup` answers from it (also with the server gone), and
- * `tickets.duplicates` offers the open ticket of the unit and category instead of a new one.
+ * directory arrives in the cache (each page announced with `residents.changed`), `residents.lookup` answers from it
+ * (also with the server gone), and `tickets.duplicates` offers the open ticket of the unit and category instead of a
+ * new one.
  */
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -70,6 +71,10 @@ describe('intake through the desk host', () => {
   });
 
   it('downloads the directory after a sync cycle and looks residents up offline', async () => {
+    const announced: string[] = [];
+    const unsubscribe = desk.subscribe((event) => {
+      if (event === 'residents.changed') announced.push(event);
+    });
     await call('session.login', { username: 'agent01', password: PASSWORD });
     await call('sync.now');
     const found = await waitFor(async () => {
@@ -77,6 +82,9 @@ describe('intake through the desk host', () => {
       return res.items.length > 0 && res;
     });
     expect(found.directoryEmpty).toBe(false);
+    // Each page written is announced, so an intake lookup typed meanwhile asks again (issue 9).
+    expect(announced.length).toBeGreaterThan(0);
+    unsubscribe();
     expect(found.items.map((m) => [m.resident.id, m.matchedBy, m.exact, m.unitIds])).toEqual([
       ['r1', 'unit', true, ['p1-3-1-502']],
     ]);

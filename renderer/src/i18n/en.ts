@@ -132,6 +132,7 @@ export const en: Messages = {
     nextStatus: 'Next status',
     needsRecord: ' (needs the step’s record)',
     noNextStatus: 'No further steps from this status',
+    recordFirst: 'The next steps need a record: use the SOP card',
     updateStatus: 'Update status',
     assignToMe: 'Assign to me',
     note: 'Note',
@@ -424,7 +425,8 @@ export const en: Messages = {
     lookupHint: 'Room (3-1-502, 502), phone or name',
     matches: 'Matching residents',
     noMatches: 'No resident found; you can still create the ticket',
-    directoryEmpty: 'The resident directory is still downloading; try again shortly or create the ticket',
+    directoryEmpty:
+      'The resident directory is still downloading; matches appear here when it arrives, or create the ticket now',
     changeResident: 'Change resident',
     unknownCaller: 'unknown caller',
     unit: 'Unit',
@@ -450,9 +452,11 @@ export const en: Messages = {
     link: 'Link (Enter)',
     createAnyway: 'Create new anyway (Ctrl+Enter)',
     linkNote: 'The resident called again about this (channel: {{channel}}; caller: {{caller}})',
-    discardQuestion: 'Discard what you typed?',
+  },
+  discard: {
+    question: 'Discard what you typed?',
+    keep: 'Keep editing',
     discard: 'Discard',
-    keepEditing: 'Keep editing',
   },
   sla: {
     badge: {

@@ -157,6 +157,7 @@ export const zhCN = {
     nextStatus: '下一步状态',
     needsRecord: '（需补充处理记录）',
     noNextStatus: '当前状态没有后续步骤',
+    recordFirst: '后续步骤需先在 SOP 卡片中填写记录',
     updateStatus: '更新状态',
     assignToMe: '指派给我',
     note: '备注',
@@ -449,7 +450,7 @@ export const zhCN = {
     lookupHint: '房号（3-1-502、3栋1单元502、502）、电话或姓名',
     matches: '匹配的住户',
     noMatches: '没有找到匹配的住户，可直接建单',
-    directoryEmpty: '住户资料尚未下载完成，请稍后再查或直接建单',
+    directoryEmpty: '住户资料尚未下载完成，下载后结果会自动显示；也可直接建单',
     changeResident: '更换住户',
     unknownCaller: '未知来电人',
     unit: '房号',
@@ -475,9 +476,12 @@ export const zhCN = {
     link: '关联到该工单（Enter）',
     createAnyway: '仍然新建（Ctrl+Enter）',
     linkNote: '住户再次来电反映此问题（渠道：{{channel}}；来电人：{{caller}}）',
-    discardQuestion: '放弃已填写的内容？',
+  },
+  /** Asked before a form with typed text closes (Esc or Cancel). */
+  discard: {
+    question: '放弃已输入的内容？',
+    keep: '继续编辑',
     discard: '放弃',
-    keepEditing: '继续填写',
   },
   sla: {
     badge: {

@@ -23,7 +23,8 @@ export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) 
     const check = validateTransition(ticket, status);
     return !check.ok && check.code === 'missing_outputs';
   };
-  const [nextStatus, setNextStatus] = useState<TicketStatus | ''>(options.find((s) => !needsRecord(s)) ?? '');
+  const selectable = options.filter((status) => !needsRecord(status));
+  const [nextStatus, setNextStatus] = useState<TicketStatus | ''>(selectable[0] ?? '');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const busy = setStatus.isPending || assign.isPending || comment.isPending;
@@ -67,6 +68,9 @@ export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) 
             onChange={(e) => setNextStatus(e.target.value as TicketStatus)}
           >
             {options.length === 0 && <option value="">{t('actions.noNextStatus')}</option>}
+            {/* Every next step needs a record: without this line the select would show nothing at all (no option
+                it may select), which read as an empty dropdown. */}
+            {options.length > 0 && selectable.length === 0 && <option value="">{t('actions.recordFirst')}</option>}
             {options.map((status) => (
               <option key={status} value={status} disabled={needsRecord(status)}>
                 {labels.status(ticket.type, status)}

@@ -1,6 +1,10 @@
 /**
  * Category as a type-ahead select: type part of the label in either language or the id ("水", "plumb"),
- * ↓/↑ to choose, Enter or Tab to take it. A native <select> only jumps by first letter, useless for Chinese.
+ * ↓/↑ to choose, Enter or Tab to take it, Esc to leave the typed text. A native <select> only jumps by first
+ * letter, useless for Chinese.
+ *
+ * The suggestions are a grid of every category under the field, in space of their own (two rows) that is always
+ * there: typing narrows it, nothing pops up over the fields below (type, priority…) and nothing moves.
  */
 import { forwardRef, useId, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,8 +31,10 @@ export const CategoryCombobox = forwardRef<
   const [text, setText] = useState('');
   const [editing, setEditing] = useState(false);
   const [active, setActive] = useState(0);
-  const options = matchCategories(text);
+  const options = editing ? matchCategories(text) : [...CATEGORIES];
   const shown = editing ? text : value ? labels.category(value) : '';
+  const expanded = options.length > 0;
+  const activeIndex = editing ? Math.min(active, options.length - 1) : value ? options.indexOf(value) : -1;
 
   function pick(category: Category | undefined, advance: boolean) {
     if (!category) return;
@@ -42,18 +48,27 @@ export const CategoryCombobox = forwardRef<
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      setEditing(true);
       const step = event.key === 'ArrowDown' ? 1 : -1;
+      if (!editing) {
+        // The first arrow starts on the chosen category (or the first one).
+        setEditing(true);
+        setActive(value ? CATEGORIES.indexOf(value) : 0);
+        return;
+      }
       setActive((i) => (options.length === 0 ? 0 : (i + step + options.length) % options.length));
     } else if (event.key === 'Enter' && editing) {
       event.preventDefault();
-      pick(options[active], true);
+      pick(options[activeIndex], true);
     } else if (event.key === 'Tab' && editing && text.trim() && !event.shiftKey) {
-      pick(options[active], false); // Tab moves on by itself
+      pick(options[activeIndex], false); // Tab moves on by itself
+    } else if (event.key === 'Escape' && editing) {
+      // The first Esc drops the typed filter (back to the chosen category); the next one is the dialog's.
+      event.preventDefault();
+      setEditing(false);
+      setText('');
     }
   }
 
-  const expanded = editing && options.length > 0;
   return (
     <div className="intake-combo">
       <input
@@ -63,7 +78,7 @@ export const CategoryCombobox = forwardRef<
         aria-label={t('intake.category')}
         aria-expanded={expanded}
         aria-controls={listId}
-        aria-activedescendant={expanded ? `${listId}-${active}` : undefined}
+        aria-activedescendant={editing && expanded ? `${listId}-${activeIndex}` : undefined}
         aria-autocomplete="list"
         placeholder={t('intake.categoryHint')}
         value={shown}
@@ -75,25 +90,23 @@ export const CategoryCombobox = forwardRef<
         onKeyDown={onKeyDown}
         onBlur={() => setEditing(false)}
       />
-      {expanded && (
-        <ul id={listId} role="listbox" className="intake-combo-list" aria-label={t('intake.category')}>
-          {options.map((c, i) => (
-            <li
-              key={c}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'active' : undefined}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                pick(c, true);
-              }}
-            >
-              {labels.category(c)}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ul id={listId} role="listbox" className="intake-combo-list" aria-label={t('intake.category')}>
+        {options.map((c, i) => (
+          <li
+            key={c}
+            id={`${listId}-${i}`}
+            role="option"
+            aria-selected={i === activeIndex}
+            className={i === activeIndex ? 'active' : undefined}
+            onMouseDown={(e) => {
+              e.preventDefault();
+              pick(c, true);
+            }}
+          >
+            {labels.category(c)}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 });

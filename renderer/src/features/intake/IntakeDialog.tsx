@@ -23,6 +23,7 @@ import { desk } from '../../api/desk';
 import { deskErrorMessage } from '../../api/errors';
 import { useTeams } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
+import { useDiscardGuard } from '../console/keyboard/DiscardConfirm';
 import { ModalDialog } from '../console/keyboard/ModalDialog';
 import { CategoryCombobox } from './CategoryCombobox';
 import { agoParts } from './format';
@@ -67,7 +68,6 @@ export function IntakeDialog({
   const [description, setDescription] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [confirmingCancel, setConfirmingCancel] = useState(false);
   /** After a category pick: focus "Link" if a duplicate turns up, else the title. */
   const [advancePending, setAdvancePending] = useState(false);
 
@@ -76,7 +76,6 @@ export function IntakeDialog({
   const categoryRef = useRef<HTMLInputElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
   const linkRef = useRef<HTMLButtonElement>(null);
-  const discardRef = useRef<HTMLButtonElement>(null);
 
   const lookup = useResidentLookup(resident ? '' : query);
   const matches = lookup.q === '' ? [] : (lookup.data?.items ?? []);
@@ -93,9 +92,6 @@ export function IntakeDialog({
 
   useEffect(() => lookupRef.current?.focus(), []);
   useEffect(() => {
-    if (confirmingCancel) discardRef.current?.focus();
-  }, [confirmingCancel]);
-  useEffect(() => {
     if (!advancePending || duplicates.isFetching) return;
     setAdvancePending(false);
     if (duplicate) linkRef.current?.focus();
@@ -108,6 +104,8 @@ export function IntakeDialog({
     category !== null ||
     title.trim() !== '' ||
     description.trim() !== '';
+  // Esc or Cancel asks before throwing typed text away (not while the ticket is being sent).
+  const guard = useDiscardGuard(dirty && !busy, onClose);
 
   function choose(match: ResidentMatch | undefined) {
     if (!match) return;
@@ -189,16 +187,11 @@ export function IntakeDialog({
     onOpenTicket(ticketId);
   }
 
-  function requestClose() {
-    if (dirty && !busy) setConfirmingCancel(true);
-    else onClose();
-  }
-
   function onDialogKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       event.stopPropagation();
-      if (!confirmingCancel) void submit();
+      void submit();
     }
   }
 
@@ -217,11 +210,7 @@ export function IntakeDialog({
   const activeId = matches.length > 0 ? `intake-match-${Math.min(active, matches.length - 1)}` : undefined;
 
   return (
-    <ModalDialog
-      title={t('intake.title')}
-      className="intake"
-      onClose={confirmingCancel ? () => setConfirmingCancel(false) : requestClose}
-    >
+    <ModalDialog title={t('intake.title')} className="intake" onClose={onClose} guard={guard}>
       <div className="intake-body" onKeyDown={onDialogKeyDown}>
         {prefill.phone && (
           <p className="intake-prefill">{t('intake.prefill', { phone: formatPhoneForDisplay(prefill.phone) })}</p>
@@ -256,32 +245,37 @@ export function IntakeDialog({
                   onKeyDown={onLookupKeyDown}
                 />
               </label>
-              <LookupStatus lookup={lookup} count={matches.length} />
-              {matches.length > 0 && (
-                <ul id="intake-matches" role="listbox" className="intake-matches" aria-label={t('intake.matches')}>
-                  {matches.map((m, i) => (
-                    <li
-                      key={m.resident.id}
-                      id={`intake-match-${i}`}
-                      role="option"
-                      aria-selected={i === Math.min(active, matches.length - 1)}
-                      onMouseDown={(e) => {
-                        e.preventDefault();
-                        choose(m);
-                      }}
-                    >
-                      <span className="intake-match-name">{m.resident.name}</span>
-                      <span className="intake-muted">{m.resident.phones.map((p) => maskPhone(p.raw)).join(' · ')}</span>
-                      <span className="intake-match-units">
-                        {m.resident.units.map((u) => `${u.projectName} ${u.code}`).join('，')}
-                      </span>
-                      {m.resident.tags.length > 0 && (
-                        <span className="intake-tags">{m.resident.tags.map(labels.tag).join(' ')}</span>
-                      )}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              {/* A fixed-height box: the dialog keeps its size while results load and appear. */}
+              <div className="intake-results">
+                <LookupStatus lookup={lookup} count={matches.length} />
+                {matches.length > 0 && (
+                  <ul id="intake-matches" role="listbox" className="intake-matches" aria-label={t('intake.matches')}>
+                    {matches.map((m, i) => (
+                      <li
+                        key={m.resident.id}
+                        id={`intake-match-${i}`}
+                        role="option"
+                        aria-selected={i === Math.min(active, matches.length - 1)}
+                        onMouseDown={(e) => {
+                          e.preventDefault();
+                          choose(m);
+                        }}
+                      >
+                        <span className="intake-match-name">{m.resident.name}</span>
+                        <span className="intake-muted">
+                          {m.resident.phones.map((p) => maskPhone(p.raw)).join(' · ')}
+                        </span>
+                        <span className="intake-match-units">
+                          {m.resident.units.map((u) => `${u.projectName} ${u.code}`).join('，')}
+                        </span>
+                        {m.resident.tags.length > 0 && (
+                          <span className="intake-tags">{m.resident.tags.map(labels.tag).join(' ')}</span>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
             </>
           )}
         </section>
@@ -401,26 +395,14 @@ export function IntakeDialog({
           </p>
         )}
 
-        {confirmingCancel ? (
-          <div className="intake-confirm" role="alertdialog" aria-label={t('intake.discardQuestion')}>
-            <p>{t('intake.discardQuestion')}</p>
-            <button ref={discardRef} type="button" onClick={onClose}>
-              {t('intake.discard')}
-            </button>
-            <button type="button" onClick={() => setConfirmingCancel(false)}>
-              {t('intake.keepEditing')}
-            </button>
-          </div>
-        ) : (
-          <div className="intake-actions">
-            <button type="button" className="intake-submit" disabled={busy} onClick={() => void submit()}>
-              {t('intake.submit')}
-            </button>
-            <button type="button" onClick={requestClose}>
-              {t('intake.cancel')}
-            </button>
-          </div>
-        )}
+        <div className="intake-actions">
+          <button type="button" className="intake-submit" disabled={busy} onClick={() => void submit()}>
+            {t('intake.submit')}
+          </button>
+          <button type="button" onClick={guard.requestClose}>
+            {t('intake.cancel')}
+          </button>
+        </div>
       </div>
     </ModalDialog>
   );

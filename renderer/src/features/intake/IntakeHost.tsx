@@ -5,6 +5,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { useAction } from '../console/keyboard/registry';
 import { closeIntake, openIntake, useIntakeState } from './intakeStore';
+import { useLookupRefresh } from './useIntakeQueries';
 import './intake.css';
 
 // The intake screen (with libphonenumber-js and its metadata, a sixth of the console's script) is no part of
@@ -33,6 +34,7 @@ export const INTAKE_ACTION = 'intake.open';
 export function IntakeHost({ onOpenTicket }: { onOpenTicket: (ticketId: string) => void }) {
   const state = useIntakeState();
   useAction(INTAKE_ACTION, (arg) => openIntake(arg));
+  useLookupRefresh();
   useEffect(() => preloadWhenIdle(loadIntakeDialog), []);
   if (!state.open) return null;
   return (

@@ -15,6 +15,7 @@
  * buttons and Esc closes it as ever.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { DiscardConfirm, isDialogEscape, type DiscardGuard } from './DiscardConfirm';
 
 export function ModalDialog({
   title,
@@ -22,6 +23,7 @@ export function ModalDialog({
   popup = false,
   initialFocus = 'field',
   onClose,
+  guard,
   children,
 }: {
   title: ReactNode;
@@ -31,6 +33,11 @@ export function ModalDialog({
   /** `field`: the first input or button; `dialog`: the dialog itself, scrolled to the top. */
   initialFocus?: 'field' | 'dialog';
   onClose: () => void;
+  /**
+   * A form with typed text (useDiscardGuard): Esc asks "Discard what you typed?" instead of closing, and the
+   * question shows in the dialog while the form behind it is inert.
+   */
+  guard?: DiscardGuard;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -67,13 +74,17 @@ export function ModalDialog({
       tabIndex={initialFocus === 'dialog' ? -1 : undefined}
       onCancel={(event) => {
         event.preventDefault();
-        onClose();
+        if (guard) guard.escape();
+        else onClose();
       }}
-      // A non-modal dialog gets no `cancel` event from Esc: close it here.
+      // A non-modal dialog gets no `cancel` event from Esc: close it here. A guarded form takes its Esc here too:
+      // Chromium's cancel event stops being cancelable when Esc is pressed again without other input in between
+      // (close watchers), so Esc on the question would close the form instead of going back to it.
       onKeyDown={(event) => {
-        if (!popup || event.key !== 'Escape' || event.defaultPrevented) return;
+        if ((!popup && !guard) || !isDialogEscape(event)) return;
         event.preventDefault();
-        onClose();
+        if (guard) guard.escape();
+        else onClose();
       }}
       onBlur={(event) => {
         if (!popup) return;
@@ -85,7 +96,16 @@ export function ModalDialog({
       <h2 id={titleId} className="kb-dialog-title">
         {title}
       </h2>
-      {children}
+      {guard ? (
+        <>
+          <div className="kb-dialog-form" inert={guard.asking}>
+            {children}
+          </div>
+          {guard.asking && <DiscardConfirm guard={guard} />}
+        </>
+      ) : (
+        children
+      )}
     </dialog>
   );
 }

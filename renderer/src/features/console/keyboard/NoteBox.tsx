@@ -1,7 +1,11 @@
-/** `c`: a small internal-note box. Ctrl+Enter saves, Esc discards (both from the binding table's `note` scope). */
+/**
+ * `c`: a small internal-note box. Ctrl+Enter saves, Esc discards (both from the binding table's `note` scope) —
+ * after asking, when something was typed.
+ */
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bindingsInScope } from './bindings';
+import { useDiscardGuard } from './DiscardConfirm';
 import { stepFromEvent } from './keys';
 import { createSequenceMatcher } from './matcher';
 import { ModalDialog } from './ModalDialog';
@@ -22,6 +26,7 @@ export function NoteBox({
   const [body, setBody] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const guard = useDiscardGuard(body.trim() !== '', onClose);
 
   async function save() {
     const text = body.trim();
@@ -46,11 +51,11 @@ export function NoteBox({
     event.preventDefault();
     event.stopPropagation();
     if (result.binding.action === 'note.save') void save();
-    else if (result.binding.action === 'note.cancel') onClose();
+    else if (result.binding.action === 'note.cancel') guard.requestClose();
   }
 
   return (
-    <ModalDialog title={t('triage.note.title', { what })} className="kb-note" onClose={onClose}>
+    <ModalDialog title={t('triage.note.title', { what })} className="kb-note" onClose={onClose} guard={guard}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -76,7 +81,7 @@ export function NoteBox({
           </p>
         )}
         <div className="kb-dialog-footer">
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={guard.requestClose}>
             {t('triage.note.cancel')}
           </button>
           <button type="submit" className="primary" disabled={saving || body.trim() === ''}>

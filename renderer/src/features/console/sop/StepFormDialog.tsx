@@ -2,7 +2,8 @@
  * The step form: collects exactly the outputs the chosen transition requires (common/workflows), checks them
  * with the shared schema and engine before sending, then moves the ticket with tickets.setStatus. The host's
  * optimistic run may still refuse (e.g. someone moved the ticket meanwhile); its reason is shown here, and a
- * later server rejection appears in the sync bar's rejected changes.
+ * later server rejection appears in the sync bar's rejected changes. Esc or Cancel with something typed or chosen
+ * asks first; "Discard" then also forgets the draft.
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,9 +12,10 @@ import { findTransition, type OutputKey } from '../../../../../common/workflows'
 import { deskErrorCode, deskErrorMessage } from '../../../api/errors';
 import { useSetStatus, useTicket } from '../../../api/queries';
 import { useLabels } from '../../../i18n/labels';
+import { DiscardConfirm, isDialogEscape, useDiscardGuard } from '../keyboard/DiscardConfirm';
 import { useDirectory } from '../useDirectory';
 import { OutputFields } from './OutputFields';
-import { checkStepForm, type FieldProblem } from './stepDraft';
+import { checkStepForm, draftTouched, type FieldProblem } from './stepDraft';
 import { clearStepDraft, setStepDraft, useStepDraft } from './stepFormStore';
 
 interface Props {
@@ -27,6 +29,10 @@ export function StepFormDialog({ ticketId, status, user, onClose }: Props) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const detail = useTicket(ticketId);
+  const guard = useDiscardGuard(draftTouched(useStepDraft(ticketId)), () => {
+    clearStepDraft(ticketId);
+    onClose();
+  });
 
   useEffect(() => {
     const dialog = ref.current;
@@ -37,7 +43,16 @@ export function StepFormDialog({ ticketId, status, user, onClose }: Props) {
   let body;
   if (detail.isPending) body = <p>{t('stepForm.loading')}</p>;
   else if (detail.isError || !detail.data) body = <p role="alert">{t('stepForm.notFound')}</p>;
-  else body = <StepForm ticket={detail.data.ticket} status={status} user={user} onDone={onClose} />;
+  else
+    body = (
+      <StepForm
+        ticket={detail.data.ticket}
+        status={status}
+        user={user}
+        onDone={onClose}
+        onCancel={guard.requestClose}
+      />
+    );
 
   return (
     <dialog
@@ -46,17 +61,27 @@ export function StepFormDialog({ ticketId, status, user, onClose }: Props) {
       aria-labelledby="step-form-title"
       onCancel={(e) => {
         e.preventDefault();
-        onClose();
+        guard.escape();
+      }}
+      // Esc is taken on keydown: a second Esc (on the question) would otherwise get a cancel event Chromium no
+      // longer lets us cancel (close watchers), closing the form instead of going back to it.
+      onKeyDown={(e) => {
+        if (!isDialogEscape(e)) return;
+        e.preventDefault();
+        guard.escape();
       }}
     >
-      {body}
-      {!detail.data && (
-        <div className="step-form-buttons">
-          <button type="button" onClick={onClose}>
-            {t('stepForm.cancel')}
-          </button>
-        </div>
-      )}
+      <div className="step-form-content" inert={guard.asking}>
+        {body}
+        {!detail.data && (
+          <div className="step-form-buttons">
+            <button type="button" onClick={guard.requestClose}>
+              {t('stepForm.cancel')}
+            </button>
+          </div>
+        )}
+      </div>
+      {guard.asking && <DiscardConfirm guard={guard} />}
     </dialog>
   );
 }
@@ -66,11 +91,15 @@ function StepForm({
   status,
   user,
   onDone,
+  onCancel,
 }: {
   ticket: Ticket;
   status: TicketStatus;
   user: User;
+  /** After a successful submit. */
   onDone: () => void;
+  /** Cancel: asks first when something was typed. */
+  onCancel: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const labels = useLabels();
@@ -184,7 +213,7 @@ function StepForm({
       )}
       <p className="step-form-hint">{t('stepForm.shortcut')}</p>
       <div className="step-form-buttons">
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={onCancel}>
           {t('stepForm.cancel')}
         </button>
         <button type="submit" className="primary" disabled={setStatus.isPending}>

@@ -47,6 +47,14 @@ export const EMPTY_DRAFT: StepDraft = {
   note: '',
 };
 
+/** Anything typed or chosen: closing the form then asks before the draft is thrown away. */
+export function draftTouched(draft: StepDraft): boolean {
+  return (Object.keys(EMPTY_DRAFT) as (keyof StepDraft)[]).some((key) => {
+    const value = draft[key];
+    return typeof value === 'string' ? value.trim() !== '' : value !== EMPTY_DRAFT[key];
+  });
+}
+
 export function photoLines(text: string): string[] {
   return text
     .split(/\r?\n/)
