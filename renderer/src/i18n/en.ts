@@ -404,6 +404,7 @@ export const en: Messages = {
       status: '{{what}} → {{status}}',
       priority: '{{what}} priority set to P{{priority}}',
       noteSaved: 'Note added: {{what}}',
+      unchanged: '{{what}} already is so: nothing changed',
       failed: '{{what}}: {{reason}}',
       bulkDone: 'Bulk action finished: {{done}} succeeded, {{failed}} failed',
     },

@@ -429,6 +429,7 @@ export const zhCN = {
       status: '{{what}} → {{status}}',
       priority: '{{what}} 优先级改为 P{{priority}}',
       noteSaved: '已添加备注：{{what}}',
+      unchanged: '{{what}} 已是如此，无需更改',
       failed: '{{what}}：{{reason}}',
       bulkDone: '批量操作完成：{{done}} 张成功，{{failed}} 张失败',
     },

@@ -142,10 +142,21 @@ export function TriageProvider({
     return commands.setPriority(ticket.id, op.priority);
   };
 
+  /** The ticket already is what the action asks for (the host would refuse it with "nothing to change"). */
+  function alreadyDone(op: Op, ticket: Ticket): boolean {
+    if (op.kind === 'priority') return ticket.priority === op.priority;
+    if (op.kind === 'status') return ticket.status === op.status;
+    return ticket.assigneeId === (op.user?.id ?? null);
+  }
+
   async function execute(op: Op, tickets: readonly Ticket[], isBulk: boolean) {
     if (!isBulk) {
       const ticket = tickets[0];
       if (!ticket) return;
+      if (alreadyDone(op, ticket)) {
+        announce(t('triage.notice.unchanged', { what: ticketName(ticket) }));
+        return;
+      }
       try {
         const updated = await call(op, ticket);
         commands.settle([updated], [ticket.id]);
