@@ -5,7 +5,7 @@
  * (above them; Esc goes back with what was typed); the weather-alert switch asks first and reads in both states.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { apiToken, TICKET_CODE, useStack } from './stack';
+import { apiToken, signIn as signInAs, useStack } from './stack';
 
 /** What the specs read of an element in the page (this project has no DOM types; the page has the DOM). */
 interface Box {
@@ -18,21 +18,7 @@ interface Box {
 const stack = useStack();
 
 /** Signs `username` in, signing out first whoever the desk still has (the session outlives a test). */
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(stack().consoleUrl);
-  const form = page.getByLabel('用户名');
-  const signOut = page.getByRole('button', { name: '退出' });
-  await expect(form.or(signOut)).toBeVisible({ timeout: 60_000 });
-  if (await signOut.isVisible()) await signOut.click();
-  await form.fill(username);
-  await page.getByLabel('密码').fill('demo');
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page.getByRole('listbox', { name: '工单' }).getByRole('option').first()).toContainText(TICKET_CODE, {
-    timeout: 60_000,
-  });
-  // Search and the view counts read the local cache: wait for the initial sync to finish.
-  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
-}
+const signIn = (page: Page, username: string) => signInAs(page, stack().consoleUrl, { username, signOutFirst: true });
 
 /** The search dialog with `query` typed and its first results shown. */
 async function search(page: Page, query: string): Promise<{ dialog: Locator; results: Locator; status: Locator }> {

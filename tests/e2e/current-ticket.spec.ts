@@ -8,7 +8,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import fc from 'fast-check';
-import { TICKET_CODE, apiToken, useStack } from './stack';
+import { TICKET_CODE, apiToken, signIn, useStack } from './stack';
 
 const stack = useStack();
 
@@ -226,16 +226,7 @@ test.beforeAll(async () => {
 for (const [i, sequence] of SEQUENCES.entries()) {
   test(`every action changes the ticket the page shows (sequence ${i + 1})`, async ({ page }) => {
     test.setTimeout(240_000);
-    await page.goto(stack().consoleUrl);
-    // The desk keeps its session across sequences: sign in only when it asks.
-    const login = page.getByLabel('用户名');
-    await expect(login.or(list(page))).toBeVisible({ timeout: 60_000 });
-    if (await login.isVisible()) {
-      await login.fill('agent01');
-      await page.getByLabel('密码').fill('demo');
-      await page.keyboard.press('Enter');
-    }
-    await expect(list(page).getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 60_000 });
+    await signIn(page, stack().consoleUrl);
     await list(page).focus();
 
     const log: string[] = [];

@@ -13,26 +13,14 @@
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { DirectoryPage, DirectoryResident } from '../../common/residents/directory';
-import { apiToken, useStack } from './stack';
+import { apiToken, signIn as signInAs, useStack } from './stack';
 
 const stack = useStack();
 
 const ROOM = '3-1-502';
 const TITLE = '厨房水管漏水';
 
-/** The console, signed in as agent01 (the host keeps the session between the tests of this file). */
-async function signIn(page: Page) {
-  await page.goto(stack().consoleUrl);
-  const username = page.getByLabel('用户名');
-  const list = page.getByRole('listbox', { name: '工单' });
-  await expect(username.or(list)).toBeVisible({ timeout: 60_000 });
-  if (await username.isVisible()) {
-    await username.fill('agent01');
-    await page.getByLabel('密码').fill('demo');
-    await page.keyboard.press('Enter');
-  }
-  await expect(list.getByRole('option').first()).toBeVisible({ timeout: 60_000 });
-}
+const signIn = (page: Page) => signInAs(page, stack().consoleUrl);
 
 async function box(locator: Locator) {
   const b = await locator.boundingBox();

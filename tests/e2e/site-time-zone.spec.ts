@@ -6,7 +6,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { formatPhoneForDisplay } from '../../common/residents/phone';
-import { TICKET_CODE, apiToken, useStack } from './stack';
+import { TICKET_CODE, apiToken, signIn as signInAs, useStack } from './stack';
 
 const stack = useStack();
 
@@ -24,12 +24,7 @@ function fact(detail: Locator, label: string): Locator {
     .locator('dd');
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(stack().consoleUrl);
-  await page.getByLabel('用户名').fill('agent01');
-  await page.getByLabel('密码').fill('demo');
-  await page.getByRole('button', { name: '登录' }).click();
-}
+const signIn = (page: Page) => signInAs(page, stack().consoleUrl);
 
 test('times show in the site zone (Asia/Shanghai) and phones in one national form, on a PC in Los Angeles', async ({
   page,

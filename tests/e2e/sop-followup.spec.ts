@@ -5,7 +5,7 @@
  * - `/` 漏水 finds a new "厨房漏水严重" ticket with the match in <mark>, Enter opens it in the detail.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { apiToken, useStack } from './stack';
+import { apiToken, signIn as signInAs, useStack } from './stack';
 
 const stack = useStack();
 
@@ -27,21 +27,9 @@ async function api<T>(token: string, path: string, init: RequestInit = {}): Prom
 }
 
 async function signIn(page: Page) {
-  await page.goto(stack().consoleUrl);
-  // The desk host keeps its session across pages: the second test finds itself signed in already.
-  const username = page.getByLabel('用户名');
-  const list = page.getByRole('listbox', { name: '工单' });
-  await expect(username.or(list)).toBeVisible({ timeout: 60_000 });
-  if (await username.isVisible()) {
-    await username.fill('agent01');
-    await page.getByLabel('密码').fill('demo');
-    await page.keyboard.press('Enter');
-  }
-  // The initial sync fills the local cache that search reads.
-  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
-  await expect(list.getByRole('option').first()).toBeVisible({ timeout: 60_000 });
+  await signInAs(page, stack().consoleUrl);
   // Single-key shortcuts act when no text field has focus.
-  await list.focus();
+  await page.getByRole('listbox', { name: '工单' }).focus();
 }
 
 /** `/`, type, wait for a fresh result holding `expectText`, move to it with ↓, Enter. */

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
 const root = resolve(import.meta.dirname, '../..');
 // Through node, not node_modules/.bin: an npm install can leave a bin without its executable bit.
@@ -141,4 +141,37 @@ export async function apiToken(serverUrl: string, username = 'agent01', password
   });
   if (!res.ok) throw new Error(`login failed: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * Opens the console signed in as `username` (zh-CN screens) and waits for its first rows and for the initial sync
+ * (search and the view counts read the local cache). The desk host keeps its session across pages and tests: it
+ * is kept, unless `signOutFirst` asks for a new sign-in (another user, say).
+ */
+export async function signIn(
+  page: Page,
+  consoleUrl: string,
+  { username = 'agent01', signOutFirst = false }: { username?: string; signOutFirst?: boolean } = {},
+): Promise<void> {
+  await page.goto(consoleUrl);
+  const form = page.getByLabel('用户名');
+  const signOut = page.getByRole('button', { name: '退出' });
+  await expect(form.or(signOut)).toBeVisible({ timeout: 60_000 });
+  if (signOutFirst) {
+    // The header can be drawn again while the session settles (its button then detaches): retry until signed out.
+    await expect(async () => {
+      if (await form.isVisible()) return;
+      await signOut.click({ timeout: 2_000 });
+      await expect(form).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 60_000 });
+  }
+  if (await form.isVisible()) {
+    await form.fill(username);
+    await page.getByLabel('密码').fill('demo');
+    await page.getByRole('button', { name: '登录' }).click();
+  }
+  await expect(page.getByRole('listbox', { name: '工单' }).getByRole('option').first()).toContainText(TICKET_CODE, {
+    timeout: 60_000,
+  });
+  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
 }
