@@ -53,16 +53,21 @@ async function searchAndOpen(page: Page, query: string, expectText: string) {
   return marked;
 }
 
+/** A demo repair at 已验收, waiting for its follow-up call. */
+async function confirmedRepair(token: string): Promise<ApiTicket> {
+  const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
+  const repair = items.find((t) => t.type === 'repair');
+  expect(repair, 'the demo seed has a confirmed repair').toBeTruthy();
+  return repair!;
+}
+
 test('follow-up with satisfaction 2 reopens the repair (返修); `/` search marks and opens a match', async ({
   page,
 }) => {
   test.setTimeout(240_000);
   const token = await apiToken(stack().serverUrl);
   // A demo repair waiting for its follow-up call (已验收: the only way out to 已回访 is the follow-up record).
-  const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
-  const repair = items.find((t) => t.type === 'repair');
-  expect(repair, 'the demo seed has a confirmed repair').toBeTruthy();
-  const { id, code } = repair!;
+  const { id, code } = await confirmedRepair(token);
 
   await signIn(page);
   await searchAndOpen(page, code, code);
@@ -186,10 +191,7 @@ test('the follow-up form keeps its scores on one row and room beside the checkbo
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const token = await apiToken(stack().serverUrl);
-  const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
-  const repair = items.find((t) => t.type === 'repair');
-  expect(repair, 'the demo seed has another confirmed repair').toBeTruthy();
-  const { code } = repair!;
+  const { code } = await confirmedRepair(token); // another one: the first test reopened its repair
 
   await signIn(page);
   await searchAndOpen(page, code, code);
@@ -289,9 +291,7 @@ test('in English the next-status select is never blank, and the quotes sit tight
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const token = await apiToken(stack().serverUrl);
-  const { items } = await api<{ items: ApiTicket[] }>(token, 'tickets?status=confirmed&limit=100');
-  const confirmed = items.find((t) => t.type === 'repair');
-  expect(confirmed, 'the demo seed has a confirmed repair').toBeTruthy();
+  const confirmed = await confirmedRepair(token);
   const fresh = await api<ApiTicket>(token, 'tickets', {
     method: 'POST',
     body: JSON.stringify({ type: 'repair', category: 'lift', title: '电梯按钮失灵', channel: 'phone' }),
@@ -310,10 +310,10 @@ test('in English the next-status select is never blank, and the quotes sit tight
 
   await signIn(page);
   // A confirmed repair: every next step needs a record (the follow-up, or a reason for rework).
-  await searchAndOpen(page, confirmed!.code, confirmed!.code);
+  await searchAndOpen(page, confirmed.code, confirmed.code);
   await page.getByRole('button', { name: 'English' }).click();
   const detail = page.getByRole('region', { name: 'Ticket detail' });
-  await expect(detail).toContainText(confirmed!.code);
+  await expect(detail).toContainText(confirmed.code);
   await expect.poll(async () => (await shown()).selected).not.toBe('');
   expect((await shown()).options.every((text) => text !== '')).toBe(true);
 
