@@ -202,16 +202,82 @@ export type TicketEvent = z.infer<typeof TicketEvent>;
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CallDirection = z.enum(CALL_DIRECTIONS);
+export type CallDirection = z.infer<typeof CallDirection>;
 
-/** A call as the desk logs it (DESIGN.md §4); times from the agent's clock are informational only. */
+/** Why a call ended. The first seven are Zammad's causes; `rejected` = refused (blocked caller), `lost` = swept. */
+export const CALL_END_CAUSES = [
+  'normalClearing',
+  'busy',
+  'cancel',
+  'noAnswer',
+  'congestion',
+  'notFound',
+  'forwarded',
+  'rejected',
+  'failed',
+  'lost',
+] as const;
+export const CallEndCause = z.enum(CALL_END_CAUSES);
+export type CallEndCause = z.infer<typeof CallEndCause>;
+
+export const CALL_STATES = ['ringing', 'talking', 'held', 'ended'] as const;
+export const CallState = z.enum(CALL_STATES);
+export type CallState = z.infer<typeof CallState>;
+
+/** A missed call's callback: `open` in the queue, `claimed` by one agent (first claim wins), `done` with a result. */
+export const CALLBACK_STATES = ['none', 'open', 'claimed', 'done'] as const;
+export const CALLBACK_RESULTS = ['reached', 'no_answer', 'wrong_number', 'voicemail'] as const;
+export const Callback = z.object({
+  state: z.enum(CALLBACK_STATES),
+  claimedBy: z.string().nullable(),
+  claimedAt: Iso.nullable(),
+  result: z.enum(CALLBACK_RESULTS).nullable(),
+  note: z.string(),
+  doneAt: Iso.nullable(),
+});
+export type Callback = z.infer<typeof Callback>;
+export const NO_CALLBACK: Callback = {
+  state: 'none',
+  claimedBy: null,
+  claimedAt: null,
+  result: null,
+  note: '',
+  doneAt: null,
+};
+
+/** One reporter's channel of a call: the PBX's, each softphone's, each AMI channel. */
+export const CallLeg = z.object({
+  legId: z.string(),
+  source: z.string(),
+  /** The reporter's own id for the call. */
+  callId: z.string(),
+  sipCallId: z.string().nullable(),
+  /** The agent this leg rang or was answered by (as reported: extension, username…). */
+  agent: z.string().nullable(),
+  startedAt: Iso,
+  answeredAt: Iso.nullable(),
+  endedAt: Iso.nullable(),
+});
+export type CallLeg = z.infer<typeof CallLeg>;
+
+export const CallTransfer = z.object({ kind: z.enum(['blind', 'attended']), target: z.string(), at: Iso });
+
+/**
+ * One record per call (DESIGN.md §4, §6), built by the pure state machine in common/calls/machine.ts from the
+ * events of every reporter, or logged by hand (`call.log`). The fields after `loggedAt` came with the phone
+ * issue and default, so older rows and payloads parse.
+ */
 export const Call = z.object({
   id: Uuid,
+  /** The primary reporter's id (the PBX's when a PBX reported the call). */
   callId: z.string(),
   direction: CallDirection,
   from: z.string().nullable(),
   to: z.string().nullable(),
+  /** The agent who answered (user id); for a hand-logged call, who logged it. */
   agentId: z.string().nullable(),
   residentId: z.string().nullable(),
+  /** The first linked ticket (all of them in `ticketIds`). */
   ticketId: z.string().nullable(),
   startedAt: Iso,
   answeredAt: Iso.nullable(),
@@ -220,8 +286,56 @@ export const Call = z.object({
   notes: z.string(),
   /** Stamped by the server when the log arrives (the local clock until then): the order of the call list. */
   loggedAt: Iso,
+  state: CallState.default('ended'),
+  /** The primary reporter (`pbx`, `zammad`, `ami`, `baresip`, `hook`, `desk` for a hand log). */
+  source: z.string().default('desk'),
+  fromE164: z.string().nullable().default(null),
+  callerName: z.string().nullable().default(null),
+  queue: z.string().nullable().default(null),
+  /** The agents the call was offered to, as reported, and those the server matched to users. */
+  offeredTo: z.array(z.string()).default([]),
+  offeredAgentIds: z.array(z.string()).default([]),
+  answeredBy: z.string().nullable().default(null),
+  legs: z.array(CallLeg).default([]),
+  sipCallIds: z.array(z.string()).default([]),
+  cause: CallEndCause.nullable().default(null),
+  q850: z.number().int().nullable().default(null),
+  forwarded: z.boolean().default(false),
+  blocked: z.boolean().default(false),
+  /** Seconds from the first ring to the answer (or to the end when never answered). */
+  waitingSeconds: z.number().nonnegative().nullable().default(null),
+  /** Seconds from the answer to the end. */
+  talkingSeconds: z.number().nonnegative().nullable().default(null),
+  heldAt: Iso.nullable().default(null),
+  holdSeconds: z.number().nonnegative().default(0),
+  transfers: z.array(CallTransfer).default([]),
+  recordingUrl: z.string().nullable().default(null),
+  /** `known`: the number is the resident's; `maybe`: it was seen on their earlier ticket or call. */
+  residentConfidence: z.enum(['known', 'maybe']).nullable().default(null),
+  callback: Callback.default(NO_CALLBACK),
+  /** Wrap-up code (admin-managed list; common/calls/dispositions.ts has the defaults). */
+  disposition: z.string().nullable().default(null),
+  ticketIds: z.array(z.string()).default([]),
+  /** The newest event's time: a sweep ends calls whose events stopped. */
+  lastEventAt: Iso.nullable().default(null),
 });
 export type Call = z.infer<typeof Call>;
+export type CallInput = z.input<typeof Call>;
+
+/** An agent's availability (DESIGN.md §4): set by the agent, and by calls (on_call, then wrap_up). */
+export const PRESENCE_STATES = ['available', 'on_call', 'wrap_up', 'break', 'offline'] as const;
+export const PresenceState = z.enum(PRESENCE_STATES);
+export type PresenceState = z.infer<typeof PresenceState>;
+export const Presence = z.object({
+  userId: z.string(),
+  state: PresenceState,
+  since: Iso,
+  /** While wrapping up: when the agent becomes available again on their own. */
+  wrapUpUntil: Iso.nullable(),
+  /** The call the agent is on or wrapping up (record id). */
+  callId: z.string().nullable(),
+});
+export type Presence = z.infer<typeof Presence>;
 
 export const ResidentUnit = z.object({ id: z.string(), code: z.string(), relation: z.string() });
 export const Resident = z.object({

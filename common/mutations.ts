@@ -11,11 +11,13 @@ import {
   Priority,
   TicketStatus,
   TicketType,
+  Call as CallRecord,
   type Call,
   type Role,
   type Ticket,
   type TicketEvent,
 } from './domain';
+import { CALL_MUTATION_ARGS, PresenceSetArgs } from './calls/args';
 import { ticketSla, type TicketSlaContext } from './sla/ticket-sla';
 import { StatusOutputs, isOpen, validateTransition } from './workflows';
 
@@ -106,6 +108,8 @@ export const MUTATION_ARGS = {
   'ticket.tag': TicketTagArgs,
   'ticket.delete': TicketDeleteArgs,
   'call.log': CallLogArgs,
+  ...CALL_MUTATION_ARGS,
+  'presence.set': PresenceSetArgs,
 } as const;
 /** What a schema-1 console may send (it knows nothing newer). */
 export const V1_MUTATION_NAMES: readonly string[] = [
@@ -125,7 +129,12 @@ export type Mutation = {
 }[MutationName];
 
 export type MutationOf<N extends MutationName> = Extract<Mutation, { name: N }>;
-export type TicketMutation = Exclude<Mutation, { name: 'call.log' }>;
+export type TicketMutation = Extract<Mutation, { name: `ticket.${string}` }>;
+/** Mutations about calls and presence: common/calls applies them (they have no ticket). */
+export type CallMutation = Exclude<Mutation, TicketMutation>;
+export function isTicketMutation(m: Mutation): m is TicketMutation {
+  return m.name.startsWith('ticket.');
+}
 
 /** Validates a raw `{name, args}` pair; throws a ZodError with details on bad input. */
 export function parseMutation<N extends MutationName>(name: N, args: unknown): MutationOf<N>;
@@ -356,7 +365,7 @@ function applyTicketOrCall(
     }
     case 'call.log': {
       const a = m.args;
-      const call: Call = {
+      const call: Call = CallRecord.parse({
         id: a.id,
         callId: a.id,
         direction: a.direction,
@@ -371,8 +380,12 @@ function applyTicketOrCall(
         missed: a.missed,
         notes: a.notes,
         loggedAt: now,
-      };
+        fromE164: null,
+      });
       return { ticket: null, events: [], calls: [call] };
     }
+    default:
+      // Call events, call actions and presence have no ticket: common/calls applies them.
+      throw new Error(`${m.name} is not a ticket mutation`);
   }
 }

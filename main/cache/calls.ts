@@ -1,5 +1,5 @@
 /** Calls logged at this desk (and pulled from the server): insert-only by id, newest log first. */
-import type { Call } from '../../common/domain';
+import { Call } from '../../common/domain';
 import type { CacheDb } from './db';
 
 interface CallRow {
@@ -24,7 +24,7 @@ const COLUMNS =
   'missed, notes, logged_at';
 
 function toCall(r: CallRow): Call {
-  return {
+  return Call.parse({
     id: r.id,
     callId: r.call_id,
     direction: r.direction,
@@ -39,7 +39,7 @@ function toCall(r: CallRow): Call {
     missed: r.missed === 1,
     notes: r.notes,
     loggedAt: r.logged_at,
-  };
+  });
 }
 
 export interface CallRepo {

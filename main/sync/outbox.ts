@@ -4,6 +4,7 @@
  */
 import {
   applyMutation,
+  isTicketMutation,
   parseMutation,
   type Mutation,
   type MutationEffect,
@@ -15,6 +16,7 @@ import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import type { PushResponse } from '../../common/sync';
 import type { CacheDb, TicketRepo } from '../cache';
 import { createCallRepo } from '../cache/calls';
+import { createCallWriter } from './call-writer';
 import { crashPoint } from './crash-points';
 import type { TicketShadow } from './shadow';
 
@@ -87,6 +89,7 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   );
 
   const calls = createCallRepo(db);
+  const callWriter = createCallWriter(db);
   // An optimistic delete hides the row only: its events stay, so a rollback (shadow restore) is complete.
   const hideTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
 
@@ -97,6 +100,7 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
       for (const c of effect.calls) calls.put(c, true);
       return effect;
     }
+    if (!isTicketMutation(m)) return callWriter.write(m, actorId, now);
     const current = tickets.get(m.args.id);
     const effect = applyMutation(m, { actorId, now, current, code: null, sla: hooks.sla?.() });
     shadow.remember(m.args.id, current);

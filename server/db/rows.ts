@@ -2,7 +2,7 @@
  * Row → wire mappers, the one place that knows column names. Both drivers return timestamptz as Date;
  * `pg` returns bigint as string and PGlite as number, so every number and time is normalised here.
  */
-import type { Call, Team, Ticket, TicketEvent, User } from '../../common/domain';
+import { Call, type Team, type Ticket, type TicketEvent, type User } from '../../common/domain';
 
 export type Row = Record<string, unknown>;
 
@@ -138,7 +138,7 @@ export const CALL_COLUMNS = `id, call_id, direction, from_raw, to_raw, agent_id,
   answered_at, ended_at, missed, notes, logged_at`;
 
 export function callFromRow(r: Row): Call {
-  return {
+  return Call.parse({
     id: str(r.id),
     callId: str(r.call_id),
     direction: r.direction as Call['direction'],
@@ -153,5 +153,5 @@ export function callFromRow(r: Row): Call {
     missed: Boolean(r.missed),
     notes: str(r.notes ?? ''),
     loggedAt: toIso(r.logged_at),
-  };
+  });
 }

@@ -7,6 +7,7 @@
  */
 import type { Call, Role } from '../../common/domain';
 import {
+  isTicketMutation,
   MutationRejected,
   applyMutation,
   type Mutation,
@@ -16,6 +17,7 @@ import {
 } from '../../common/mutations';
 import { slaPolicy, type TicketSlaContext } from '../../common/sla';
 import type { SyncEntity } from '../../common/sync';
+import { executeCallMutation } from '../cti/execute';
 import type { Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
@@ -135,6 +137,7 @@ function requireChanges(ctx: ExecuteContext): PendingChange[] {
 
 export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<MutationEffect> {
   if (m.name === 'call.log') return executeCallLog(q, m, ctx);
+  if (!isTicketMutation(m)) return executeCallMutation(q, m, ctx);
   const { batch } = ctx;
   const { current, tombstone } = await loadForWrite(q, m.args.id, batch);
   let mutation = m;

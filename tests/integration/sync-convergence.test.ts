@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
 import type { Role, Ticket, TicketEvent, TicketStatus, User } from '../../common/domain';
-import { MutationRejected, applyMutation, parseMutation } from '../../common/mutations';
+import { MutationRejected, applyMutation, isTicketMutation, parseMutation } from '../../common/mutations';
 import { slaPolicy } from '../../common/sla';
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
@@ -323,7 +323,7 @@ async function modelSnapshot(ids: string[], marks: Map<string, number>, serverCo
     const sent = wire.get(`${String(r.client_id)}:${mutationId}`);
     if (!sent) throw new Error(`processed mutation ${String(r.client_id)}:${mutationId} was never sent`);
     const m = parseMutation(sent.name, sent.args);
-    if (m.name === 'call.log' || !ids.includes(m.args.id)) throw new Error(`unexpected mutation ${sent.name}`);
+    if (!isTicketMutation(m) || !ids.includes(m.args.id)) throw new Error(`unexpected mutation ${sent.name}`);
     const id = m.args.id;
     const current = tickets.get(id);
     let outcome = 'applied';
