@@ -3,6 +3,7 @@
  * pull, and will carry call events for an agent (CTI). Server → console messages are JSON objects with a `type`.
  */
 import { z } from 'zod';
+import { Call } from './domain';
 
 export const LIVE_PATH = '/api/v1/live';
 
@@ -17,3 +18,12 @@ export const POKE = { type: 'poke' } as const;
 /** Any server message: `poke`, or others (call events) that consumers match on `type`. */
 export const LiveMessage = z.looseObject({ type: z.string().min(1).max(64) });
 export type LiveMessage = z.infer<typeof LiveMessage>;
+
+/**
+ * A call's new state for the agents it is offered to (and the one who answered): sent at once on every change
+ * of the call, so a console pops the caller before its next pull. The pull brings the same record to every
+ * console's cache later; the newer `lastEventAt` wins.
+ */
+export const CALL_LIVE_TYPE = 'call';
+export const CallLiveMessage = z.object({ type: z.literal(CALL_LIVE_TYPE), call: Call });
+export type CallLiveMessage = z.infer<typeof CallLiveMessage>;
