@@ -5,7 +5,9 @@
  * Adding a method = one entry here + its handler in main/desk.ts.
  */
 import { z } from 'zod';
+import { CallPop, CtiSettings, CtiStatus, PresenceState, PresenceView } from './calls/pop';
 import {
+  CALLBACK_RESULTS,
   Call as CallRecord,
   CallDirection,
   Category,
@@ -188,6 +190,58 @@ export const METHODS = {
     CallRecord,
   ),
   'calls.recent': method(z.object({ limit: z.number().int().min(1).max(500).default(50) }), z.array(CallRecord)),
+  /**
+   * The calls views, from the desk's cache (works offline): `today` (started since local midnight), `missed`
+   * (the callback queue: open and claimed), `all`; optionally one number's calls. Newest first.
+   */
+  'calls.list': method(
+    z.object({
+      view: z.enum(['today', 'missed', 'all']).default('today'),
+      number: z.string().trim().max(64).optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    z.object({ items: z.array(CallRecord), missedOpen: z.number().int() }),
+  ),
+  /** Calls ringing at, or on, this desk (offered to its agent, or on its softphone), oldest first. */
+  'calls.active': method(z.object({}), z.array(CallRecord)),
+  /** The screen pop of one call: caller-ID candidates, open tickets, last calls, arrears. */
+  'calls.pop': method(z.object({ id: Uuid }), CallPop.nullable()),
+  /** Softphone control (baresip or AMI): answer / hang up / hold / resume the call on this desk's phone. */
+  'calls.answer': method(z.object({ id: Uuid.optional() }), z.object({})),
+  'calls.hangup': method(z.object({ id: Uuid.optional() }), z.object({})),
+  'calls.hold': method(z.object({ id: Uuid.optional() }), z.object({})),
+  'calls.resume': method(z.object({ id: Uuid.optional() }), z.object({})),
+  /** Click-to-dial: the number is dialled by the softphone, never typed. */
+  'calls.dial': method(z.object({ number: z.string().trim().min(1).max(64) }), z.object({})),
+  /** Take a missed call's callback: the first claim wins (the server decides; a loser's claim is rejected). */
+  'calls.claimCallback': method(z.object({ id: Uuid }), CallRecord),
+  'calls.callbackResult': method(
+    z.object({ id: Uuid, result: z.enum(CALLBACK_RESULTS), note: z.string().max(2000).default('') }),
+    CallRecord,
+  ),
+  'calls.wrapUp': method(
+    z.object({
+      id: Uuid,
+      disposition: z.string().trim().min(1).max(32),
+      notes: z.string().max(5000).default(''),
+      ticketIds: z.array(Uuid).max(20).default([]),
+    }),
+    CallRecord,
+  ),
+  /** Links a call to a ticket (with a work-log entry on the ticket) and/or to the resident the agent picked. */
+  'calls.link': method(
+    z.object({ id: Uuid, ticketId: Uuid.optional(), residentId: z.string().trim().min(1).max(64).optional() }),
+    CallRecord,
+  ),
+  /** Wrap-up codes (the server's list as last fetched; the defaults offline). */
+  'calls.dispositions': method(z.object({}), z.array(z.string())),
+
+  'presence.get': method(z.object({}), PresenceView),
+  'presence.set': method(z.object({ state: PresenceState }), PresenceView),
+
+  'cti.status': method(z.object({}), CtiStatus),
+  'cti.settings': method(z.object({}), CtiSettings),
+  'cti.setSettings': method(CtiSettings, CtiSettings),
 
   /** Intake lookup as you type, in the local residents directory: room (full or partial), phone (any form), name. */
   'residents.lookup': method(
@@ -229,6 +283,14 @@ export const EVENTS = {
   /** The SLA settings (weather alert, calendar, limits) changed on the server or were first fetched. */
   'settings.changed': z.object({}),
   'session.changed': Session,
+  /** A call started ringing for this desk's agent (pop it). */
+  'call.ringing': z.object({ call: CallRecord }),
+  /** A call of this desk changed (answered, held, ended, claimed, wrapped up…). */
+  'call.updated': z.object({ call: CallRecord }),
+  /** The calls in the cache changed (pull, live): lists and the missed count are worth asking again. */
+  'calls.changed': z.object({}),
+  'presence.changed': PresenceView,
+  'cti.status': CtiStatus,
 } as const;
 
 export type MethodName = keyof typeof METHODS;

@@ -13,8 +13,12 @@ import { MutationName } from './mutations';
  * Schema 3 sends a ticket `put` as a row: its values in TICKET_ROW_FIELDS order, without the field names, which
  * were some 40 % of an initial sync's bytes (each byte is decoded and parsed on both ends). Older consoles still
  * get objects.
+ *
+ * Schema 4 (phone calls) added the `presence` entity and the call mutations (`call.event`, `call.claimCallback`,
+ * `call.callbackResult`, `call.wrapUp`, `call.link`, `presence.set`); call records carry more fields, which older
+ * consoles' Call schema strips. Pulls for schema < 4 omit `presence`.
  */
-export const SYNC_SCHEMA_VERSION = 3;
+export const SYNC_SCHEMA_VERSION = 4;
 export const OLDEST_SYNC_SCHEMA_VERSION = 1;
 /** The first schema that sends tickets as rows (ticketFromWire). */
 export const TICKET_ROWS_SCHEMA_VERSION = 3;
@@ -112,7 +116,9 @@ export const PullRequest = z.object({
 });
 export type PullRequest = z.infer<typeof PullRequest>;
 
-export const SYNC_ENTITIES = ['ticket', 'ticket_event', 'user', 'team', 'call'] as const;
+export const SYNC_ENTITIES = ['ticket', 'ticket_event', 'user', 'team', 'call', 'presence'] as const;
+/** The first schema whose consoles parse `presence` changes. */
+export const PRESENCE_SCHEMA_VERSION = 4;
 export const SyncEntity = z.enum(SYNC_ENTITIES);
 export type SyncEntity = z.infer<typeof SyncEntity>;
 

@@ -1,4 +1,8 @@
-/** Calls logged at this desk (and pulled from the server): insert-only by id, newest log first. */
+/**
+ * The desk's calls: records pulled from the server and optimistic ones from this desk's outbox (a local
+ * softphone's events, call actions). The whole record is JSON (`detail`); the columns are what the desk queries.
+ * An optimistic write keeps the server's record in `server_detail`; `restorePending` puts it back.
+ */
 import { Call } from '../../common/domain';
 import type { CacheDb } from './db';
 
@@ -17,13 +21,16 @@ interface CallRow {
   missed: number;
   notes: string;
   logged_at: string;
+  detail: string | null;
 }
 
 const COLUMNS =
   'id, call_id, direction, from_raw, to_raw, agent_id, resident_id, ticket_id, started_at, answered_at, ended_at, ' +
-  'missed, notes, logged_at';
+  'missed, notes, logged_at, detail';
 
+/** Rows written before migration 008 have no `detail`: their columns are the whole (hand-logged) call. */
 function toCall(r: CallRow): Call {
+  if (r.detail) return Call.parse(JSON.parse(r.detail));
   return Call.parse({
     id: r.id,
     callId: r.call_id,
@@ -42,13 +49,32 @@ function toCall(r: CallRow): Call {
   });
 }
 
+export interface CallListFilter {
+  /** Only missed calls still in the callback queue (open or claimed). */
+  callbacks?: boolean;
+  /** Only calls started at or after this instant. */
+  since?: string;
+  /** Calls from or to this E.164 number. */
+  number?: string;
+  /** Calls answered by (or logged by) this agent. */
+  agentId?: string;
+  limit: number;
+}
+
 export interface CallRepo {
   get(id: string): Call | undefined;
   /** Newest first by the time the log was recorded (the server's, once synced). */
   recent(limit: number): Call[];
+  /** Newest first by start; filters combine. */
+  list(filter: CallListFilter): Call[];
+  /** Calls not yet ended, and calls started within `sinceMs` (correlation candidates), newest first. */
+  live(sinceMs: number): Call[];
+  /** How many missed calls wait in the callback queue (open, not claimed). */
+  openCallbacks(): number;
+  /** The server's record (replaces any optimistic copy's base). */
   put(call: Call, pending?: boolean): void;
   delete(id: string): void;
-  /** Drops every optimistic-only call (the rebase re-creates those still pending). */
+  /** Puts the server's records back under every optimistic one (the rebase re-applies those still pending). */
   deletePending(): void;
 }
 
@@ -57,18 +83,72 @@ export function createCallRepo(db: CacheDb): CallRepo {
   const selectRecent = db.prepare<[number], CallRow>(
     `SELECT ${COLUMNS} FROM calls ORDER BY logged_ms DESC, id DESC LIMIT ?`,
   );
+  const selectLive = db.prepare<[number], CallRow>(
+    `SELECT ${COLUMNS} FROM calls WHERE state <> 'ended'
+     UNION SELECT ${COLUMNS} FROM calls WHERE started_ms >= ? ORDER BY started_at DESC LIMIT 500`,
+  );
+  const countCallbacks = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM calls WHERE callback_state = 'open'`);
+  const selectPendingBase = db.prepare<[string], { pending: number; server_detail: string | null }>(
+    'SELECT pending, server_detail FROM calls WHERE id = ?',
+  );
   const upsert = db.prepare(
-    `INSERT INTO calls (${COLUMNS}, logged_ms, pending) VALUES (@id, @callId, @direction, @from, @to, @agentId,
-       @residentId, @ticketId, @startedAt, @answeredAt, @endedAt, @missed, @notes, @loggedAt, @loggedMs, @pending)
+    `INSERT INTO calls (id, call_id, direction, from_raw, to_raw, agent_id, resident_id, ticket_id, started_at,
+       answered_at, ended_at, missed, notes, logged_at, logged_ms, pending, detail, server_detail, state, from_e164,
+       callback_state, started_ms)
+     VALUES (@id, @callId, @direction, @from, @to, @agentId, @residentId, @ticketId, @startedAt, @answeredAt,
+       @endedAt, @missed, @notes, @loggedAt, @loggedMs, @pending, @detail, @serverDetail, @state, @fromE164,
+       @callbackState, @startedMs)
      ON CONFLICT (id) DO UPDATE SET call_id = excluded.call_id, direction = excluded.direction,
        from_raw = excluded.from_raw, to_raw = excluded.to_raw, agent_id = excluded.agent_id,
        resident_id = excluded.resident_id, ticket_id = excluded.ticket_id, started_at = excluded.started_at,
        answered_at = excluded.answered_at, ended_at = excluded.ended_at, missed = excluded.missed,
        notes = excluded.notes, logged_at = excluded.logged_at, logged_ms = excluded.logged_ms,
-       pending = excluded.pending`,
+       pending = excluded.pending, detail = excluded.detail, server_detail = excluded.server_detail,
+       state = excluded.state, from_e164 = excluded.from_e164, callback_state = excluded.callback_state,
+       started_ms = excluded.started_ms`,
   );
   const remove = db.prepare<[string]>('DELETE FROM calls WHERE id = ?');
-  const removePending = db.prepare('DELETE FROM calls WHERE pending = 1');
+  const removeUnbacked = db.prepare('DELETE FROM calls WHERE pending = 1 AND server_detail IS NULL');
+  const selectBacked = db.prepare<[], { server_detail: string }>(
+    'SELECT server_detail FROM calls WHERE pending = 1 AND server_detail IS NOT NULL',
+  );
+
+  function write(c: Call, pending: boolean, serverDetail: string | null): void {
+    upsert.run({
+      ...c,
+      missed: c.missed ? 1 : 0,
+      loggedMs: Date.parse(c.loggedAt),
+      pending: pending ? 1 : 0,
+      detail: JSON.stringify(c),
+      serverDetail,
+      callbackState: c.callback.state,
+      startedMs: Date.parse(c.startedAt),
+    });
+  }
+
+  function list(f: CallListFilter): Call[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (f.callbacks) where.push(`callback_state IN ('open', 'claimed')`);
+    if (f.since) {
+      where.push('started_ms >= ?');
+      params.push(Date.parse(f.since));
+    }
+    if (f.number) {
+      where.push('from_e164 = ?');
+      params.push(f.number);
+    }
+    if (f.agentId) {
+      where.push('agent_id = ?');
+      params.push(f.agentId);
+    }
+    const sql = `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY started_ms DESC, id DESC LIMIT ?`;
+    return db
+      .prepare<(string | number)[], CallRow>(sql)
+      .all(...params, f.limit)
+      .map(toCall);
+  }
 
   return {
     get(id) {
@@ -76,15 +156,21 @@ export function createCallRepo(db: CacheDb): CallRepo {
       return row ? toCall(row) : undefined;
     },
     recent: (limit) => selectRecent.all(limit).map(toCall),
+    list,
+    live: (sinceMs) => selectLive.all(Date.now() - sinceMs).map(toCall),
+    openCallbacks: () => countCallbacks.get()?.n ?? 0,
     put(c, pending = false) {
-      upsert.run({
-        ...c,
-        missed: c.missed ? 1 : 0,
-        loggedMs: Date.parse(c.loggedAt),
-        pending: pending ? 1 : 0,
-      });
+      if (!pending) return write(c, false, null);
+      // The first optimistic write over a server record keeps that record to restore.
+      const base = selectPendingBase.get(c.id);
+      const row = base && base.pending === 0 ? selectOne.get(c.id) : undefined;
+      const serverDetail = base?.pending === 1 ? base.server_detail : row ? JSON.stringify(toCall(row)) : null;
+      write(c, true, serverDetail);
     },
     delete: (id) => void remove.run(id),
-    deletePending: () => void removePending.run(),
+    deletePending() {
+      for (const { server_detail } of selectBacked.all()) write(Call.parse(JSON.parse(server_detail)), false, null);
+      removeUnbacked.run();
+    },
   };
 }

@@ -15,6 +15,7 @@ const DATA_TABLES = [
   'users',
   'teams',
   'calls',
+  'presence',
   'outbox',
   'rejected_mutations',
   // The residents directory (migration 006) and its download cursor: another server has other residents.

@@ -3,10 +3,11 @@ import { createCallRepo, type CallRepo } from './calls';
 import type { CacheDb } from './db';
 import { createDirectoryRepo, type DirectoryRepo } from './directory';
 import { createMetaRepo, type MetaRepo } from './meta';
+import { createPresenceRepo, type PresenceRepo } from './presence';
 import { createTicketRepo, type TicketRepo } from './tickets';
 
 export { openCache, type CacheDb } from './db';
-export type { CallRepo, DirectoryRepo, MetaRepo, TicketRepo };
+export type { CallRepo, DirectoryRepo, MetaRepo, PresenceRepo, TicketRepo };
 
 export interface CacheRepos {
   db: CacheDb;
@@ -14,6 +15,7 @@ export interface CacheRepos {
   tickets: TicketRepo;
   directory: DirectoryRepo;
   calls: CallRepo;
+  presence: PresenceRepo;
 }
 
 export function createRepos(db: CacheDb): CacheRepos {
@@ -23,5 +25,6 @@ export function createRepos(db: CacheDb): CacheRepos {
     tickets: createTicketRepo(db),
     directory: createDirectoryRepo(db),
     calls: createCallRepo(db),
+    presence: createPresenceRepo(db),
   };
 }

@@ -206,6 +206,8 @@ export interface TicketRepo {
    * bigram index (./short-search) or by LIKE, open before closed, newest first.
    */
   searchTickets(query: string, page: { limit: number; offset: number }): SearchResult;
+  /** A caller's open tickets (theirs, or their units'), most urgent first: the screen pop's list. */
+  openForCaller(residentId: string | null, unitIds: readonly string[], limit: number): Ticket[];
 }
 
 /** The searched columns, as named in both `tickets` and `tickets_fts`. */
@@ -474,6 +476,18 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     get(id) {
       const row = selectOne.get(id);
       return row ? toTicket(row) : undefined;
+    },
+    openForCaller(residentId, unitIds, limit) {
+      if (residentId === null && unitIds.length === 0) return [];
+      const units = unitIds.slice(0, 50);
+      const rows = db
+        .prepare<unknown[], TicketRow>(
+          `SELECT ${TICKET_COLUMNS} FROM tickets WHERE is_open = 1 AND (resident_id = ?
+             ${units.length ? `OR unit_id IN (${units.map(() => '?').join(', ')})` : ''})
+           ORDER BY sla_due_ms IS NULL, sla_due_ms, id LIMIT ?`,
+        )
+        .all(residentId, ...units, limit);
+      return rows.map(toTicket);
     },
     events(ticketId) {
       return selectEvents.all(ticketId).map(toEvent);

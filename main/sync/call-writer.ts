@@ -1,16 +1,63 @@
-/** The optimistic effect of call events, call actions and presence at the desk (the outbox's non-ticket half). */
+/**
+ * The optimistic effect of call events, call actions and presence at the desk (the outbox's non-ticket half):
+ * the same pure functions as the server (common/calls), over the cached records. A local softphone's event joins
+ * the record the server already sent for the same call (correlation), so the agent never sees the call twice.
+ */
+import { createHash } from 'node:crypto';
+import { applyCallAction, isCallAction } from '../../common/calls/actions';
+import { correlate, matchAgent } from '../../common/calls/correlate';
+import { applyCallEvent } from '../../common/calls/machine';
+import { presenceAfter } from '../../common/calls/presence';
 import type { CallMutation, MutationEffect } from '../../common/mutations';
-import type { CacheDb } from '../cache';
+import { toE164 } from '../../common/residents/phone';
+import type { CacheRepos } from '../cache';
+
+/** Correlation candidates: calls not ended, and those started this recently. */
+const CANDIDATE_WINDOW_MS = 15 * 60_000;
 
 export interface CallWriter {
   write(m: CallMutation, actorId: string, now: Date): MutationEffect;
 }
 
-export function createCallWriter(_db: CacheDb): CallWriter {
+/**
+ * A record id the same on every re-application of the same first event (a rebase re-applies pending events):
+ * a name-based uuid of the reporter and its call id.
+ */
+export function localCallId(source: string, callId: string): string {
+  const h = createHash('sha256').update(`${source}\u0000${callId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function createCallWriter(repos: Pick<CacheRepos, 'calls' | 'presence' | 'directory'>): CallWriter {
+  const { calls, presence, directory } = repos;
+  const resolveAgent = (ref: string) => matchAgent(ref, directory.users())?.id ?? null;
+  const nameOf = (id: string) => directory.users().find((u) => u.id === id)?.name ?? id;
+  const none: MutationEffect = { ticket: null, events: [], deleted: null, calls: [] };
+
   return {
-    write() {
-      // TODO(issue 10): being implemented in this session.
-      return { ticket: null, events: [], deleted: null, calls: [] };
+    write(m, actorId, now) {
+      if (m.name === 'call.event') {
+        const e = m.args.event;
+        const known = correlate(e, calls.live(CANDIDATE_WINDOW_MS), toE164);
+        const call = applyCallEvent(known, e, {
+          newId: () => localCallId(e.source, e.callId),
+          now,
+          resolveAgent,
+          toE164,
+        });
+        calls.put(call, true);
+        return { ...none, calls: [call] };
+      }
+      if (isCallAction(m)) {
+        const call = applyCallAction(calls.get(m.args.id), m, { actorId, now, nameOf });
+        calls.put(call, true);
+        return { ...none, calls: [call] };
+      }
+      if (m.name === 'presence.set') {
+        presence.put(presenceAfter(m.args, actorId, now), true);
+        return none;
+      }
+      throw new Error(`${m.name} is not a call mutation`);
     },
   };
 }

@@ -16,6 +16,8 @@ import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import type { PushResponse } from '../../common/sync';
 import type { CacheDb, TicketRepo } from '../cache';
 import { createCallRepo } from '../cache/calls';
+import { createDirectoryRepo } from '../cache/directory';
+import { createPresenceRepo } from '../cache/presence';
 import { createCallWriter } from './call-writer';
 import { crashPoint } from './crash-points';
 import type { TicketShadow } from './shadow';
@@ -89,7 +91,11 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   );
 
   const calls = createCallRepo(db);
-  const callWriter = createCallWriter(db);
+  const callWriter = createCallWriter({
+    calls,
+    presence: createPresenceRepo(db),
+    directory: createDirectoryRepo(db),
+  });
   // An optimistic delete hides the row only: its events stay, so a rollback (shadow restore) is complete.
   const hideTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
 

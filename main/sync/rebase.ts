@@ -3,7 +3,7 @@
  * changes, write the server's changes, advance the cursor, drop what the server has processed, and re-apply
  * what is still pending on top.
  */
-import { Call, Team, Ticket, TicketEvent, User } from '../../common/domain';
+import { Call, Presence, Team, Ticket, TicketEvent, User } from '../../common/domain';
 import { ticketFromWire, type Change, type PullResponse } from '../../common/sync';
 import type { CacheRepos } from '../cache';
 import { crashPoint } from './crash-points';
@@ -64,10 +64,10 @@ export interface ChunkOptions {
 export const BULK_CHUNK_BUDGET_MS = 20;
 
 /** What the server owns in the cache (the outbox and rejected list are the desk's own). */
-const SYNCED_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'calls'];
+const SYNCED_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'calls', 'presence'];
 
 export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketShadow): Rebaser {
-  const { db, tickets, directory, meta, calls } = repos;
+  const { db, tickets, directory, meta, calls, presence } = repos;
 
   function writeChange(c: Change, touched: Set<string>): boolean {
     const put = c.op === 'put';
@@ -96,6 +96,10 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
         if (put) calls.put(Call.parse(c.data));
         else calls.delete(c.id);
         return false;
+      case 'presence':
+        if (put) presence.put(Presence.parse(c.data));
+        else presence.delete(c.id);
+        return false;
     }
   }
 
@@ -103,6 +107,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
   function restoreServerState(): Set<string> {
     const touched = new Set(shadow.restore());
     calls.deletePending();
+    presence.deletePending();
     return touched;
   }
 
@@ -110,7 +115,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     if (!actorId) return; // no session: the optimistic layer waits for the next login
     for (const entry of outbox.pending()) {
       const args = entry.args as { id?: unknown };
-      const isTicket = entry.name !== 'call.log';
+      const isTicket = entry.name.startsWith('ticket.');
       if (outbox.reapply(entry, actorId) && isTicket && typeof args.id === 'string') touched.add(args.id);
     }
   }

@@ -7,6 +7,7 @@ import { migration004 } from './004_ticket_search';
 import { migration005 } from './005_ticket_sla';
 import { migration006 } from './006_residents';
 import { migration007 } from './007_short_term_search';
+import { migration008 } from './008_calls_cti';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
