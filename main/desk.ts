@@ -20,6 +20,8 @@ import { createOutbox } from './sync/outbox';
 import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
 import { createCallService } from './call-service';
+import { callerIdFromDirectory } from './cti/caller-id-directory';
+import { createDeskPhone, type AdapterFactory } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
@@ -37,6 +39,8 @@ export interface DeskOptions extends DeskHostOptions {
   live?: LiveOptions | false;
   /** The residents directory download (page size, interval, backoff). */
   residents?: DirectorySyncOptions;
+  /** The local phone adapters (baresip, AMI, the local hook); default: those the desk's CTI settings switch on. */
+  phoneAdapters?: AdapterFactory;
 }
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
@@ -96,6 +100,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
             token: () => repos.meta.get('session_token'),
             clientId: () => repos.meta.clientId(),
             onPoke: () => sync.poke(),
+            onMessage: (message) => phone.onLive(message),
             onOpen: () => sync.poke(),
             // The engine's next request confirms the 401 and clears the session.
             onUnauthorized: () => sync.poke(),
@@ -131,6 +136,16 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') slaSettings.onSyncStatus(payload as SyncStatus);
   });
+  // The phone (issue 10): calls from local adapters and the live socket, presence, callbacks.
+  const phone = createDeskPhone({
+    repos,
+    outbox,
+    user: () => session.user(),
+    emit: hub.emit,
+    schedulePush: () => sync.schedulePush(),
+    callerId: callerIdFromDirectory(residents),
+    adapters: opts.phoneAdapters,
+  });
   const requireUser = () => {
     if (!session.user()) throw new DeskError('unauthenticated', 'Log in first');
   };
@@ -139,6 +154,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   if (session.user()) {
     sync.start();
     live?.start();
+    phone.start();
   }
 
   return {
@@ -151,6 +167,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         slaSettings.start();
         sync.start(); // the initial pull runs in the background and reports progress in sync.status
         live?.start();
+        phone.start();
         hub.emit('session.changed', s);
         return s;
       },
@@ -158,6 +175,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         // Last chance to send queued changes under this user's identity; never hold the logout for long.
         await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
         live?.stop();
+        await phone.stop();
         directorySync.stop();
         slaSettings.stop(); // a fetch the logout overtakes is refused (401): expected, not logged
         await sync.stop();
@@ -204,6 +222,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         requireUser();
         return slaSettings.setLimits(limits);
       },
+      ...phone.handlers,
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {
@@ -216,6 +235,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     async close() {
       if (!repos.db.open) return;
       live?.stop();
+      await phone.stop();
       directorySync.stop();
       slaSettings.stop();
       await sync.stop();

@@ -20,7 +20,13 @@ export type MetaKey =
   | 'fts_fill'
   /** The server's SLA settings document (JSON) and when it was fetched: the policy works offline. */
   | 'sla_settings'
-  | 'sla_settings_fetched_at';
+  | 'sla_settings_fetched_at'
+  /** This desk's phone settings (common/calls/pop CtiSettings, JSON). */
+  | 'cti_settings'
+  /** The local hook's secret (generated once per profile). */
+  | 'cti_hook_secret'
+  /** The server's wrap-up codes as last fetched (JSON array). */
+  | 'cti_dispositions';
 
 export interface MetaRepo {
   get(key: MetaKey): string | null;

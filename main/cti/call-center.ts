@@ -1,0 +1,312 @@
+/**
+ * The desk's phone (DESIGN.md §6): what the local adapters hear and what the server sends live become one call
+ * record per call in the cache (the outbox carries local events to the server, exactly once and offline-safe);
+ * the agent's presence follows their calls (on_call on answer, wrap_up at the end, available after the wrap-up
+ * time); softphone commands go to whichever adapter can control a phone.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventPayload } from '../../common/contract';
+import { CallEvent } from '../../common/calls/envelope';
+import { sweepCall } from '../../common/calls/machine';
+import { isSoftphoneSource } from '../../common/calls/envelope';
+import type { CallPop, CallerCandidate, CtiSettings } from '../../common/calls/pop';
+import type { Call, Presence, PresenceState, User } from '../../common/domain';
+import { CallLiveMessage, type LiveMessage } from '../../common/live';
+import { MutationRejected, parseMutation, type Mutation } from '../../common/mutations';
+import type { CacheRepos } from '../cache';
+import type { Emit } from '../events';
+import { DeskError } from '../session';
+import type { Outbox } from '../sync/outbox';
+
+/** Calls the desk considers live: not ended, or started this recently (a ringing the server has not ended yet). */
+const LIVE_WINDOW_MS = 30 * 60_000;
+const POP_TICKETS = 10;
+const POP_LAST_CALLS = 5;
+
+export interface SoftphoneControl {
+  answer(callId?: string): Promise<void>;
+  hangup(callId?: string): Promise<void>;
+  hold(callId?: string): Promise<void>;
+  resume(callId?: string): Promise<void>;
+  dial(number: string): Promise<void>;
+}
+
+export interface CallerIdLookup {
+  lookup(raw: string): { withheld: boolean; display: string | null; candidates: CallerCandidate[] };
+}
+
+export interface CallCenterDeps {
+  repos: CacheRepos;
+  outbox: Outbox;
+  user(): User | null;
+  emit: Emit;
+  /** After a local write: push soon. */
+  schedulePush(): void;
+  callerId: CallerIdLookup;
+  /** The adapter that can drive this desk's phone, if one is connected. */
+  softphone(): SoftphoneControl | null;
+  settings(): CtiSettings;
+  now?: () => Date;
+  log?: (message: string, err?: unknown) => void;
+}
+
+export interface CallCenter {
+  /** An event from a local adapter (baresip, the local hook, AMI at the desk). */
+  report(event: CallEvent): void;
+  /** A server message from the live socket (calls offered to this agent). */
+  onLive(message: LiveMessage): void;
+  active(): Call[];
+  pop(id: string): CallPop | null;
+  list(
+    view: 'today' | 'missed' | 'all',
+    number: string | undefined,
+    limit: number,
+  ): { items: Call[]; missedOpen: number };
+  control(action: 'answer' | 'hangup' | 'hold' | 'resume', id?: string): Promise<void>;
+  dial(number: string): Promise<void>;
+  act(m: Mutation): Call;
+  link(input: { id: string; ticketId?: string; residentId?: string }): Call;
+  presence(): EventPayload<'presence.changed'>;
+  setPresence(state: PresenceState, callId?: string | null): EventPayload<'presence.changed'>;
+  stop(): void;
+}
+
+export function createCallCenter(deps: CallCenterDeps): CallCenter {
+  const { repos, outbox, emit } = deps;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? ((message, err) => console.warn(`[calls] ${message}`, err ?? ''));
+  let wrapUpTimer: NodeJS.Timeout | null = null;
+
+  const me = () => deps.user();
+  function requireActor(): User {
+    const user = me();
+    if (!user) throw new DeskError('unauthenticated', 'Log in first');
+    return user;
+  }
+  const myRefs = (user: User) =>
+    [user.id, user.username, deps.settings().extension ?? user.extension].filter((r): r is string => !!r).map(norm);
+
+  /** Offered to this agent, answered by them, or heard on this desk's own softphone. */
+  function isMine(call: Call, user: User): boolean {
+    if (call.agentId === user.id || call.offeredAgentIds.includes(user.id)) return true;
+    const refs = myRefs(user);
+    if (call.offeredTo.some((r) => refs.includes(norm(r)))) return true;
+    return call.legs.some((l) => isSoftphoneSource(l.source));
+  }
+  function answeredHere(call: Call, user: User): boolean {
+    if (call.answeredAt === null) return false;
+    if (call.agentId === user.id) return true;
+    const refs = myRefs(user);
+    return (
+      (call.answeredBy !== null && refs.includes(norm(call.answeredBy))) ||
+      call.legs.some((l) => isSoftphoneSource(l.source) && l.answeredAt !== null)
+    );
+  }
+
+  function enqueue(m: Mutation, user: User): Call | undefined {
+    const { effect } = outbox.enqueue(m, user.id, now());
+    deps.schedulePush();
+    return effect.calls[0];
+  }
+
+  /** Tells the renderer, and moves the agent's presence with their call. */
+  function changed(call: Call, before: Call | undefined): void {
+    const user = me();
+    if (!user) return;
+    if (isMine(call, user)) {
+      const ringingNow = call.state === 'ringing' && before?.state !== 'ringing';
+      emit(ringingNow ? 'call.ringing' : 'call.updated', { call });
+      followPresence(call, before, user);
+    }
+    emit('calls.changed', {});
+  }
+
+  function followPresence(call: Call, before: Call | undefined, user: User): void {
+    const current = repos.presence.get(user.id);
+    const wasTalking = before !== undefined && before.answeredAt !== null && before.endedAt === null;
+    if (call.endedAt === null && answeredHere(call, user) && current?.state !== 'on_call') {
+      setPresence('on_call', call.id);
+    } else if (call.endedAt !== null && (wasTalking || before === undefined) && answeredHere(call, user)) {
+      if (current?.state === 'on_call' && (current.callId === null || current.callId === call.id)) {
+        setPresence('wrap_up', call.id);
+      }
+    }
+  }
+
+  /** Wrap-up ends by itself: the agent is available again when its time is up (unless they chose otherwise). */
+  function scheduleWrapUpEnd(p: Presence | undefined): void {
+    if (wrapUpTimer) clearTimeout(wrapUpTimer);
+    wrapUpTimer = null;
+    if (p?.state !== 'wrap_up' || p.wrapUpUntil === null) return;
+    const wait = Math.max(0, Date.parse(p.wrapUpUntil) - now().getTime());
+    wrapUpTimer = setTimeout(() => {
+      wrapUpTimer = null;
+      const user = me();
+      const still = user ? repos.presence.get(user.id) : undefined;
+      if (user && still?.state === 'wrap_up' && still.since === p.since) setPresence('available');
+    }, wait);
+    wrapUpTimer.unref?.();
+  }
+
+  function presenceView(): EventPayload<'presence.changed'> {
+    const user = me();
+    return { mine: user ? (repos.presence.get(user.id) ?? null) : null, all: repos.presence.all() };
+  }
+
+  function setPresence(state: PresenceState, callId: string | null = null) {
+    const user = requireActor();
+    const m = parseMutation('presence.set', {
+      state,
+      callId,
+      ...(state === 'wrap_up' ? { wrapUpSeconds: deps.settings().wrapUpSeconds } : {}),
+    });
+    outbox.enqueue(m, user.id, now());
+    deps.schedulePush();
+    const view = presenceView();
+    scheduleWrapUpEnd(view.mine ?? undefined);
+    emit('presence.changed', view);
+    return view;
+  }
+
+  function candidatesFor(call: Call): { display: string | null; withheld: boolean; candidates: CallerCandidate[] } {
+    const number = call.direction === 'inbound' ? call.from : call.to;
+    if (!number) return { display: null, withheld: true, candidates: [] };
+    return deps.callerId.lookup(number);
+  }
+
+  return {
+    report(raw) {
+      const parsed = CallEvent.safeParse(raw);
+      if (!parsed.success) return log(`dropped a malformed call event: ${parsed.error.issues[0]?.message ?? ''}`);
+      const user = me();
+      // Without a session nothing can be pushed under anyone's name; the PBX's own report still reaches the server.
+      if (!user) return log(`call event ${parsed.data.type} ignored: nobody is logged in at this desk`);
+      const m = parseMutation('call.event', { event: parsed.data });
+      const before = repos.calls.live(LIVE_WINDOW_MS).find((c) => c.legs.some((l) => l.callId === parsed.data.callId));
+      try {
+        const call = enqueue(m, user);
+        if (call) changed(call, before);
+      } catch (err) {
+        log(`call event ${parsed.data.type} could not be applied`, err);
+      }
+    },
+    onLive(message) {
+      const parsed = CallLiveMessage.safeParse(message);
+      if (!parsed.success) return;
+      const { call } = parsed.data;
+      const before = repos.calls.get(call.id);
+      // A pull may already have brought a newer state.
+      if (before?.lastEventAt && call.lastEventAt && Date.parse(before.lastEventAt) > Date.parse(call.lastEventAt))
+        return;
+      repos.calls.put(call);
+      changed(call, before);
+    },
+    active() {
+      const user = me();
+      if (!user) return [];
+      const at = now();
+      return repos.calls
+        .live(LIVE_WINDOW_MS)
+        .map((c) => sweepCall(c, at))
+        .filter((c) => c.endedAt === null && isMine(c, user))
+        .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    },
+    pop(id) {
+      const user = me();
+      const call = repos.calls.get(id);
+      if (!call || !user) return null;
+      const { display, withheld, candidates } = candidatesFor(call);
+      const linked = call.residentId ? candidates.find((c) => c.residentId === call.residentId) : undefined;
+      const resident = linked ?? (candidates.length === 1 ? (candidates[0] ?? null) : null);
+      const tickets = resident
+        ? repos.tickets.openForCaller(
+            resident.residentId,
+            resident.units.map((u) => u.id),
+            POP_TICKETS * 2,
+          )
+        : [];
+      const lastCalls = call.fromE164
+        ? repos.calls
+            .list({ number: call.fromE164, limit: POP_LAST_CALLS + 1 })
+            .filter((c) => c.id !== call.id)
+            .slice(0, POP_LAST_CALLS)
+        : [];
+      return {
+        call,
+        number: display,
+        withheld,
+        candidates,
+        resident,
+        openTickets: tickets.filter((t) => t.type !== 'fee').slice(0, POP_TICKETS),
+        lastCalls,
+        arrears: tickets.filter((t) => t.type === 'fee'),
+        mine: answeredHere(call, user),
+      };
+    },
+    list(view, number, limit) {
+      const midnight = new Date(now());
+      midnight.setHours(0, 0, 0, 0);
+      const items = repos.calls.list({
+        callbacks: view === 'missed',
+        since: view === 'today' ? midnight.toISOString() : undefined,
+        number,
+        limit,
+      });
+      return { items, missedOpen: repos.calls.openCallbacks() };
+    },
+    async control(action, id) {
+      const phone = deps.softphone();
+      if (!phone) throw new DeskError('no_softphone', 'No softphone is connected to this desk');
+      const reporterId = id ? softphoneCallId(repos.calls.get(id)) : undefined;
+      await phone[action](reporterId);
+    },
+    async dial(number) {
+      requireActor();
+      const phone = deps.softphone();
+      if (!phone) throw new DeskError('no_softphone', 'No softphone is connected to this desk');
+      await phone.dial(number);
+    },
+    act(m) {
+      const user = requireActor();
+      const call = enqueue(m, user);
+      if (!call) throw new MutationRejected('not_found', 'No such call');
+      changed(call, undefined);
+      return call;
+    },
+    link(input) {
+      const user = requireActor();
+      const before = repos.calls.get(input.id);
+      if (!before) throw new DeskError('not_found', 'No such call');
+      const call = enqueue(parseMutation('call.link', input), user);
+      if (!call) throw new DeskError('not_found', 'No such call');
+      if (input.ticketId && !before.ticketIds.includes(input.ticketId)) {
+        // The ticket's work log says a call was about it (insert-only, like every comment).
+        const number = before.direction === 'inbound' ? before.from : before.to;
+        enqueue(
+          parseMutation('ticket.comment', {
+            id: input.ticketId,
+            eventId: randomUUID(),
+            body: `来电关联 / Call linked: ${number ?? '—'} ${before.startedAt}`,
+          }),
+          user,
+        );
+        emit('tickets.changed', { ids: [input.ticketId] });
+      }
+      changed(call, before);
+      return call;
+    },
+    presence: presenceView,
+    setPresence,
+    stop() {
+      if (wrapUpTimer) clearTimeout(wrapUpTimer);
+      wrapUpTimer = null;
+    },
+  };
+}
+
+const norm = (s: string) => s.trim().toLowerCase();
+
+/** The id this desk's softphone knows the call by (its own leg's). */
+function softphoneCallId(call: Call | undefined): string | undefined {
+  return call?.legs.find((l) => isSoftphoneSource(l.source))?.callId;
+}
