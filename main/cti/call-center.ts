@@ -7,12 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '../../common/contract';
 import { CallEvent } from '../../common/calls/envelope';
+import { correlate } from '../../common/calls/correlate';
 import { sweepCall } from '../../common/calls/machine';
 import { isSoftphoneSource } from '../../common/calls/envelope';
 import type { CallPop, CallerCandidate, CtiSettings } from '../../common/calls/pop';
 import type { Call, Presence, PresenceState, User } from '../../common/domain';
 import { CallLiveMessage, type LiveMessage } from '../../common/live';
 import { MutationRejected, parseMutation, type Mutation } from '../../common/mutations';
+import { toE164 } from '../../common/residents/phone';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import { DeskError } from '../session';
@@ -182,7 +184,8 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       // Without a session nothing can be pushed under anyone's name; the PBX's own report still reaches the server.
       if (!user) return log(`call event ${parsed.data.type} ignored: nobody is logged in at this desk`);
       const m = parseMutation('call.event', { event: parsed.data });
-      const before = repos.calls.live(LIVE_WINDOW_MS).find((c) => c.legs.some((l) => l.callId === parsed.data.callId));
+      // The record this event will join (the writer correlates the same way), to tell a new ringing from a known one.
+      const before = correlate(parsed.data, repos.calls.live(LIVE_WINDOW_MS), toE164);
       try {
         const call = enqueue(m, user);
         if (call) changed(call, before);
