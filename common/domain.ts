@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const ROLES = ['agent', 'lead', 'technician', 'kiosk', 'admin'] as const;
+/** `integration`: a service account (the PBX) that only reports call events (server/auth/roles.ts `cti`). */
+export const ROLES = ['agent', 'lead', 'technician', 'kiosk', 'admin', 'integration'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

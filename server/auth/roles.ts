@@ -18,6 +18,14 @@ export const PERMISSIONS = {
   'settings.sla': ['admin'],
   /** Switch the weather alert (limits × 1.5). */
   'settings.weatherAlert': ['lead', 'admin'],
+  /** Report call events (POST /api/v1/cti/events): the PBX's service account, and nothing else it may do. */
+  cti: ['integration'],
+  /** The call log and callback queue (GET /api/v1/calls) and the CTI settings agents need (dispositions). */
+  'calls.read': ['agent', 'lead', 'admin'],
+  /** Keep the list of blocked callers. */
+  'cti.blocks': ['lead', 'admin'],
+  /** Outbound caller-ID rules and the CTI settings (switch, dispositions, wrap-up time). */
+  'cti.admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

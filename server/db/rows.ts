@@ -2,7 +2,7 @@
  * Row → wire mappers, the one place that knows column names. Both drivers return timestamptz as Date;
  * `pg` returns bigint as string and PGlite as number, so every number and time is normalised here.
  */
-import { Call, type Team, type Ticket, type TicketEvent, type User } from '../../common/domain';
+import { Call, NO_CALLBACK, type Presence, type Team, type Ticket, type TicketEvent, type User } from '../../common/domain';
 
 export type Row = Record<string, unknown>;
 
@@ -134,24 +134,83 @@ export function teamFromRow(r: Row): Team {
   return { id: str(r.id), nameZh: str(r.name_zh), nameEn: str(r.name_en) };
 }
 
-export const CALL_COLUMNS = `id, call_id, direction, from_raw, to_raw, agent_id, resident_id, ticket_id, started_at,
-  answered_at, ended_at, missed, notes, logged_at`;
+/**
+ * A call's queried facts are columns; everything else of the record lives in the jsonb `detail` (migration 0008).
+ * CALL_FIELDS is the one list of which is which: callFromRow and callToRow both follow it.
+ */
+const CALL_FIELDS = [
+  ['id', 'id'],
+  ['call_id', 'callId'],
+  ['direction', 'direction'],
+  ['from_raw', 'from'],
+  ['from_e164', 'fromE164'],
+  ['to_raw', 'to'],
+  ['agent_id', 'agentId'],
+  ['resident_id', 'residentId'],
+  ['ticket_id', 'ticketId'],
+  ['started_at', 'startedAt'],
+  ['answered_at', 'answeredAt'],
+  ['ended_at', 'endedAt'],
+  ['missed', 'missed'],
+  ['disposition', 'disposition'],
+  ['notes', 'notes'],
+  ['logged_at', 'loggedAt'],
+  ['state', 'state'],
+  ['source', 'source'],
+  ['last_event_at', 'lastEventAt'],
+] as const satisfies readonly (readonly [string, keyof Call])[];
+
+const CALL_TIMES = new Set<string>(['started_at', 'answered_at', 'ended_at', 'logged_at', 'last_event_at']);
+const IN_COLUMNS = new Set<string>(CALL_FIELDS.map(([, field]) => field));
+
+/** Every column of a call row, in the order callToRow's values follow. */
+export const CALL_COLUMN_NAMES = [
+  ...CALL_FIELDS.map(([column]) => column),
+  'callback_state',
+  'callback_claimed_by',
+  'detail',
+] as const;
+export const CALL_COLUMNS = CALL_COLUMN_NAMES.join(', ');
 
 export function callFromRow(r: Row): Call {
-  return Call.parse({
-    id: str(r.id),
-    callId: str(r.call_id),
-    direction: r.direction as Call['direction'],
-    from: strOrNull(r.from_raw),
-    to: strOrNull(r.to_raw),
-    agentId: strOrNull(r.agent_id),
-    residentId: strOrNull(r.resident_id),
-    ticketId: strOrNull(r.ticket_id),
-    startedAt: toIso(r.started_at),
-    answeredAt: toIsoOrNull(r.answered_at),
-    endedAt: toIsoOrNull(r.ended_at),
-    missed: Boolean(r.missed),
-    notes: str(r.notes ?? ''),
-    loggedAt: toIso(r.logged_at),
-  });
+  const detail = (typeof r.detail === 'string' ? JSON.parse(r.detail) : (r.detail ?? {})) as Record<string, unknown>;
+  const call: Record<string, unknown> = { ...detail };
+  for (const [column, field] of CALL_FIELDS) {
+    const value = r[column];
+    call[field] = value == null ? null : CALL_TIMES.has(column) ? toIso(value) : value;
+  }
+  call.notes ??= '';
+  call.missed = Boolean(r.missed);
+  // The columns are the truth for what is queried; the rest of the callback (result, note…) is in detail.
+  const callback = (detail.callback ?? NO_CALLBACK) as Call['callback'];
+  call.callback = {
+    ...callback,
+    state: (r.callback_state as Call['callback']['state'] | undefined) ?? callback.state,
+    claimedBy: strOrNull(r.callback_claimed_by),
+  };
+  return Call.parse(call);
+}
+
+/** The values of CALL_COLUMN_NAMES for an INSERT or UPSERT of `c`. */
+export function callToRow(c: Call): unknown[] {
+  const detail: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(c)) if (!IN_COLUMNS.has(field)) detail[field] = value;
+  return [
+    ...CALL_FIELDS.map(([, field]) => c[field]),
+    c.callback.state,
+    c.callback.claimedBy,
+    JSON.stringify(detail),
+  ];
+}
+
+export const PRESENCE_COLUMNS = 'user_id, state, since, wrap_up_until, call_id';
+
+export function presenceFromRow(r: Row): Presence {
+  return {
+    userId: str(r.user_id),
+    state: r.state as Presence['state'],
+    since: toIso(r.since),
+    wrapUpUntil: toIsoOrNull(r.wrap_up_until),
+    callId: strOrNull(r.call_id),
+  };
 }

@@ -5,6 +5,7 @@
 import type { User } from '../../common/domain';
 import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
 import {
+  PRESENCE_SCHEMA_VERSION,
   TICKET_ROWS_SCHEMA_VERSION,
   ticketFromWire,
   type Change,
@@ -16,10 +17,12 @@ import type { Db, Queryable } from '../db/driver';
 import {
   CALL_COLUMNS,
   EVENT_COLUMNS,
+  PRESENCE_COLUMNS,
   TEAM_COLUMNS,
   USER_COLUMNS,
   callFromRow,
   eventFromRow,
+  presenceFromRow,
   teamFromRow,
   userFromRow,
   type Row,
@@ -86,6 +89,15 @@ const LOADERS: Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<s
   // USER_COLUMNS excludes password_hash.
   user: (q, ids) => loadById(q, `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, ids, userFromRow),
   team: (q, ids) => loadById(q, `SELECT ${TEAM_COLUMNS} FROM teams WHERE id = ANY($1::text[])`, ids, teamFromRow),
+  // An agent's presence is keyed by the user id (the wire shape has no `id`).
+  presence: async (q, ids) => {
+    if (ids.length === 0) return new Map();
+    const { rows } = await q.query<Row>(
+      `SELECT ${PRESENCE_COLUMNS} FROM agent_presence WHERE user_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [String(r.user_id), presenceFromRow(r)]));
+  },
 };
 
 async function loadById<T extends { id: string }>(
@@ -184,6 +196,11 @@ function forSchemaV1(changes: Change[]): Change[] {
   );
 }
 
+/** Consoles before schema 4 have no `presence` entity (their Change enum is closed). */
+function withoutPresence(changes: Change[]): Change[] {
+  return changes.filter((c) => c.entity !== 'presence');
+}
+
 async function currentState(q: Queryable, page: LogRow[]): Promise<Change[]> {
   const order = new Map<string, LogRow>();
   for (const row of page) order.set(`${row.entity}:${row.entityId}`, order.get(`${row.entity}:${row.entityId}`) ?? row);
@@ -239,6 +256,7 @@ export async function pullChanges(
   };
   if (req.schemaVersion < TICKET_ROWS_SCHEMA_VERSION) response.changes = ticketsAsObjects(response.changes);
   if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);
+  if (req.schemaVersion < PRESENCE_SCHEMA_VERSION) response.changes = withoutPresence(response.changes);
   if (req.estimate || req.cursor === null) {
     // Never below what this very page carries.
     response.estimate = Math.max(await estimateRemaining(db, from), response.changes.length);

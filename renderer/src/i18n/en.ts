@@ -91,6 +91,7 @@ export const en: Messages = {
     technician: 'Technician',
     kiosk: 'Kiosk',
     admin: 'Administrator',
+    integration: 'Integration',
   },
   list: {
     label: 'Tickets',

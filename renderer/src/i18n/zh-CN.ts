@@ -85,6 +85,7 @@ const role: Record<Role, string> = {
   technician: '维修技师',
   kiosk: '自助终端',
   admin: '管理员',
+  integration: '集成账号',
 };
 
 export const zhCN = {
