@@ -11,15 +11,36 @@ export const PHONE_REGION = 'CN';
 /** Fewer trailing digits than this match too many numbers to be useful. */
 export const MIN_PHONE_SUFFIX_DIGITS = 4;
 
-/** "(0)21 5555 1234": the bracketed trunk prefix is optional to dial; libphonenumber wants it written out. */
+/**
+ * "(0)21 5555 1234": the bracketed trunk prefix is optional to dial; libphonenumber wants it written out.
+ * "010-8888 6666 转 123" / "分机 123": Chinese for "extension", written the way libphonenumber reads one.
+ */
 function clean(raw: string): string {
-  return normalizeInput(raw).replace(/^\(0\)\s*/, '0');
+  return normalizeInput(raw)
+    .replace(/^\(0\)\s*/, '0')
+    .replace(/\s*(?:转|分机号?)\s*(?=\d)/, ' ext. ');
 }
+
+/** A landline's extension after a dash, "010-8888 6666-123" (mobiles have none; "138-0013-8000" is grouping). */
+const DASH_EXTENSION = /^(.*\d)\s*-\s*(\d{1,6})$/;
+const CN_MOBILE = /^1[3-9]\d{9}$/;
 
 /** The number a written phone stands for (with its extension, if written), or null if it is not a valid one. */
 function parseValid(raw: string): PhoneNumber | null {
   const text = clean(raw);
   if (!text) return null;
+  const whole = parseWritten(text);
+  if (whole) return whole;
+  const dashed = DASH_EXTENSION.exec(text);
+  if (!dashed) return null;
+  const base = parseWritten(dashed[1] as string);
+  if (!base || base.ext || base.countryCallingCode !== '86' || CN_MOBILE.test(String(base.nationalNumber))) {
+    return null;
+  }
+  return parsePhoneNumberFromString(`${base.number} ext. ${dashed[2]}`) ?? null;
+}
+
+function parseWritten(text: string): PhoneNumber | null {
   const parsed = parsePhoneNumberFromString(text, PHONE_REGION);
   if (parsed?.isValid()) return parsed;
   // "8613800138000": the country code without "+" or "00".
@@ -33,6 +54,31 @@ function parseValid(raw: string): PhoneNumber | null {
 
 export function toE164(raw: string): string | null {
   return parseValid(raw)?.number ?? null;
+}
+
+export interface PhoneParts {
+  e164: string;
+  /** Digits as dialled within the country: "13800138000", "01088886666" (trunk 0 and area code). */
+  national: string;
+  /** Written after "ext.", "x", "转", "分机", or a dash after a landline. */
+  extension?: string;
+}
+
+/** A written phone's number and extension, or null if it is not a valid number. */
+export function parsePhone(raw: string): PhoneParts | null {
+  const parsed = parseValid(raw);
+  if (!parsed) return null;
+  const nsn = String(parsed.nationalNumber);
+  const national =
+    parsed.countryCallingCode === '86'
+      ? dialledInChina(nsn)
+      : parsed.formatNational({ formatExtension: () => '' }).replace(/\D/g, '');
+  return parsed.ext ? { e164: parsed.number, national, extension: parsed.ext } : { e164: parsed.number, national };
+}
+
+/** Mobiles and nationwide service numbers (400/800) are dialled as they are; landlines with the trunk 0. */
+function dialledInChina(nsn: string): string {
+  return CN_MOBILE.test(nsn) || /^[48]00\d{7}$/.test(nsn) ? nsn : `0${nsn}`;
 }
 
 export interface PhoneKey {

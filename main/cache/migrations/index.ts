@@ -8,6 +8,7 @@ import { migration005 } from './005_ticket_sla';
 import { migration006 } from './006_residents';
 import { migration007 } from './007_short_term_search';
 import { migration008 } from './008_calls_cti';
+import { migration009 } from './009_caller_id';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
