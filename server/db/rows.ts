@@ -171,6 +171,8 @@ export const CALL_COLUMN_NAMES = [
   'detail',
 ] as const;
 export const CALL_COLUMNS = CALL_COLUMN_NAMES.join(', ');
+/** `$1, $2, …` for an INSERT of callToRow's values. */
+export const CALL_PLACEHOLDERS = CALL_COLUMN_NAMES.map((c, i) => `$${i + 1}${c === 'detail' ? '::jsonb' : ''}`).join(', ');
 
 export function callFromRow(r: Row): Call {
   const detail = (typeof r.detail === 'string' ? JSON.parse(r.detail) : (r.detail ?? {})) as Record<string, unknown>;

@@ -19,6 +19,8 @@ import { slaPolicy, type TicketSlaContext } from '../../common/sla';
 import type { SyncEntity } from '../../common/sync';
 import { executeCallMutation } from '../cti/execute';
 import type { Queryable } from '../db/driver';
+import { linkHandLog } from '../cti/hand-log';
+import { CALL_COLUMNS, CALL_PLACEHOLDERS, callToRow } from '../db/rows';
 import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
 import { insertEvents, loadTicketForWrite, markTicketDeleted, saveTicket, type TicketForWrite } from '../tickets/store';
@@ -130,7 +132,7 @@ async function checkAssignReferences(
   }
 }
 
-function requireChanges(ctx: ExecuteContext): PendingChange[] {
+export function requireChanges(ctx: ExecuteContext): PendingChange[] {
   if (!ctx.changes) throw new Error('a write batch needs ctx.changes: its caller writes the change log');
   return ctx.changes;
 }
@@ -214,6 +216,14 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
     { actorId: ctx.actorId, now: ctx.now, current: undefined, code: null },
   );
   for (const call of effect.calls) {
+    // A call a phone system already reported is that record, not a second one (issue 10 item 2).
+    const linked = await linkHandLog(q, call, ctx.actorId);
+    if (linked) {
+      await logChange(q, ctx, 'call', linked.id);
+      // The desk's optimistic copy under the log's own id goes away with the next pull (`del`).
+      await logChange(q, ctx, 'call', call.id);
+      continue;
+    }
     if (await insertCall(q, call)) await logChange(q, ctx, 'call', call.id);
   }
   return effect;
@@ -221,27 +231,9 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
 
 async function insertCall(q: Queryable, c: Call): Promise<boolean> {
   const { rows } = await q.query(
-    `INSERT INTO calls (id, call_id, direction, from_raw, from_e164, to_raw, agent_id, resident_id, ticket_id,
-       started_at, answered_at, ended_at, missed, notes, logged_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    `INSERT INTO calls (${CALL_COLUMNS}) VALUES (${CALL_PLACEHOLDERS})
      ON CONFLICT DO NOTHING RETURNING id`,
-    [
-      c.id,
-      c.callId,
-      c.direction,
-      c.from,
-      c.from ? toE164(c.from) : null,
-      c.to,
-      c.agentId,
-      c.residentId,
-      c.ticketId,
-      c.startedAt,
-      c.answeredAt,
-      c.endedAt,
-      c.missed,
-      c.notes,
-      c.loggedAt,
-    ],
+    callToRow({ ...c, fromE164: c.from ? toE164(c.from) : null }),
   );
   return rows.length > 0;
 }

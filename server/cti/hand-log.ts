@@ -1,0 +1,60 @@
+/**
+ * A call an agent logs by hand (`call.log`) that a phone system already reported is linked to that record: its
+ * notes, ticket and resident are added there, and no second record is made (issue 10 item 2).
+ */
+import { HAND_LOG_WINDOW_MS, matchHandLog } from '../../common/calls/correlate';
+import type { Call } from '../../common/domain';
+import type { Queryable } from '../db/driver';
+import { CALL_COLUMNS, callFromRow, type Row } from '../db/rows';
+import { toE164 } from '../residents/phone';
+import { notifyCall } from './live';
+import { loadCall, saveCall } from './store';
+
+/** The reported calls a hand log could describe: same direction, started within the window, not hand logs. */
+async function reportedAround(q: Queryable, log: Call): Promise<Call[]> {
+  const t = Date.parse(log.startedAt);
+  const { rows } = await q.query<Row>(
+    `SELECT ${CALL_COLUMNS} FROM calls
+      WHERE source <> 'desk' AND direction = $1 AND started_at BETWEEN $2 AND $3
+      ORDER BY started_at, id LIMIT 200 FOR UPDATE`,
+    [log.direction, new Date(t - HAND_LOG_WINDOW_MS).toISOString(), new Date(t + HAND_LOG_WINDOW_MS).toISOString()],
+  );
+  return rows.map(callFromRow);
+}
+
+/** Links the log to the reported call it describes and returns that call, or null when it is a call of its own. */
+export async function linkHandLog(q: Queryable, log: Call, actorId: string): Promise<Call | null> {
+  const already = await q.query<{ call_id: string }>(
+    `SELECT call_id::text AS call_id FROM call_aliases WHERE kind = 'call' AND alias = $1`,
+    [log.id],
+  );
+  const linkedBefore = already.rows[0]?.call_id;
+  if (linkedBefore) return (await loadCall(q, linkedBefore)) ?? null;
+  const number = log.direction === 'inbound' ? log.from : log.to;
+  if (!number) return null;
+  const match = matchHandLog(
+    { direction: log.direction, number, startedAt: log.startedAt },
+    await reportedAround(q, log),
+    toE164,
+  );
+  if (!match) return null;
+  const ticketIds = log.ticketId ? [...new Set([...match.ticketIds, log.ticketId])] : match.ticketIds;
+  const linked: Call = {
+    ...match,
+    notes: [match.notes, log.notes].filter((n) => n.trim() !== '').join('\n'),
+    ticketIds,
+    ticketId: match.ticketId ?? ticketIds[0] ?? null,
+    ...(match.residentId === null && log.residentId !== null
+      ? { residentId: log.residentId, residentConfidence: 'known' as const }
+      : {}),
+    agentId: match.agentId ?? actorId,
+  };
+  await saveCall(q, linked);
+  // The log's own id answers for the record too: the same log pushed again links nothing twice.
+  await q.query(`INSERT INTO call_aliases (kind, alias, call_id) VALUES ('call', $1, $2) ON CONFLICT DO NOTHING`, [
+    log.id,
+    linked.id,
+  ]);
+  await notifyCall(q, linked.id);
+  return linked;
+}

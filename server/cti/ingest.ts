@@ -1,0 +1,109 @@
+/**
+ * The one write path of call events (DESIGN.md §6), whoever reports them: the native endpoint, the
+ * Zammad-compatible endpoint and desks' `call.event` mutations all end in applyCallEventTx. Per event: skip a
+ * processed (source, eventId); serialize reporters of the same caller; find the record among the candidates
+ * (common/calls/correlate); apply the pure machine; match the caller to a resident; write the row, its aliases,
+ * the change log, the agent's presence and a NOTIFY for the live fan-out.
+ */
+import { randomUUID } from 'node:crypto';
+import { correlate, matchAgent } from '../../common/calls/correlate';
+import type { CallEvent } from '../../common/calls/envelope';
+import { applyCallEvent } from '../../common/calls/machine';
+import type { Call } from '../../common/domain';
+import type { Db, Queryable } from '../db/driver';
+import { toE164 } from '../residents/phone';
+import { notifyChanges } from '../sync/notify';
+import { notifyCall } from './live';
+import { logChangesTo, type LogChange } from './log';
+import { followCall } from './presence';
+import { readCtiSettings } from './settings';
+import { activeAgents, loadCandidates, residentByPhone, saveCall } from './store';
+
+export type IngestOutcome = 'applied' | 'duplicate';
+
+export interface IngestResult {
+  eventId: string;
+  outcome: IngestOutcome;
+  /** The call record's id (uuid). */
+  callId: string;
+}
+
+export interface IngestContext {
+  now: Date;
+  log: LogChange;
+}
+
+/**
+ * Transaction-scoped advisory locks on the event's reporter id and caller number: two reporters of one call
+ * racing (the PBX's webhook and a desk's push) are applied one after the other, so the second finds the first's
+ * record. Taken in a fixed order so two events never wait on each other crosswise.
+ */
+async function lockCaller(q: Queryable, e: CallEvent, fromE164: string | null): Promise<void> {
+  const keys = [`cti:id:${e.callId}`];
+  const number = fromE164 ?? e.from;
+  if (number) keys.push(`cti:from:${number}`);
+  for (const key of keys.sort()) await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}
+
+async function processedCall(q: Queryable, e: CallEvent): Promise<string | undefined> {
+  const { rows } = await q.query<{ call_id: string }>(
+    'SELECT call_id::text AS call_id FROM cti_events WHERE source = $1 AND event_id = $2',
+    [e.source, e.eventId],
+  );
+  return rows[0]?.call_id;
+}
+
+/** A new or unmatched caller is matched once: exactly one resident with the outside number → known. */
+async function withResident(q: Queryable, call: Call): Promise<Call> {
+  if (call.residentId !== null) return call;
+  const outside = call.direction === 'inbound' ? call.fromE164 : call.to && toE164(call.to);
+  if (!outside) return call;
+  const residentId = await residentByPhone(q, outside);
+  return residentId ? { ...call, residentId, residentConfidence: 'known' } : call;
+}
+
+/** Applies one event inside the caller's transaction. */
+export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestContext): Promise<IngestResult> {
+  const fromE164 = e.from ? toE164(e.from) : null;
+  await lockCaller(q, e, fromE164);
+  const seen = await processedCall(q, e);
+  if (seen) return { eventId: e.eventId, outcome: 'duplicate', callId: seen };
+
+  const before = correlate(e, await loadCandidates(q, e, fromE164), toE164);
+  const agents = await activeAgents(q);
+  const applied = applyCallEvent(before, e, {
+    newId: randomUUID,
+    now: ctx.now,
+    resolveAgent: (ref) => matchAgent(ref, agents)?.id ?? null,
+    toE164,
+  });
+  const after = await withResident(q, applied);
+  await saveCall(q, after);
+  await q.query('INSERT INTO cti_events (source, event_id, call_id, processed_at) VALUES ($1, $2, $3, $4)', [
+    e.source,
+    e.eventId,
+    after.id,
+    ctx.now.toISOString(),
+  ]);
+  await ctx.log('call', after.id);
+  const { wrapUpSeconds } = await readCtiSettings(q);
+  await followCall(q, before, after, ctx.now, wrapUpSeconds, ctx.log);
+  await notifyCall(q, after.id);
+  return { eventId: e.eventId, outcome: 'applied', callId: after.id };
+}
+
+/** Applies a batch from an endpoint, each event in its own transaction (one bad event never undoes the others). */
+export async function ingestCallEvents(db: Db, events: readonly CallEvent[], now: () => Date): Promise<IngestResult[]> {
+  const results: IngestResult[] = [];
+  for (const e of events) {
+    results.push(
+      await db.tx(async (q) => {
+        const result = await applyCallEventTx(q, e, { now: now(), log: logChangesTo(q) });
+        // Consoles pull the new record (the offered agents already have it from the live message).
+        if (result.outcome === 'applied') await notifyChanges(q, { source: 'cti' });
+        return result;
+      }),
+    );
+  }
+  return results;
+}

@@ -1,0 +1,42 @@
+/**
+ * A call's new state reaches the agents it is offered to (and the one who answered) at once over the live
+ * socket (common/live CallLiveMessage), not at their next pull. The writing transaction NOTIFYs the call's id on
+ * `desk_calls`; every server node LISTENs and sends the committed record to its own sockets of those agents, so
+ * this works with several nodes on one PostgreSQL, and nothing is sent for a transaction that rolled back.
+ */
+import type { FastifyInstance } from 'fastify';
+import { CALL_LIVE_TYPE, type CallLiveMessage } from '../../common/live';
+import type { Db, Queryable } from '../db/driver';
+import { loadCalls } from './store';
+
+export const CALLS_CHANNEL = 'desk_calls';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Call inside the writing transaction: PostgreSQL delivers a NOTIFY only when it commits. */
+export async function notifyCall(q: Queryable, callId: string): Promise<void> {
+  await q.query('SELECT pg_notify($1, $2)', [CALLS_CHANNEL, callId]);
+}
+
+/** Every node: send each notified call to the sockets of its offered and answering agents on this node. */
+export function registerCallFanOut(app: FastifyInstance, db: Db): void {
+  let unlisten: (() => Promise<void>) | null = null;
+  const send = async (id: string) => {
+    if (!UUID.test(id)) return;
+    const [call] = await loadCalls(db, [id]);
+    if (!call) return;
+    const message: CallLiveMessage = { type: CALL_LIVE_TYPE, call };
+    for (const userId of new Set([...call.offeredAgentIds, ...(call.agentId ? [call.agentId] : [])])) {
+      app.live.sendToUser(userId, message);
+    }
+  };
+  app.addHook('onReady', async () => {
+    unlisten = await db.listen(CALLS_CHANNEL, (payload) => {
+      send(payload).catch((err: unknown) => app.log.warn({ err }, 'call fan-out failed'));
+    });
+  });
+  app.addHook('onClose', async () => {
+    const stop = unlisten;
+    unlisten = null;
+    await stop?.().catch((err: unknown) => app.log.warn({ err }, 'call fan-out unlisten failed'));
+  });
+}

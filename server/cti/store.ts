@@ -1,0 +1,103 @@
+/**
+ * Call records in the database: reads for correlation, the upsert with every reporter's id as an alias, and the
+ * lookups the call machine needs (agents, the caller's resident). Rows map to `Call` in server/db/rows.ts only.
+ */
+import type { Call, Role } from '../../common/domain';
+import type { Queryable } from '../db/driver';
+import { CALL_COLUMNS, CALL_COLUMN_NAMES, CALL_PLACEHOLDERS, callFromRow, callToRow, type Row } from '../db/rows';
+
+/** Reports of the same ringing further apart than this are never one call (common/calls CORRELATION_WINDOW_MS). */
+const CANDIDATE_WINDOW_MS = 10_000;
+
+export async function loadCall(q: Queryable, id: string, forUpdate = false): Promise<Call | undefined> {
+  const { rows } = await q.query<Row>(
+    `SELECT ${CALL_COLUMNS} FROM calls WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return rows[0] ? callFromRow(rows[0]) : undefined;
+}
+
+export async function loadCalls(q: Queryable, ids: readonly string[]): Promise<Call[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<Row>(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = ANY($1::uuid[])`, [ids]);
+  return rows.map(callFromRow);
+}
+
+/**
+ * The records an event may belong to (common/calls/correlate decides): the one holding its reporter id or SIP
+ * Call-ID, and calls from the same number that started within the correlation window. Locked for the write.
+ */
+export async function loadCandidates(
+  q: Queryable,
+  e: { callId: string; sipCallId?: string | undefined; ts: string },
+  fromE164: string | null,
+): Promise<Call[]> {
+  const t = Date.parse(e.ts);
+  const { rows } = await q.query<Row>(
+    `SELECT ${CALL_COLUMNS} FROM calls WHERE id IN (
+       SELECT call_id FROM call_aliases WHERE (kind = 'call' AND alias = $1) OR (kind = 'sip' AND alias = $2)
+       UNION
+       SELECT id FROM calls WHERE from_e164 = $3 AND started_at BETWEEN $4 AND $5)
+     ORDER BY started_at, id FOR UPDATE`,
+    [
+      e.callId,
+      e.sipCallId ?? null,
+      fromE164,
+      new Date(t - CANDIDATE_WINDOW_MS).toISOString(),
+      new Date(t + CANDIDATE_WINDOW_MS).toISOString(),
+    ],
+  );
+  return rows.map(callFromRow);
+}
+
+const UPDATE_SET = CALL_COLUMN_NAMES.filter((c) => c !== 'id')
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ');
+
+/** Inserts or replaces the record, and records every reporter id and SIP Call-ID it now answers to. */
+export async function saveCall(q: Queryable, call: Call): Promise<void> {
+  await q.query(
+    `INSERT INTO calls (${CALL_COLUMNS}) VALUES (${CALL_PLACEHOLDERS}) ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET}`,
+    callToRow(call),
+  );
+  const ids = [...new Set([call.callId, ...call.legs.map((l) => l.callId)])];
+  await q.query(
+    `INSERT INTO call_aliases (kind, alias, call_id)
+     SELECT kind, alias, $3 FROM unnest($1::text[], $2::text[]) AS t(kind, alias)
+     ON CONFLICT DO NOTHING`,
+    [[...ids.map(() => 'call'), ...call.sipCallIds.map(() => 'sip')], [...ids, ...call.sipCallIds], call.id],
+  );
+}
+
+export interface AgentRef {
+  id: string;
+  username: string;
+  name: string;
+  extension: string | null;
+}
+
+/** Roles a PBX may name as the agent a call rings for or was answered by. */
+const CALL_ROLES: readonly Role[] = ['agent', 'lead', 'technician', 'admin'];
+
+export async function activeAgents(q: Queryable): Promise<AgentRef[]> {
+  const { rows } = await q.query<Row>(
+    `SELECT id::text AS id, username, name, extension FROM users WHERE active AND role = ANY($1::text[])
+     ORDER BY username`,
+    [CALL_ROLES],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    username: String(r.username),
+    name: String(r.name),
+    extension: r.extension == null ? null : String(r.extension),
+  }));
+}
+
+/** The one resident whose phone this is, or null when nobody or several residents have it (the agent picks). */
+export async function residentByPhone(q: Queryable, e164: string): Promise<string | null> {
+  const { rows } = await q.query<{ resident_id: string }>(
+    'SELECT DISTINCT resident_id FROM resident_phones WHERE e164 = $1 LIMIT 2',
+    [e164],
+  );
+  return rows.length === 1 && rows[0] ? String(rows[0].resident_id) : null;
+}
