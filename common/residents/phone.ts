@@ -24,17 +24,23 @@ function clean(raw: string): string {
 /** A landline's extension after a dash, "010-8888 6666-123" (mobiles have none; "138-0013-8000" is grouping). */
 const DASH_EXTENSION = /^(.*\d)\s*-\s*(\d{1,6})$/;
 const CN_MOBILE = /^1[3-9]\d{9}$/;
+/** Area code (10 and 2X, or three digits elsewhere) and a 7–8 digit local number, as a national number. */
+const CN_LANDLINE = /^(?:(?:10|2\d)\d{8}|[3-9]\d{9,10})$/;
 
 /** The number a written phone stands for (with its extension, if written), or null if it is not a valid one. */
 function parseValid(raw: string): PhoneNumber | null {
   const text = clean(raw);
   if (!text) return null;
-  const whole = parseWritten(text);
-  if (whole) return whole;
+  // Before the whole: "0571-8765432-1" is 0571 876 5432 ext. 1, though 0571 8765 4321 would be valid too.
+  return dashExtension(text) ?? parseWritten(text);
+}
+
+/** "010-8888 6666-123": a valid landline, then a dash and an extension; null for anything else. */
+function dashExtension(text: string): PhoneNumber | null {
   const dashed = DASH_EXTENSION.exec(text);
   if (!dashed) return null;
   const base = parseWritten(dashed[1] as string);
-  if (!base || base.ext || base.countryCallingCode !== '86' || CN_MOBILE.test(String(base.nationalNumber))) {
+  if (!base || base.ext || base.countryCallingCode !== '86' || !CN_LANDLINE.test(String(base.nationalNumber))) {
     return null;
   }
   return parsePhoneNumberFromString(`${base.number} ext. ${dashed[2]}`) ?? null;
