@@ -1,13 +1,21 @@
 /**
  * One call, many reporters (DESIGN.md §6): which known call an event belongs to. The server and the desk both
  * load the few candidates (same reporter id, same SIP Call-ID, same caller number around the same time) and ask
- * this function; the answer never depends on which reporter spoke first.
+ * this function, so both sides group reports the same way.
  */
 import type { Call } from '../domain';
 import type { CallEvent } from './envelope';
 
 /** Two reports of a ringing from the same number to the same agent this close together are one call. */
 export const CORRELATION_WINDOW_MS = 10_000;
+/**
+ * How long before a record's first known moment another reporter's ringing, answer or hangup may lie and still
+ * be that call: a record can be started by a late report (the softphone's answer arrived before the PBX's
+ * ringing), and answers and hangups come long after the ring.
+ */
+export const LATE_REPORT_WINDOW_MS = 2 * 60_000;
+/** How far back a report may lie before a record that no reporter reported ringing for (the longest call). */
+export const UNRUNG_LOOKBACK_MS = 4 * 3600_000;
 /** A hand-logged call (`call.log`) this close to a reported call from the same number is that call. */
 export const HAND_LOG_WINDOW_MS = 5 * 60_000;
 
@@ -22,7 +30,10 @@ export type CallCandidate = Pick<
   | 'fromE164'
   | 'to'
   | 'offeredTo'
+  | 'answeredBy'
   | 'startedAt'
+  | 'endedAt'
+  | 'lastEventAt'
   | 'direction'
 >;
 
@@ -34,10 +45,26 @@ export function byReporterId<C extends CallCandidate>(callId: string, candidates
   return candidates.find((c) => c.callId === callId || c.legs.some((l) => l.callId === callId));
 }
 
+/** The agents a record or an event names (offered, answering, or the reporter's own). */
+function agentsOf(c: CallCandidate): Set<string> {
+  const refs = [...c.offeredTo, ...(c.answeredBy ? [c.answeredBy] : []), ...c.legs.map((l) => l.agent)];
+  return new Set(refs.filter((r): r is string => !!r).map(norm));
+}
+function agentsOfEvent(e: CallEvent): string[] {
+  const refs = [e.agent, e.type === 'call.ringing' ? e.offeredTo : [], e.type === 'call.answered' ? e.answeredBy : []];
+  return refs
+    .flat()
+    .filter((r): r is string => !!r)
+    .map(norm);
+}
+
 /**
  * The call `e` reports, among `candidates`, or undefined for a new call. In order: the same reporter id; the
- * same SIP Call-ID; for a ringing, the same caller number offered to a common agent (extension, username…)
- * within CORRELATION_WINDOW_MS, from another reporter (one PBX never reports two calls as one), closest first.
+ * same SIP Call-ID; else, from another reporter (one PBX never reports two calls as one), the same caller number
+ * in the same direction for a common agent (when both name agents), at a compatible time — a ringing within
+ * CORRELATION_WINDOW_MS of the record's first ring, any other report within the record's span (its start widened
+ * by LATE_REPORT_WINDOW_MS); before a record that only later reports started (nobody reported its ringing), any
+ * report up to UNRUNG_LOOKBACK_MS earlier. Closest first.
  */
 export function correlate<C extends CallCandidate>(
   e: CallEvent,
@@ -50,18 +77,27 @@ export function correlate<C extends CallCandidate>(
     const bySip = candidates.find((c) => c.sipCallIds.includes(e.sipCallId as string));
     if (bySip) return bySip;
   }
-  if (e.type !== 'call.ringing' || !e.offeredTo?.length) return undefined;
+  if (!e.from || !e.direction) return undefined;
   const number = toE164(e.from) ?? e.from;
-  const offered = new Set(e.offeredTo.map(norm));
+  const agents = agentsOfEvent(e);
+  const at = t(e.ts);
   let best: C | undefined;
   let bestGap = Infinity;
   for (const c of candidates) {
-    if (c.direction !== e.direction) continue;
-    if ((c.fromE164 ?? c.from) !== number) continue;
+    if (c.direction !== e.direction || (c.fromE164 ?? c.from) !== number) continue;
     if (c.legs.some((l) => l.source === e.source)) continue;
-    if (!c.offeredTo.some((ref) => offered.has(norm(ref)))) continue;
-    const gap = Math.abs(t(c.startedAt) - t(e.ts));
-    if (gap <= CORRELATION_WINDOW_MS && gap < bestGap) {
+    const theirs = agentsOf(c);
+    if (agents.length > 0 && theirs.size > 0 && !agents.some((a) => theirs.has(a))) continue;
+    const start = t(c.startedAt);
+    const end = c.endedAt === null ? Infinity : t(c.endedAt) + LATE_REPORT_WINDOW_MS;
+    const rang = c.legs.some((l) => l.rang);
+    const fits =
+      e.type === 'call.ringing'
+        ? // A record nobody reported ringing for began before its first report: its ring can lie far back.
+          Math.abs(at - start) <= CORRELATION_WINDOW_MS || (!rang && at < start && start - at <= UNRUNG_LOOKBACK_MS)
+        : at >= start - (rang ? LATE_REPORT_WINDOW_MS : UNRUNG_LOOKBACK_MS) && at <= end;
+    const gap = Math.abs(at - start);
+    if (fits && gap < bestGap) {
       best = c;
       bestGap = gap;
     }

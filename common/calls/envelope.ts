@@ -66,6 +66,11 @@ const common = {
   direction: CallDirection.optional(),
   from: Number.optional(),
   to: Number.optional(),
+  /**
+   * The agent this reporter speaks for (a softphone's extension): with the caller's number, what ties a
+   * softphone's report to the PBX's when there is no SIP Call-ID (common/calls/correlate).
+   */
+  agent: AgentRef.optional(),
 };
 
 export const CallRinging = z.object({

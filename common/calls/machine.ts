@@ -94,7 +94,11 @@ function withLeg(legs: readonly CallLeg[], e: CallEvent): { legs: CallLeg[]; leg
         startedAt: e.ts,
         answeredAt: null,
         endedAt: null,
+        cause: null,
+        q850: null,
+        rang: false,
       };
+  if (e.type === 'call.ringing') leg.rang = true;
   leg.startedAt = minIso(leg.startedAt, e.ts);
   return { legs: [...legs.filter((l) => l.legId !== legId), leg].sort(byStart), leg };
 }
@@ -115,6 +119,7 @@ export function applyCallEvent(call: Call | undefined, e: CallEvent, ctx: CallMa
   const ended = c.endedAt !== null && c.cause !== 'lost';
   const { legs, leg } = withLeg(c.legs, e);
   c.legs = legs;
+  if (e.agent) leg.agent = e.agent;
   c.lastEventAt = maxIso(c.lastEventAt, e.ts);
   if (e.sipCallId) c.sipCallIds = union(c.sipCallIds, [e.sipCallId]);
 
@@ -136,9 +141,10 @@ export function applyCallEvent(call: Call | undefined, e: CallEvent, ctx: CallMa
     case 'call.ringing': {
       if (e.callerName && (c.callerName === null || fromPrimary)) c.callerName = e.callerName;
       if (e.queue && (c.queue === null || fromPrimary)) c.queue = e.queue;
-      c.offeredTo = union(c.offeredTo, e.offeredTo);
-      if (isSoftphoneSource(e.source) && e.offeredTo?.length === 1) leg.agent = e.offeredTo[0] ?? null;
-      c.offeredAgentIds = union(c.offeredAgentIds, resolved(e.offeredTo, ctx));
+      // A softphone rings for its own agent: that agent was offered the call too.
+      const offered = [...(e.offeredTo ?? []), ...(e.agent ? [e.agent] : [])];
+      c.offeredTo = union(c.offeredTo, offered);
+      c.offeredAgentIds = union(c.offeredAgentIds, resolved(offered, ctx));
       break;
     }
     case 'call.answered': {
@@ -178,31 +184,42 @@ export function applyCallEvent(call: Call | undefined, e: CallEvent, ctx: CallMa
       c.offeredAgentIds = union(c.offeredAgentIds, resolved([e.target], ctx));
       break;
     }
-    case 'call.ended': {
-      leg.endedAt = minIso(leg.endedAt, e.ts);
-      if (e.cause === 'forwarded') c.forwarded = true;
-      if (e.cause === 'rejected') c.blocked = true;
-      // Only the primary leg or the answering leg ends the call: one of three agents' phones stopping ringing
-      // because a colleague answered is that leg's end, not the call's.
-      const speaksForCall = fromPrimary || leg.answeredAt !== null || c.legs.length === 1 || !call;
-      if (!speaksForCall) break;
-      if (ended) {
-        // Never reopened; an earlier report of the same end only moves the time back.
-        if (c.endedAt !== null && ms(e.ts) < ms(c.endedAt) && ms(e.ts) >= ms(c.answeredAt ?? c.startedAt)) {
-          c.endedAt = e.ts;
-        }
-        break;
+    case 'call.ended':
+      // The leg's own end; whether it ends the call is decided from all legs below.
+      if (leg.endedAt === null || ms(e.ts) < ms(leg.endedAt)) {
+        leg.endedAt = e.ts;
+        leg.cause = e.cause;
+        leg.q850 = e.q850 ?? null;
       }
-      c.endedAt = e.ts;
-      c.cause = e.cause;
-      c.q850 = e.q850 ?? null;
       break;
-    }
     case 'call.recording':
       c.recordingUrl ??= e.url;
       break;
   }
+  endFromLegs(c);
   return derive(c);
+}
+
+/**
+ * Only the primary leg or an answering leg ends the call (or the only leg there is): one of three agents' phones
+ * that stops ringing because a colleague answered is that leg's end, not the call's. Decided from the legs'
+ * facts after every event, so the order the reports arrive in does not change the outcome. Never reopens.
+ */
+function endFromLegs(c: Call): void {
+  const speaks = (l: CallLeg) =>
+    (l.source === c.source && l.callId === c.callId) || l.answeredAt !== null || c.legs.length === 1;
+  const ends = c.legs.filter((l) => l.endedAt !== null && speaks(l)).sort((a, b) => ms(a.endedAt!) - ms(b.endedAt!));
+  const first = ends[0];
+  if (!first?.endedAt) return;
+  if (c.endedAt === null || c.cause === 'lost') {
+    c.endedAt = first.endedAt;
+    c.cause = first.cause ?? 'normalClearing';
+    c.q850 = first.q850;
+  } else if (ms(first.endedAt) < ms(c.endedAt) && ms(first.endedAt) >= ms(c.answeredAt ?? c.startedAt)) {
+    c.endedAt = first.endedAt; // an earlier report of the same end
+  }
+  c.forwarded = ends.some((l) => l.cause === 'forwarded');
+  c.blocked = ends.some((l) => l.cause === 'rejected');
 }
 
 function resolved(refs: readonly string[] | undefined, ctx: CallMachineContext): string[] {
