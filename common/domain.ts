@@ -258,6 +258,11 @@ export const CallLeg = z.object({
   startedAt: Iso,
   answeredAt: Iso.nullable(),
   endedAt: Iso.nullable(),
+  /** Why this leg ended (a leg's end ends the call only when the leg speaks for it: common/calls/machine). */
+  cause: CallEndCause.nullable().default(null),
+  q850: z.number().int().nullable().default(null),
+  /** This reporter reported the ringing (a leg first heard of by its answer or hangup has not). */
+  rang: z.boolean().default(false),
 });
 export type CallLeg = z.infer<typeof CallLeg>;
 
