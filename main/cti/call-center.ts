@@ -19,19 +19,12 @@ import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import { DeskError } from '../session';
 import type { Outbox } from '../sync/outbox';
+import type { SoftphoneControl } from './types';
 
 /** Calls the desk considers live: not ended, or started this recently (a ringing the server has not ended yet). */
 const LIVE_WINDOW_MS = 30 * 60_000;
 const POP_TICKETS = 10;
 const POP_LAST_CALLS = 5;
-
-export interface SoftphoneControl {
-  answer(callId?: string): Promise<void>;
-  hangup(callId?: string): Promise<void>;
-  hold(callId?: string): Promise<void>;
-  resume(callId?: string): Promise<void>;
-  dial(number: string): Promise<void>;
-}
 
 export interface CallerIdLookup {
   lookup(raw: string): { withheld: boolean; display: string | null; candidates: CallerCandidate[] };

@@ -12,7 +12,8 @@ import { parseMutation } from '../../common/mutations';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import type { Outbox } from '../sync/outbox';
-import { createCallCenter, type CallerIdLookup, type SoftphoneControl } from './call-center';
+import { createCallCenter, type CallerIdLookup } from './call-center';
+import type { SoftphoneControl } from './types';
 
 type PhoneHandlers = Pick<
   DeskHandlers,
