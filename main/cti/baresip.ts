@@ -131,6 +131,8 @@ export function createBaresipAdapter(opts: BaresipAdapterOptions): BaresipAdapte
     clearTimeout(p.timer);
     const data = typeof m.data === 'string' ? m.data.trim() : '';
     if (m.ok === true) p.resolve(data);
+    // baresip 1.0 registers its call commands (callfind, hold…) with the first call: before it, "not found".
+    else if (/command not found/i.test(data)) p.reject(new Error(`baresip has no call for "${p.command}"`));
     else p.reject(new Error(`baresip refused "${p.command}": ${data || 'no reason given'}`));
   }
 
@@ -247,7 +249,9 @@ export function createBaresipAdapter(opts: BaresipAdapterOptions): BaresipAdapte
     if (callId === undefined) return;
     // eslint-disable-next-line no-control-regex
     if (!callId.trim() || /[\s\u0000-\u001f]/.test(callId)) throw new Error('baresip: not a call id');
-    const data = await command('callfind', callId);
+    const data = await command('callfind', callId).catch((err: Error) => {
+      throw /has no call/.test(err.message) ? new Error(`baresip has no call ${callId}`) : err;
+    });
     if (/not found/i.test(data)) throw new Error(`baresip has no call ${callId}`);
   }
 
