@@ -3,6 +3,7 @@
  * differently: offline (retry later, keep working locally), unauthorized (the session is gone) and
  * rejected (the server understood and said no).
  */
+import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
 import { LoginResponse } from '../common/api';
 import { User } from '../common/domain';
@@ -101,6 +102,11 @@ export class CentralClient {
   /** Changes one part of the SLA settings (`limits`, `calendar` or `weather`); the server checks the role. */
   putSlaSettings(part: 'limits' | 'calendar' | 'weather', body: unknown): Promise<SlaSettingsDocument> {
     return this.request('PUT', `/api/v1/settings/sla/${part}`, body, SlaSettingsDocument);
+  }
+
+  /** The site's phone settings (wrap-up codes and time). */
+  ctiSettings(signal?: AbortSignal): Promise<CtiSiteSettings> {
+    return this.request('GET', '/api/v1/cti/settings', undefined, CtiSiteSettings, signal);
   }
 
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */

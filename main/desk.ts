@@ -145,6 +145,10 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     schedulePush: () => sync.schedulePush(),
     callerId: callerIdFromDirectory(residents),
     adapters: opts.phoneAdapters,
+    central,
+  });
+  hub.subscribe((event, payload) => {
+    if (event === 'sync.status') phone.onSyncStatus(payload as SyncStatus);
   });
   const requireUser = () => {
     if (!session.user()) throw new DeskError('unauthenticated', 'Log in first');

@@ -52,7 +52,7 @@ export type CtiStatus = z.infer<typeof CtiStatus>;
 
 const Port = z.number().int().min(1).max(65535);
 const Host = z.string().trim().min(1).max(253);
-/** This desk's phone settings (per profile). */
+/** This desk's phone settings (per profile; the site's wrap-up codes and time are the server's). */
 export const CtiSettings = z.object({
   extension: z.string().trim().max(32).nullable().default(null),
   baresip: z
@@ -68,8 +68,6 @@ export const CtiSettings = z.object({
     })
     .default({ enabled: false, host: '127.0.0.1', port: 5038, username: '', secret: '' }),
   hook: z.object({ enabled: z.boolean(), port: Port }).default({ enabled: true, port: 17788 }),
-  /** Seconds of wrap-up after a call before the agent is available again. */
-  wrapUpSeconds: z.number().int().min(0).max(3600).default(60),
 });
 export type CtiSettings = z.infer<typeof CtiSettings>;
 

@@ -25,8 +25,8 @@ export type MetaKey =
   | 'cti_settings'
   /** The local hook's secret (generated once per profile). */
   | 'cti_hook_secret'
-  /** The server's wrap-up codes as last fetched (JSON array). */
-  | 'cti_dispositions';
+  /** The site's phone settings as last fetched (common/calls/site-settings, JSON). */
+  | 'cti_site_settings';
 
 export interface MetaRepo {
   get(key: MetaKey): string | null;

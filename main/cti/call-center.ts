@@ -41,6 +41,8 @@ export interface CallCenterDeps {
   /** The adapter that can drive this desk's phone, if one is connected. */
   softphone(): SoftphoneControl | null;
   settings(): CtiSettings;
+  /** The site's wrap-up time (seconds). */
+  wrapUpSeconds(): number;
   now?: () => Date;
   log?: (message: string, err?: unknown) => void;
 }
@@ -153,7 +155,7 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
     const m = parseMutation('presence.set', {
       state,
       callId,
-      ...(state === 'wrap_up' ? { wrapUpSeconds: deps.settings().wrapUpSeconds } : {}),
+      ...(state === 'wrap_up' ? { wrapUpSeconds: deps.wrapUpSeconds() } : {}),
     });
     outbox.enqueue(m, user.id, now());
     deps.schedulePush();

@@ -4,7 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DeskHandlers } from '../../common/contract';
-import { DEFAULT_DISPOSITIONS } from '../../common/calls/dispositions';
+import { CtiSiteSettings, DEFAULT_CTI_SITE_SETTINGS } from '../../common/calls/site-settings';
+import type { SyncStatus } from '../../common/sync';
+import type { CentralClient } from '../central';
 import { CtiSettings, type CtiAdapterStatus, type CtiStatus } from '../../common/calls/pop';
 import type { User } from '../../common/domain';
 import type { LiveMessage } from '../../common/live';
@@ -14,6 +16,8 @@ import type { Emit } from '../events';
 import type { Outbox } from '../sync/outbox';
 import { createCallCenter, type CallerIdLookup } from './call-center';
 import type { SoftphoneControl } from './types';
+
+const SITE_SETTINGS_INTERVAL_MS = 60_000;
 
 type PhoneHandlers = Pick<
   DeskHandlers,
@@ -62,11 +66,14 @@ export interface DeskPhoneDeps {
   schedulePush(): void;
   callerId: CallerIdLookup;
   adapters?: AdapterFactory;
+  /** Where the site's phone settings come from (absent in tests that need none). */
+  central?: Pick<CentralClient, 'ctiSettings'>;
 }
 
 export interface DeskPhone {
   handlers: PhoneHandlers;
   onLive(message: LiveMessage): void;
+  onSyncStatus(status: SyncStatus): void;
   /** Starts the adapters (after login, or at start with a stored session). */
   start(): void;
   stop(): Promise<void>;
@@ -105,6 +112,7 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
     emit,
     schedulePush: deps.schedulePush,
     callerId: deps.callerId,
+    wrapUpSeconds: () => siteSettings().wrapUpSeconds,
     softphone: () => adapters.find((a) => a.control && a.status().state === 'connected')?.control ?? null,
     settings,
   });
@@ -124,14 +132,28 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
     announce();
   }
 
-  const dispositions = (): string[] => {
-    const stored = repos.meta.get('cti_dispositions');
-    const list = stored ? (JSON.parse(stored) as unknown) : null;
-    return Array.isArray(list) && list.every((d) => typeof d === 'string') ? list : [...DEFAULT_DISPOSITIONS];
-  };
+  function siteSettings(): CtiSiteSettings {
+    const stored = repos.meta.get('cti_site_settings');
+    const parsed = stored ? CtiSiteSettings.safeParse(JSON.parse(stored)) : null;
+    return parsed?.success ? parsed.data : DEFAULT_CTI_SITE_SETTINGS;
+  }
+  let lastSyncAt: string | null = null;
+  let lastFetch = 0;
+  /** After a sync cycle that reached the server, at most once a minute: the site's codes and wrap-up time. */
+  function onSyncStatus(status: SyncStatus): void {
+    if (!deps.central || status.state === 'offline' || !status.lastSyncAt || status.lastSyncAt === lastSyncAt) return;
+    lastSyncAt = status.lastSyncAt;
+    if (Date.now() - lastFetch < SITE_SETTINGS_INTERVAL_MS) return;
+    lastFetch = Date.now();
+    deps.central
+      .ctiSettings()
+      .then((site) => repos.meta.set('cti_site_settings', JSON.stringify(site)))
+      .catch(() => {}); // offline or signed out: the cached settings (or the defaults) stay in force
+  }
 
   return {
     onLive: (message) => center.onLive(message),
+    onSyncStatus,
     start,
     async stop() {
       center.stop();
@@ -150,7 +172,7 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
       'calls.callbackResult': async (input) => center.act(parseMutation('call.callbackResult', input)),
       'calls.wrapUp': async (input) => center.act(parseMutation('call.wrapUp', input)),
       'calls.link': async (input) => center.link(input),
-      'calls.dispositions': async () => dispositions(),
+      'calls.dispositions': async () => siteSettings().dispositions,
       'presence.get': async () => center.presence(),
       'presence.set': async ({ state }) => center.setPresence(state),
       'cti.status': async () => status(),

@@ -39,7 +39,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}) {
+function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, wrapUpSeconds = 60) {
   const temp = openTempCache('desk-calls-');
   temps.push(temp);
   const { repos } = temp;
@@ -59,6 +59,7 @@ function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}) {
     callerId: { lookup: () => ({ withheld: false, display: '138 0013 8000', candidates: [] }) },
     softphone: () => null,
     settings: () => CtiSettings.parse(settings),
+    wrapUpSeconds: () => wrapUpSeconds,
     now: () => clock,
     log: () => {},
   });
@@ -99,7 +100,7 @@ describe('desk call center', () => {
 
   it('answer → presence on_call; hangup → wrap_up with the configured time; then available by itself', () => {
     vi.useFakeTimers({ now: T0 });
-    const s = setup(AGENT, { wrapUpSeconds: 30 });
+    const s = setup(AGENT, {}, 30);
     s.center.report(ringing('c2'));
     s.center.report(ev({ type: 'call.answered', callId: 'c2', source: 'baresip', answeredBy: '8001', ts: at(5) }));
     expect(s.center.presence().mine).toMatchObject({ state: 'on_call' });
