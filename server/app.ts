@@ -2,6 +2,10 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth/hook';
+import { DEFAULT_SWEEP_LIMITS, type SweepLimits } from '../common/calls/machine';
+import { registerCallFanOut } from './cti/live';
+import { registerCtiRoutes, type CtiRouteOptions } from './cti/routes';
+import { DEFAULT_SWEEP_INTERVAL_MS, scheduleCallSweep } from './cti/sweep';
 import type { Db } from './db/driver';
 import type { ServerDeps } from './http/context';
 import { registerErrorHandlers } from './http/handlers';
@@ -25,6 +29,19 @@ export interface BuildServerOptions {
   tombstoneRetentionDays?: number;
   /** The live socket's timings (poke window, heartbeat); tests shorten them. */
   live?: LiveOptions;
+  /** Phone integration (issue 10). */
+  cti?: CtiOptions;
+}
+
+export interface CtiOptions {
+  /** Token of the Zammad-compatible endpoint (--cti-token / DESK_CTI_TOKEN); absent: that endpoint answers 422. */
+  token?: string | null;
+  /** Webhook requests per client address and window (default 20,000 a minute: a busy PBX, the cti bench). */
+  rateLimit?: CtiRouteOptions['rateLimit'];
+  /** When a call whose hangup never came is ended (default 10 min ringing, 4 h talking). */
+  sweepLimits?: Partial<SweepLimits>;
+  /** How often the sweep runs (default every minute). */
+  sweepIntervalMs?: number;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -36,6 +53,7 @@ export function buildServer({
   loginRateLimit = { max: 10, timeWindow: '1 minute' },
   tombstoneRetentionDays = DEFAULT_TOMBSTONE_RETENTION_DAYS,
   live,
+  cti = {},
 }: BuildServerOptions): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
   const deps: ServerDeps = { db, now, slaSettings: createSlaSettingsStore(db, now) };
@@ -44,6 +62,12 @@ export function buildServer({
   registerAuth(app, deps);
   scheduleCompaction(app, db, { retentionDays: tombstoneRetentionDays, now });
   registerLive(app, deps, live);
+  registerCallFanOut(app, db);
+  scheduleCallSweep(app, db, {
+    limits: { ...DEFAULT_SWEEP_LIMITS, ...cti.sweepLimits },
+    now,
+    intervalMs: cti.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+  });
   // Routes go in a child plugin so that the rate-limit plugin has loaded before they are declared.
   app.register(rateLimit, { global: false });
   app.register(async (scope) => {
@@ -53,6 +77,10 @@ export function buildServer({
     registerResidentRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);
+    registerCtiRoutes(scope, deps, {
+      token: cti.token ?? null,
+      rateLimit: cti.rateLimit ?? { max: 20_000, timeWindow: '1 minute' },
+    });
   });
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|large]
- *  [--init-admin]` — runs the central server (migrations first), or creates the first admin and exits.
+ *  [--cti-token TOKEN] [--init-admin]` — runs the central server (migrations first), or creates the first admin and exits.
  */
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
@@ -13,9 +13,9 @@ import { openDb } from './db/open';
 
 const USAGE =
   'usage: tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] ' +
-  '[--size small|large] [--init-admin]';
+  '[--size small|large] [--cti-token TOKEN] [--init-admin]';
 
-const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01'];
+const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01', 'pbx'];
 
 interface CliOptions {
   port: number;
@@ -25,6 +25,8 @@ interface CliOptions {
   seed: 'demo' | undefined;
   size: 'small' | 'large';
   initAdmin: boolean;
+  /** The Zammad-compatible CTI endpoint's token (--cti-token, else DESK_CTI_TOKEN); none: that endpoint is off. */
+  ctiToken: string | null;
 }
 
 function fail(message: string): never {
@@ -43,8 +45,14 @@ function parseCli(argv: string[]): CliOptions {
       seed: { type: 'string' },
       size: { type: 'string', default: 'small' },
       'init-admin': { type: 'boolean', default: false },
+      'cti-token': { type: 'string' },
     },
   });
+  const ctiToken = values['cti-token'] ?? process.env.DESK_CTI_TOKEN ?? '';
+  // The token is a URL path segment that PBX admins paste: long enough not to be guessed, URL-safe.
+  if (ctiToken && !/^[A-Za-z0-9_-]{16,128}$/.test(ctiToken)) {
+    fail('--cti-token / DESK_CTI_TOKEN must be 16–128 characters of A–Z, a–z, 0–9, _ or -');
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
   if (values.data && values.db) fail('give --data or --db, not both');
@@ -58,6 +66,7 @@ function parseCli(argv: string[]): CliOptions {
     seed: values.seed,
     size: values.size,
     initAdmin: values['init-admin'],
+    ctiToken: ctiToken || null,
   };
 }
 
@@ -111,7 +120,7 @@ function warnDemoAccounts(): void {
     [
       bar,
       '!!  WARNING: DEMO ACCOUNTS ARE ENABLED ON THIS SERVER',
-      '!!  admin, agent01…agent20, lead01…lead03 and kiosk01 all have the password "demo".',
+      '!!  admin, agent01…agent20, lead01…lead03, kiosk01 and pbx (CTI) all have the password "demo".',
       '!!  Anyone who can reach this port can log in. Never expose it beyond a test machine.',
       bar,
       '',
@@ -132,7 +141,11 @@ async function main(): Promise<void> {
   if (options.seed === 'demo') await seedDemoData(db, options.size);
   if (options.seed === 'demo' || (await hasDemoAccounts(db))) warnDemoAccounts();
 
-  const app = buildServer({ db, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const app = buildServer({
+    db,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    cti: { token: options.ctiToken },
+  });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -17,16 +17,24 @@ const Disposition = z
   .trim()
   .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a code of lower-case letters, digits and _ (at most 32)');
 
+const Dispositions = z
+  .array(Disposition)
+  .min(1)
+  .max(50)
+  .refine((list) => new Set(list).size === list.length, 'codes must be unique');
+/** Seconds an agent spends in wrap_up after a call before being available again. */
+const WrapUpSeconds = z.number().int().min(0).max(3600);
+
 export const CtiServerSettings = z.object({
   enabled: z.boolean().default(true),
-  dispositions: z
-    .array(Disposition)
-    .min(1)
-    .max(50)
-    .refine((list) => new Set(list).size === list.length, 'codes must be unique')
-    .default([...DEFAULT_DISPOSITIONS]),
-  /** Seconds an agent spends in wrap_up after a call before being available again. */
-  wrapUpSeconds: z.number().int().min(0).max(3600).default(DEFAULT_WRAP_UP_SECONDS),
+  dispositions: Dispositions.default([...DEFAULT_DISPOSITIONS]),
+  wrapUpSeconds: WrapUpSeconds.default(DEFAULT_WRAP_UP_SECONDS),
+});
+/** What `PUT /api/v1/cti/settings` takes: the fields to change, nothing unknown. */
+export const CtiSettingsPatch = z.strictObject({
+  enabled: z.boolean().optional(),
+  dispositions: Dispositions.optional(),
+  wrapUpSeconds: WrapUpSeconds.optional(),
 });
 export type CtiServerSettings = z.output<typeof CtiServerSettings>;
 

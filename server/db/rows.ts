@@ -2,7 +2,15 @@
  * Row → wire mappers, the one place that knows column names. Both drivers return timestamptz as Date;
  * `pg` returns bigint as string and PGlite as number, so every number and time is normalised here.
  */
-import { Call, NO_CALLBACK, type Presence, type Team, type Ticket, type TicketEvent, type User } from '../../common/domain';
+import {
+  Call,
+  NO_CALLBACK,
+  type Presence,
+  type Team,
+  type Ticket,
+  type TicketEvent,
+  type User,
+} from '../../common/domain';
 
 export type Row = Record<string, unknown>;
 
@@ -172,7 +180,9 @@ export const CALL_COLUMN_NAMES = [
 ] as const;
 export const CALL_COLUMNS = CALL_COLUMN_NAMES.join(', ');
 /** `$1, $2, …` for an INSERT of callToRow's values. */
-export const CALL_PLACEHOLDERS = CALL_COLUMN_NAMES.map((c, i) => `$${i + 1}${c === 'detail' ? '::jsonb' : ''}`).join(', ');
+export const CALL_PLACEHOLDERS = CALL_COLUMN_NAMES.map((c, i) => `$${i + 1}${c === 'detail' ? '::jsonb' : ''}`).join(
+  ', ',
+);
 
 export function callFromRow(r: Row): Call {
   const detail = (typeof r.detail === 'string' ? JSON.parse(r.detail) : (r.detail ?? {})) as Record<string, unknown>;
@@ -197,12 +207,7 @@ export function callFromRow(r: Row): Call {
 export function callToRow(c: Call): unknown[] {
   const detail: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(c)) if (!IN_COLUMNS.has(field)) detail[field] = value;
-  return [
-    ...CALL_FIELDS.map(([, field]) => c[field]),
-    c.callback.state,
-    c.callback.claimedBy,
-    JSON.stringify(detail),
-  ];
+  return [...CALL_FIELDS.map(([, field]) => c[field]), c.callback.state, c.callback.claimedBy, JSON.stringify(detail)];
 }
 
 export const PRESENCE_COLUMNS = 'user_id, state, since, wrap_up_until, call_id';

@@ -329,6 +329,9 @@ interface Staff {
   all: UserRow[];
 }
 
+/** The demo PBX service account's id. */
+export const PBX_USER_ID = 'c7100000-0000-4000-8000-000000000001';
+
 function makeStaff(rng: Rng, createdAt: string): Staff {
   const names = new NameMaker(rng);
   const taken = new Set<string>();
@@ -362,7 +365,18 @@ function makeStaff(rng: Rng, createdAt: string): Staff {
   }
   const kiosk = user('kiosk01', 'kiosk', null, 'cs', '自助服务终端');
   const admin = user('admin', 'admin', null, null, '系统管理员');
-  const all = [...agents, ...leads, ...[...techsByTeam.values()].flat(), kiosk, admin];
+  // The PBX's service account (role integration: it may only post call events). A fixed id, so adding it drew
+  // nothing from the generator and left the rest of the demo as it was.
+  const pbx: UserRow = {
+    id: PBX_USER_ID,
+    username: 'pbx',
+    name: '电话交换机',
+    role: 'integration',
+    extension: null,
+    teamId: null,
+    createdAt,
+  };
+  const all = [...agents, ...leads, ...[...techsByTeam.values()].flat(), kiosk, admin, pbx];
   return { agents, leads, techsByTeam, kiosk, admin, all };
 }
 

@@ -127,13 +127,13 @@ function tableSpecs(passwordHashes: ReadonlyMap<string, string>): TableSpec<unkn
       // prettier-ignore
       columns: [
         'id', 'call_id', 'direction', 'from_raw', 'from_e164', 'to_raw', 'agent_id', 'resident_id', 'started_at',
-        'answered_at', 'ended_at', 'missed', 'disposition', 'notes', 'ticket_id',
+        'answered_at', 'ended_at', 'missed', 'disposition', 'notes', 'ticket_id', 'source', 'callback_state',
       ],
       rows: (d) => d.calls,
       // prettier-ignore
       values: (c) => [
         c.id, c.callId, c.direction, c.fromRaw, c.fromE164, c.toRaw, c.agentId, c.residentId, c.startedAt,
-        c.answeredAt, c.endedAt, c.missed, c.disposition, c.notes, c.ticketId,
+        c.answeredAt, c.endedAt, c.missed, c.disposition, c.notes, c.ticketId, 'pbx', c.missed ? 'open' : 'none',
       ],
     }),
   ];

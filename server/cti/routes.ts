@@ -1,0 +1,188 @@
+/**
+ * The CTI and call-log routes (issue 10 item 3). Every route authenticates (the Zammad-compatible one by the
+ * token in its path, as Zammad does), roles are checked here and fail closed, bodies are validated with zod, and
+ * client mistakes are 4xx with a reason. Webhooks are rate-limited per client address.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CallEvent, CallEventBatch } from '../../common/calls/envelope';
+import { currentUser } from '../auth/hook';
+import { requirePermission } from '../auth/roles';
+import type { ServerDeps } from '../http/context';
+import { HttpError, parseRequest } from '../http/errors';
+import {
+  CallerIdRules,
+  NewBlock,
+  addBlock,
+  callerIdFor,
+  isBlocked,
+  listBlocks,
+  listCallerIdRules,
+  removeBlock,
+  replaceCallerIdRules,
+} from './blocks';
+import { registerFormParsers } from './forms';
+import { ingestCallEvents } from './ingest';
+import { CallListQuery, listCalls } from './list';
+import { CtiServerSettings, CtiSettingsPatch, readCtiSettings, writeCtiSettings } from './settings';
+import { ZAMMAD_ERRORS, parseZammadRequest, rejectedEnvelope } from './zammad';
+
+export interface CtiRouteOptions {
+  /** The Zammad-compatible endpoint's token (--cti-token / DESK_CTI_TOKEN); null or empty: that endpoint is off. */
+  token: string | null;
+  /** Requests per client address and window on the two webhook endpoints. */
+  rateLimit: { max: number; timeWindow: number | string };
+}
+
+/** A webhook carries one event, or a batch of at most 100 small envelopes. */
+const WEBHOOK_BODY_LIMIT = 256 * 1024;
+const Uuid = z.object({ id: z.string().uuid() });
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/** Constant time whatever the lengths: equal-length digests are compared, never the strings. */
+export function tokenMatches(expected: string, given: string): boolean {
+  return timingSafeEqual(digest(expected), digest(given));
+}
+
+export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, options: CtiRouteOptions): void {
+  const { db, now } = deps;
+  const webhook = { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rateLimit: options.rateLimit } };
+
+  app.post('/api/v1/cti/events', webhook, async (request) => {
+    requirePermission(currentUser(request), 'cti');
+    const body = parseRequest(CallEventBatch, request.body);
+    const events: CallEvent[] = Array.isArray(body) ? body : [body];
+    return { results: await ingestCallEvents(db, events, now) };
+  });
+
+  // Zammad's form bodies, for this route only (content-type parsers are scoped to their plugin).
+  app.register(async (zammad) => {
+    registerFormParsers(zammad);
+    zammad.post<{ Params: { token: string } }>(
+      '/api/v1/cti/generic/:token',
+      { ...webhook, config: { ...webhook.config, public: true } },
+      async (request, reply) => {
+        // Zammad's order: a switched-off integration says so before the token is looked at.
+        const settings = await readCtiSettings(db);
+        if (!options.token || !settings.enabled) return zammadError(reply, 422, ZAMMAD_ERRORS.disabled);
+        if (!tokenMatches(options.token, String(request.params.token))) {
+          return zammadError(reply, 401, ZAMMAD_ERRORS.token);
+        }
+        const at = now();
+        const req = parseZammadRequest(request.body, at);
+        if (!req.ok) return reply.code(req.status).send(req.body);
+        const ringing = req.event === 'newCall';
+        const from = req.envelope.from ?? '';
+        if (ringing && req.direction === 'in' && from && (await isBlocked(db, from, at))) {
+          await ingestCallEvents(
+            db,
+            [CallEvent.parse(req.envelope), CallEvent.parse(rejectedEnvelope(req.envelope))],
+            now,
+          );
+          return { action: 'reject', reason: 'busy' };
+        }
+        const callerId =
+          ringing && req.direction === 'out' ? dialCallerId(await listCallerIdRules(db), req.envelope.to) : null;
+        // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
+        const envelope = callerId ? { ...req.envelope, from: callerId } : req.envelope;
+        await ingestCallEvents(db, [CallEvent.parse(envelope)], now);
+        return callerId ? { action: 'dial', caller_id: callerId, number: req.envelope.to } : {};
+      },
+    );
+  });
+
+  app.get('/api/v1/calls', async (request) => {
+    requirePermission(currentUser(request), 'calls.read');
+    return listCalls(db, parseRequest(CallListQuery, request.query));
+  });
+
+  app.get('/api/v1/cti/blocks', async (request) => {
+    requirePermission(currentUser(request), 'cti.blocks');
+    return { items: await listBlocks(db, now()) };
+  });
+
+  app.post('/api/v1/cti/blocks', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'cti.blocks');
+    const input = parseRequest(NewBlock, request.body);
+    return db.tx(async (q) => {
+      const block = await addBlock(q, input, user, now());
+      await audit(q, user.id, 'cti.block', block.e164, { reason: block.reason, expiresAt: block.expiresAt });
+      return block;
+    });
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/cti/blocks/:id', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'cti.blocks');
+    const { id } = parseRequest(Uuid, request.params);
+    return db.tx(async (q) => {
+      if (!(await removeBlock(q, id))) throw new HttpError(404, 'not_found');
+      await audit(q, user.id, 'cti.unblock', id, {});
+      return { ok: true };
+    });
+  });
+
+  app.get('/api/v1/cti/caller-id-rules', async (request) => {
+    requirePermission(currentUser(request), 'cti.admin');
+    return { rules: await listCallerIdRules(db) };
+  });
+
+  app.put('/api/v1/cti/caller-id-rules', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'cti.admin');
+    const { rules } = parseRequest(CallerIdRules, request.body);
+    await db.tx(async (q) => {
+      await replaceCallerIdRules(q, rules);
+      await audit(q, user.id, 'cti.callerIdRules', 'caller_id_rules', { rules });
+    });
+    return { rules };
+  });
+
+  app.get('/api/v1/cti/settings', async (request) => {
+    const user = currentUser(request);
+    if (user.role !== 'admin') requirePermission(user, 'calls.read');
+    return readCtiSettings(db);
+  });
+
+  app.put('/api/v1/cti/settings', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'cti.admin');
+    const patch = parseRequest(CtiSettingsPatch, request.body);
+    return db.tx(async (q) => {
+      // Fields left out keep their values: switching the integration off keeps the wrap-up codes.
+      const next = parseRequest(CtiServerSettings, { ...(await readCtiSettings(q)), ...stripUndefined(patch) });
+      await writeCtiSettings(q, next, user);
+      await audit(q, user.id, 'cti.settings', 'cti', next);
+      return next;
+    });
+  });
+}
+
+function zammadError(reply: FastifyReply, status: 401 | 422, error: string): FastifyReply {
+  return reply.code(status).send({ error });
+}
+
+function dialCallerId(rules: Parameters<typeof callerIdFor>[0], to: string | undefined): string | null {
+  return to ? callerIdFor(rules, to) : null;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function audit(
+  q: { query: (sql: string, params: unknown[]) => Promise<unknown> },
+  actorId: string,
+  action: string,
+  subject: string,
+  data: unknown,
+): Promise<void> {
+  await q.query('INSERT INTO audit_log (actor_id, action, subject, data) VALUES ($1, $2, $3, $4::jsonb)', [
+    actorId,
+    action,
+    subject,
+    JSON.stringify(data),
+  ]);
+}
