@@ -21,7 +21,7 @@ import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
 import { createCallService } from './call-service';
 import { callerIdFromDirectory } from './cti/caller-id-directory';
-import { createDeskPhone, type AdapterFactory } from './cti/phone';
+import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
@@ -39,8 +39,6 @@ export interface DeskOptions extends DeskHostOptions {
   live?: LiveOptions | false;
   /** The residents directory download (page size, interval, backoff). */
   residents?: DirectorySyncOptions;
-  /** The local phone adapters (baresip, AMI, the local hook); default: those the desk's CTI settings switch on. */
-  phoneAdapters?: AdapterFactory;
 }
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {

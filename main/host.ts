@@ -1,4 +1,5 @@
 /** What a shell (Electron IPC or the browser host's WebSocket) needs from the composed desk services. */
+import type { AdapterFactory } from './cti/phone';
 import type { DeskHandlers, EventName, EventPayload } from '../common/contract';
 
 export type DeskEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -21,4 +22,6 @@ export interface DeskHostOptions {
    * while Node keeps the one in node_modules; unset means the default.
    */
   sqliteNativeBinding?: string;
+  /** The local phone adapters (main/cti/adapters createPhoneAdapters); absent: none (tests). */
+  phoneAdapters?: AdapterFactory;
 }

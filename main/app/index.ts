@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../common/bridge';
 import { dispatchDeskCall } from '../../common/contract';
+import { createPhoneAdapters } from '../cti/adapters';
 import { createDesk } from '../desk';
 import type { DeskHost } from '../host';
 import {
@@ -76,6 +77,7 @@ async function start(args: AppArgs): Promise<void> {
     profileDir: app.getPath('userData'),
     serverUrl: args.serverUrl,
     sqliteNativeBinding: process.env.DESK_SQLITE_BINDING,
+    phoneAdapters: createPhoneAdapters(),
   });
   desk = host;
   registerDeskIpc(host);

@@ -55,7 +55,13 @@ export interface PhoneAdapter {
 /** Builds the adapters the settings switch on; each reports events to `report`. */
 export type AdapterFactory = (
   settings: CtiSettings,
-  context: { report: (event: unknown) => void; hookSecret: string; onStatus: () => void },
+  context: {
+    report: (event: unknown) => void;
+    hookSecret: string;
+    onStatus: () => void;
+    /** The extension this desk's phone answers as (the settings', else the agent's). */
+    extension: string | null;
+  },
 ) => PhoneAdapter[];
 
 export interface DeskPhoneDeps {
@@ -128,6 +134,7 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
       report: (event) => center.report(event as never),
       hookSecret: hookSecret(),
       onStatus: announce,
+      extension: settings().extension ?? deps.user()?.extension ?? null,
     });
     announce();
   }

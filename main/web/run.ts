@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createPhoneAdapters } from '../cti/adapters';
 import { createDesk } from '../desk';
 import type { DeskHost, DeskHostOptions } from '../host';
 import { UsageError, resolveServerUrl } from '../shell/args';
@@ -44,6 +45,7 @@ export async function runBrowserHost(options: RunBrowserHostOptions = {}): Promi
   const desk = await (options.createDesk ?? createDesk)({
     profileDir: resolve(options.profileDir ?? DEFAULT_PROFILE_DIR),
     serverUrl: options.serverUrl ?? resolveServerUrl(undefined, process.env),
+    phoneAdapters: createPhoneAdapters(),
   });
   let host;
   try {

@@ -1,0 +1,48 @@
+/**
+ * The local phone adapters a desk runs, as its CTI settings switch them on: the local hook (softphones that call
+ * a URL), baresip over ctrl_tcp (answer, hang up and dial from the console) and, later, Asterisk AMI. The two
+ * shells (Electron, browser host) pass this factory to createDesk; tests pass their own or none.
+ */
+import type { CtiAdapterStatus } from '../../common/calls/pop';
+import { createBaresipAdapter } from './baresip';
+import { createLocalHook } from './local-hook';
+import type { AdapterFactory, PhoneAdapter } from './phone';
+import type { AdapterState, CtiAdapter, LogFn } from './types';
+
+/** Tracks an adapter's state and its last detail, and tells the desk when it changes. */
+function watch(name: CtiAdapterStatus['name'], adapter: CtiAdapter, onStatus: () => void): () => CtiAdapterStatus {
+  let state: AdapterState = adapter.state();
+  let detail: string | null = null;
+  adapter.onState((s, d) => {
+    state = s;
+    detail = d ?? null;
+    onStatus();
+  });
+  return () => ({ name, state, detail });
+}
+
+export function createPhoneAdapters(log: LogFn = (line) => console.warn(`[cti] ${line}`)): AdapterFactory {
+  return (settings, { report, hookSecret, onStatus, extension }) => {
+    const adapters: PhoneAdapter[] = [];
+    if (settings.hook.enabled) {
+      const hook = createLocalHook({ port: settings.hook.port, secret: hookSecret, sink: report, log });
+      const status = watch('hook', hook, onStatus);
+      // A taken port is reported in the adapter's state (and the status bar), not thrown.
+      hook.start().catch(() => {});
+      adapters.push({ name: 'hook', status, url: () => hook.url(), stop: () => hook.stop() });
+    }
+    if (settings.baresip.enabled) {
+      const baresip = createBaresipAdapter({
+        host: settings.baresip.host,
+        port: settings.baresip.port,
+        extension: extension ?? 'desk',
+        sink: report,
+        log,
+      });
+      const status = watch('baresip', baresip, onStatus);
+      baresip.start();
+      adapters.push({ name: 'baresip', status, control: baresip, stop: () => baresip.stop() });
+    }
+    return adapters;
+  };
+}
