@@ -21,14 +21,23 @@ function watch(name: CtiAdapterStatus['name'], adapter: CtiAdapter, onStatus: ()
   return () => ({ name, state, detail });
 }
 
+function announceHook(url: string | null, secret: string): void {
+  if (url)
+    console.log(`Local phone hook: ${url}/ring?from=<number>&callId=<id>&token=${secret} (also POST ${url}/events)`);
+}
+
 export function createPhoneAdapters(log: LogFn = (line) => console.warn(`[cti] ${line}`)): AdapterFactory {
   return (settings, { report, hookSecret, onStatus, extension }) => {
     const adapters: PhoneAdapter[] = [];
     if (settings.hook.enabled) {
       const hook = createLocalHook({ port: settings.hook.port, secret: hookSecret, sink: report, log });
       const status = watch('hook', hook, onStatus);
-      // A taken port is reported in the adapter's state (and the status bar), not thrown.
-      hook.start().catch(() => {});
+      // A taken port is reported in the adapter's state (and the status bar), not thrown. Like the console's
+      // own URL, the hook's secret is printed on this machine's terminal only, for setting up the softphone.
+      hook
+        .start()
+        .then(() => announceHook(hook.url(), hookSecret))
+        .catch(() => {});
       adapters.push({ name: 'hook', status, url: () => hook.url(), stop: () => hook.stop() });
     }
     if (settings.baresip.enabled) {
