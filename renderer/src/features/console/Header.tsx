@@ -1,8 +1,9 @@
-/** Top bar: product name, who is signed in, language switch, sign-out. */
+/** Top bar: product name, who is signed in, their presence, language switch, sign-out. */
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../../common/domain';
 import { useLogout } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
+import { PresenceMenu } from '../phone/PresenceMenu';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CalendarButton, WeatherToggle } from './sla/SlaControls';
 
@@ -18,6 +19,7 @@ export function Header({ user }: { user: User }) {
         <span className="user-role">{labels.role(user.role)}</span>
         {user.extension && <span className="user-extension">#{user.extension}</span>}
       </div>
+      <PresenceMenu />
       <WeatherToggle user={user} />
       <CalendarButton user={user} />
       <LanguageSwitch />

@@ -1,5 +1,6 @@
 /**
- * Bottom bar: connection to the central server, pending changes, initial-sync progress and rejected changes —
+ * Bottom bar: connection to the central server, pending changes, initial-sync progress, rejected changes and the
+ * phone's connection —
  * with a toast when a change is rejected and a review dialog (reason, time, the ticket) to dismiss them.
  */
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,7 @@ import { useSyncStatus } from '../../api/queries';
 import { formatClock, useTimeFormat, type TimeFormat } from './formatTime';
 import { RejectedReview, RejectedToast, useNewRejections } from './RejectedChanges';
 import { useState } from 'react';
+import { CtiStatus } from '../phone/CtiStatus';
 
 export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) => void }) {
   const { t, i18n } = useTranslation();
@@ -42,6 +44,7 @@ export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) =>
                 {t('sync.rejected', { count: status.rejected.length })}
               </button>
             )}
+            <CtiStatus />
             {status.lastSyncAt && (
               <span className="sync-last">
                 {t('sync.lastSync', { time: formatClock(status.lastSyncAt, timeFormat) })}

@@ -1,9 +1,11 @@
 /** The open ticket: its facts, the actions an agent can take on it, and its timeline. */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Ticket, User } from '../../../../common/domain';
 import { deskErrorMessage } from '../../api/errors';
 import { useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
+import { DialButton } from '../phone/DialButton';
 import { FeePanel } from './fee/FeePanel';
 import { formatFullTime, useTimeFormat } from './formatTime';
 import { usePhoneFormat } from './phoneDisplay';
@@ -58,14 +60,23 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
   const team = directory.team(ticket.teamId);
   const assignee = directory.user(ticket.assigneeId);
   const none = t('detail.none');
-  const facts: [label: string, value: string][] = [
+  const facts: [label: string, value: ReactNode][] = [
     [t('detail.type'), labels.type(ticket.type)],
     [t('detail.category'), labels.category(ticket.category)],
     [t('detail.channel'), labels.channel(ticket.channel)],
     [t('detail.priority'), labels.priority(ticket.priority)],
     [t('detail.unit'), ticket.unitCode ?? none],
     [t('detail.resident'), ticket.residentName ?? none],
-    [t('detail.phone'), ticket.phone ? phone(ticket.phone) : none],
+    [
+      t('detail.phone'),
+      ticket.phone ? (
+        <>
+          {phone(ticket.phone)} <DialButton number={ticket.phone} />
+        </>
+      ) : (
+        none
+      ),
+    ],
     [t('detail.team'), team ? labels.team(team) : (ticket.teamId ?? none)],
     [t('detail.assignee'), ticket.assigneeId ? (assignee?.name ?? t('detail.unknownUser')) : t('detail.unassigned')],
     [t('detail.createdAt'), formatFullTime(ticket.createdAt, timeFormat)],

@@ -1,7 +1,8 @@
 /**
  * Left navigation: the ticket views with their live counts (refreshed by 'tickets.changed' and each minute, since
- * overdue / at risk move with the clock); the team queues as their own group.
+ * overdue / at risk move with the clock); the team queues as their own group, then the groups passed in.
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../../common/contract';
 import { useViews } from '../../api/queries';
@@ -10,7 +11,16 @@ import './sla/sla.css';
 
 const isTeamView = (view: ViewId) => view.startsWith('team.');
 
-export function ViewNav({ active, onSelect }: { active: ViewId; onSelect: (view: ViewId) => void }) {
+/** `active`: null while another screen (a calls view) is shown; `children`: further groups (the phone's). */
+export function ViewNav({
+  active,
+  onSelect,
+  children,
+}: {
+  active: ViewId | null;
+  onSelect: (view: ViewId) => void;
+  children?: ReactNode;
+}) {
   const { t, i18n } = useTranslation();
   const labels = useLabels();
   const views = useViews();
@@ -46,6 +56,7 @@ export function ViewNav({ active, onSelect }: { active: ViewId; onSelect: (view:
           <li key={view}>{item(view)}</li>
         ))}
       </ul>
+      {children}
     </nav>
   );
 }

@@ -24,6 +24,7 @@ import { deskErrorMessage } from '../../api/errors';
 import { useTeams } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { useDiscardGuard } from '../console/keyboard/DiscardConfirm';
+import { announce } from '../phone/notify';
 import { ModalDialog } from '../console/keyboard/ModalDialog';
 import { CategoryCombobox } from './CategoryCombobox';
 import { agoParts } from './format';
@@ -91,6 +92,14 @@ export function IntakeDialog({
     RELATIONS.includes(relation as Relation) ? t(`intake.relation.${relation as Relation}`) : relation;
 
   useEffect(() => lookupRef.current?.focus(), []);
+  // From a call whose caller the pop knows: choose that resident (and unit) as soon as the lookup shows them.
+  const [prefillResident, setPrefillResident] = useState(prefill.residentId ?? null);
+  useEffect(() => {
+    if (!prefillResident || resident || !lookup.settled) return;
+    const match = matches.find((m) => m.resident.id === prefillResident);
+    setPrefillResident(null); // once: after this the agent decides
+    if (match) choose(match, prefill.unitId);
+  });
   useEffect(() => {
     if (!advancePending || duplicates.isFetching) return;
     setAdvancePending(false);
@@ -107,11 +116,12 @@ export function IntakeDialog({
   // Esc or Cancel asks before throwing typed text away (not while the ticket is being sent).
   const guard = useDiscardGuard(dirty && !busy, onClose);
 
-  function choose(match: ResidentMatch | undefined) {
+  function choose(match: ResidentMatch | undefined, preferredUnitId?: string) {
     if (!match) return;
     const r = match.resident;
     setResident(r);
-    setUnitId(match.unitIds[0] ?? r.units[0]?.id ?? null);
+    const preferred = r.units.find((u) => u.id === preferredUnitId)?.id;
+    setUnitId(preferred ?? match.unitIds[0] ?? r.units[0]?.id ?? null);
     // Next stop: the unit picker when there is a choice, else the category.
     setTimeout(() => (r.units.length > 1 ? unitRef.current : categoryRef.current)?.focus(), 0);
   }
@@ -181,6 +191,14 @@ export function IntakeDialog({
   }
 
   function done(ticketId: string) {
+    // The call this ticket came from is linked to it (the desk adds the work-log entry); the ticket stands anyway.
+    if (prefill.callId) {
+      desk.calls
+        .link({ id: prefill.callId, ticketId })
+        .catch((err: unknown) =>
+          announce(t('phone.notice.failed', { action: t('phone.action.link'), reason: deskErrorMessage(err) }), true),
+        );
+    }
     void client.invalidateQueries({ queryKey: ['tickets'] });
     void client.invalidateQueries({ queryKey: ['intake', 'duplicates'] });
     onClose();

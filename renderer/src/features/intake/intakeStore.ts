@@ -5,10 +5,15 @@
  */
 import { useSyncExternalStore } from 'react';
 
-/** From an active call: the caller's number (looked up at once) and the call it came from. */
+/**
+ * From an active call: the caller's number (looked up at once), the call it came from (linked to the ticket once
+ * created), and the resident and unit the agent identified in the pop (chosen as soon as the lookup shows them).
+ */
 export interface IntakePrefill {
   phone?: string;
   callId?: string;
+  residentId?: string;
+  unitId?: string;
 }
 
 export interface IntakeState {
@@ -28,10 +33,12 @@ function set(next: IntakeState): void {
 
 function asPrefill(arg: unknown): IntakePrefill {
   if (!arg || typeof arg !== 'object') return {};
-  const { phone, callId } = arg as Record<string, unknown>;
+  const { phone, callId, residentId, unitId } = arg as Record<string, unknown>;
   return {
     ...(typeof phone === 'string' && phone.trim() && { phone: phone.trim() }),
     ...(typeof callId === 'string' && { callId }),
+    ...(typeof residentId === 'string' && { residentId }),
+    ...(typeof unitId === 'string' && { unitId }),
   };
 }
 

@@ -224,6 +224,11 @@ export function TriageProvider({
     focusList();
   }
 
+  // Other features (the phone) say what they did in the same place: `{ text, alert? }`.
+  useAction('notice.show', (arg) => {
+    const { text, alert } = (arg ?? {}) as { text?: unknown; alert?: unknown };
+    if (typeof text === 'string') announce(text, alert === true);
+  });
   useAction('console.back', back);
   useAction('help.open', () => setDialog({ kind: 'help' }));
   useAction('palette.open', () => {

@@ -11,13 +11,28 @@
  * - `inText`: also fires while a text field has focus (only modified keys such as Ctrl+K may).
  * - `inDialog`: also fires while focus is inside a dialog, menu or form (search, intake, note, step form, pickers):
  *   only Ctrl+K, the way to every action from wherever the agent is.
+ * - `global`: a call key (DESIGN.md §7, issue 10): fires everywhere — in text fields, dialogs and forms too — so
+ *   a ringing phone is answered whatever the agent is typing. Only function keys the browser and the desktop
+ *   leave alone (see RESERVED_STEPS, checked by the tests).
  */
 import { VIEW_IDS } from '../../../../../common/contract';
-import { parseSequence } from './keys';
+import { parseSequence, parseStep } from './keys';
 
-export type Scope = 'console' | 'note' | 'dialog';
-export type Group = 'move' | 'ticket' | 'select' | 'go' | 'general' | 'note' | 'dialog';
-export const GROUP_ORDER: readonly Group[] = ['move', 'ticket', 'select', 'go', 'general', 'note', 'dialog'];
+/** `pop`: while focus is in the incoming-call pop; `wrapup`: in the after-call (wrap-up) form. */
+export type Scope = 'console' | 'note' | 'dialog' | 'pop' | 'wrapup';
+export type Group = 'move' | 'ticket' | 'select' | 'go' | 'phone' | 'general' | 'pop' | 'note' | 'wrapup' | 'dialog';
+export const GROUP_ORDER: readonly Group[] = [
+  'move',
+  'ticket',
+  'select',
+  'go',
+  'phone',
+  'general',
+  'pop',
+  'note',
+  'wrapup',
+  'dialog',
+];
 
 export interface Text {
   zh: string;
@@ -36,7 +51,45 @@ export interface Binding {
   inDialog?: boolean;
   /** Shown in the command palette (console actions that make sense without a key press in progress). */
   palette?: boolean;
+  /** A call key: fires everywhere, text fields and dialogs included (see above). */
+  global?: boolean;
 }
+
+/**
+ * Keys that Chromium, Electron's menu or a desktop (Windows, GNOME, KDE) act on, written canonically: no binding
+ * may use them. Beyond this list, Alt+F… moves and resizes windows and Ctrl+F… switches desktops or closes tabs,
+ * so function keys are bound bare or with Shift only.
+ */
+export const RESERVED_STEPS: readonly string[] = [
+  'F1', // help
+  'F3', // find next
+  'Shift+F3',
+  'F5', // reload
+  'Shift+F5',
+  'F6', // address bar, pane cycling
+  'Shift+F6',
+  'F7', // caret browsing
+  'F10', // the menu bar
+  'Shift+F10', // context menu
+  'F11', // full screen
+  'F12', // developer tools
+  'Ctrl+w',
+  'Ctrl+Shift+w',
+  'Ctrl+t',
+  'Ctrl+Shift+t',
+  'Ctrl+n',
+  'Ctrl+Shift+n',
+  'Ctrl+r',
+  'Ctrl+Shift+r',
+  'Ctrl+q',
+  'Ctrl+l',
+  'Ctrl+f',
+  'Ctrl+p',
+  'Ctrl+Tab',
+  'Ctrl+Shift+Tab',
+  'Ctrl+Shift+i',
+  'Ctrl+Shift+j',
+].map((step) => parseStep(step));
 
 /** The views reached by `g` + key; `overdue` may not exist yet in VIEW_IDS (guarded where it runs). */
 export const GO_VIEWS = [
@@ -173,6 +226,88 @@ export const BINDINGS: readonly Binding[] = [
     palette: true,
   })),
 
+  {
+    keys: ['g c'],
+    scope: 'console',
+    group: 'go',
+    action: 'calls.view',
+    arg: 'today',
+    label: { zh: '转到：今日通话', en: "Go to Today's calls" },
+    palette: true,
+  },
+  {
+    keys: ['g b'],
+    scope: 'console',
+    group: 'go',
+    action: 'calls.view',
+    arg: 'missed',
+    label: { zh: '转到：未接来电（回拨队列）', en: 'Go to Missed calls (callback queue)' },
+    palette: true,
+  },
+
+  // The phone: call keys work everywhere, also while typing (function keys no browser or desktop takes).
+  {
+    keys: ['F8'],
+    scope: 'console',
+    group: 'phone',
+    action: 'call.answer',
+    label: { zh: '接听来电', en: 'Answer the call' },
+    global: true,
+    palette: true,
+  },
+  {
+    keys: ['F9'],
+    scope: 'console',
+    group: 'phone',
+    action: 'call.hangup',
+    label: { zh: '挂断（响铃时为拒接）', en: 'Hang up (reject while ringing)' },
+    global: true,
+    palette: true,
+  },
+  {
+    keys: ['Shift+F8'],
+    scope: 'console',
+    group: 'phone',
+    action: 'call.holdToggle',
+    label: { zh: '保持 / 恢复通话', en: 'Hold / resume the call' },
+    global: true,
+    palette: true,
+  },
+  {
+    keys: ['Shift+F9'],
+    scope: 'console',
+    group: 'phone',
+    action: 'call.wrapUp',
+    label: { zh: '话后处理（填写通话小结）', en: 'Wrap up the call (disposition and notes)' },
+    global: true,
+    palette: true,
+  },
+  {
+    keys: ['F2'],
+    scope: 'console',
+    group: 'phone',
+    action: 'call.nextMissed',
+    label: { zh: '下一个待回拨的未接来电', en: 'Next missed call to call back' },
+    global: true,
+    palette: true,
+  },
+  {
+    keys: ['l'],
+    scope: 'console',
+    group: 'phone',
+    action: 'call.linkTicket',
+    label: { zh: '将来电关联到弹屏中选中的工单', en: 'Link the call to the ticket selected in the pop' },
+    palette: true,
+  },
+  {
+    keys: ['Shift+P'],
+    scope: 'console',
+    group: 'phone',
+    action: 'presence.menu',
+    label: { zh: '设置在线状态（空闲 / 小休 / 离线）', en: 'Set your status (available / break / offline)' },
+    palette: true,
+  },
+
   // Everything else.
   {
     keys: ['/'],
@@ -187,7 +322,7 @@ export const BINDINGS: readonly Binding[] = [
     scope: 'console',
     group: 'general',
     action: 'intake.open',
-    label: { zh: '新建工单', en: 'New ticket' },
+    label: { zh: '新建工单（有来电时带入来电人与号码）', en: 'New ticket (with the caller, during a call)' },
     palette: true,
   },
   {
@@ -223,6 +358,54 @@ export const BINDINGS: readonly Binding[] = [
     group: 'note',
     action: 'note.cancel',
     label: { zh: '放弃备注', en: 'Discard the note' },
+    inText: true,
+  },
+
+  // Inside the incoming-call pop (focus is on it once the agent answers).
+  {
+    keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    scope: 'pop',
+    group: 'pop',
+    action: 'pop.pickNumber',
+    label: { zh: '选择第 1–9 位候选来电人', en: 'Pick caller candidate 1–9' },
+  },
+  {
+    keys: ['ArrowDown'],
+    scope: 'pop',
+    group: 'pop',
+    action: 'pop.next',
+    label: { zh: '下一位候选人 / 下一张工单', en: 'Next candidate / next ticket' },
+  },
+  {
+    keys: ['ArrowUp'],
+    scope: 'pop',
+    group: 'pop',
+    action: 'pop.prev',
+    label: { zh: '上一位候选人 / 上一张工单', en: 'Previous candidate / previous ticket' },
+  },
+  {
+    keys: ['Enter'],
+    scope: 'pop',
+    group: 'pop',
+    action: 'pop.choose',
+    label: { zh: '选定候选人；已选定时打开所选工单', en: 'Pick the candidate; once picked, open the ticket' },
+  },
+
+  // Inside the wrap-up form.
+  {
+    keys: ['Ctrl+Enter'],
+    scope: 'wrapup',
+    group: 'wrapup',
+    action: 'wrapup.save',
+    label: { zh: '保存通话小结', en: 'Save the wrap-up' },
+    inText: true,
+  },
+  {
+    keys: ['Escape'],
+    scope: 'wrapup',
+    group: 'wrapup',
+    action: 'wrapup.cancel',
+    label: { zh: '关闭通话小结（已输入内容时先询问）', en: 'Close the wrap-up (asks first if you typed)' },
     inText: true,
   },
 

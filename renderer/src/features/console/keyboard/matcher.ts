@@ -39,6 +39,12 @@ export function createSequenceMatcher(
     feed(step, now, { inText = false, inDialog = false } = {}) {
       // While typing, only bindings marked `inText` exist, in a dialog only those marked `inDialog` (the dialog owns
       // its keys); a chord never carries over into either.
+      // A call key acts at once, wherever focus is and whatever chord was begun.
+      const call = bindings.find((b) => b.global && b.sequences.some((seq) => seq.length === 1 && seq[0] === step));
+      if (call) {
+        typed = [];
+        return { kind: 'match', binding: call };
+      }
       const usable = bindings.filter((b) => (!inText || b.inText) && (!inDialog || b.inDialog));
       const before = inText || inDialog ? [] : live(now);
       const candidate = [...before, step];
