@@ -206,8 +206,12 @@ export function applyCallEvent(call: Call | undefined, e: CallEvent, ctx: CallMa
  * facts after every event, so the order the reports arrive in does not change the outcome. Never reopens.
  */
 function endFromLegs(c: Call): void {
+  // A reporter that reports each agent's channel as a leg of one call id (AMI: legs grouped by Linkedid) names
+  // that leg's agent: such a leg speaks for the call only if it was answered, like any other reporter's.
   const speaks = (l: CallLeg) =>
-    (l.source === c.source && l.callId === c.callId) || l.answeredAt !== null || c.legs.length === 1;
+    (l.source === c.source && l.callId === c.callId && l.agent === null) ||
+    l.answeredAt !== null ||
+    c.legs.length === 1;
   const ends = c.legs.filter((l) => l.endedAt !== null && speaks(l)).sort((a, b) => ms(a.endedAt!) - ms(b.endedAt!));
   const first = ends[0];
   if (!first?.endedAt) return;
