@@ -2,12 +2,18 @@
  * Call records in the database: reads for correlation, the upsert with every reporter's id as an alias, and the
  * lookups the call machine needs (agents, the caller's resident). Rows map to `Call` in server/db/rows.ts only.
  */
+import { CORRELATION_WINDOW_MS, LATE_REPORT_WINDOW_MS, UNRUNG_LOOKBACK_MS } from '../../common/calls/correlate';
 import type { Call, Role } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { CALL_COLUMNS, CALL_COLUMN_NAMES, CALL_PLACEHOLDERS, callFromRow, callToRow, type Row } from '../db/rows';
 
-/** Reports of the same ringing further apart than this are never one call (common/calls CORRELATION_WINDOW_MS). */
-const CANDIDATE_WINDOW_MS = 10_000;
+/**
+ * How far apart in time a report and a record from the same number may be for correlate to consider them (its
+ * widest window: a report long before a record that nobody reported ringing for).
+ */
+const CANDIDATE_WINDOW_MS = Math.max(CORRELATION_WINDOW_MS, LATE_REPORT_WINDOW_MS, UNRUNG_LOOKBACK_MS);
+/** The nearest records from one number that correlation looks at (a number calls a few times in 4 h, not 50). */
+const MAX_NUMBER_CANDIDATES = 50;
 
 export async function loadCall(q: Queryable, id: string, forUpdate = false): Promise<Call | undefined> {
   const { rows } = await q.query<Row>(
@@ -25,7 +31,7 @@ export async function loadCalls(q: Queryable, ids: readonly string[]): Promise<C
 
 /**
  * The records an event may belong to (common/calls/correlate decides): the one holding its reporter id or SIP
- * Call-ID, and calls from the same number that started within the correlation window. Locked for the write.
+ * Call-ID, and the nearest calls from the same number within correlate's windows. Locked for the write.
  */
 export async function loadCandidates(
   q: Queryable,
@@ -37,7 +43,8 @@ export async function loadCandidates(
     `SELECT ${CALL_COLUMNS} FROM calls WHERE id IN (
        SELECT call_id FROM call_aliases WHERE (kind = 'call' AND alias = $1) OR (kind = 'sip' AND alias = $2)
        UNION
-       SELECT id FROM calls WHERE from_e164 = $3 AND started_at BETWEEN $4 AND $5)
+       (SELECT id FROM calls WHERE from_e164 = $3 AND started_at BETWEEN $4 AND $5
+         ORDER BY abs(extract(epoch FROM started_at - $6::timestamptz)) LIMIT ${MAX_NUMBER_CANDIDATES}))
      ORDER BY started_at, id FOR UPDATE`,
     [
       e.callId,
@@ -45,6 +52,7 @@ export async function loadCandidates(
       fromE164,
       new Date(t - CANDIDATE_WINDOW_MS).toISOString(),
       new Date(t + CANDIDATE_WINDOW_MS).toISOString(),
+      e.ts,
     ],
   );
   return rows.map(callFromRow);
