@@ -4,10 +4,15 @@
  * out/web/cli.mjs, rebuilt first when a source under main/ or common/ changed (scripts/build-web-host.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { CtiSettings } from '../../common/calls/pop';
+import { openCache } from '../../main/cache/db';
+import { createMetaRepo } from '../../main/cache/meta';
+
+type CtiSettingsInput = Parameters<typeof CtiSettings.parse>[0];
 
 const root = resolve(import.meta.dirname, '../..');
 // Through node, not node_modules/.bin: an npm install can leave a bin without its executable bit.
@@ -51,6 +56,17 @@ function start(
   });
 }
 
+/** A profile's phone settings, as the console's own settings would store them (the cache's meta table). */
+function writeCtiSettings(profileDir: string, settings: CtiSettingsInput): void {
+  mkdirSync(profileDir, { recursive: true });
+  const db = openCache(profileDir);
+  try {
+    createMetaRepo(db).set('cti_settings', JSON.stringify(CtiSettings.parse(settings)));
+  } finally {
+    db.close();
+  }
+}
+
 /** A ticket's code as the console shows it (BX-20261126-0001). */
 export const TICKET_CODE = /[A-Z]{2}-\d{8}-\d{4}/;
 
@@ -68,13 +84,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** The server's Zammad-compatible CTI token (`--cti-token`): the endpoint is off without one. */
+  ctiToken?: string;
+  /** The console profile's phone settings, written before the browser host starts (as a setup would leave them). */
+  ctiSettings?: CtiSettingsInput;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   ensureWebHostBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
   const server = await start(
-    ['server/cli.ts', '--port', '0', '--data', join(dir, 'server'), '--seed', 'demo'],
+    [
+      'server/cli.ts',
+      ...['--port', '0', '--data', join(dir, 'server'), '--seed', 'demo'],
+      ...(options.ctiToken ? ['--cti-token', options.ctiToken] : []),
+    ],
     /listening on (http:\/\/\S+)/,
   );
+  if (options.ctiSettings) writeCtiSettings(join(dir, 'profile'), options.ctiSettings);
   const serverUrl = server.match[1]!;
   let serverChild: ChildProcess | null = server.child;
   const host = await start(
@@ -117,10 +145,10 @@ export async function startStack(): Promise<Stack> {
  * One stack for the spec file that calls this at its top level: started before its first test, stopped after its
  * last. Returns the running stack's accessor.
  */
-export function useStack(): () => Stack {
+export function useStack(options: StackOptions | (() => Promise<StackOptions>) = {}): () => Stack {
   let stack: Stack | null = null;
   test.beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack(typeof options === 'function' ? await options() : options);
   });
   test.afterAll(async () => {
     await stack?.stop();
