@@ -20,7 +20,7 @@ import { createOutbox } from './sync/outbox';
 import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
 import { createCallService } from './call-service';
-import { callerIdFromDirectory } from './cti/caller-id-directory';
+import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
@@ -141,7 +141,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     user: () => session.user(),
     emit: hub.emit,
     schedulePush: () => sync.schedulePush(),
-    callerId: callerIdFromDirectory(residents),
+    callerId: createCallerIdLookup(repos.db),
     adapters: opts.phoneAdapters,
     central,
   });

@@ -14,21 +14,18 @@ import type { CallPop, CallerCandidate, CtiSettings } from '../../common/calls/p
 import type { Call, Presence, PresenceState, User } from '../../common/domain';
 import { CallLiveMessage, type LiveMessage } from '../../common/live';
 import { MutationRejected, parseMutation, type Mutation } from '../../common/mutations';
-import { toE164 } from '../../common/residents/phone';
+import { formatPhoneForDisplay, toE164 } from '../../common/residents/phone';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import { DeskError } from '../session';
 import type { Outbox } from '../sync/outbox';
+import type { CallerIdLookup } from './caller-id';
 import type { SoftphoneControl } from './types';
 
 /** Calls the desk considers live: not ended, or started this recently (a ringing the server has not ended yet). */
 const LIVE_WINDOW_MS = 30 * 60_000;
 const POP_TICKETS = 10;
 const POP_LAST_CALLS = 5;
-
-export interface CallerIdLookup {
-  lookup(raw: string): { withheld: boolean; display: string | null; candidates: CallerCandidate[] };
-}
 
 export interface CallCenterDeps {
   repos: CacheRepos;
@@ -165,10 +162,12 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
     return view;
   }
 
+  /** The caller as the agent reads them, and who they may be (the local directory, offline too). */
   function candidatesFor(call: Call): { display: string | null; withheld: boolean; candidates: CallerCandidate[] } {
-    const number = call.direction === 'inbound' ? call.from : call.to;
-    if (!number) return { display: null, withheld: true, candidates: [] };
-    return deps.callerId.lookup(number);
+    const { number, candidates } = deps.callerId.lookup(call.direction === 'inbound' ? call.from : call.to);
+    if (number.kind === 'withheld') return { display: null, withheld: true, candidates: [] };
+    const display = number.kind === 'number' ? formatPhoneForDisplay(number.e164) : number.raw;
+    return { display, withheld: false, candidates };
   }
 
   return {
@@ -197,6 +196,9 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       if (before?.lastEventAt && call.lastEventAt && Date.parse(before.lastEventAt) > Date.parse(call.lastEventAt))
         return;
       repos.calls.put(call);
+      // The desk's own copy of the same call under another id (its softphone spoke first) goes: one pop per call
+      // (`calls.changed` below makes the renderer ask `calls.active` again, which no longer lists it).
+      repos.calls.dropAbsorbed(call);
       changed(call, before);
     },
     active() {

@@ -14,7 +14,8 @@ import { parseMutation } from '../../common/mutations';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import type { Outbox } from '../sync/outbox';
-import { createCallCenter, type CallerIdLookup } from './call-center';
+import { createCallCenter } from './call-center';
+import type { CallerIdLookup } from './caller-id';
 import type { SoftphoneControl } from './types';
 
 const SITE_SETTINGS_INTERVAL_MS = 60_000;

@@ -3,9 +3,9 @@
  * the same pure functions as the server (common/calls), over the cached records. A local softphone's event joins
  * the record the server already sent for the same call (correlation), so the agent never sees the call twice.
  */
-import { createHash } from 'node:crypto';
 import { applyCallAction, isCallAction } from '../../common/calls/actions';
 import { correlate, matchAgent } from '../../common/calls/correlate';
+import { callRecordId } from '../../common/calls/ids';
 import { applyCallEvent } from '../../common/calls/machine';
 import { presenceAfter } from '../../common/calls/presence';
 import type { CallMutation, MutationEffect } from '../../common/mutations';
@@ -17,15 +17,6 @@ const CANDIDATE_WINDOW_MS = 15 * 60_000;
 
 export interface CallWriter {
   write(m: CallMutation, actorId: string, now: Date): MutationEffect;
-}
-
-/**
- * A record id the same on every re-application of the same first event (a rebase re-applies pending events):
- * a name-based uuid of the reporter and its call id.
- */
-export function localCallId(source: string, callId: string): string {
-  const h = createHash('sha256').update(`${source}\u0000${callId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function createCallWriter(repos: Pick<CacheRepos, 'calls' | 'presence' | 'directory'>): CallWriter {
@@ -40,7 +31,7 @@ export function createCallWriter(repos: Pick<CacheRepos, 'calls' | 'presence' | 
         const e = m.args.event;
         const known = correlate(e, calls.live(CANDIDATE_WINDOW_MS), toE164);
         const call = applyCallEvent(known, e, {
-          newId: () => localCallId(e.source, e.callId),
+          newId: () => callRecordId(e.source, e.callId),
           now,
           resolveAgent,
           toE164,

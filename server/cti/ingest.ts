@@ -5,9 +5,9 @@
  * (common/calls/correlate); apply the pure machine; match the caller to a resident; write the row, its aliases,
  * the change log, the agent's presence and a NOTIFY for the live fan-out.
  */
-import { randomUUID } from 'node:crypto';
 import { correlate, matchAgent } from '../../common/calls/correlate';
 import type { CallEvent } from '../../common/calls/envelope';
+import { callRecordId } from '../../common/calls/ids';
 import { applyCallEvent } from '../../common/calls/machine';
 import type { Call } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
@@ -72,7 +72,8 @@ export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestCo
   const before = correlate(e, await loadCandidates(q, e, fromE164), toE164);
   const agents = await activeAgents(q);
   const applied = applyCallEvent(before, e, {
-    newId: randomUUID,
+    // Named after the first report, like the desk's optimistic copy of it (one id on both sides).
+    newId: () => callRecordId(e.source, e.callId),
     now: ctx.now,
     resolveAgent: (ref) => matchAgent(ref, agents)?.id ?? null,
     toE164,

@@ -6,12 +6,15 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventName } from '../../common/contract';
+import { callRecordId } from '../../common/calls/ids';
 import { applyCallEvent } from '../../common/calls/machine';
 import type { CallEventInput } from '../../common/calls/envelope';
 import { CallEvent } from '../../common/calls/envelope';
 import { CtiSettings } from '../../common/calls/pop';
 import type { User } from '../../common/domain';
 import { createCallCenter } from '../../main/cti/call-center';
+import { createCallerIdLookup } from '../../main/cti/caller-id';
+import { createResidentRepo } from '../../main/cache/residents';
 import { createOutbox } from '../../main/sync/outbox';
 import { createRebaser } from '../../main/sync/rebase';
 import { createTicketShadow } from '../../main/sync/shadow';
@@ -56,7 +59,7 @@ function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, w
     user: () => user,
     emit: (event, payload) => void emitted.push({ event, payload }),
     schedulePush: () => {},
-    callerId: { lookup: () => ({ withheld: false, display: '138 0013 8000', candidates: [] }) },
+    callerId: createCallerIdLookup(repos.db),
     softphone: () => null,
     settings: () => CtiSettings.parse(settings),
     wrapUpSeconds: () => wrapUpSeconds,
@@ -199,5 +202,67 @@ describe('desk call center', () => {
     s.center.link({ id, ticketId });
     expect(s.repos.calls.get(id)?.ticketIds).toEqual([ticketId]);
     expect(s.repos.tickets.events(ticketId).filter((e) => e.kind === 'comment')).toHaveLength(1);
+  });
+});
+
+describe('one call, two ids at the desk', () => {
+  it("the desk's optimistic record goes when the server's record of the same call (another id) arrives", () => {
+    const s = setup();
+    s.center.report(ringing('sp-7', 'baresip', { sipCallId: undefined }));
+    const mine = s.center.active()[0];
+    expect(mine).toBeDefined();
+    // The PBX's report reached the server first; the server grouped the softphone's push under the PBX's record.
+    const server = applyCallEvent(
+      applyCallEvent(undefined, ringing('pbx-7', 'pbx', { offeredTo: ['8001'] }), {
+        newId: () => '77777777-7777-4777-8777-777777777777',
+        now: new Date(T0),
+        toE164: () => '+8613800138000',
+      }),
+      ringing('sp-7', 'baresip', { sipCallId: undefined, ts: at(1) }),
+      { newId: () => 'unused', now: new Date(T0), toE164: () => '+8613800138000' },
+    );
+    s.center.onLive({ type: 'call', call: server });
+    expect(s.center.active().map((c) => c.id)).toEqual([server.id]);
+  });
+
+  it('the record id is the same on the desk and the server for the same first report', () => {
+    const s = setup();
+    s.center.report(ringing('sp-8'));
+    expect(s.center.active()[0]?.id).toBe(callRecordId('baresip', 'sp-8'));
+  });
+});
+
+describe('the screen pop', () => {
+  it('names the resident whose phone it is, with their open tickets, arrears and earlier calls', () => {
+    const s = setup();
+    createResidentRepo(s.repos.db).applyPage(
+      [
+        {
+          id: 'R1',
+          name: '李伟',
+          tags: ['elderly'],
+          phones: [{ raw: '138 0013 8000', e164: '+8613800138000' }],
+          units: [{ id: 'U1', code: '3-1-502', projectId: 'P1', projectName: '锦绣华庭', relation: 'owner' }],
+        },
+      ],
+      '1:1',
+    );
+    s.repos.tickets.put(testTicket(1, { residentId: 'R1', unitId: 'U1', title: '厨房漏水' }));
+    s.repos.tickets.put(testTicket(2, { unitId: 'U1', type: 'fee', category: 'fees', title: '物业费催缴' }));
+    s.repos.tickets.put(testTicket(3, { residentId: 'R1', status: 'closed', closedAt: at(-5) }));
+    s.center.report(ringing('c9', 'baresip', { from: '+86 138-0013-8000' }));
+    const id = s.center.active()[0]?.id ?? '';
+    const pop = s.center.pop(id);
+    expect(pop).toMatchObject({ number: '138 0013 8000', withheld: false, mine: false });
+    expect(pop?.resident).toMatchObject({ residentId: 'R1', name: '李伟', confidence: 'known', tags: ['elderly'] });
+    expect(pop?.openTickets.map((t) => t.title)).toEqual(['厨房漏水']);
+    expect(pop?.arrears.map((t) => t.title)).toEqual(['物业费催缴']);
+  });
+
+  it('a withheld number pops with no candidates', () => {
+    const s = setup();
+    s.center.report(ringing('c10', 'baresip', { from: 'anonymous' }));
+    const pop = s.center.pop(s.center.active()[0]?.id ?? '');
+    expect(pop).toMatchObject({ withheld: true, number: null, candidates: [], resident: null });
   });
 });
