@@ -53,8 +53,10 @@ async function residentsWithOwnMobile(serverUrl: string, token: string, count: n
   for (const r of page.items) {
     const mobile = r.phones.find((p) => p.e164?.startsWith('+861'))?.e164?.slice(3);
     if (!mobile) continue;
-    const same = (await (await fetch(`${serverUrl}/api/v1/residents?phone=${mobile}`, auth)).json()) as unknown[];
-    if (same.length === 1) found.push({ name: r.name, mobile });
+    const same = (await (await fetch(`${serverUrl}/api/v1/residents?phone=${mobile}`, auth)).json()) as {
+      items: unknown[];
+    };
+    if (same.items.length === 1) found.push({ name: r.name, mobile });
     if (found.length === count) return found;
   }
   throw new Error('the demo has too few residents with a mobile of their own');
