@@ -321,8 +321,8 @@ for (const backend of BACKENDS) {
       ).toEqual([]);
     });
 
-    it('schema versions 1 to 3 accepted, others refused; a v1 pull omits what v1 cannot parse; before 3 tickets are objects', async () => {
-      for (const version of [0, 4, 99]) {
+    it('schema versions 1 to 4 accepted, others refused; a v1 pull omits what v1 cannot parse; before 3 tickets are objects', async () => {
+      for (const version of [0, SYNC_SCHEMA_VERSION + 1, 99]) {
         const res = await http<{ error: string }>('/api/v1/sync/pull', 'agent01', {
           clientId: randomUUID(),
           schemaVersion: version,
