@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEventInput } from '../../common/calls/envelope';
+import { SYNC_SCHEMA_VERSION, type PullResponse } from '../../common/sync';
 import { BACKENDS } from './support/backends';
 import { ctiCounts, openCtiServer, type CtiServer } from './support/cti';
 
@@ -183,6 +184,18 @@ for (const backend of BACKENDS) {
       expect(res.results[0]?.outcome).toBe('applied');
       expect(await s.count('calls')).toBe(before);
       expect(await s.callOf(logId)).toMatchObject({ callId: pbxId, notes: '住户报修厨房漏水', residentId: 'r1' });
+      // Consoles drop the desk's optimistic copy under the log's id: the pull says `del` for it.
+      const pulled = await s.request('agent01', 'POST', '/api/v1/sync/pull', {
+        clientId: randomUUID(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        cursor: null,
+        limit: 5000,
+      });
+      expect(pulled.json<PullResponse>().changes.find((c) => c.id === logId)).toEqual({
+        entity: 'call',
+        op: 'del',
+        id: logId,
+      });
       // A hand log of a call nobody reported is a record of its own.
       const lone = randomUUID();
       await s.push('agent01', [

@@ -287,7 +287,7 @@ for (const backend of BACKENDS) {
       expect(await ctiCounts(s)).toEqual(before);
     });
 
-    it('switched off (settings) or without a token configured → 422 "Feature is disabled…"', async () => {
+    it('switched off (settings) or without a token configured → 422 "Feature is disabled…"; rate-limited → 429', async () => {
       const ring = { event: 'newCall', from: '1', to: '2', direction: 'in', callId: randomUUID() };
       expect((await s.request('agent01', 'PUT', '/api/v1/cti/settings', { enabled: false })).statusCode).toBe(403);
       const off = await s.request('admin', 'PUT', '/api/v1/cti/settings', { enabled: false });
@@ -299,6 +299,15 @@ for (const backend of BACKENDS) {
       }
       await s.request('admin', 'PUT', '/api/v1/cti/settings', { enabled: true });
       expect((await s.zammad(ring)).statusCode).toBe(200);
+
+      const limited = await openCtiServer(backend, { rateLimit: { max: 3, timeWindow: '1 minute' } });
+      try {
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++) codes.push((await limited.zammad({ ...ring, callId: randomUUID() })).statusCode);
+        expect(codes).toEqual([200, 200, 200, 429]);
+      } finally {
+        await limited.close();
+      }
 
       const unconfigured = await openCtiServer(backend, { token: null });
       try {
