@@ -37,7 +37,7 @@ export async function executeCallMutation(q: Queryable, m: CallMutation, ctx: Ex
   const nameOf = await nameLookup(q, current?.callback.claimedBy ?? null);
   const next = applyCallAction(current, m, { actorId: ctx.actorId, now: ctx.now, nameOf });
   if (next === current) return NO_EFFECT;
-  await saveCall(q, next);
+  await saveCall(q, next, current);
   await log('call', next.id);
   await notifyCall(q, next.id);
   return { ...NO_EFFECT, calls: [next] };

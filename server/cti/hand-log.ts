@@ -49,7 +49,7 @@ export async function linkHandLog(q: Queryable, log: Call, actorId: string): Pro
       : {}),
     agentId: match.agentId ?? actorId,
   };
-  await saveCall(q, linked);
+  await saveCall(q, linked, match);
   // The log's own id answers for the record too: the same log pushed again links nothing twice.
   await q.query(`INSERT INTO call_aliases (kind, alias, call_id) VALUES ('call', $1, $2) ON CONFLICT DO NOTHING`, [
     log.id,

@@ -42,7 +42,10 @@ async function lockCaller(q: Queryable, e: CallEvent, fromE164: string | null): 
   const keys = [`cti:id:${e.callId}`];
   const number = fromE164 ?? e.from;
   if (number) keys.push(`cti:from:${number}`);
-  for (const key of keys.sort()) await q.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  const sorted = keys.sort();
+  // One round trip: a select list is evaluated left to right, so the locks are still taken in key order.
+  const calls = sorted.map((_, i) => `pg_advisory_xact_lock(hashtextextended($${i + 1}, 0))`).join(', ');
+  await q.query(`SELECT ${calls}`, sorted);
 }
 
 async function processedCall(q: Queryable, e: CallEvent): Promise<string | undefined> {
@@ -53,13 +56,24 @@ async function processedCall(q: Queryable, e: CallEvent): Promise<string | undef
   return rows[0]?.call_id;
 }
 
-/** A new or unmatched caller is matched once: exactly one resident with the outside number → known. */
-async function withResident(q: Queryable, call: Call): Promise<Call> {
+const outsideNumber = (c: Call) => (c.direction === 'inbound' ? c.fromE164 : c.to && toE164(c.to));
+
+/**
+ * A new or unmatched caller is matched once: exactly one resident with the outside number → known. A record
+ * whose number was already looked up (nobody matched) is not asked again on every later event.
+ */
+async function withResident(q: Queryable, call: Call, before: Call | undefined): Promise<Call> {
   if (call.residentId !== null) return call;
-  const outside = call.direction === 'inbound' ? call.fromE164 : call.to && toE164(call.to);
-  if (!outside) return call;
+  const outside = outsideNumber(call);
+  if (!outside || (before && outsideNumber(before) === outside)) return call;
   const residentId = await residentByPhone(q, outside);
   return residentId ? { ...call, residentId, residentConfidence: 'known' } : call;
+}
+
+function namesAgents(e: CallEvent): boolean {
+  if (e.agent) return true;
+  if (e.type === 'call.ringing') return (e.offeredTo?.length ?? 0) > 0;
+  return (e.type === 'call.answered' && !!e.answeredBy) || e.type === 'call.transferred';
 }
 
 /** Applies one event inside the caller's transaction. */
@@ -70,7 +84,8 @@ export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestCo
   if (seen) return { eventId: e.eventId, outcome: 'duplicate', callId: seen };
 
   const before = correlate(e, await loadCandidates(q, e, fromE164), toE164);
-  const agents = await activeAgents(q);
+  // Only an event that names agents needs the staff list (hangups mostly do not).
+  const agents = namesAgents(e) ? await activeAgents(q) : [];
   const applied = applyCallEvent(before, e, {
     // Named after the first report, like the desk's optimistic copy of it (one id on both sides).
     newId: () => callRecordId(e.source, e.callId),
@@ -78,8 +93,8 @@ export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestCo
     resolveAgent: (ref) => matchAgent(ref, agents)?.id ?? null,
     toE164,
   });
-  const after = await withResident(q, applied);
-  await saveCall(q, after);
+  const after = await withResident(q, applied, before);
+  await saveCall(q, after, before);
   await q.query('INSERT INTO cti_events (source, event_id, call_id, processed_at) VALUES ($1, $2, $3, $4)', [
     e.source,
     e.eventId,
@@ -87,8 +102,10 @@ export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestCo
     ctx.now.toISOString(),
   ]);
   await ctx.log('call', after.id);
-  const { wrapUpSeconds } = await readCtiSettings(q);
-  await followCall(q, before, after, ctx.now, wrapUpSeconds, ctx.log);
+  if (after.agentId) {
+    const { wrapUpSeconds } = await readCtiSettings(q);
+    await followCall(q, before, after, ctx.now, wrapUpSeconds, ctx.log);
+  }
   await notifyCall(q, after.id);
   return { eventId: e.eventId, outcome: 'applied', callId: after.id };
 }

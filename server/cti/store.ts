@@ -38,6 +38,17 @@ export async function loadCandidates(
   e: { callId: string; sipCallId?: string | undefined; ts: string },
   fromE164: string | null,
 ): Promise<Call[]> {
+  // Most events (answers, hangups) come from a reporter id already known: that record is the answer
+  // (correlate's first rule), and the wider search below is not needed.
+  const known = await q.query<{ call_id: string }>(
+    `SELECT call_id::text AS call_id FROM call_aliases WHERE kind = 'call' AND alias = $1`,
+    [e.callId],
+  );
+  const knownId = known.rows[0]?.call_id;
+  if (knownId) {
+    const call = await loadCall(q, knownId, true);
+    if (call) return [call];
+  }
   const t = Date.parse(e.ts);
   const { rows } = await q.query<Row>(
     `SELECT ${CALL_COLUMNS} FROM calls WHERE id IN (
@@ -62,18 +73,26 @@ const UPDATE_SET = CALL_COLUMN_NAMES.filter((c) => c !== 'id')
   .map((c) => `${c} = EXCLUDED.${c}`)
   .join(', ');
 
-/** Inserts or replaces the record, and records every reporter id and SIP Call-ID it now answers to. */
-export async function saveCall(q: Queryable, call: Call): Promise<void> {
+const reporterIds = (c: Call) => new Set([c.callId, ...c.legs.map((l) => l.callId)]);
+
+/**
+ * Inserts or replaces the record, and records every reporter id and SIP Call-ID it now answers to (those it did
+ * not answer to as `before`, the record as it was read).
+ */
+export async function saveCall(q: Queryable, call: Call, before?: Call): Promise<void> {
   await q.query(
     `INSERT INTO calls (${CALL_COLUMNS}) VALUES (${CALL_PLACEHOLDERS}) ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET}`,
     callToRow(call),
   );
-  const ids = [...new Set([call.callId, ...call.legs.map((l) => l.callId)])];
+  const known = before ? reporterIds(before) : new Set<string>();
+  const ids = [...reporterIds(call)].filter((id) => !known.has(id));
+  const sips = call.sipCallIds.filter((id) => !before?.sipCallIds.includes(id));
+  if (ids.length + sips.length === 0) return;
   await q.query(
     `INSERT INTO call_aliases (kind, alias, call_id)
      SELECT kind, alias, $3 FROM unnest($1::text[], $2::text[]) AS t(kind, alias)
      ON CONFLICT DO NOTHING`,
-    [[...ids.map(() => 'call'), ...call.sipCallIds.map(() => 'sip')], [...ids, ...call.sipCallIds], call.id],
+    [[...ids.map(() => 'call'), ...sips.map(() => 'sip')], [...ids, ...sips], call.id],
   );
 }
 

@@ -39,7 +39,7 @@ export async function sweepCalls(db: Db, now: Date, limits: SweepLimits = DEFAUL
       const after = sweepCall(call, now, limits);
       if (after === call) return false; // an event ended or answered it meanwhile
       const log = logChangesTo(q);
-      await saveCall(q, after);
+      await saveCall(q, after, call);
       await log('call', after.id);
       await followCall(q, call, after, now, (await readCtiSettings(q)).wrapUpSeconds, log);
       await notifyCall(q, after.id);
