@@ -128,6 +128,15 @@ function warnDemoAccounts(): void {
   );
 }
 
+/** DESK_CTI_RATE_LIMIT: webhook requests per client address a minute (a PBX posting for a large site, a bench). */
+function ctiRateLimit(): { rateLimit?: { max: number; timeWindow: string } } {
+  const raw = process.env.DESK_CTI_RATE_LIMIT;
+  if (!raw) return {};
+  const max = Number(raw);
+  if (!Number.isInteger(max) || max < 1) fail(`DESK_CTI_RATE_LIMIT must be a positive integer, not ${raw}`);
+  return { rateLimit: { max, timeWindow: '1 minute' } };
+}
+
 async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
   const db = await openDb({ url: options.url, dataDir: options.dataDir });
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
   const app = buildServer({
     db,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
-    cti: { token: options.ctiToken },
+    cti: { token: options.ctiToken, ...ctiRateLimit() },
   });
   let closing = false;
   const shutdown = async (signal: string) => {
