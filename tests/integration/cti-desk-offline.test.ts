@@ -5,12 +5,11 @@
  * softphone call nobody answers are heard by the desk; after the server is back each reaches it exactly once:
  * three calls, the unanswered one missed in the callback queue, and another sync adds nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
 import type { Call } from '../../common/domain';
@@ -21,9 +20,9 @@ import type { DeskHost } from '../../main/host';
 import { createUser } from '../../server/auth/users';
 import { migrate } from '../../server/db/migrate';
 import { openDb } from '../../server/db/open';
+import { spawnServer, stopServer as stopServerProcess } from '../support/server-process';
 import { freePort, placeCall, softphoneMissing, startBaresip, type Baresip } from '../support/baresip';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'correct horse battery';
 const EXTENSION = '8001';
 const softphoneSkip = softphoneMissing();
@@ -41,44 +40,16 @@ let port = 0;
 let desk: DeskHost | null = null;
 let baresip: Baresip | null = null;
 
-function startServer(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', '--port', String(port), '--data', dataDir],
-      {
-        cwd: ROOT,
-        env: { ...process.env, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        port = Number(match[1]);
-        server = child;
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${out}`));
-    });
-  });
+async function startServer(): Promise<void> {
+  const started = await spawnServer(port, ['--data', dataDir]);
+  server = started.child;
+  port = started.port;
 }
 
 async function stopServer(): Promise<void> {
   const child = server;
-  if (!child) return;
   server = null;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
+  if (child) await stopServerProcess(child);
 }
 
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {

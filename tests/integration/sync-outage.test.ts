@@ -4,12 +4,11 @@
  * ticket mutations and logs 50 calls. The status shows offline since … with 550 pending; the server restarts on
  * the same data and port, and everything arrives exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
@@ -20,8 +19,8 @@ import { createUser } from '../../server/auth/users';
 import type { Db } from '../../server/db/driver';
 import { migrate } from '../../server/db/migrate';
 import { openDb } from '../../server/db/open';
+import { spawnServer, stopServer as stopServerProcess } from '../support/server-process';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'correct horse battery';
 const TICKETS = 100; // 100 creates + 4 × 100 follow-ups = 500 ticket mutations
 const CALLS = 50;
@@ -67,37 +66,11 @@ async function prepareStorage(): Promise<void> {
   await db.close();
 }
 
-/** Starts `tsx server/cli.ts` and resolves once it prints its address (port 0 the first time, then the same). */
-function startServer(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', '--port', String(port), ...storage.args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        port = Number(match[1]);
-        server = child;
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${out}\n${err}`));
-    });
-  });
+/** Starts the server (port 0 the first time, then the same). */
+async function startServer(): Promise<void> {
+  const started = await spawnServer(port, storage.args);
+  server = started.child;
+  port = started.port;
 }
 
 /** SIGTERM, then wait until the process has really gone (its data is closed and the port is free). */
@@ -105,9 +78,7 @@ async function stopServer(): Promise<void> {
   const child = server;
   if (!child) return;
   server = null;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await stopServerProcess(child)).toBe(0);
 }
 
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
