@@ -42,7 +42,7 @@ function spec<T>(s: TableSpec<T>): TableSpec<unknown> {
 }
 
 /** Tables in foreign-key order. */
-function tableSpecs(passwordHashes: ReadonlyMap<string, string>): TableSpec<unknown>[] {
+function tableSpecs(passwordHashes: ReadonlyMap<string, string>, now: Date): TableSpec<unknown>[] {
   return [
     spec({
       table: 'teams',
@@ -127,16 +127,28 @@ function tableSpecs(passwordHashes: ReadonlyMap<string, string>): TableSpec<unkn
       // prettier-ignore
       columns: [
         'id', 'call_id', 'direction', 'from_raw', 'from_e164', 'to_raw', 'agent_id', 'resident_id', 'started_at',
-        'answered_at', 'ended_at', 'missed', 'disposition', 'notes', 'ticket_id', 'source', 'callback_state',
+        'answered_at', 'ended_at', 'missed', 'disposition', 'notes', 'ticket_id', 'source', 'callback_state', 'detail',
       ],
       rows: (d) => d.calls,
       // prettier-ignore
       values: (c) => [
         c.id, c.callId, c.direction, c.fromRaw, c.fromE164, c.toRaw, c.agentId, c.residentId, c.startedAt,
-        c.answeredAt, c.endedAt, c.missed, c.disposition, c.notes, c.ticketId, 'pbx', c.missed ? 'open' : 'none',
+        c.answeredAt, c.endedAt, c.missed, c.disposition, c.notes, c.ticketId, 'pbx', ...seededCallback(c, now),
       ],
     }),
   ];
+}
+
+/**
+ * A seeded missed call's callback: the last day's still wait in the queue; older ones were called back, as a
+ * working desk would have (a queue of every missed call of the month is not what a lead would see).
+ */
+function seededCallback(c: DemoData['calls'][number], now: Date): [state: string, detail: string] {
+  if (!c.missed) return ['none', '{}'];
+  if (now.getTime() - Date.parse(c.startedAt) < 86_400_000) return ['open', '{}'];
+  const doneAt = c.endedAt ?? c.startedAt;
+  const callback = { state: 'done', claimedBy: null, claimedAt: null, result: 'reached', note: '', doneAt };
+  return ['done', JSON.stringify({ callback })];
 }
 
 /** The synced entities (DESIGN.md §5), in the order a first pull should see them. */
@@ -196,7 +208,8 @@ async function hasUsers(q: Queryable): Promise<boolean> {
 export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoResult> {
   if (await hasUsers(db)) return { seeded: false, counts: {} };
   const progress = opts.onProgress ?? (() => {});
-  const data = generateDemo({ seed: opts.seed ?? DEFAULT_DEMO_SEED, size: opts.size, now: opts.now ?? new Date() });
+  const now = opts.now ?? new Date();
+  const data = generateDemo({ seed: opts.seed ?? DEFAULT_DEMO_SEED, size: opts.size, now });
   const hashes = await hashAll(
     data.users.map((u) => u.id),
     DEMO_PASSWORD,
@@ -206,7 +219,7 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
     await q.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
     if (await hasUsers(q)) return { seeded: false, counts: {} };
     const counts: Record<string, number> = {};
-    for (const s of tableSpecs(hashes)) {
+    for (const s of tableSpecs(hashes, now)) {
       const rows = s.rows(data);
       await insertBatches(q, s, rows);
       counts[s.table] = rows.length;
