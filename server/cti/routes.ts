@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CallEvent, CallEventBatch } from '../../common/calls/envelope';
+import { CtiSiteSettings, CtiSiteSettingsPatch } from '../../common/calls/site-settings';
 import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -25,7 +26,7 @@ import {
 import { registerFormParsers } from './forms';
 import { ingestCallEvents } from './ingest';
 import { CallListQuery, listCalls } from './list';
-import { CtiServerSettings, CtiSettingsPatch, readCtiSettings, writeCtiSettings } from './settings';
+import { readCtiSettings, writeCtiSettings } from './settings';
 import { ZAMMAD_ERRORS, parseZammadRequest, rejectedEnvelope } from './zammad';
 
 export interface CtiRouteOptions {
@@ -149,10 +150,10 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
   app.put('/api/v1/cti/settings', async (request) => {
     const user = currentUser(request);
     requirePermission(user, 'cti.admin');
-    const patch = parseRequest(CtiSettingsPatch, request.body);
+    const patch = parseRequest(CtiSiteSettingsPatch, request.body);
     return db.tx(async (q) => {
       // Fields left out keep their values: switching the integration off keeps the wrap-up codes.
-      const next = parseRequest(CtiServerSettings, { ...(await readCtiSettings(q)), ...stripUndefined(patch) });
+      const next = parseRequest(CtiSiteSettings, { ...(await readCtiSettings(q)), ...stripUndefined(patch) });
       await writeCtiSettings(q, next, user);
       await audit(q, user.id, 'cti.settings', 'cti', next);
       return next;
