@@ -165,7 +165,12 @@ describe('Electron main wiring (console)', () => {
     const window = await boot(['--server', 'http://10.0.0.2:4100', '--profile', '/tmp/desk-profile']);
     expect(fx.state.privileged).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
     expect(fx.state.protocolHandlers.has('app')).toBe(true);
-    expect(desk.options).toEqual({ profileDir: '/tmp/desk-profile', serverUrl: 'http://10.0.0.2:4100' });
+    // The Electron shell runs the desk with its phone adapters (the local hook, baresip, AMI as set up).
+    expect(desk.options).toEqual({
+      profileDir: '/tmp/desk-profile',
+      serverUrl: 'http://10.0.0.2:4100',
+      phoneAdapters: expect.any(Function),
+    });
     expect(window.url).toBe('app://desk/');
     expect(window.options.webPreferences).toMatchObject({
       contextIsolation: true,

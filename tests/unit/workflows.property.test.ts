@@ -185,7 +185,7 @@ function expected(c: {
   if (!edge) return { ok: false, code: 'illegal_transition' };
   const o = c.outputs ?? {};
   if (c.role !== undefined) {
-    if (c.role === 'kiosk') return { ok: false, code: 'forbidden' };
+    if (!STAFF_ROLES.includes(c.role)) return { ok: false, code: 'forbidden' }; // kiosk, integration
     if (c.to === 'escalated' && o.escalateTo === 'legal' && c.role !== 'lead' && c.role !== 'admin') {
       return { ok: false, code: 'forbidden' };
     }
