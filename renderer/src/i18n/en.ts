@@ -420,7 +420,7 @@ export const en: Messages = {
       current: 'Status: {{state}}',
       wrapUpLeft: 'Wrap-up {{time}}',
       failed: 'Could not change your status: {{message}}',
-      unknown: 'Status unknown',
+      unknown: 'Status not set',
       state: {
         available: 'Available',
         on_call: 'On a call',

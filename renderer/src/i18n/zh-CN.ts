@@ -446,7 +446,7 @@ export const zhCN = {
       current: '在线状态：{{state}}',
       wrapUpLeft: '话后处理 {{time}}',
       failed: '状态切换失败：{{message}}',
-      unknown: '状态未知',
+      unknown: '未设置状态',
       state: { available: '空闲', on_call: '通话中', wrap_up: '话后处理', break: '小休', offline: '离线' },
     },
     pop: {

@@ -41,6 +41,7 @@ export function CallPop({
   onOpenTicket,
   onControl,
   onClose,
+  onGone,
   handle,
 }: {
   call: Call;
@@ -53,6 +54,8 @@ export function CallPop({
   onControl: (action: 'answer' | 'hangup' | 'hold' | 'resume', call: Call) => void;
   /** Closes the pop of a call this agent is not on (it keeps ringing for the others). */
   onClose: () => void;
+  /** The desk has no record under this id any more (merged or re-keyed): the pop goes. */
+  onGone: () => void;
   /** Filled for the primary pop, so the global `l` and `n` act on what it shows. */
   handle?: { current: PopHandle | null };
 }) {
@@ -64,6 +67,11 @@ export function CallPop({
   const regionRef = useRef<HTMLElement>(null);
   const mode = data ? popMode(data) : 'tickets';
   const tickets = data?.openTickets ?? [];
+
+  const gone = pop.data === null;
+  useEffect(() => {
+    if (gone) onGone();
+  }, [gone, onGone]);
 
   useEffect(() => {
     if (!focus) return;

@@ -3,6 +3,7 @@
  * (./popState), runs the call keys (answer, hang up, hold/resume, wrap up — through the binding table's `global`
  * bindings) and shows the pops and the wrap-up form in the console's right-hand column.
  */
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Call, User } from '../../../../common/domain';
@@ -19,12 +20,14 @@ import {
   callFor,
   dismissPop,
   focused,
+  syncActive,
   NO_POPS,
   openWrapUp,
+  popGone,
   wrapUpDone,
   type PopState,
 } from './popState';
-import { useActiveCalls, usePhoneEvents, usePresence } from './queries';
+import { phoneKeys, useActiveCalls, usePhoneEvents, usePresence } from './queries';
 import { WrapUpPanel } from './WrapUpPanel';
 import './phone.css';
 
@@ -32,24 +35,31 @@ type Control = 'answer' | 'hangup' | 'hold' | 'resume';
 
 type PopAction =
   | { kind: 'call'; call: Call }
+  | { kind: 'active'; calls: readonly Call[] }
   | { kind: 'focused' }
   | { kind: 'dismiss'; id: string }
+  | { kind: 'gone'; id: string }
   | { kind: 'wrapUp'; id: string }
   | { kind: 'wrapUpDone' };
 
 export function PhoneHost({ user, onOpenTicket }: { user: User; onOpenTicket: (ticketId: string) => void }) {
   const { t } = useTranslation();
   const phone = usePhoneFormat();
+  const client = useQueryClient();
   usePhoneEvents();
   const reduce = useCallback(
     (state: PopState, action: PopAction): PopState => {
       switch (action.kind) {
         case 'call':
           return applyCall(state, action.call, user);
+        case 'active':
+          return syncActive(state, action.calls, user);
         case 'focused':
           return focused(state);
         case 'dismiss':
           return dismissPop(state, action.id);
+        case 'gone':
+          return popGone(state, action.id);
         case 'wrapUp':
           return openWrapUp(state, action.id);
         case 'wrapUpDone':
@@ -65,7 +75,7 @@ export function PhoneHost({ user, onOpenTicket }: { user: User; onOpenTicket: (t
   // Calls already ringing or under way when the console starts (or comes back), then each report as it comes.
   const active = useActiveCalls().data;
   useEffect(() => {
-    for (const call of active ?? []) dispatch({ kind: 'call', call });
+    if (active) dispatch({ kind: 'active', calls: active });
   }, [active]);
   useEffect(() => {
     const ringing = desk.on('call.ringing', ({ call }) => {
@@ -146,6 +156,11 @@ export function PhoneHost({ user, onOpenTicket }: { user: User; onOpenTicket: (t
               onOpenTicket={onOpenTicket}
               onControl={(action, target) => void control(action, target)}
               onClose={() => dispatch({ kind: 'dismiss', id: call.id })}
+              onGone={() => {
+                // Re-keyed when the server's copy arrived: the live list names it anew.
+                dispatch({ kind: 'gone', id: call.id });
+                void client.invalidateQueries({ queryKey: phoneKeys.active });
+              }}
               handle={call.id === primaryCall?.id ? primary : undefined}
             />
           ))}

@@ -106,15 +106,17 @@ function WrapUpForm({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLElement>) {
-    if (event.nativeEvent.isComposing || guard.asking) return;
+    if (event.nativeEvent.isComposing) return;
     const step = stepFromEvent(event);
     if (!step) return;
     const result = wrapUpKeys.feed(step, event.timeStamp, { inText: true });
     if (result.kind !== 'match') return;
+    // While "Discard what you typed?" shows, only Esc counts: it goes back to the form.
+    if (guard.asking && result.binding.action !== 'wrapup.cancel') return;
     event.preventDefault();
     event.stopPropagation();
     if (result.binding.action === 'wrapup.save') void save();
-    else guard.requestClose();
+    else guard.escape();
   }
 
   const toggle = (id: string) =>

@@ -12,7 +12,17 @@ import { claimHolder, nextOpenCallback } from './callsCursor';
 import { formatSeconds, secondsUntil, shownAdapters } from './format';
 import { dispositionLabelIn } from './labels';
 import { atCursor, candidateForDigit, moveCursor, popMode, START } from './popCursor';
-import { NO_POPS, answeredHere, applyCall, callFor, dismissPop, focused, type PopState } from './popState';
+import {
+  NO_POPS,
+  answeredHere,
+  applyCall,
+  callFor,
+  dismissPop,
+  focused,
+  popGone,
+  syncActive,
+  type PopState,
+} from './popState';
 
 const ME = { id: '00000000-0000-4000-8000-000000000001', username: 'agent01', extension: '8001' };
 const OTHER = '00000000-0000-4000-8000-000000000002';
@@ -93,6 +103,17 @@ describe('pops', () => {
     const c = call();
     const state = apply(NO_POPS, c, end(c), c);
     expect(state.pops).toEqual([]);
+  });
+
+  it('follows the live list: a pop whose call it no longer names closes, a re-keyed record pops anew', () => {
+    const old = call();
+    const rekeyed = { ...old, id: call().id };
+    let state = apply(NO_POPS, old);
+    state = syncActive(state, [rekeyed], ME);
+    expect(state.pops.map((p) => p.id)).toEqual([rekeyed.id]);
+    // A record the desk no longer has never comes back, even if a late list still names it.
+    state = popGone(state, rekeyed.id);
+    expect(syncActive(state, [rekeyed], ME).pops).toEqual([]);
   });
 
   it('knows a call answered on this desk by extension or by its own softphone', () => {

@@ -64,6 +64,17 @@ export function applyCall(state: PopState, call: Call, agent: Agent): PopState {
   return { ...state, pops, focusId: justAnswered ? call.id : state.focusId, lastMineId: call.id };
 }
 
+/**
+ * The host's list of live calls on this desk (`calls.active`, asked again after every call event) is the truth
+ * about which pops belong on screen: a pop whose call it no longer lists closes (its record may have been merged
+ * into another one, or re-keyed when the server's copy arrived), then each listed call is applied.
+ */
+export function syncActive(state: PopState, active: readonly Call[], agent: Agent): PopState {
+  const live = new Set(active.map((call) => call.id));
+  const kept: PopState = { ...state, pops: state.pops.filter((pop) => live.has(pop.id)) };
+  return active.reduce<PopState>((next, call) => applyCall(next, call, agent), kept);
+}
+
 export function focused(state: PopState): PopState {
   return state.focusId === null ? state : { ...state, focusId: null };
 }
@@ -71,6 +82,11 @@ export function focused(state: PopState): PopState {
 /** The agent closed a pop by hand (a call that rings on elsewhere and is none of theirs). */
 export function dismissPop(state: PopState, id: string): PopState {
   return { ...state, pops: state.pops.filter((pop) => pop.id !== id) };
+}
+
+/** The desk has no record under this id any more (re-keyed or merged): its pop goes for good. */
+export function popGone(state: PopState, id: string): PopState {
+  return { ...dismissPop(state, id), endedIds: [id, ...state.endedIds].slice(0, ENDED_KEPT) };
 }
 
 export function wrapUpDone(state: PopState): PopState {
