@@ -208,6 +208,8 @@ export function createBaresipAdapter(opts: BaresipAdapterOptions): BaresipAdapte
         direction: memo.outbound ? 'outbound' : 'inbound',
         from: memo.outbound ? opts.extension : memo.peer,
         to: memo.outbound ? memo.peer : opts.extension,
+        // The agent this softphone speaks for: what correlates its report with the PBX's (common/calls/correlate).
+        agent: opts.extension,
         ...extra,
       },
       log,

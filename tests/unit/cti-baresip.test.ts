@@ -131,6 +131,7 @@ describe('baresip adapter: events', () => {
       to: '101',
       callerName: 'Li Wei',
       offeredTo: ['101'],
+      agent: '101',
       ts: '2026-12-05T10:00:00.000Z',
     });
     expect(events[1]).toMatchObject({ type: 'call.answered', answeredBy: '101', callId: id });
