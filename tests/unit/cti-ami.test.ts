@@ -4,6 +4,7 @@
  * callId, as the desk and the server do: a queue call rung on three phones and answered on one is ONE answered
  * call; a transfer keeps one call; garbage, half blocks and dropped connections cost a log line, never a crash.
  */
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -346,6 +347,34 @@ describe('AMI pieces', () => {
     const text = 'Asterisk Call Manager/5.0.1\r\nEvent: Hangup\r\nUniqueID: 1.2\nCause: 16\r\nCause: 17\r\n\r\n';
     const blocks = [...text].flatMap((ch) => p.push(Buffer.from(ch)).blocks);
     expect(blocks).toEqual([{ event: 'Hangup', uniqueid: '1.2', cause: '16' }]);
+  });
+
+  it('property: any split of a transcript, with garbage between blocks, parses to the same blocks; never throws', () => {
+    const text = transcript('attended-transfer');
+    const parse = (cuts: number[], junk: string) => {
+      const p = new AmiParser();
+      const stream = Buffer.from(junk + text);
+      const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+      let from = 0;
+      const blocks = [];
+      for (const to of [...points, stream.length]) {
+        blocks.push(...p.push(stream.subarray(from, to)).blocks);
+        from = to;
+      }
+      return blocks;
+    };
+    const whole = parse([], '');
+    expect(whole.filter((b) => b.event)).toHaveLength(17);
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.string({ maxLength: 60 }).map((j) => j.replace(/:/g, '') + '\r\n\r\n'),
+        (cuts, junk) => {
+          expect(parse(cuts, junk)).toEqual(whole);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('an action with a line break in a value is refused (no header injection)', () => {
