@@ -42,19 +42,27 @@ export function useClaim(): (call: Call) => Promise<boolean> {
 
 export function CallDetail({
   call,
-  resultFocus,
+  focusResult,
+  onResultFocused,
   onOpenTicket,
 }: {
   call: Call | null;
-  /** Counts up when Enter asks for the result form (the agent holds the claim). */
-  resultFocus: number;
+  /** Enter asked for the result form (the agent holds, or just won, the claim). */
+  focusResult: boolean;
+  onResultFocused: () => void;
   onOpenTicket: (ticketId: string) => void;
 }) {
   const { t } = useTranslation();
   return (
     <section className="ticket-detail call-detail" aria-label={t('phone.calls.detail')}>
       {call ? (
-        <CallFacts key={call.id} call={call} resultFocus={resultFocus} onOpenTicket={onOpenTicket} />
+        <CallFacts
+          key={call.id}
+          call={call}
+          focusResult={focusResult}
+          onResultFocused={onResultFocused}
+          onOpenTicket={onOpenTicket}
+        />
       ) : (
         <p className="detail-placeholder">{t('phone.calls.placeholder')}</p>
       )}
@@ -64,11 +72,13 @@ export function CallDetail({
 
 function CallFacts({
   call,
-  resultFocus,
+  focusResult,
+  onResultFocused,
   onOpenTicket,
 }: {
   call: Call;
-  resultFocus: number;
+  focusResult: boolean;
+  onResultFocused: () => void;
   onOpenTicket: (ticketId: string) => void;
 }) {
   const { t } = useTranslation();
@@ -136,7 +146,7 @@ function CallFacts({
           </button>
         </p>
       )}
-      <CallbackWork call={call} focusSeq={resultFocus} />
+      <CallbackWork call={call} focus={focusResult} onFocused={onResultFocused} />
     </div>
   );
 }

@@ -31,7 +31,7 @@ export function CallbackState({ call }: { call: Call }) {
 }
 
 /** Shown to the agent holding the claim: dial back, then record how it went. */
-export function CallbackWork({ call, focusSeq }: { call: Call; focusSeq: number }) {
+export function CallbackWork({ call, focus, onFocused }: { call: Call; focus: boolean; onFocused: () => void }) {
   const { t } = useTranslation();
   const session = useSession().data;
   const phone = usePhoneFormat();
@@ -43,11 +43,15 @@ export function CallbackWork({ call, focusSeq }: { call: Call; focusSeq: number 
   const firstRef = useRef<HTMLInputElement>(null);
   const raw = call.direction === 'inbound' ? call.from : call.to;
 
+  const mine = call.callback.state === 'claimed' && call.callback.claimedBy === session?.user?.id;
+  // Asked for before the claim showed up here: the focus comes once the form does.
   useEffect(() => {
-    if (focusSeq > 0) firstRef.current?.focus();
-  }, [focusSeq]);
+    if (!focus || !mine) return;
+    firstRef.current?.focus();
+    onFocused();
+  }, [focus, mine, onFocused]);
 
-  if (call.callback.state !== 'claimed' || call.callback.claimedBy !== session?.user?.id) return null;
+  if (!mine) return null;
 
   async function save() {
     setSaving(true);

@@ -46,7 +46,8 @@ export function CallsScreen({
   const selected = items[index];
   const listRef = useRef<HTMLUListElement>(null);
   const claim = useClaim();
-  const [resultFocus, setResultFocus] = useState(0);
+  /** The call whose result form Enter asked for: focused once the form is there (after the claim lands). */
+  const [resultFor, setResultFor] = useState<string | null>(null);
   const numbers = new Intl.NumberFormat(i18n.language);
 
   // No ticket is "current" in a calls view: a ticket key pressed here must not act on the list's last cursor row.
@@ -65,8 +66,9 @@ export function CallsScreen({
   useAction('list.focus', () => listRef.current?.focus());
   useAction('list.open', () => {
     if (!selected) return;
-    if (selected.callback.state === 'open') void claim(selected).then((ok) => ok && setResultFocus((n) => n + 1));
-    else if (selected.callback.state === 'claimed') setResultFocus((n) => n + 1);
+    const call = selected;
+    if (call.callback.state === 'open') void claim(call).then((ok) => ok && setResultFor(call.id));
+    else if (call.callback.state === 'claimed') setResultFor(call.id);
     else if (selected.ticketId) onOpenTicket(selected.ticketId);
   });
 
@@ -134,7 +136,12 @@ export function CallsScreen({
           ))}
         </ul>
       </div>
-      <CallDetail call={selected ?? null} resultFocus={resultFocus} onOpenTicket={onOpenTicket} />
+      <CallDetail
+        call={selected ?? null}
+        focusResult={selected !== undefined && resultFor === selected.id}
+        onResultFocused={() => setResultFor(null)}
+        onOpenTicket={onOpenTicket}
+      />
     </>
   );
 }

@@ -23,6 +23,7 @@ export function PresenceMenu() {
   const client = useQueryClient();
   const mine = usePresence().data?.mine ?? null;
   const state = mine?.state ?? null;
+  const stateText = state ? t(`phone.presence.state.${state}`) : t('phone.presence.unknown');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -77,11 +78,12 @@ export function PresenceMenu() {
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
         title={t('phone.presence.menu')}
+        // Named by the state alone: the countdown beside it changes every second and is not worth reading out.
+        aria-label={t('phone.presence.current', { state: stateText })}
         onClick={() => (open ? close() : openMenu())}
       >
         <span className="presence-dot" aria-hidden="true" />
-        <span className="sop-sr-only">{t('phone.presence.label')}：</span>
-        {state ? t(`phone.presence.state.${state}`) : t('phone.presence.unknown')}
+        {stateText}
         {state === 'wrap_up' && mine?.wrapUpUntil && <WrapUpCountdown until={mine.wrapUpUntil} />}
       </button>
       {open && (

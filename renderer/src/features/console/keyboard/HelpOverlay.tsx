@@ -24,7 +24,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
                 {bindings.map((binding) => (
                   <div key={`${binding.action}:${binding.arg ?? ''}:${binding.scope}`} className="kb-help-row">
                     <dt>
-                      <KeyHint sequences={binding.sequences} />
+                      <KeyHint sequences={binding.sequences} compact={binding.sequences.length > 3} />
                     </dt>
                     <dd>{textIn(binding.label, i18n.language)}</dd>
                   </div>
