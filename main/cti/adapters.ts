@@ -1,9 +1,10 @@
 /**
  * The local phone adapters a desk runs, as its CTI settings switch them on: the local hook (softphones that call
- * a URL), baresip over ctrl_tcp (answer, hang up and dial from the console) and, later, Asterisk AMI. The two
+ * a URL), baresip over ctrl_tcp (answer, hang up and dial from the console) and Asterisk AMI. The two
  * shells (Electron, browser host) pass this factory to createDesk; tests pass their own or none.
  */
 import type { CtiAdapterStatus } from '../../common/calls/pop';
+import { createAmiAdapter } from './ami';
 import { createBaresipAdapter } from './baresip';
 import { createLocalHook } from './local-hook';
 import type { AdapterFactory, PhoneAdapter } from './phone';
@@ -51,6 +52,20 @@ export function createPhoneAdapters(log: LogFn = (line) => console.warn(`[cti] $
       const status = watch('baresip', baresip, onStatus);
       baresip.start();
       adapters.push({ name: 'baresip', status, control: baresip, stop: () => baresip.stop() });
+    }
+    if (settings.ami.enabled) {
+      // The PBX's view of every call (no answer key: AMI cannot pick up the agent's handset).
+      const ami = createAmiAdapter({
+        host: settings.ami.host,
+        port: settings.ami.port,
+        username: settings.ami.username,
+        secret: settings.ami.secret,
+        sink: report,
+        log,
+      });
+      const status = watch('ami', ami, onStatus);
+      ami.start();
+      adapters.push({ name: 'ami', status, stop: () => ami.stop() });
     }
     return adapters;
   };
