@@ -27,7 +27,7 @@ import { registerFormParsers } from './forms';
 import { ingestCallEvents } from './ingest';
 import { CallListQuery, listCalls } from './list';
 import { readCtiSettings, writeCtiSettings } from './settings';
-import { ZAMMAD_ERRORS, parseZammadRequest, rejectedEnvelope } from './zammad';
+import { ZAMMAD_ERRORS, parseZammadRequest, rejectedEnvelope, type ZammadRequest } from './zammad';
 
 export interface CtiRouteOptions {
   /** The Zammad-compatible endpoint's token (--cti-token / DESK_CTI_TOKEN); null or empty: that endpoint is off. */
@@ -70,25 +70,9 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
         if (!tokenMatches(options.token, String(request.params.token))) {
           return zammadError(reply, 401, ZAMMAD_ERRORS.token);
         }
-        const at = now();
-        const req = parseZammadRequest(request.body, at);
+        const req = parseZammadRequest(request.body, now());
         if (!req.ok) return reply.code(req.status).send(req.body);
-        const ringing = req.event === 'newCall';
-        const from = req.envelope.from ?? '';
-        if (ringing && req.direction === 'in' && from && (await isBlocked(db, from, at))) {
-          await ingestCallEvents(
-            db,
-            [CallEvent.parse(req.envelope), CallEvent.parse(rejectedEnvelope(req.envelope))],
-            now,
-          );
-          return { action: 'reject', reason: 'busy' };
-        }
-        const callerId =
-          ringing && req.direction === 'out' ? dialCallerId(await listCallerIdRules(db), req.envelope.to) : null;
-        // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
-        const envelope = callerId ? { ...req.envelope, from: callerId } : req.envelope;
-        await ingestCallEvents(db, [CallEvent.parse(envelope)], now);
-        return callerId ? { action: 'dial', caller_id: callerId, number: req.envelope.to } : {};
+        return zammadReply(deps, req);
       },
     );
   });
@@ -161,12 +145,27 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
   });
 }
 
-function zammadError(reply: FastifyReply, status: 401 | 422, error: string): FastifyReply {
-  return reply.code(status).send({ error });
+/**
+ * What Zammad's driver answers (cti/driver/base.rb): an inbound newCall from a blocked caller is refused (and
+ * recorded as refused), an outbound newCall that a caller-ID rule matches is told the caller ID to present,
+ * anything else is `{}`.
+ */
+async function zammadReply({ db, now }: ServerDeps, req: Extract<ZammadRequest, { ok: true }>): Promise<object> {
+  const { envelope } = req;
+  const newCall = req.event === 'newCall';
+  if (newCall && req.direction === 'in' && envelope.from && (await isBlocked(db, envelope.from, now()))) {
+    await ingestCallEvents(db, [CallEvent.parse(envelope), CallEvent.parse(rejectedEnvelope(envelope))], now);
+    return { action: 'reject', reason: 'busy' };
+  }
+  const callerId =
+    newCall && req.direction === 'out' && envelope.to ? callerIdFor(await listCallerIdRules(db), envelope.to) : null;
+  // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
+  await ingestCallEvents(db, [CallEvent.parse(callerId ? { ...envelope, from: callerId } : envelope)], now);
+  return callerId ? { action: 'dial', caller_id: callerId, number: envelope.to } : {};
 }
 
-function dialCallerId(rules: Parameters<typeof callerIdFor>[0], to: string | undefined): string | null {
-  return to ? callerIdFor(rules, to) : null;
+function zammadError(reply: FastifyReply, status: 401 | 422, error: string): FastifyReply {
+  return reply.code(status).send({ error });
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
