@@ -62,7 +62,8 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
     registerFormParsers(zammad);
     zammad.post<{ Params: { token: string } }>(
       '/api/v1/cti/generic/:token',
-      { ...webhook, config: { ...webhook.config, public: true } },
+      // The token is in the path: no request log lines (they print the URL) below warnings.
+      { ...webhook, logLevel: 'warn', config: { ...webhook.config, public: true } },
       async (request, reply) => {
         // Zammad's order: a switched-off integration says so before the token is looked at.
         const settings = await readCtiSettings(db);
