@@ -25,10 +25,10 @@ export async function executeCallMutation(q: Queryable, m: CallMutation, ctx: Ex
   }
   if (m.name === 'presence.set') {
     const { wrapUpSeconds } = await readCtiSettings(q);
-    if (m.args.callId !== null && !(await exists(q, 'SELECT 1 FROM calls WHERE id = $1', m.args.callId))) {
-      throw new MutationRejected('unknown_call', `Call ${m.args.callId} does not exist`);
-    }
-    await savePresence(q, presenceAfter(m.args, ctx.actorId, ctx.now, wrapUpSeconds), log);
+    // The agent's state matters more than which call it names: a call the server does not know is left out.
+    const known = m.args.callId !== null && (await exists(q, 'SELECT 1 FROM calls WHERE id = $1', m.args.callId));
+    const args = known ? m.args : { ...m.args, callId: null };
+    await savePresence(q, presenceAfter(args, ctx.actorId, ctx.now, wrapUpSeconds), log);
     return NO_EFFECT;
   }
   if (!isCallAction(m)) throw new MutationRejected('unsupported', `${m.name} is not supported by this server`);
