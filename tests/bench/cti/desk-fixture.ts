@@ -1,0 +1,252 @@
+/**
+ * What the pop and webhook benches of the cti group stand on (issue 10, DESIGN.md §9):
+ *
+ * 1. The central server as `npm run server` runs it (server/cli.ts, its own process, PGlite in a temp folder),
+ *    started with `--seed demo --size large` (DEMO_SIZE) and `--cti-token`, so the Zammad-compatible endpoint is on
+ *    and caller-ID runs against the demo's residents. The seeding time is logged.
+ * 2. A desk host (createDesk, in this process) on a fresh profile logs in as the demo agent agent01 through the
+ *    real login, runs its initial sync (the demo's tickets and calls) and downloads the residents directory; then it
+ *    closes. The profile's CTI settings get a free local-hook port and a known hook secret (meta keys
+ *    `cti_settings`, `cti_hook_secret`), written before the browser host starts on it.
+ * 3. The callers: demo residents whose number belongs to exactly one resident (caller-ID finds one `known`
+ *    candidate and the pop names them), read from that cache, in the digits a PBX sends (national form).
+ *
+ * The browser host (out/web/cli.mjs, as `npm run serve` runs it) is started on the profile by the pop bench.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventName } from '../../../common/contract';
+import type { User } from '../../../common/domain';
+import type { SyncStatus } from '../../../common/sync';
+import { createRepos, openCache } from '../../../main/cache';
+import { CACHE_FILE } from '../../../main/cache/db';
+import { createDesk } from '../../../main/desk';
+import type { BenchContext } from '../types';
+import { freePort } from '../triage/console-fixture';
+import { prng, startChild, tempDir, removeTempDir } from '../sync/fixtures';
+
+export type DemoSize = 'small' | 'large';
+/**
+ * DESIGN.md §9 "real data": the demo generator's large size (200k residents, 200k tickets, 300k calls).
+ * BENCH_CTI_DEMO_SIZE=small is for working on these benches only; every figure names the size it ran on.
+ */
+export const DEMO_SIZE: DemoSize = process.env.BENCH_CTI_DEMO_SIZE === 'small' ? 'small' : 'large';
+export const DEMO_DATA: Record<DemoSize, string> = {
+  small: 'demo small: 15k residents, 5k tickets',
+  large: 'demo large: 200k residents, 200k tickets, 300k calls',
+};
+export const DEMO_AGENT = 'agent01';
+const DEMO_PASSWORD = 'demo';
+/** The Zammad-compatible endpoint's token (16–128 URL-safe characters). */
+export const CTI_TOKEN = 'bench-cti-token-0123456789abcdef';
+const HOOK_SECRET = 'bench-hook-secret-0123456789';
+/** Webhook requests a client address may send a minute (server/cli.ts DESK_CTI_RATE_LIMIT): not what is measured. */
+const RATE_LIMIT = '10000000';
+const CALLERS = 2_000;
+
+export interface Caller {
+  /** What the PBX sends: national digits (mobiles 11 digits, landlines with their trunk 0). */
+  from: string;
+  /** The national significant number: the digits the pop shows, whatever its grouping. */
+  nsn: string;
+  /** The one resident with this number. */
+  name: string;
+}
+
+export interface CtiServer {
+  url: string;
+  cpuMs(): number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface CtiFixture {
+  server: CtiServer;
+  size: DemoSize;
+  data: string;
+  agent: Pick<User, 'id' | 'username' | 'extension'>;
+  /** Signed in as the agent, caches synced, CTI settings written. */
+  profile: string;
+  hookPort: number;
+  hookSecret: string;
+  callers: Caller[];
+  /** Other demo agents (username, extension) for the webhook senders. */
+  agents: Array<{ username: string; extension: string }>;
+  dispose(): Promise<void>;
+}
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+/** server/cli.ts with demo data and the CTI token, on PGlite in `dataDir` (or PostgreSQL at `dbUrl`). */
+export async function startDemoServer(
+  ctx: BenchContext,
+  label: string,
+  databaseArgs: string[],
+  size: DemoSize,
+): Promise<CtiServer> {
+  const started = performance.now();
+  const previous = process.env.DESK_CTI_RATE_LIMIT;
+  process.env.DESK_CTI_RATE_LIMIT = RATE_LIMIT;
+  try {
+    const { processTreeCpuMs } = await import('../sync/fixtures');
+    const child = await startChild(
+      label,
+      ['server/cli.ts', '--port', '0', ...databaseArgs, '--seed', 'demo', '--size', size, '--cti-token', CTI_TOKEN],
+      /listening on (http:\/\/\S+)/,
+      30 * 60_000,
+    );
+    const seeded = /seeded demo data \((\w+)\) in (\d+) ms/.exec(child.output());
+    ctx.log(
+      `  ${label}: seeded ${seeded ? `demo ${seeded[1]} in ${(Number(seeded[2]) / 1000).toFixed(1)} s` : '(no seed line)'}` +
+        `, listening after ${seconds(started)}`,
+    );
+    const pid = child.child.pid;
+    return {
+      url: child.match[1] ?? '',
+      cpuMs: () => (pid === undefined ? 0 : processTreeCpuMs(pid)),
+      output: child.output,
+      stop: child.stop,
+    };
+  } finally {
+    if (previous === undefined) delete process.env.DESK_CTI_RATE_LIMIT;
+    else process.env.DESK_CTI_RATE_LIMIT = previous;
+  }
+}
+
+/** Logs the agent in on a fresh profile and waits for the first complete sync cycle, then the residents directory. */
+async function signIn(ctx: BenchContext, serverUrl: string, profile: string, expectedResidents: number): Promise<User> {
+  const desk = await createDesk({ profileDir: profile, serverUrl });
+  try {
+    let rows = 0;
+    const synced = new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error('the initial sync did not finish in 15 min')), 15 * 60_000);
+      const off = desk.subscribe((name, payload) => {
+        if ((name as EventName) !== 'sync.status') return;
+        const s = payload as unknown as SyncStatus;
+        if (s.progress) rows = s.progress.rows;
+        if (s.state === 'online' && s.progress === null && s.pending === 0) {
+          clearTimeout(timer);
+          off();
+          resolvePromise();
+        }
+      });
+    });
+    let started = performance.now();
+    const session = await desk.handlers['session.login']({ username: DEMO_AGENT, password: DEMO_PASSWORD });
+    await synced;
+    ctx.log(
+      `  ${DEMO_AGENT} signed in (real login); initial sync of ${rows.toLocaleString('en-US')} rows in ${seconds(started)}`,
+    );
+
+    // The directory downloads after the sync cycle (main/residents-directory.ts); read its progress beside it.
+    started = performance.now();
+    const reader = new Database(join(profile, CACHE_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const count = reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
+      let last = -1;
+      let stableSince = performance.now();
+      for (;;) {
+        const n = count.get()?.n ?? 0;
+        if (n >= expectedResidents) break;
+        if (n !== last) {
+          last = n;
+          stableSince = performance.now();
+        } else if (performance.now() - stableSince > 30_000) {
+          throw new Error(`the residents directory stopped at ${n} of ${expectedResidents}`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      ctx.log(
+        `  residents directory: ${(count.get()?.n ?? 0).toLocaleString('en-US')} residents in ${seconds(started)}`,
+      );
+    } finally {
+      reader.close();
+    }
+    if (!session.user) throw new Error(`${DEMO_AGENT} is not signed in after the login`);
+    return session.user;
+  } finally {
+    await desk.close();
+  }
+}
+
+/** National digits as a PBX sends them: mobiles as they are, landlines with their trunk 0. */
+function pbxDigits(nsn: string): string {
+  return nsn.startsWith('1') ? nsn : `0${nsn}`;
+}
+
+let shared: Promise<CtiFixture> | null = null;
+
+/** One fixture for the group, made by the first bench that needs it (disposed by the group). */
+export function ctiFixture(ctx: BenchContext): Promise<CtiFixture> {
+  shared ??= prepare(ctx);
+  return shared;
+}
+
+export async function disposeCtiFixture(): Promise<void> {
+  const current = shared;
+  shared = null;
+  if (current) await (await current.catch(() => null))?.dispose();
+}
+
+async function prepare(ctx: BenchContext): Promise<CtiFixture> {
+  const { SIZES } = await import('../../../server/seed/generate');
+  const dataDir = tempDir('cti-server');
+  const server = await startDemoServer(ctx, `server (pglite, demo ${DEMO_SIZE})`, ['--data', dataDir], DEMO_SIZE);
+  try {
+    const profile = tempDir('cti-profile');
+    const user = await signIn(ctx, server.url, profile, SIZES[DEMO_SIZE].residents);
+    const hookPort = await freePort();
+    const repos = createRepos(openCache(profile));
+    let callers: Caller[];
+    let agents: Array<{ username: string; extension: string }>;
+    try {
+      repos.meta.set('cti_settings', JSON.stringify({ hook: { enabled: true, port: hookPort } }));
+      repos.meta.set('cti_hook_secret', HOOK_SECRET);
+      // Numbers of exactly one resident: the pop links the caller by itself and shows their name.
+      const rows = repos.db
+        .prepare<[], { e164: string; name: string }>(
+          `SELECT p.e164 AS e164, min(r.name) AS name FROM resident_phones p JOIN residents r ON r.id = p.resident_id
+           WHERE p.e164 LIKE '+86%' GROUP BY p.e164 HAVING count(DISTINCT p.resident_id) = 1 ORDER BY p.e164`,
+        )
+        .all();
+      const random = prng(20261205);
+      callers = Array.from({ length: CALLERS }, () => {
+        const row = rows[Math.floor(random() * rows.length)];
+        if (!row) throw new Error('no demo resident has a phone number');
+        const nsn = row.e164.slice(3);
+        return { from: pbxDigits(nsn), nsn, name: row.name };
+      });
+      agents = repos.db
+        .prepare<[], { username: string; extension: string }>(
+          `SELECT username, extension FROM users WHERE role = 'agent' AND extension IS NOT NULL ORDER BY username`,
+        )
+        .all();
+      ctx.log(
+        `  callers: ${CALLERS} drawn from ${rows.length.toLocaleString('en-US')} demo numbers of exactly one resident; ` +
+          `${agents.length} agents with extensions; local hook on 127.0.0.1:${hookPort}`,
+      );
+    } finally {
+      repos.db.close();
+    }
+    return {
+      server,
+      size: DEMO_SIZE,
+      data: DEMO_DATA[DEMO_SIZE],
+      agent: { id: user.id, username: user.username, extension: user.extension },
+      profile,
+      hookPort,
+      hookSecret: HOOK_SECRET,
+      callers,
+      agents,
+      async dispose() {
+        await server.stop();
+        removeTempDir(dataDir);
+        removeTempDir(profile);
+      },
+    };
+  } catch (err) {
+    await server.stop();
+    removeTempDir(dataDir);
+    throw err;
+  }
+}
