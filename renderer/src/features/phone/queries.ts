@@ -63,18 +63,27 @@ export function useCtiStatus() {
 export function usePhoneEvents(): void {
   const client = useQueryClient();
   useEffect(() => {
+    // A pop's fetch under way is not restarted (calls report many events in a burst, and restarting on each could
+    // keep a pop "looking up the caller" while it lasts); the live list and the views are, as they decide which pops
+    // exist and what the counts say.
+    const keep = { cancelRefetch: false };
+    const refreshPops = () => void client.invalidateQueries({ queryKey: ['calls', 'pop'] }, keep);
     const refresh = (id: string) => {
-      void client.invalidateQueries({ queryKey: phoneKeys.pop(id) });
+      void client.invalidateQueries({ queryKey: phoneKeys.pop(id) }, keep);
       void client.invalidateQueries({ queryKey: phoneKeys.active });
     };
+    const refreshAll = () => {
+      refreshPops();
+      void client.invalidateQueries({ queryKey: phoneKeys.all, predicate: (q) => q.queryKey[1] !== 'pop' });
+    };
     const unsubscribers = [
-      desk.on('calls.changed', () => void client.invalidateQueries({ queryKey: phoneKeys.all })),
+      desk.on('calls.changed', refreshAll),
       desk.on('call.ringing', ({ call }) => refresh(call.id)),
       desk.on('call.updated', ({ call }) => refresh(call.id)),
       desk.on('presence.changed', (view) => client.setQueryData(phoneKeys.presence, view)),
       desk.on('cti.status', (status) => client.setQueryData(phoneKeys.cti, status)),
       // A ticket linked to a call, or created from one, changes what the pop lists under the caller.
-      desk.on('tickets.changed', () => void client.invalidateQueries({ queryKey: ['calls', 'pop'] })),
+      desk.on('tickets.changed', refreshPops),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [client]);
