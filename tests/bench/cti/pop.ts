@@ -418,6 +418,7 @@ export function popBench(): Bench {
         for (let i = 0; i < CALLS; i++) {
           const caller = s.fx.callers[i % s.fx.callers.length] as Caller;
           calls.push(await oneCall(s.page, line, caller, `bench-hook-${run}-${i}`, i, before.offset));
+          if ((i + 1) % 50 === 0) ctx.log(`  ${i + 1} of ${CALLS} calls`);
           await pause(200 + random() * 300);
           // The baseline round, the same way: arm, send, the frame that shows it, clear.
           await baseline.page.evaluate(
@@ -481,6 +482,7 @@ export function popCentralBench(): Bench {
         // Callers the local bench did not use.
         const caller = s.fx.callers[(CALLS + i) % s.fx.callers.length] as Caller;
         calls.push(await oneCall(s.page, line, caller, `bench-pbx-${run}-${i}`, i, before.offset));
+        if ((i + 1) % 50 === 0) ctx.log(`  ${i + 1} of ${CALLS} calls`);
         await pause(200 + random() * 300);
       }
       const after = await clockOffset(s.page);
