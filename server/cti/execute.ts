@@ -5,15 +5,16 @@
  */
 import { applyCallAction, isCallAction, type CallAction } from '../../common/calls/actions';
 import { presenceAfter } from '../../common/calls/presence';
+import type { Call } from '../../common/domain';
 import { MutationRejected, type CallMutation, type MutationEffect } from '../../common/mutations';
 import type { Queryable } from '../db/driver';
 import { flushBatch, requireChanges, type ExecuteContext } from '../sync/execute';
 import { applyCallEventTx } from './ingest';
 import { notifyCall } from './live';
-import { logChangesTo } from './log';
+import { logChangesTo, type LogChange } from './log';
 import { savePresence } from './presence';
 import { readCtiSettings } from './settings';
-import { loadCall, saveCall } from './store';
+import { loadCall, loadCalls, saveCall } from './store';
 
 const NO_EFFECT: MutationEffect = { ticket: null, events: [], deleted: null, calls: [] };
 
@@ -40,7 +41,33 @@ export async function executeCallMutation(q: Queryable, m: CallMutation, ctx: Ex
   await saveCall(q, next, current);
   await log('call', next.id);
   await notifyCall(q, next.id);
+  if (m.name === 'call.link' && m.args.residentId) await resolveSameNumber(q, next, log);
   return { ...NO_EFFECT, calls: [next] };
+}
+
+/** How many of a number's other calls one link re-resolves (a switchboard number may have thousands). */
+const RESOLVE_LIMIT = 500;
+
+/**
+ * The agent said whose number this is: the number's other calls that named nobody (or only a `maybe`) now name
+ * that resident too (issue 10 item 5), newest first; every console pulls them.
+ */
+async function resolveSameNumber(q: Queryable, linked: Call, log: LogChange): Promise<void> {
+  if (!linked.fromE164 || linked.direction !== 'inbound' || !linked.residentId) return;
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id::text AS id FROM calls
+     WHERE from_e164 = $1 AND direction = 'inbound' AND id <> $2
+       AND (resident_id IS NULL OR detail->>'residentConfidence' = 'maybe')
+     ORDER BY started_at DESC LIMIT ${RESOLVE_LIMIT} FOR UPDATE`,
+    [linked.fromE164, linked.id],
+  );
+  for (const call of await loadCalls(
+    q,
+    rows.map((r) => String(r.id)),
+  )) {
+    await saveCall(q, { ...call, residentId: linked.residentId, residentConfidence: 'known' }, call);
+    await log('call', call.id);
+  }
 }
 
 async function exists(q: Queryable, sql: string, id: string): Promise<boolean> {
