@@ -415,10 +415,8 @@ export const en: Messages = {
   },
   phone: {
     presence: {
-      label: 'Status',
       menu: 'Set your status',
       current: 'Status: {{state}}',
-      wrapUpLeft: 'Wrap-up {{time}}',
       failed: 'Could not change your status: {{message}}',
       unknown: 'Status not set',
       state: {
@@ -432,7 +430,6 @@ export const en: Messages = {
     pop: {
       label: 'Incoming call',
       announce: 'Incoming call: {{caller}}',
-      answeredHere: 'Answered: {{caller}}',
       ringing: 'Ringing',
       talking: 'On the call {{time}}',
       held: 'On hold {{time}}',
@@ -473,7 +470,6 @@ export const en: Messages = {
       link: 'Link',
       claim: 'Claim the callback',
       result: 'Record the callback result',
-      wrapUp: 'Save the wrap-up',
     },
     notice: {
       failed: '{{action}} failed: {{reason}}',
@@ -490,6 +486,21 @@ export const en: Messages = {
       claimed: 'Callback claimed: {{number}}',
       resultSaved: 'Callback result recorded: {{result}}',
       claimedBy: '{{name}} is already calling back this number',
+    },
+    settings: {
+      title: 'Phone settings',
+      extension: "This desk's extension (empty: the account's)",
+      hook: 'Local hook (softphones that call a URL)',
+      hookUrl: 'URL: {{url}} (the secret is printed in the terminal the console was started from)',
+      enabled: 'On',
+      host: 'Host',
+      port: 'Port',
+      username: 'User name',
+      secret: 'Secret',
+      save: 'Save',
+      cancel: 'Cancel',
+      failed: 'Could not save: {{message}}',
+      state: { disabled: 'off', connecting: 'connecting', connected: 'connected', disconnected: 'disconnected' },
     },
     dial: {
       button: 'Call',
@@ -526,7 +537,6 @@ export const en: Messages = {
       missedCount: '{{count}} to call back',
     },
     calls: {
-      label: 'Calls',
       today: "Today's calls",
       missed: 'Missed calls (callback queue)',
       missedOnly: 'Missed only',
@@ -557,7 +567,6 @@ export const en: Messages = {
     },
     callback: {
       state: {
-        none: '—',
         open: 'To call back',
         claimed: '{{name}} is calling back',
         done: 'Called back: {{result}}',

@@ -441,10 +441,8 @@ export const zhCN = {
   /** The phone (issue 10): pop, presence, wrap-up, calls views, callbacks, softphone state. */
   phone: {
     presence: {
-      label: '在线状态',
       menu: '设置在线状态',
       current: '在线状态：{{state}}',
-      wrapUpLeft: '话后处理 {{time}}',
       failed: '状态切换失败：{{message}}',
       unknown: '未设置状态',
       state: { available: '空闲', on_call: '通话中', wrap_up: '话后处理', break: '小休', offline: '离线' },
@@ -452,7 +450,6 @@ export const zhCN = {
     pop: {
       label: '来电',
       announce: '来电：{{caller}}',
-      answeredHere: '已接听：{{caller}}',
       ringing: '响铃中',
       talking: '通话中 {{time}}',
       held: '保持中 {{time}}',
@@ -493,7 +490,6 @@ export const zhCN = {
       link: '关联',
       claim: '认领回拨',
       result: '记录回拨结果',
-      wrapUp: '保存通话小结',
     },
     notice: {
       failed: '{{action}}失败：{{reason}}',
@@ -510,6 +506,21 @@ export const zhCN = {
       claimed: '已认领回拨：{{number}}',
       resultSaved: '已记录回拨结果：{{result}}',
       claimedBy: '{{name}} 已在回拨此号码',
+    },
+    settings: {
+      title: '话机设置',
+      extension: '本机分机号（空：用账号的分机号）',
+      hook: '本机回调接口（软电话调用网址）',
+      hookUrl: '网址：{{url}}（密钥在启动控制台的终端里打印）',
+      enabled: '启用',
+      host: '地址',
+      port: '端口',
+      username: '用户名',
+      secret: '密码',
+      save: '保存',
+      cancel: '取消',
+      failed: '保存失败：{{message}}',
+      state: { disabled: '未启用', connecting: '正在连接', connected: '已连接', disconnected: '已断开' },
     },
     dial: {
       button: '拨打',
@@ -546,7 +557,6 @@ export const zhCN = {
       missedCount: '{{count}} 个待回拨',
     },
     calls: {
-      label: '通话记录',
       today: '今日通话',
       missed: '未接来电（回拨队列）',
       missedOnly: '只看未接',
@@ -577,7 +587,6 @@ export const zhCN = {
     },
     callback: {
       state: {
-        none: '—',
         open: '待回拨',
         claimed: '{{name}} 回拨中',
         done: '已回拨：{{result}}',

@@ -15,6 +15,7 @@ import { bindingsInScope, COMPILED_BINDINGS } from '../console/keyboard/bindings
 import { KeyHint } from '../console/keyboard/KeyHint';
 import { stepFromEvent } from '../console/keyboard/keys';
 import { createSequenceMatcher } from '../console/keyboard/matcher';
+import { runAction } from '../console/keyboard/registry';
 import { usePhoneFormat } from '../console/phoneDisplay';
 import { useNow } from '../console/sop/useNow';
 import { DialButton } from './DialButton';
@@ -149,6 +150,19 @@ export function CallPop({
           active={Math.min(cursor.candidate, data.candidates.length - 1)}
           onPick={(candidate) => void pick(candidate)}
         />
+      )}
+      {handle && data && (
+        // The primary pop's `n` and `l`, for the mouse too (they run the same actions as the keys).
+        <div className="pop-buttons">
+          <button type="button" onClick={() => runAction('intake.open')}>
+            {t('phone.pop.newTicket')} <KeyHint sequences={keysOf('intake.open')} compact />
+          </button>
+          {mode === 'tickets' && tickets.length > 0 && (
+            <button type="button" onClick={() => runAction('call.linkTicket')}>
+              {t('phone.pop.link')} <KeyHint sequences={keysOf('call.linkTicket')} compact />
+            </button>
+          )}
+        </div>
       )}
       {data && mode === 'tickets' && (
         <PopTickets
