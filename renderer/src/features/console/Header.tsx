@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../../../common/domain';
 import { useLogout } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
+import { PhoneSettings } from '../phone/PhoneSettings';
 import { PresenceMenu } from '../phone/PresenceMenu';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CalendarButton, WeatherToggle } from './sla/SlaControls';
@@ -20,6 +21,7 @@ export function Header({ user }: { user: User }) {
         {user.extension && <span className="user-extension">#{user.extension}</span>}
       </div>
       <PresenceMenu />
+      <PhoneSettings />
       <WeatherToggle user={user} />
       <CalendarButton user={user} />
       <LanguageSwitch />

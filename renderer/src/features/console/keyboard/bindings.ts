@@ -307,6 +307,17 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '设置在线状态（空闲 / 小休 / 离线）', en: 'Set your status (available / break / offline)' },
     palette: true,
   },
+  {
+    keys: ['Shift+F2'],
+    scope: 'console',
+    group: 'phone',
+    action: 'phone.settings',
+    label: {
+      zh: '话机设置（分机号、软电话、AMI、本机接口）',
+      en: 'Phone settings (extension, softphone, AMI, local hook)',
+    },
+    palette: true,
+  },
 
   // Everything else.
   {
