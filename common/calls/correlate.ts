@@ -106,6 +106,24 @@ export function correlate<C extends CallCandidate>(
 }
 
 /**
+ * Whether two records are reports of the same call that were grouped apart (the desk's optimistic record of its
+ * softphone's report, and the server's record of the PBX's report that arrived first): one holds all the other's
+ * reporter ids, they share a SIP Call-ID, or their first rings match as `correlate` matches a ringing.
+ */
+export function sameCall(a: CallCandidate, b: CallCandidate, toE164: (raw: string) => string | null): boolean {
+  const ids = new Set(b.legs.map((l) => `${l.source}\u0000${l.callId}`));
+  if (a.legs.length > 0 && a.legs.every((l) => ids.has(`${l.source}\u0000${l.callId}`))) return true;
+  if (a.sipCallIds.some((id) => b.sipCallIds.includes(id))) return true;
+  if (a.direction !== b.direction || a.legs.some((l) => b.legs.some((m) => m.source === l.source))) return false;
+  const number = (c: CallCandidate) => c.fromE164 ?? (c.from === null ? null : (toE164(c.from) ?? c.from));
+  if (number(a) === null || number(a) !== number(b)) return false;
+  const theirs = agentsOf(b);
+  const ours = [...agentsOf(a)];
+  if (ours.length > 0 && theirs.size > 0 && !ours.some((r) => theirs.has(r))) return false;
+  return Math.abs(t(a.startedAt) - t(b.startedAt)) <= CORRELATION_WINDOW_MS;
+}
+
+/**
  * The reported call a hand log describes: same direction, the same outside number (caller for inbound, callee
  * for outbound), started within HAND_LOG_WINDOW_MS, closest first; undefined → the log is a call of its own.
  */

@@ -76,11 +76,8 @@ export interface CallRepo {
   delete(id: string): void;
   /** Puts the server's records back under every optimistic one (the rebase re-applies those still pending). */
   deletePending(): void;
-  /**
-   * Drops the desk's own optimistic records that `server` has absorbed (every leg of theirs is one of its legs):
-   * the same call, already grouped by the server under another id. Returns their ids.
-   */
-  dropAbsorbed(server: Call): string[];
+  /** The desk's own records the server has not sent back yet (optimistic only, no server copy under them). */
+  optimisticOnly(): Call[];
 }
 
 export function createCallRepo(db: CacheDb): CallRepo {
@@ -114,8 +111,8 @@ export function createCallRepo(db: CacheDb): CallRepo {
   );
   const remove = db.prepare<[string]>('DELETE FROM calls WHERE id = ?');
   const removeUnbacked = db.prepare('DELETE FROM calls WHERE pending = 1 AND server_detail IS NULL');
-  const selectOptimistic = db.prepare<[string], { id: string; detail: string }>(
-    'SELECT id, detail FROM calls WHERE pending = 1 AND server_detail IS NULL AND detail IS NOT NULL AND id <> ?',
+  const selectOptimistic = db.prepare<[], { detail: string }>(
+    'SELECT detail FROM calls WHERE pending = 1 AND server_detail IS NULL AND detail IS NOT NULL',
   );
   const selectBacked = db.prepare<[], { server_detail: string }>(
     'SELECT server_detail FROM calls WHERE pending = 1 AND server_detail IS NOT NULL',
@@ -176,18 +173,7 @@ export function createCallRepo(db: CacheDb): CallRepo {
       write(c, true, serverDetail);
     },
     delete: (id) => void remove.run(id),
-    dropAbsorbed(server) {
-      const legs = new Set(server.legs.map((l) => `${l.source}\u0000${l.callId}`));
-      const dropped: string[] = [];
-      for (const row of selectOptimistic.all(server.id)) {
-        const mine = Call.parse(JSON.parse(row.detail));
-        if (mine.legs.length > 0 && mine.legs.every((l) => legs.has(`${l.source}\u0000${l.callId}`))) {
-          remove.run(row.id);
-          dropped.push(row.id);
-        }
-      }
-      return dropped;
-    },
+    optimisticOnly: () => selectOptimistic.all().map((row) => Call.parse(JSON.parse(row.detail))),
     deletePending() {
       for (const { server_detail } of selectBacked.all()) write(Call.parse(JSON.parse(server_detail)), false, null);
       removeUnbacked.run();

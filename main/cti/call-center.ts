@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '../../common/contract';
 import { CallEvent } from '../../common/calls/envelope';
-import { correlate } from '../../common/calls/correlate';
+import { correlate, sameCall } from '../../common/calls/correlate';
 import { sweepCall } from '../../common/calls/machine';
 import { isSoftphoneSource } from '../../common/calls/envelope';
 import type { CallPop, CallerCandidate, CtiSettings } from '../../common/calls/pop';
@@ -15,6 +15,7 @@ import type { Call, Presence, PresenceState, User } from '../../common/domain';
 import { CallLiveMessage, type LiveMessage } from '../../common/live';
 import { MutationRejected, parseMutation, type Mutation } from '../../common/mutations';
 import { formatPhoneForDisplay, toE164 } from '../../common/residents/phone';
+import { DEFAULT_SITE_TIME_ZONE } from '../../common/sla/timezone';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import { DeskError } from '../session';
@@ -87,6 +88,17 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
     if (call.offeredTo.some((r) => refs.includes(norm(r)))) return true;
     return call.legs.some((l) => isSoftphoneSource(l.source));
   }
+  /**
+   * This desk's softphone and hook speak for its agent: an event of theirs that names no agent is this agent's
+   * (who answered, whose phone rang), so the call shows who took it.
+   */
+  function forThisDesk(e: CallEvent, user: User): CallEvent {
+    if (!isSoftphoneSource(e.source)) return e;
+    const me = deps.settings().extension ?? user.extension ?? user.username;
+    const agent = e.agent ?? me;
+    return e.type === 'call.answered' ? { ...e, agent, answeredBy: e.answeredBy ?? agent } : { ...e, agent };
+  }
+
   function answeredHere(call: Call, user: User): boolean {
     if (call.answeredAt === null) return false;
     if (call.agentId === user.id) return true;
@@ -137,7 +149,9 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       wrapUpTimer = null;
       const user = me();
       const still = user ? repos.presence.get(user.id) : undefined;
-      if (user && still?.state === 'wrap_up' && still.since === p.since) setPresence('available');
+      const due = still?.wrapUpUntil ? Date.parse(still.wrapUpUntil) <= now().getTime() + 500 : true;
+      if (user && still?.state === 'wrap_up' && due) setPresence('available');
+      else scheduleWrapUpEnd(still); // the wrap-up was extended meanwhile
     }, wait);
     wrapUpTimer.unref?.();
   }
@@ -177,7 +191,7 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       const user = me();
       // Without a session nothing can be pushed under anyone's name; the PBX's own report still reaches the server.
       if (!user) return log(`call event ${parsed.data.type} ignored: nobody is logged in at this desk`);
-      const m = parseMutation('call.event', { event: parsed.data });
+      const m = parseMutation('call.event', { event: forThisDesk(parsed.data, user) });
       // The record this event will join (the writer correlates the same way), to tell a new ringing from a known one.
       const before = correlate(parsed.data, repos.calls.live(LIVE_WINDOW_MS), toE164);
       try {
@@ -196,9 +210,12 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       if (before?.lastEventAt && call.lastEventAt && Date.parse(before.lastEventAt) > Date.parse(call.lastEventAt))
         return;
       repos.calls.put(call);
-      // The desk's own copy of the same call under another id (its softphone spoke first) goes: one pop per call
-      // (`calls.changed` below makes the renderer ask `calls.active` again, which no longer lists it).
-      repos.calls.dropAbsorbed(call);
+      // The desk's own copy of the same call under another id (its softphone spoke first, or the PBX's report
+      // reached the server first) goes: one pop per call. Its queued events re-apply onto this record at the
+      // next rebase, as the server groups them. (`calls.changed` below makes the renderer ask `calls.active`.)
+      for (const mine of repos.calls.optimisticOnly()) {
+        if (mine.id !== call.id && sameCall(mine, call, toE164)) repos.calls.delete(mine.id);
+      }
       changed(call, before);
     },
     active() {
@@ -286,7 +303,7 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
           parseMutation('ticket.comment', {
             id: input.ticketId,
             eventId: randomUUID(),
-            body: `来电关联 / Call linked: ${number ?? '—'} ${before.startedAt}`,
+            body: `来电关联 / Call linked: ${number ?? '—'} ${formatLocalTime(before.startedAt)}`,
           }),
           user,
         );
@@ -305,6 +322,21 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
+
+/** "2026-12-05 09:30" in the site's zone, for the work-log line a link writes. */
+function formatLocalTime(iso: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: DEFAULT_SITE_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
 
 /** The id this desk's softphone knows the call by (its own leg's). */
 function softphoneCallId(call: Call | undefined): string | undefined {

@@ -147,11 +147,17 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
   }
   let lastSyncAt: string | null = null;
   let lastFetch = 0;
-  /** After a sync cycle that reached the server, at most once a minute: the site's codes and wrap-up time. */
+  /**
+   * After a sync cycle that reached the server: a pull may have brought colleagues' presence and calls (missed
+   * calls, callbacks claimed elsewhere, a wrap-up the server ended), so the renderer asks again; and at most once
+   * a minute, the site's wrap-up codes and time.
+   */
   function onSyncStatus(status: SyncStatus): void {
-    if (!deps.central || status.state === 'offline' || !status.lastSyncAt || status.lastSyncAt === lastSyncAt) return;
+    if (status.state === 'offline' || !status.lastSyncAt || status.lastSyncAt === lastSyncAt) return;
     lastSyncAt = status.lastSyncAt;
-    if (Date.now() - lastFetch < SITE_SETTINGS_INTERVAL_MS) return;
+    emit('presence.changed', center.presence());
+    emit('calls.changed', {});
+    if (!deps.central || Date.now() - lastFetch < SITE_SETTINGS_INTERVAL_MS) return;
     lastFetch = Date.now();
     deps.central
       .ctiSettings()

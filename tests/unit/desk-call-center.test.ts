@@ -113,6 +113,7 @@ describe('desk call center', () => {
     expect(Date.parse(wrap?.wrapUpUntil ?? '') - Date.parse(wrap?.since ?? '')).toBe(30_000);
     const ended = s.repos.calls.list({ limit: 5 })[0];
     expect(ended).toMatchObject({ state: 'ended', talkingSeconds: 60, missed: false });
+    s.setClock(65 + 30); // the desk's clock reaches the end of the wrap-up when its timer fires
     vi.advanceTimersByTime(30_000);
     expect(s.center.presence().mine).toMatchObject({ state: 'available' });
   });
@@ -264,5 +265,32 @@ describe('the screen pop', () => {
     s.center.report(ringing('c10', 'baresip', { from: 'anonymous' }));
     const pop = s.center.pop(s.center.active()[0]?.id ?? '');
     expect(pop).toMatchObject({ withheld: true, number: null, candidates: [], resident: null });
+  });
+});
+
+describe('reports of this desk and the PBX grouped apart for a moment', () => {
+  it("the softphone's record goes when the PBX's record of the same call arrives before the softphone's push", () => {
+    const s = setup();
+    s.center.report(ringing('sp-11', 'baresip', { sipCallId: undefined, agent: '8001' }));
+    // The server has only the PBX's report so far (no softphone leg in it): still the same call.
+    const server = applyCallEvent(undefined, ringing('pbx-11', 'pbx', { offeredTo: ['8001', '8002'], ts: at(1) }), {
+      newId: () => '88888888-8888-4888-8888-888888888888',
+      now: new Date(T0),
+      toE164: () => '+8613800138000',
+    });
+    s.center.onLive({ type: 'call', call: server });
+    expect(s.center.active().map((c) => c.id)).toEqual([server.id]);
+    // A call from the same number to another agent is another call.
+    s.center.report(ringing('sp-12', 'baresip', { sipCallId: undefined, from: '13900139000' }));
+    expect(s.center.active()).toHaveLength(2);
+  });
+
+  it("the local hook's answer without a user is this desk's agent's answer", () => {
+    const s = setup();
+    s.center.report(
+      ev({ type: 'call.ringing', callId: 'h1', source: 'hook', direction: 'inbound', from: '13800138000' }),
+    );
+    s.center.report(ev({ type: 'call.answered', callId: 'h1', source: 'hook', ts: at(3) }));
+    expect(s.center.active()[0]).toMatchObject({ agentId: AGENT.id, answeredBy: '8001' });
   });
 });
