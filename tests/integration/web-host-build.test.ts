@@ -62,7 +62,8 @@ describe('scripts/build-web-host.mjs', () => {
     // No import of a project file is left: main/ and common/ are in the bundle.
     expect(code).not.toMatch(/from\s*["']\.{1,2}\//);
     expect(code).not.toMatch(/\.ts["']/);
-    const packages = [...code.matchAll(/(?:from|import)\s*["']([^"'.][^"']*)["']/g)]
+    // Import statements only: `from`/`import` as a keyword, not the word inside a string ("q('from')").
+    const packages = [...code.matchAll(/(?<!["'\w$])(?:from|import)\s*["']([^"'.][^"']*)["']/g)]
       .map((m) => m[1]!)
       .filter((name) => !name.startsWith('node:'));
     expect(new Set(packages)).toEqual(new Set(['better-sqlite3']));
