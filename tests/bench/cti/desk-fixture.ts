@@ -47,6 +47,11 @@ const HOOK_SECRET = 'bench-hook-secret-0123456789';
 /** Webhook requests a client address may send a minute (server/cli.ts DESK_CTI_RATE_LIMIT): not what is measured. */
 const RATE_LIMIT = '10000000';
 const CALLERS = 2_000;
+/**
+ * The directory download gives up when its count has not moved for this long. Generous: with the large size the
+ * download starts after a 2M-row initial sync, and its first page (the server's first directory query) takes a while.
+ */
+const DIRECTORY_STALL_MS = 5 * 60_000;
 
 export interface Caller {
   /** What the PBX sends: national digits (mobiles 11 digits, landlines with their trunk 0). */
@@ -155,7 +160,7 @@ async function signIn(ctx: BenchContext, serverUrl: string, profile: string, exp
         if (n !== last) {
           last = n;
           stableSince = performance.now();
-        } else if (performance.now() - stableSince > 30_000) {
+        } else if (performance.now() - stableSince > DIRECTORY_STALL_MS) {
           throw new Error(`the residents directory stopped at ${n} of ${expectedResidents}`);
         }
         await new Promise((r) => setTimeout(r, 500));
