@@ -71,7 +71,7 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
       t('detail.phone'),
       ticket.phone ? (
         <>
-          {phone(ticket.phone)} <DialButton number={ticket.phone} />
+          <span className="fact-phone">{phone(ticket.phone)}</span> <DialButton number={ticket.phone} />
         </>
       ) : (
         none
