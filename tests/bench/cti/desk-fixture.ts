@@ -28,11 +28,12 @@ import { prng, startChild, tempDir, removeTempDir } from '../sync/fixtures';
 export type DemoSize = 'small' | 'large';
 /**
  * DESIGN.md §9 asks for the demo generator's large size (200k residents, 200k tickets, 300k calls). These benches
- * need it on a running server *and* in a signed-in desk's cache through the real sync and directory download; on
- * the 2-core bench machine `--seed demo --size large` alone had not finished after 12.8 min (PGlite, load average
- * ~10), and the desk took 78 s to download the small size's 15k residents, so large would not fit the group's 20
- * minutes beside cti.lookup_p95_ms (which measures caller-ID at 200k). The pop and webhook figures run on the demo's
- * small size (15k residents, 5k tickets) and say so; BENCH_CTI_DEMO_SIZE=large runs them on large.
+ * need it on a running server *and* in a signed-in desk's cache through the real sync and directory download, and
+ * on the 2-core bench machine that does not fit the group's 20 minutes: `--seed demo --size large` took 4.0–5.6 min
+ * (load average ~4; more than 12.8 min at ~10), the desk's initial sync of its 2.03M rows 200 s, and then one
+ * directory page of 2,000 residents took 20.7 s on that server — 100 pages, over half an hour. The pop and webhook
+ * figures run on the demo's small size (15k residents, 5k tickets, seeded in 8–27 s) and say so in every log line;
+ * cti.lookup_p95_ms measures caller-ID at 200k. BENCH_CTI_DEMO_SIZE=large runs them on large (expect ~45 min).
  */
 export const DEMO_SIZE: DemoSize = process.env.BENCH_CTI_DEMO_SIZE === 'large' ? 'large' : 'small';
 export const DEMO_DATA: Record<DemoSize, string> = {
