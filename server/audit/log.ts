@@ -1,0 +1,66 @@
+/**
+ * The append-only audit log (issue 11 §4, PIPL): one row per sensitive act — a full read of a resident's record,
+ * a phone reveal, a directory download, an export, an erasure, a reassignment, a deletion. Written in the same
+ * transaction as the act where there is one, so an act and its audit row land together or not at all.
+ * The table (migrations 0001 + 0009) is append-only by a trigger; `data` holds the entry's detail.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { User } from '../../common/domain';
+import type { Queryable } from '../db/driver';
+
+/** Every kind of audited act; the list is the log's vocabulary (the read API filters on it). */
+export const AUDIT_ACTIONS = [
+  'resident.read',
+  'resident.reveal',
+  'resident.export',
+  'resident.erase',
+  'residents.directory',
+  'call.reveal',
+  'ticket.reveal',
+  'ticket.reassign',
+  'ticket.delete',
+  'retention.anonymise',
+  'audit.read',
+  'auth.login',
+  'auth.loginFailed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditSource {
+  ip: string | null;
+  clientId?: string | null;
+}
+
+export interface AuditEntry {
+  /** Null for the system itself (the retention job). */
+  actor: Pick<User, 'id' | 'role'> | null;
+  action: AuditAction;
+  subjectType: 'resident' | 'ticket' | 'call' | 'directory' | 'audit' | 'user' | 'system';
+  subjectId: string | null;
+  source: AuditSource;
+  /** What was read or changed, without the personal data itself (ids, field names, counts, reasons). */
+  detail?: Record<string, unknown>;
+}
+
+export async function recordAudit(q: Queryable, entry: AuditEntry, at?: Date): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_log (at, actor_id, actor_role, action, subject, subject_type, subject_id, source_ip, client_id, data)
+     VALUES (coalesce($1::timestamptz, now()), $2, $3, $4, $5 || coalesce(':' || $6, ''), $5, $6, $7, $8, $9::jsonb)`,
+    [
+      at?.toISOString() ?? null,
+      entry.actor?.id ?? null,
+      entry.actor?.role ?? null,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.source.ip,
+      entry.source.clientId ?? null,
+      JSON.stringify(entry.detail ?? {}),
+    ],
+  );
+}
+
+/** Where a request came from, for the audit row (request.ip honours the server's trustProxy setting). */
+export function auditSource(request: FastifyRequest, clientId?: string | null): AuditSource {
+  return { ip: request.ip ?? null, clientId: clientId ?? null };
+}
