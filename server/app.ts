@@ -10,8 +10,11 @@ import type { Db } from './db/driver';
 import type { ServerDeps } from './http/context';
 import { registerErrorHandlers } from './http/handlers';
 import { registerLive, type LiveOptions } from './live/register';
+import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS, scheduleRetention } from './privacy/retention';
+import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { registerPrivacyRoutes } from './routes/privacy';
 import { registerResidentRoutes } from './routes/residents';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerSyncRoutes } from './routes/sync';
@@ -27,6 +30,11 @@ export interface BuildServerOptions {
   loginRateLimit?: LoginRateLimit;
   /** Days a deleted ticket's tombstone is kept before compaction purges it (default 30). */
   tombstoneRetentionDays?: number;
+  /**
+   * Days after which call records and closed tickets lose their personal fields (default 3 years); the job runs
+   * when the server starts and then daily.
+   */
+  personalDataRetentionDays?: number;
   /** The live socket's timings (poke window, heartbeat); tests shorten them. */
   live?: LiveOptions;
   /** Phone integration (issue 10). */
@@ -52,6 +60,7 @@ export function buildServer({
   now = () => new Date(),
   loginRateLimit = { max: 10, timeWindow: '1 minute' },
   tombstoneRetentionDays = DEFAULT_TOMBSTONE_RETENTION_DAYS,
+  personalDataRetentionDays = DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   live,
   cti = {},
 }: BuildServerOptions): FastifyInstance {
@@ -61,6 +70,7 @@ export function buildServer({
   registerErrorHandlers(app);
   registerAuth(app, deps);
   scheduleCompaction(app, db, { retentionDays: tombstoneRetentionDays, now });
+  scheduleRetention(app, db, { retentionDays: personalDataRetentionDays, now });
   registerLive(app, deps, live);
   registerCallFanOut(app, db);
   scheduleCallSweep(app, db, {
@@ -75,6 +85,8 @@ export function buildServer({
     registerAuthRoutes(scope, deps, loginRateLimit);
     registerTicketRoutes(scope, deps);
     registerResidentRoutes(scope, deps);
+    registerPrivacyRoutes(scope, deps);
+    registerAuditRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);
     registerCtiRoutes(scope, deps, {

@@ -1,6 +1,6 @@
 /**
  * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|large]
- *  [--cti-token TOKEN] [--init-admin]` — runs the central server (migrations first), or creates the first admin and exits.
+ *  [--cti-token TOKEN] [--retention-days N] [--init-admin]` — runs the central server (migrations first), or creates the first admin and exits.
  */
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { openDb } from './db/open';
 
 const USAGE =
   'usage: tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] ' +
-  '[--size small|large] [--cti-token TOKEN] [--init-admin]';
+  '[--size small|large] [--cti-token TOKEN] [--retention-days N] [--init-admin]';
 
 const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01', 'pbx'];
 
@@ -27,6 +27,11 @@ interface CliOptions {
   initAdmin: boolean;
   /** The Zammad-compatible CTI endpoint's token (--cti-token, else DESK_CTI_TOKEN); none: that endpoint is off. */
   ctiToken: string | null;
+  /**
+   * Days after which call records and closed tickets lose their personal fields (--retention-days, else
+   * DESK_RETENTION_DAYS); undefined: the server's default of 3 years.
+   */
+  retentionDays: number | undefined;
 }
 
 function fail(message: string): never {
@@ -46,6 +51,7 @@ function parseCli(argv: string[]): CliOptions {
       size: { type: 'string', default: 'small' },
       'init-admin': { type: 'boolean', default: false },
       'cti-token': { type: 'string' },
+      'retention-days': { type: 'string' },
     },
   });
   const ctiToken = values['cti-token'] ?? process.env.DESK_CTI_TOKEN ?? '';
@@ -67,7 +73,18 @@ function parseCli(argv: string[]): CliOptions {
     size: values.size,
     initAdmin: values['init-admin'],
     ctiToken: ctiToken || null,
+    retentionDays: retentionDays(values['retention-days'] ?? process.env.DESK_RETENTION_DAYS),
   };
+}
+
+/** At least a day, at most a century: a typo must not anonymise everything, nor keep it for ever. */
+function retentionDays(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const days = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || days < 1 || days > 36_500) {
+    fail(`--retention-days / DESK_RETENTION_DAYS must be a whole number of days from 1 to 36500, not ${raw}`);
+  }
+  return days;
 }
 
 async function promptAdminCredentials(): Promise<{ username: string; password: string }> {
@@ -154,6 +171,7 @@ async function main(): Promise<void> {
     db,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     cti: { token: options.ctiToken, ...ctiRateLimit() },
+    personalDataRetentionDays: options.retentionDays,
   });
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -5,7 +5,8 @@
  * The table (migrations 0001 + 0009) is append-only by a trigger; `data` holds the entry's detail.
  */
 import type { FastifyRequest } from 'fastify';
-import type { User } from '../../common/domain';
+import type { Role } from '../../common/domain';
+import type { AuditSubjectType } from '../../common/privacy';
 import type { Queryable } from '../db/driver';
 
 /** Every kind of audited act; the list is the log's vocabulary (the read API filters on it). */
@@ -33,9 +34,9 @@ export interface AuditSource {
 
 export interface AuditEntry {
   /** Null for the system itself (the retention job). */
-  actor: Pick<User, 'id' | 'role'> | null;
+  actor: { id: string; role?: Role | undefined } | null;
   action: AuditAction;
-  subjectType: 'resident' | 'ticket' | 'call' | 'directory' | 'audit' | 'user' | 'system';
+  subjectType: AuditSubjectType;
   subjectId: string | null;
   source: AuditSource;
   /** What was read or changed, without the personal data itself (ids, field names, counts, reasons). */

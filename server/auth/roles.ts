@@ -26,6 +26,13 @@ export const PERMISSIONS = {
   'cti.blocks': ['lead', 'admin'],
   /** Outbound caller-ID rules and the CTI settings (switch, dispositions, wrap-up time). */
   'cti.admin': ['admin'],
+  /** Read the audit log (GET /api/v1/audit): the shift's lead and the admin answer for what was done. */
+  'audit.read': ['lead', 'admin'],
+  /**
+   * A resident's PIPL requests: export everything held about them, erase (anonymise) them. Admin only: rare,
+   * irreversible acts handled by whoever answers for the site's personal data, not part of a shift's work.
+   */
+  'residents.privacy': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

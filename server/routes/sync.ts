@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { OLDEST_SYNC_SCHEMA_VERSION, PullRequest, PushRequest, SYNC_SCHEMA_VERSION } from '../../common/sync';
+import { auditSource } from '../audit/log';
 import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -25,7 +26,7 @@ export function registerSyncRoutes(app: FastifyInstance, { db, now, slaSettings 
     requirePermission(user, 'sync');
     const body = parseRequest(PushRequest, request.body);
     assertSchemaVersion(body.schemaVersion);
-    return pushMutations(db, user, body, now(), slaSettings.context());
+    return pushMutations(db, user, body, now(), slaSettings.context(), auditSource(request, body.clientId));
   });
 
   app.post('/api/v1/sync/pull', async (request, reply) => {

@@ -17,6 +17,7 @@ import {
 } from '../../common/mutations';
 import { slaPolicy, type TicketSlaContext } from '../../common/sla';
 import type { SyncEntity } from '../../common/sync';
+import { recordAudit, type AuditSource } from '../audit/log';
 import { executeCallMutation } from '../cti/execute';
 import type { Queryable } from '../db/driver';
 import { linkHandLog } from '../cti/hand-log';
@@ -44,6 +45,8 @@ export interface ExecuteContext {
    * its flush, which the caller runs at the end (with `changes`, which it requires). Without it, writes happen now.
    */
   batch?: TicketWriteBatch;
+  /** Where the request came from, for the audit rows of reassignments and deletions. */
+  source?: AuditSource;
 }
 
 let defaultSla: TicketSlaContext | undefined;
@@ -169,11 +172,15 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
     }
     await markTicketDeleted(q, effect.deleted.id, ctx.actorId, effect.deleted.reason, ctx.now);
     await logChange(q, ctx, 'ticket', effect.deleted.id, 'del');
-    await q.query(
-      `INSERT INTO audit_log (at, actor_id, action, subject, data) VALUES ($1, $2, 'ticket.delete', $3, $4::jsonb)`,
-      [ctx.now.toISOString(), ctx.actorId, effect.deleted.id, JSON.stringify({ reason: effect.deleted.reason })],
-    );
+    await audit(q, ctx, 'ticket.delete', effect.deleted.id, { reason: effect.deleted.reason });
     return effect;
+  }
+  if (m.name === 'ticket.assign' && current && isReassignment(current.assigneeId, m.args.assigneeId, ctx.actorId)) {
+    await audit(q, ctx, 'ticket.reassign', current.id, {
+      from: current.assigneeId,
+      to: m.args.assigneeId,
+      reason: reasonOf(m.args),
+    });
   }
   // A no-op (e.g. a tag someone else already added) writes nothing.
   if (effect.ticket === current && effect.events.length === 0) return effect;
@@ -192,6 +199,42 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
     await recordChanges(q, 'ticket_event', insertedEventIds);
   }
   return effect;
+}
+
+/**
+ * Whether an assignment is audited as a reassignment: the assignee changes, and it is not someone taking an
+ * unassigned ticket for themselves (the everyday "assign to me").
+ */
+function isReassignment(from: string | null, to: string | null, actorId: string): boolean {
+  return from !== to && !(from === null && to === actorId);
+}
+
+/** The reason given for an assignment, where the mutation carries one. */
+function reasonOf(args: MutationArgs<'ticket.assign'>): string | null {
+  const { reason } = args as { reason?: unknown };
+  return typeof reason === 'string' ? reason : null;
+}
+
+/** An audit row about a ticket, in the mutation's transaction and at its time. */
+async function audit(
+  q: Queryable,
+  ctx: ExecuteContext,
+  action: 'ticket.delete' | 'ticket.reassign',
+  ticketId: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(
+    q,
+    {
+      actor: { id: ctx.actorId, role: ctx.actorRole },
+      action,
+      subjectType: 'ticket',
+      subjectId: ticketId,
+      source: ctx.source ?? { ip: null },
+      detail,
+    },
+    ctx.now,
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import type { User } from '../../common/domain';
 import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import { MutationRejected, V1_MUTATION_NAMES, parseMutation } from '../../common/mutations';
 import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
+import type { AuditSource } from '../audit/log';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
@@ -66,6 +67,7 @@ async function processOne(
   batch: BatchWrites,
   sla: TicketSlaContext | undefined,
   writes: TicketWriteBatch,
+  source: AuditSource | undefined,
 ): Promise<PushResult> {
   let result: PushResult;
   const changes: PendingChange[] = [];
@@ -80,6 +82,7 @@ async function processOne(
       changes,
       sla,
       batch: writes,
+      source,
     });
     result = { id: m.id, outcome: 'applied' };
     // A rejection writes nothing (every check comes before the first write): only applied mutations log changes.
@@ -120,6 +123,8 @@ export async function pushMutations(
   req: PushRequest,
   now: Date,
   sla?: TicketSlaContext,
+  /** Where the push came from: audit rows (reassignments, deletions) record it. */
+  source?: AuditSource,
 ): Promise<PushResponse> {
   return db.tx(async (q) => {
     let last = await lockClient(q, req.clientId, user, now);
@@ -137,7 +142,7 @@ export async function pushMutations(
         continue;
       }
       if (m.id > last + 1) throw new HttpError(409, 'mutation_gap', { expected: last + 1 });
-      results.push(await processOne(q, m, user, now, req.schemaVersion, batch, sla, writes));
+      results.push(await processOne(q, m, user, now, req.schemaVersion, batch, sla, writes, source));
       last = m.id;
     }
     await flushBatch(q, writes, batch.changes, now);
