@@ -4,7 +4,9 @@
  * and the run is audited. Open tickets and anything younger than the period are left alone; a second run changes
  * nothing. The server runs the job on start with its configured period.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, Ticket, TicketEvent } from '../../common/domain';
@@ -213,3 +215,21 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('the retention period on the command line', () => {
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+  it.each([
+    [['--retention-days', '0'], {}],
+    [['--retention-days', '1.5'], {}],
+    [[], { DESK_RETENTION_DAYS: 'three years' }],
+  ])('refuses %j %j before opening any database', (args, env) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--data', '/nonexistent/x', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--retention-days \/ DESK_RETENTION_DAYS must be a whole number of days/);
+  });
+});
