@@ -21,6 +21,7 @@ import {
   TicketType,
   User,
 } from './domain';
+import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, ResidentId } from './privacy';
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
 import { SyncStatus } from './sync';
@@ -251,6 +252,14 @@ export const METHODS = {
     }),
     ResidentLookupResult,
   ),
+
+  /** Admin, online only: everything the server holds about one resident (PIPL access request), as JSON. */
+  'residents.export': method(z.object({ id: ResidentId }), ResidentExport),
+  /** Admin, online only: erases (anonymises) one resident on their request; every console receives the result. */
+  'residents.erase': method(z.object({ id: ResidentId, reason: EraseReason }), EraseResult),
+
+  /** Lead/admin, online only: a page of the audit log, newest first, filtered. */
+  'audit.list': method(AuditFilter, AuditPage),
 
   /** SLA settings as last fetched from the server (works offline), with provisional-calendar warnings. */
   'settings.sla': method(z.object({}), SlaSettingsView),

@@ -119,10 +119,14 @@ export type AuditItem = z.infer<typeof AuditItem>;
 export const AuditPage = z.object({ items: z.array(AuditItem), nextCursor: z.string().nullable() });
 export type AuditPage = z.infer<typeof AuditPage>;
 
-/** A resident id in a route (`/api/v1/residents/:id/…`). */
-export const ResidentIdParams = z.object({ id: CleanText(64) }).strict();
+export const ResidentId = CleanText(64);
+/** Why a resident is erased (their request, its reference): kept in the audit log. */
+export const EraseReason = CleanText(500);
 
-export const EraseRequest = z.object({ reason: CleanText(500) }).strict();
+/** A resident id in a route (`/api/v1/residents/:id/…`). */
+export const ResidentIdParams = z.object({ id: ResidentId }).strict();
+
+export const EraseRequest = z.object({ reason: EraseReason }).strict();
 export type EraseRequest = z.infer<typeof EraseRequest>;
 
 export const EraseResult = z.object({

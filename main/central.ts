@@ -7,6 +7,7 @@ import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
 import { LoginResponse } from '../common/api';
 import { User } from '../common/domain';
+import { AuditPage, EraseResult, ResidentExport, type AuditFilter } from '../common/privacy';
 import { DirectoryPage } from '../common/residents/directory';
 import { SlaSettingsDocument } from '../common/sla/settings';
 import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
@@ -107,6 +108,23 @@ export class CentralClient {
   /** The site's phone settings (wrap-up codes and time). */
   ctiSettings(signal?: AbortSignal): Promise<CtiSiteSettings> {
     return this.request('GET', '/api/v1/cti/settings', undefined, CtiSiteSettings, signal);
+  }
+
+  /** A page of the audit log, newest first (leads and admins; the server decides). */
+  auditLog(filter: AuditFilter, signal?: AbortSignal): Promise<AuditPage> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    return this.request('GET', `/api/v1/audit?${query.toString()}`, undefined, AuditPage, signal);
+  }
+
+  /** Everything the server holds about one resident (admins; the server decides). */
+  exportResident(id: string): Promise<ResidentExport> {
+    return this.request('GET', `/api/v1/residents/${encodeURIComponent(id)}/export`, undefined, ResidentExport);
+  }
+
+  /** Erases (anonymises) one resident on their request; the reason is kept in the audit log. */
+  eraseResident(id: string, reason: string): Promise<EraseResult> {
+    return this.request('POST', `/api/v1/residents/${encodeURIComponent(id)}/erase`, { reason }, EraseResult);
   }
 
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */

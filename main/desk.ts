@@ -23,6 +23,7 @@ import { createCallService } from './call-service';
 import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
+import { createPrivacyHandlers } from './privacy-service';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
@@ -225,6 +226,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         return slaSettings.setLimits(limits);
       },
       ...phone.handlers,
+      ...createPrivacyHandlers({ central, requireUser, onErased: () => sync.poke() }),
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {
