@@ -10,6 +10,7 @@ import { IntakeHost } from '../intake/IntakeHost';
 import { CallsNav } from '../phone/CallsNav';
 import { CallsScreen } from '../phone/CallsScreen';
 import { PhoneHost } from '../phone/PhoneHost';
+import { PrivacyHost } from '../privacy/PrivacyHost';
 import { useCallsView } from '../phone/useCallsView';
 import { Header } from './Header';
 import { TriageProvider } from './keyboard/TriageProvider';
@@ -86,6 +87,7 @@ export function ConsoleLayout({ user }: { user: User }) {
         <SearchPanel onOpenTicket={showTicket} />
         <StepFormHost user={user} />
         <IntakeHost onOpenTicket={showTicket} />
+        <PrivacyHost user={user} />
       </div>
     </TriageProvider>
   );

@@ -244,6 +244,22 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '转到：未接来电（回拨队列）', en: 'Go to Missed calls (callback queue)' },
     palette: true,
   },
+  {
+    keys: ['g a'],
+    scope: 'console',
+    group: 'go',
+    action: 'audit.open',
+    label: { zh: '审计日志（值班主管、管理员）', en: 'Audit log (leads and admins)' },
+    palette: true,
+  },
+  {
+    keys: ['g p'],
+    scope: 'console',
+    group: 'go',
+    action: 'privacy.open',
+    label: { zh: '住户个人信息：导出 / 删除（管理员）', en: 'Resident personal data: export / erase (admins)' },
+    palette: true,
+  },
 
   // The phone: call keys work everywhere, also while typing (function keys no browser or desktop takes).
   {
