@@ -61,9 +61,11 @@ export function redactor(who: Identity, nameReplacement: string): (text: string)
   };
 }
 
-/** Every string inside a JSON value (a work-log entry's data) taken through `redact`. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every string inside a JSON value (a work-log entry's data) taken through `redact`; ids are left as they are. */
 export function redactJson(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
+  if (typeof value === 'string') return UUID.test(value) ? value : redact(value);
   if (Array.isArray(value)) return value.map((v) => redactJson(v, redact));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJson(v, redact)]));

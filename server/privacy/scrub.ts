@@ -128,9 +128,10 @@ async function scrubEvents(
   for (const e of rows) {
     const redact = redactors.get(String(e.ticket_id));
     if (!redact) continue;
+    const before = JSON.stringify(JSON.parse(String(e.data)));
     const body = redact(String(e.body));
-    const data = JSON.stringify(redactJson(JSON.parse(String(e.data)), redact));
-    if (body !== e.body || data !== JSON.stringify(JSON.parse(String(e.data)))) {
+    const data = JSON.stringify(redactJson(JSON.parse(before), redact));
+    if (body !== e.body || data !== before) {
       changed.push({ id: String(e.id), ticketId: String(e.ticket_id), body, data });
     }
   }
@@ -169,13 +170,16 @@ function scrubbedCall(call: CallFields, inbound: boolean, scrub: CallScrub, name
   // The name the phone system sent with the number is the caller's: it goes with the number.
   if (detail.callerName != null) detail.callerName = null;
   if (!scrub.keepResident && detail.residentConfidence != null) detail.residentConfidence = null;
+  // The callback's note is the one free text in the rest of the record (legs and ids are the phone system's).
+  const callback = detail.callback as { note?: unknown } | undefined;
+  if (typeof callback?.note === 'string') detail.callback = { ...callback, note: redact(callback.note) };
   return {
     fromRaw: clear(call.fromRaw, inbound),
     fromE164: clear(call.fromE164, inbound),
     toRaw: clear(call.toRaw, !inbound),
     residentId: scrub.keepResident ? call.residentId : null,
     notes: redact(call.notes),
-    detail: JSON.stringify(redactJson(detail, redact)),
+    detail: JSON.stringify(detail),
   };
 }
 

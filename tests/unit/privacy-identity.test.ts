@@ -43,11 +43,14 @@ describe('redactor', () => {
   });
 
   it('reaches every string inside a work-log entry’s data', () => {
-    const data = { changed: { title: { from: '张伟报修', to: '报修' } }, count: 2, list: ['13800138000', null] };
+    // A uuid (an assignee, a linked ticket) may hold the digits by chance: ids are never touched.
+    const id = 'a0b1c2d3-0000-4000-8000-a13800138000';
+    const data = { changed: { title: { from: '张伟报修', to: '报修' } }, count: 2, list: ['13800138000', null], id };
     expect(redactJson(data, redact)).toEqual({
       changed: { title: { from: '已删除住户报修', to: '报修' } },
       count: 2,
       list: [REDACTED, null],
+      id,
     });
   });
 });
