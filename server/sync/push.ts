@@ -11,6 +11,7 @@ import type { PushRequest, PushResponse, PushResult } from '../../common/sync';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
+import { requireOwnRow } from './clients';
 import { executeMutation, flushBatch } from './execute';
 import { TicketWriteBatch } from './write-batch';
 import { notifyChanges } from './notify';
@@ -28,9 +29,7 @@ async function lockClient(q: Queryable, clientId: string, user: User, now: Date)
     'SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
     [clientId],
   );
-  const row = rows[0];
-  if (!row || String(row.user_id) !== user.id) throw new HttpError(403, 'forbidden', { reason: 'client_not_yours' });
-  return Number(row.last_mutation_id);
+  return Number(requireOwnRow(rows[0], user).last_mutation_id);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
