@@ -24,9 +24,12 @@ import {
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
 import { SyncStatus } from './sync';
+import { REASON_MAX } from './ticket-access';
 import { StatusOutputs } from './workflows';
 
 const Uuid = z.string().uuid();
+/** Required where common/ticket-access says so: cancelling, raising to P0/P1, reassigning another's ticket. */
+const Reason = z.string().trim().max(REASON_MAX).optional();
 
 /** `team.<id>` views: one queue per team of TEAM_IDS (open tickets of that team). */
 export const TEAM_VIEW_IDS = TEAM_IDS.map((id) => `team.${id}` as const);
@@ -125,11 +128,17 @@ export const METHODS = {
       note: z.string().max(2000).default(''),
       /** Required by some transitions (common/workflows): photos, materials, reply, follow-up… */
       outputs: StatusOutputs.optional(),
+      reason: Reason,
     }),
     Ticket,
   ),
   'tickets.assign': method(
-    z.object({ id: Uuid, assigneeId: Uuid.nullable(), teamId: z.string().max(32).nullable().optional() }),
+    z.object({
+      id: Uuid,
+      assigneeId: Uuid.nullable(),
+      teamId: z.string().max(32).nullable().optional(),
+      reason: Reason,
+    }),
     Ticket,
   ),
   'tickets.comment': method(z.object({ id: Uuid, body: z.string().trim().min(1).max(5000) }), TicketEvent),
@@ -145,6 +154,7 @@ export const METHODS = {
       category: Category.optional(),
       priority: Priority.optional(),
       baseDescription: z.string().max(5000).optional(),
+      reason: Reason,
     }),
     Ticket,
   ),

@@ -75,6 +75,7 @@ async function processOne(
     await executeMutation(q, parseMutation(m.name, m.args), {
       actorId: user.id,
       actorRole: user.role,
+      actorTeamId: user.teamId,
       now,
       changes,
       sla,
