@@ -340,15 +340,26 @@ export interface DeskTransport {
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
 }
 
-/** Builds the `window.desk` object from the contract over any transport (IPC or WebSocket). */
-export function createDeskClient(transport: DeskTransport): DeskApi {
+/**
+ * Builds the `window.desk` object from the contract over any transport (IPC or WebSocket). With `only` (a page's
+ * allow-list, common/surfaces), the object has those methods and nothing else — the others are not there to call —
+ * and `on` refuses the other events; its type still names the whole contract.
+ */
+export function createDeskClient(
+  transport: DeskTransport,
+  only: { methods: readonly MethodName[]; events: readonly EventName[] } = {
+    methods: METHOD_NAMES,
+    events: EVENT_NAMES,
+  },
+): DeskApi {
   const api: Record<string, unknown> = {
     on: (event: EventName, listener: (payload: unknown) => void) => {
       if (!isEventName(event)) throw new Error(`Unknown desk event: ${String(event)}`);
+      if (!only.events.includes(event)) throw new Error(`Desk event not available here: ${event}`);
       return transport.subscribe(event, listener);
     },
   };
-  for (const name of METHOD_NAMES) {
+  for (const name of only.methods) {
     const [ns, member] = name.split('.') as [string, string];
     const group = (api[ns] ??= {}) as Record<string, unknown>;
     group[member] = (input: unknown = {}) => transport.invoke(name, input);
