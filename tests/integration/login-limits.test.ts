@@ -4,7 +4,7 @@
  * their own account from elsewhere.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildServer, type BuildServerOptions } from '../../server/app';
 import type { Db } from '../../server/db/driver';
 import { BACKENDS } from './support/backends';
@@ -20,22 +20,19 @@ for (const backend of BACKENDS) {
   suite(`login limits on ${backend.name}`, () => {
     let db: Db;
     let dispose: () => Promise<void>;
-    const apps: FastifyInstance[] = [];
 
     beforeAll(async () => {
       ({ db, dispose } = await backend.open());
       await seedFixtures(db);
     });
-    afterAll(async () => {
-      for (const app of apps) await app.close();
-      await dispose?.();
-    });
+    afterAll(async () => dispose?.());
 
+    /** A server of its own for the test (fresh counters), closed after it: each holds a LISTEN connection. */
     function server(options: Partial<BuildServerOptions> = {}): FastifyInstance {
       const app = buildServer({ db, ...options });
       // What the server takes as the client's address, for the trustProxy cases.
       app.get('/test/ip', { config: { public: true } }, async (request) => ({ ip: request.ip }));
-      apps.push(app);
+      onTestFinished(() => app.close());
       return app;
     }
 
