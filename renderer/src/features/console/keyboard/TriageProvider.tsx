@@ -160,10 +160,7 @@ export function TriageProvider({
       // The shared rules first: a refusal in the agent's language, or the question for a reason.
       const check = judge(user, ticket, op);
       if (!check.ok) {
-        announce(
-          t('triage.notice.failed', { what: ticketName(ticket), reason: refusal(user, ticket, op, lang) }),
-          true,
-        );
+        announce(t('triage.notice.failed', { what: ticketName(ticket), reason: textIn(check.message, lang) }), true);
         return;
       }
       if (check.reasonRequired && reason === undefined) {
