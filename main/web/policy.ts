@@ -128,6 +128,15 @@ export function decideHttpRequest(req: HttpRequestFacts): HttpDecision {
   return { kind: 'allow', surface };
 }
 
+/**
+ * Pages are read with GET or HEAD. Only a GET — a page load — may spend the launch token: a HEAD (a link preview,
+ * say) must not use up the user's one use.
+ */
+export function isAllowedMethod(method: string | undefined, decision: HttpDecision): boolean {
+  if (decision.kind === 'exchange') return method === 'GET';
+  return method === 'GET' || method === 'HEAD';
+}
+
 export type UpgradeDecision =
   { kind: 'allow'; surface: DeskSurface } | { kind: 'reject'; status: 403 | 404; reason: string };
 

@@ -19,6 +19,7 @@ import {
   TOKEN_USED_PAGE,
   decideHttpRequest,
   decideUpgrade,
+  isAllowedMethod,
   parseTarget,
   secretHash,
   securityHeaders,
@@ -81,6 +82,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     const headers = securityHeaders(host!);
+    if (!isAllowedMethod(req.method, decision)) {
+      res.writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Method not allowed');
+      return;
+    }
     if (decision.kind === 'exchange' || decision.kind === 'redirect') {
       const redirect: Record<string, string> = { ...headers, location: decision.location, 'cache-control': 'no-store' };
       if (decision.kind === 'exchange') {
@@ -92,11 +98,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       }
       res.writeHead(302, redirect);
       res.end();
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Method not allowed');
       return;
     }
     const target = parseTarget(req.url ?? '');

@@ -128,6 +128,19 @@ describe('browser host', () => {
     expect((await get(host.port, '/?token=wrong')).status).toBe(403);
   });
 
+  it('does not let a HEAD of the printed URL (a link preview) spend its one use', async () => {
+    const path = new URL(host.url).pathname + new URL(host.url).search;
+    const head = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path, method: 'HEAD' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(head).toBe(405);
+  });
+
   it('trades the token URL for a separate session secret in an HttpOnly SameSite=Strict cookie, 302 to the bare path', async () => {
     const res = await get(host.port, new URL(host.url).pathname + new URL(host.url).search);
     expect(res.status).toBe(302);

@@ -7,6 +7,7 @@ import {
   decideHttpRequest,
   decideUpgrade,
   isAllowedHost,
+  isAllowedMethod,
   isAllowedOrigin,
   parseCookies,
   secretHash,
@@ -171,6 +172,14 @@ describe('HTTP decisions', () => {
       kind: 'allow',
       surface: 'kiosk',
     });
+  });
+
+  it('lets only a page load (GET) spend the token; pages are read with GET or HEAD', () => {
+    const exchange = { kind: 'exchange', surface: 'console', location: '/' } as const;
+    expect(isAllowedMethod('GET', exchange)).toBe(true);
+    for (const method of ['HEAD', 'POST', undefined]) expect(isAllowedMethod(method, exchange)).toBe(false);
+    const allow = { kind: 'allow', surface: 'console' } as const;
+    expect(['GET', 'HEAD', 'POST', 'PUT'].map((m) => isAllowedMethod(m, allow))).toEqual([true, true, false, false]);
   });
 
   it('refuses absolute-form and protocol-relative targets', () => {
