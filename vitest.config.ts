@@ -5,6 +5,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Cheap password hashes in test processes only (the production cost is tested on its own).
+    setupFiles: ['tests/support/scrypt-cost.ts'],
     projects: [
       {
         extends: true,

@@ -36,5 +36,18 @@ export const IntakeRequest = z.object({
 });
 export type IntakeRequest = z.infer<typeof IntakeRequest>;
 
+/**
+ * What intake answers a caller that may not read tickets (the lobby kiosk): what a resident at the counter may
+ * see — the code to quote and the status — never the name, unit or phone the server linked to the ticket.
+ */
+export const IntakeReceipt = z.object({
+  code: z.string(),
+  type: TicketType,
+  category: Category,
+  status: TicketStatus,
+  createdAt: z.string(),
+});
+export type IntakeReceipt = z.infer<typeof IntakeReceipt>;
+
 export const ApiError = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiError>;

@@ -25,9 +25,12 @@ import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, Resid
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
 import { SyncStatus } from './sync';
+import { REASON_MAX } from './ticket-access';
 import { StatusOutputs } from './workflows';
 
 const Uuid = z.string().uuid();
+/** Required where common/ticket-access says so: cancelling, raising to P0/P1, reassigning another's ticket. */
+const Reason = z.string().trim().max(REASON_MAX).optional();
 
 /** `team.<id>` views: one queue per team of TEAM_IDS (open tickets of that team). */
 export const TEAM_VIEW_IDS = TEAM_IDS.map((id) => `team.${id}` as const);
@@ -126,11 +129,17 @@ export const METHODS = {
       note: z.string().max(2000).default(''),
       /** Required by some transitions (common/workflows): photos, materials, reply, follow-up… */
       outputs: StatusOutputs.optional(),
+      reason: Reason,
     }),
     Ticket,
   ),
   'tickets.assign': method(
-    z.object({ id: Uuid, assigneeId: Uuid.nullable(), teamId: z.string().max(32).nullable().optional() }),
+    z.object({
+      id: Uuid,
+      assigneeId: Uuid.nullable(),
+      teamId: z.string().max(32).nullable().optional(),
+      reason: Reason,
+    }),
     Ticket,
   ),
   'tickets.comment': method(z.object({ id: Uuid, body: z.string().trim().min(1).max(5000) }), TicketEvent),
@@ -146,6 +155,7 @@ export const METHODS = {
       category: Category.optional(),
       priority: Priority.optional(),
       baseDescription: z.string().max(5000).optional(),
+      reason: Reason,
     }),
     Ticket,
   ),
@@ -339,15 +349,26 @@ export interface DeskTransport {
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
 }
 
-/** Builds the `window.desk` object from the contract over any transport (IPC or WebSocket). */
-export function createDeskClient(transport: DeskTransport): DeskApi {
+/**
+ * Builds the `window.desk` object from the contract over any transport (IPC or WebSocket). With `only` (a page's
+ * allow-list, common/surfaces), the object has those methods and nothing else — the others are not there to call —
+ * and `on` refuses the other events; its type still names the whole contract.
+ */
+export function createDeskClient(
+  transport: DeskTransport,
+  only: { methods: readonly MethodName[]; events: readonly EventName[] } = {
+    methods: METHOD_NAMES,
+    events: EVENT_NAMES,
+  },
+): DeskApi {
   const api: Record<string, unknown> = {
     on: (event: EventName, listener: (payload: unknown) => void) => {
       if (!isEventName(event)) throw new Error(`Unknown desk event: ${String(event)}`);
+      if (!only.events.includes(event)) throw new Error(`Desk event not available here: ${event}`);
       return transport.subscribe(event, listener);
     },
   };
-  for (const name of METHOD_NAMES) {
+  for (const name of only.methods) {
     const [ns, member] = name.split('.') as [string, string];
     const group = (api[ns] ??= {}) as Record<string, unknown>;
     group[member] = (input: unknown = {}) => transport.invoke(name, input);

@@ -19,10 +19,23 @@ import {
 } from './domain';
 import { CALL_MUTATION_ARGS, PresenceSetArgs } from './calls/args';
 import { ticketSla, type TicketSlaContext } from './sla/ticket-sla';
+import {
+  REASON_MAX,
+  REASON_REQUIRED_MESSAGE,
+  checkTicketAction,
+  hasReason,
+  type Actor,
+  type TicketAction,
+} from './ticket-access';
 import { StatusOutputs, isOpen, validateTransition } from './workflows';
 
 const Uuid = z.string().uuid();
 const Text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Why: required where common/ticket-access says so (cancel, raise to P0/P1, reassign someone else's ticket).
+ * Optional in the schema: mutations already in outboxes carry none, and the rule, not the shape, decides.
+ */
+const Reason = z.string().trim().max(REASON_MAX).optional();
 
 export const TicketCreateArgs = z.object({
   id: Uuid,
@@ -50,12 +63,14 @@ export const TicketSetStatusArgs = z.object({
    * outboxes carry none; the workflow table decides which transitions require which outputs.
    */
   outputs: StatusOutputs.optional(),
+  reason: Reason,
 });
 export const TicketAssignArgs = z.object({
   id: Uuid,
   eventId: Uuid,
   assigneeId: Uuid.nullable(),
   teamId: z.string().max(32).nullable().optional(),
+  reason: Reason,
 });
 export const TicketCommentArgs = z.object({ id: Uuid, eventId: Uuid, body: Text(5000) });
 /**
@@ -71,6 +86,7 @@ export const TicketEditArgs = z.object({
   category: Category.optional(),
   priority: Priority.optional(),
   baseDescription: z.string().max(5000).optional(),
+  reason: Reason,
 });
 const Tag = z.string().trim().min(1).max(32);
 /** Set semantics: remove, then add; concurrent adds merge. */
@@ -118,8 +134,6 @@ export const V1_MUTATION_NAMES: readonly string[] = [
   'ticket.assign',
   'ticket.comment',
 ];
-/** Only these roles may delete a ticket. */
-export const DELETE_ROLES: readonly Role[] = ['lead', 'admin'];
 export type MutationName = keyof typeof MUTATION_ARGS;
 export const MutationName = z.enum(Object.keys(MUTATION_ARGS) as [MutationName, ...MutationName[]]);
 export type MutationArgs<N extends MutationName> = z.output<(typeof MUTATION_ARGS)[N]>;
@@ -166,8 +180,12 @@ export interface MutationContext {
   code: string | null;
   /** The target ticket's tombstone, when it was deleted (the server knows; a cache just lacks the row). */
   tombstone?: { reason: string } | undefined;
-  /** The actor's role where it is known for sure (the server): checked by role-restricted mutations. */
+  /**
+   * The actor's role and team (the server's authenticated user; the desk's signed-in user): every ticket mutation
+   * is checked against common/ticket-access, and fails closed without a role.
+   */
   actorRole?: Role | undefined;
+  actorTeamId?: string | null | undefined;
   /**
    * The SLA policy and weather-alert switch: with it, create / status / priority changes recompute the ticket's
    * SLA fields (common/sla/ticket-sla.ts); without it they are left as they were.
@@ -197,6 +215,29 @@ function requireTicket(ctx: MutationContext, id: string): Ticket {
   }
   return ctx.current;
 }
+
+function actorOf(ctx: MutationContext): Actor | undefined {
+  return ctx.actorRole === undefined
+    ? undefined
+    : { id: ctx.actorId, role: ctx.actorRole, teamId: ctx.actorTeamId ?? null };
+}
+
+/**
+ * Refuses what the actor may not do (`forbidden`) or does without a required reason (`reason_required`); returns
+ * the trimmed reason ('' when none).
+ */
+function authorize(ctx: MutationContext, ticket: Ticket | undefined, action: TicketAction, reason?: string): string {
+  const actor = actorOf(ctx);
+  const check = checkTicketAction(actor, ticket, action);
+  if (!check.ok) throw new MutationRejected(check.code, check.message.en);
+  if (check.reasonRequired && !hasReason(reason)) {
+    throw new MutationRejected('reason_required', REASON_REQUIRED_MESSAGE.en);
+  }
+  return reason?.trim() ?? '';
+}
+
+/** The event's data with the reason, when one was given. */
+const withReason = (data: Record<string, unknown>, reason: string) => (reason ? { ...data, reason } : data);
 
 function event(
   m: { eventId: string; id: string },
@@ -260,6 +301,7 @@ function applyTicketOrCall(
       const a = m.args;
       if (ctx.tombstone) throw new MutationRejected('deleted', `Ticket was deleted: ${ctx.tombstone.reason}`);
       if (ctx.current) throw new MutationRejected('exists', `Ticket ${a.id} already exists`);
+      authorize(ctx, undefined, { kind: 'create' });
       const ticket: Ticket = {
         id: a.id,
         code: ctx.code,
@@ -291,6 +333,7 @@ function applyTicketOrCall(
     case 'ticket.setStatus': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
+      const reason = authorize(ctx, t, { kind: 'status', to: a.status }, a.reason);
       const result = validateTransition(t, a.status, a.outputs, ctx.actorRole, a.note);
       if (!result.ok) throw new MutationRejected(result.code, result.message.en);
       // A follow-up with satisfaction ≤ 2 asked to close and lands in `reopened`: same team, same assignee.
@@ -299,26 +342,29 @@ function applyTicketOrCall(
       const data: Record<string, unknown> = { from: t.status, to };
       if (a.outputs !== undefined) data.outputs = a.outputs;
       if (result.reopenedByFollowUp) data.requested = a.status;
-      const body = a.note || (result.reopenedByFollowUp ? (a.outputs?.followUp?.comment ?? '') : '');
-      return { ticket, events: [event(a, ctx, 'status', body, data)] };
+      const body = a.note || reason || (result.reopenedByFollowUp ? (a.outputs?.followUp?.comment ?? '') : '');
+      return { ticket, events: [event(a, ctx, 'status', body, withReason(data, reason))] };
     }
     case 'ticket.assign': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
+      const reason = authorize(ctx, t, { kind: 'assign', assigneeId: a.assigneeId }, a.reason);
       if (!isOpen(t.status)) throw new MutationRejected('closed', 'A closed ticket cannot be reassigned');
       const teamId = a.teamId === undefined ? t.teamId : a.teamId;
       const ticket = touched(t, ctx, { assigneeId: a.assigneeId, teamId });
       const data = { from: t.assigneeId, to: a.assigneeId, teamFrom: t.teamId, teamTo: teamId };
-      return { ticket, events: [event(a, ctx, 'assign', '', data)] };
+      return { ticket, events: [event(a, ctx, 'assign', reason, withReason(data, reason))] };
     }
     case 'ticket.comment': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
+      authorize(ctx, t, { kind: 'comment' });
       return { ticket: touched(t, ctx, {}), events: [event(a, ctx, 'comment', a.body, {})] };
     }
     case 'ticket.edit': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
+      const reason = authorize(ctx, t, { kind: 'edit', priority: a.priority }, a.reason);
       const patch: Partial<Ticket> = {};
       const changed: Record<string, { from: unknown; to: unknown }> = {};
       for (const field of ['title', 'category', 'priority'] as const) {
@@ -339,7 +385,8 @@ function applyTicketOrCall(
           changed.description = { from: t.description, to: a.description };
         }
       }
-      if (Object.keys(changed).length > 0) events.unshift(event(a, ctx, 'edit', '', { changed }));
+      if (Object.keys(changed).length > 0)
+        events.unshift(event(a, ctx, 'edit', reason, withReason({ changed }, reason)));
       if (events.length === 0) throw new MutationRejected('no_change', 'Nothing to change');
       const edited = touched(t, ctx, patch);
       return ticketEffect(patch.priority !== undefined ? withSla(edited, t, ctx) : edited, events);
@@ -347,6 +394,7 @@ function applyTicketOrCall(
     case 'ticket.tag': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
+      authorize(ctx, t, { kind: 'tag' });
       const set = new Set(t.tags);
       for (const tag of a.remove) set.delete(tag);
       for (const tag of a.add) set.add(tag);
@@ -358,9 +406,7 @@ function applyTicketOrCall(
     case 'ticket.delete': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
-      if (ctx.actorRole !== undefined && !DELETE_ROLES.includes(ctx.actorRole)) {
-        throw new MutationRejected('forbidden', 'Only a lead or an admin may delete a ticket');
-      }
+      authorize(ctx, t, { kind: 'delete' });
       return { ticket: t, events: [], deleted: { id: t.id, reason: a.reason } };
     }
     case 'call.log': {

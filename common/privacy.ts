@@ -10,6 +10,24 @@ import { Call, Role, Ticket, TicketEvent } from './domain';
 export const ERASED_RESIDENT_NAME = '已删除住户';
 
 /** What an audit row's subject is (server/audit/log.ts writes these). */
+/** Every kind of audited act; the list is the log's vocabulary (the read API filters on it). */
+export const AUDIT_ACTIONS = [
+  'resident.read',
+  'resident.reveal',
+  'resident.export',
+  'resident.erase',
+  'residents.directory',
+  'call.reveal',
+  'ticket.reveal',
+  'ticket.reassign',
+  'ticket.delete',
+  'retention.anonymise',
+  'audit.read',
+  'auth.login',
+  'auth.loginFailed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const AUDIT_SUBJECT_TYPES = ['resident', 'ticket', 'call', 'directory', 'audit', 'user', 'system'] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 

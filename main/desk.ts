@@ -69,7 +69,11 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     checkpoint: () => checkpointInWorker(repos.db.name, opts.sqliteNativeBinding),
     onError: (err) => console.warn('[desk] background WAL checkpoint failed; SQLite checkpoints on its own:', err),
   });
-  const outbox = createOutbox(repos.db, repos.tickets, shadow, { sla: () => slaSettings.context() });
+  const outbox = createOutbox(repos.db, repos.tickets, shadow, {
+    sla: () => slaSettings.context(),
+    // The shared ticket rules check the signed-in user's role and team, as the server will.
+    actor: () => session.user(),
+  });
   const sync = createSyncEngine(
     {
       central,

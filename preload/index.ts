@@ -1,13 +1,12 @@
 /**
  * The sandboxed preload: gives the page `window.desk`, built from the contract over IPC, and nothing else
- * (no ipcRenderer, no Node, no generic send).
+ * (no ipcRenderer, no Node, no generic send) — and for the kiosk window only the kiosk's methods (./surface).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createDeskClient } from '../common/contract';
 import { installDeskInMainWorld } from './main-world';
-import { createIpcTransport } from './transport';
+import { createSurfaceClient } from './surface';
 
-const client = createDeskClient(createIpcTransport(ipcRenderer));
+const client = createSurfaceClient(ipcRenderer, process.argv);
 
 let installed = false;
 try {

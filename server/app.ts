@@ -2,6 +2,7 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth/hook';
+import type { LoginLimits } from './auth/login-limits';
 import { DEFAULT_SWEEP_LIMITS, type SweepLimits } from '../common/calls/machine';
 import { registerCallFanOut } from './cti/live';
 import { registerCtiRoutes, type CtiRouteOptions } from './cti/routes';
@@ -9,6 +10,7 @@ import { DEFAULT_SWEEP_INTERVAL_MS, scheduleCallSweep } from './cti/sweep';
 import type { Db } from './db/driver';
 import type { ServerDeps } from './http/context';
 import { registerErrorHandlers } from './http/handlers';
+import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerLive, type LiveOptions } from './live/register';
 import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS, scheduleRetention } from './privacy/retention';
 import { registerAuditRoutes } from './routes/audit';
@@ -26,8 +28,15 @@ export interface BuildServerOptions {
   db: Db;
   logger?: boolean | object;
   now?: () => Date;
-  /** Login attempts per IP; tests raise it, the default slows down password guessing. */
+  /** Login attempts (right or wrong) per source address; a guard on scrypt time. Tests raise it. */
   loginRateLimit?: LoginRateLimit;
+  /** Failed-login limits per account and source, and per source (server/auth/login-limits.ts). */
+  loginLimits?: Readonly<LoginLimits>;
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (request.ip, which the login limits count by).
+   * Default false: the socket's peer address.
+   */
+  trustProxy?: TrustProxy;
   /** Days a deleted ticket's tombstone is kept before compaction purges it (default 30). */
   tombstoneRetentionDays?: number;
   /**
@@ -58,13 +67,16 @@ export function buildServer({
   db,
   logger = false,
   now = () => new Date(),
-  loginRateLimit = { max: 10, timeWindow: '1 minute' },
+  // A call centre behind one NAT signs in together at the start of a shift: generous per address.
+  loginRateLimit = { max: 120, timeWindow: '1 minute' },
+  loginLimits,
+  trustProxy = false,
   tombstoneRetentionDays = DEFAULT_TOMBSTONE_RETENTION_DAYS,
   personalDataRetentionDays = DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   live,
   cti = {},
 }: BuildServerOptions): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, trustProxy: fastifyTrustProxy(trustProxy) });
   const deps: ServerDeps = { db, now, slaSettings: createSlaSettingsStore(db, now) };
   app.addHook('onReady', async () => void (await deps.slaSettings.load()));
   registerErrorHandlers(app);
@@ -82,7 +94,7 @@ export function buildServer({
   app.register(rateLimit, { global: false });
   app.register(async (scope) => {
     registerHealthRoutes(scope, deps);
-    registerAuthRoutes(scope, deps, loginRateLimit);
+    registerAuthRoutes(scope, deps, loginRateLimit, loginLimits);
     registerTicketRoutes(scope, deps);
     registerResidentRoutes(scope, deps);
     registerPrivacyRoutes(scope, deps);

@@ -1,19 +1,21 @@
 /**
  * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|large]
- *  [--cti-token TOKEN] [--retention-days N] [--init-admin]` — runs the central server (migrations first), or creates the first admin and exits.
+ *  [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin]` — runs the
+ *  central server (migrations first), or creates the first admin and exits.
  */
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from './app';
-import { checkCredentials, createUser } from './auth/users';
+import { anyHasPassword, createUser } from './auth/users';
 import type { Db } from './db/driver';
 import { migrate } from './db/migrate';
 import { openDb } from './db/open';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 const USAGE =
   'usage: tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] ' +
-  '[--size small|large] [--cti-token TOKEN] [--retention-days N] [--init-admin]';
+  '[--size small|large] [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin]';
 
 const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01', 'pbx'];
 
@@ -32,6 +34,8 @@ interface CliOptions {
    * DESK_RETENTION_DAYS); undefined: the server's default of 3 years.
    */
   retentionDays: number | undefined;
+  /** Reverse proxies whose X-Forwarded-For is believed (--trust-proxy, else DESK_TRUST_PROXY); default none. */
+  trustProxy: TrustProxy;
 }
 
 function fail(message: string): never {
@@ -52,6 +56,7 @@ function parseCli(argv: string[]): CliOptions {
       'init-admin': { type: 'boolean', default: false },
       'cti-token': { type: 'string' },
       'retention-days': { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
   });
   const ctiToken = values['cti-token'] ?? process.env.DESK_CTI_TOKEN ?? '';
@@ -64,6 +69,12 @@ function parseCli(argv: string[]): CliOptions {
   if (values.data && values.db) fail('give --data or --db, not both');
   if (values.seed !== undefined && values.seed !== 'demo') fail(`unknown --seed ${values.seed}`);
   if (values.size !== 'small' && values.size !== 'large') fail(`unknown --size ${values.size}`);
+  let trustProxy: TrustProxy;
+  try {
+    trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.DESK_TRUST_PROXY);
+  } catch (err) {
+    fail(`--trust-proxy / DESK_TRUST_PROXY: ${(err as Error).message}`);
+  }
   return {
     port,
     host: values.host,
@@ -74,6 +85,7 @@ function parseCli(argv: string[]): CliOptions {
     initAdmin: values['init-admin'],
     ctiToken: ctiToken || null,
     retentionDays: retentionDays(values['retention-days'] ?? process.env.DESK_RETENTION_DAYS),
+    trustProxy,
   };
 }
 
@@ -125,10 +137,8 @@ async function seedDemoData(db: Db, size: 'small' | 'large'): Promise<void> {
 
 /** Demo accounts are a known password on a network service: say so where the operator will see it. */
 async function hasDemoAccounts(db: Db): Promise<boolean> {
-  for (const username of DEMO_USERNAMES) {
-    if (await checkCredentials(db, username, 'demo')) return true;
-  }
-  return false;
+  // Only accounts that exist are checked: each check is a full scrypt, and a real server has none of these names.
+  return anyHasPassword(db, DEMO_USERNAMES, 'demo');
 }
 
 function warnDemoAccounts(): void {
@@ -172,6 +182,7 @@ async function main(): Promise<void> {
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     cti: { token: options.ctiToken, ...ctiRateLimit() },
     personalDataRetentionDays: options.retentionDays,
+    trustProxy: options.trustProxy,
   });
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../common/bridge';
-import { dispatchDeskCall } from '../../common/contract';
+import { dispatchSurfaceCall, isEventAllowed, type DeskSurface } from '../../common/surfaces';
 import { createPhoneAdapters } from '../cti/adapters';
 import { createDesk } from '../desk';
 import type { DeskHost } from '../host';
@@ -33,6 +33,8 @@ const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 
 let mainWindow: BrowserWindow | null = null;
 let desk: DeskHost | null = null;
+/** The allow-list of each of our windows, by its web contents (common/surfaces); any other sender has none. */
+const windowSurfaces = new Map<number, DeskSurface>();
 
 function main(): void {
   let args: AppArgs;
@@ -117,6 +119,8 @@ function hardenWebContents(contents: WebContents): void {
 
 function createWindow(plan: WindowPlan): BrowserWindow {
   const window = new BrowserWindow(plan.options);
+  const contentsId = window.webContents.id;
+  windowSurfaces.set(contentsId, plan.mode);
   if (plan.removeMenu) window.removeMenu();
   if (plan.blockShortcuts) {
     window.webContents.on('before-input-event', (event, input) => {
@@ -127,27 +131,34 @@ function createWindow(plan: WindowPlan): BrowserWindow {
   }
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
+    windowSurfaces.delete(contentsId);
     if (mainWindow === window) mainWindow = null;
   });
   void window.loadURL(plan.url);
   return window;
 }
 
-/** One channel for every DeskApi call: sender checked here, payload validated by the contract. */
+/**
+ * One channel for every DeskApi call: sender checked here, then the sender window's allow-list (the kiosk
+ * window reaches only the kiosk's methods, whatever its preload was talked into), payload validated by the contract.
+ */
 function registerDeskIpc(host: DeskHost): void {
   ipcMain.handle(IPC_INVOKE, async (event, method: unknown, input: unknown) => {
     const frame = event.senderFrame;
     const isMainFrame = frame?.parent === null;
-    if (!frame || !isTrustedSender({ senderUrl: frame.url, isMainFrame })) {
+    const surface = windowSurfaces.get(event.sender.id);
+    if (!frame || !surface || !isTrustedSender({ senderUrl: frame.url, isMainFrame })) {
       const from = frame ? `${frame.url}${isMainFrame ? '' : ' (sub-frame)'}` : 'a destroyed frame';
       console.warn(`[app] refused IPC ${String(method)} from ${from}`);
       return { ok: false, error: { code: 'forbidden', message: 'Untrusted IPC sender' } };
     }
-    return dispatchDeskCall(host.handlers, method, input);
+    return dispatchSurfaceCall(host.handlers, surface, method, input);
   });
   host.subscribe((name, payload) => {
     for (const window of BrowserWindow.getAllWindows()) {
-      if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, name, payload);
+      if (window.isDestroyed()) continue;
+      const surface = windowSurfaces.get(window.webContents.id);
+      if (surface && isEventAllowed(surface, name)) window.webContents.send(IPC_EVENT, name, payload);
     }
   });
 }

@@ -4,6 +4,7 @@
  * Only `import type` from electron: this module must load without the Electron runtime.
  */
 import type { BrowserWindowConstructorOptions, CustomScheme, Input, WebPreferences } from 'electron';
+import { surfaceArg, type DeskSurface } from '../../common/surfaces';
 import { UsageError, hasFlag, readFlag, resolveServerUrl } from '../shell/args';
 import { buildCsp } from '../shell/csp';
 import { resolveStaticFile, type StaticFile } from '../shell/static-files';
@@ -19,7 +20,8 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 };
 
-export type WindowMode = 'console' | 'kiosk';
+/** A window shows one page for good: its mode is also its desk allow-list (common/surfaces). */
+export type WindowMode = DeskSurface;
 
 export function appUrl(mode: WindowMode): string {
   return mode === 'kiosk' ? `${APP_ORIGIN}/kiosk` : `${APP_ORIGIN}/`;
@@ -65,9 +67,11 @@ export function cspHeader(): string {
   return buildCsp();
 }
 
-function secureWebPreferences(preloadPath: string, devTools: boolean): WebPreferences {
+function secureWebPreferences(preloadPath: string, devTools: boolean, mode: WindowMode): WebPreferences {
   return {
     preload: preloadPath,
+    // Tells the preload which allow-list to expose; the page cannot change its renderer's argv.
+    additionalArguments: [surfaceArg(mode)],
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -96,7 +100,7 @@ export function consoleWindowOptions(opts: {
     show: false, // shown on ready-to-show, so the agent never sees a white flash
     title: '物业客服中心',
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(opts.preloadPath, opts.devTools),
+    webPreferences: secureWebPreferences(opts.preloadPath, opts.devTools, 'console'),
   };
 }
 
@@ -109,7 +113,7 @@ export function kioskWindowOptions(opts: { preloadPath: string }): BrowserWindow
     fullscreen: true,
     autoHideMenuBar: true,
     minimizable: false,
-    webPreferences: secureWebPreferences(opts.preloadPath, false),
+    webPreferences: secureWebPreferences(opts.preloadPath, false, 'kiosk'),
   };
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../../common/mutations';
 import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import type { PushResponse } from '../../common/sync';
+import type { Actor } from '../../common/ticket-access';
 import type { CacheDb, TicketRepo } from '../cache';
 import { createCallRepo } from '../cache/calls';
 import { createDirectoryRepo } from '../cache/directory';
@@ -42,6 +43,11 @@ export interface RejectedMutation {
 export interface OutboxHooks {
   /** The SLA policy and weather switch for optimistic SLA fields (the server's, as last fetched). */
   sla?: () => TicketSlaContext | undefined;
+  /**
+   * The signed-in user's role and team, checked by the shared ticket rules (common/ticket-access) as the server
+   * will: without them (or for another actor id) every ticket mutation is refused locally.
+   */
+  actor?: () => Actor | null;
   /** Test seam: runs inside the enqueue transaction after the ticket write (throw to simulate a crash). */
   afterTicketWrite?: () => void;
 }
@@ -108,7 +114,17 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
     }
     if (!isTicketMutation(m)) return callWriter.write(m, actorId, now);
     const current = tickets.get(m.args.id);
-    const effect = applyMutation(m, { actorId, now, current, code: null, sla: hooks.sla?.() });
+    const signedIn = hooks.actor?.();
+    const actor = signedIn?.id === actorId ? signedIn : undefined;
+    const effect = applyMutation(m, {
+      actorId,
+      now,
+      current,
+      code: null,
+      sla: hooks.sla?.(),
+      actorRole: actor?.role,
+      actorTeamId: actor?.teamId,
+    });
     shadow.remember(m.args.id, current);
     if (effect.deleted) hideTicket.run(effect.deleted.id);
     else tickets.put(effect.ticket);

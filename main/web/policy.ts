@@ -3,13 +3,21 @@
  *
  * Threat model: the desk host holds a logged-in session to the central server and listens on loopback. Anything
  * else running in the user's browser (another tab, a rebinding DNS name pointing at 127.0.0.1) must not be able
- * to read the console or drive the DeskApi. Hence: a per-launch token that becomes an HttpOnly SameSite=Strict
- * cookie, a Host allow-list (DNS rebinding) and an Origin check on the WebSocket (cross-site WebSocket hijacking).
+ * to read the console or drive the DeskApi. Hence: a per-launch token, good for one use, that the host trades for
+ * a separate random session secret in an HttpOnly SameSite=Strict cookie (the printed URL, which lingers in shell
+ * history, logs and the browser's history, is worthless afterwards); a Host allow-list (DNS rebinding) and an
+ * Origin check on the WebSocket (cross-site WebSocket hijacking).
+ *
+ * The session also fixes which page it is for (issue 11 §2): opened at `/kiosk`, it is the kiosk's, and its
+ * bridge connection reaches only the kiosk's methods (common/surfaces) — the host decides, not the page.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { DeskSurface } from '../../common/surfaces';
 import { buildCsp } from '../shell/csp';
 
 export const TOKEN_QUERY_PARAM = 'token';
+/** The page a kiosk session is for; a session opened anywhere else is the console's. */
+export const KIOSK_PAGE = '/kiosk';
 
 /** Host header values that name this server; anything else is a rebinding attempt or a misdirected request. */
 export function allowedHosts(port: number): string[] {
@@ -32,11 +40,11 @@ export function isAllowedOrigin(origin: string | undefined, hostHeader: string |
  * cookie under one name, so the port is part of the name.
  */
 export function cookieName(port: number): string {
-  return `desk_token_${port}`;
+  return `desk_session_${port}`;
 }
 
-export function sessionCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export function sessionCookie(port: number, secret: string): string {
+  return `${cookieName(port)}=${secret}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 export function parseCookies(header: string | undefined): Map<string, string> {
@@ -60,15 +68,32 @@ export function tokenMatches(expected: string, candidate: string | null | undefi
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function hasSessionCookie(cookieHeader: string | undefined, port: number, token: string): boolean {
-  return tokenMatches(token, parseCookies(cookieHeader).get(cookieName(port)));
+/** Sessions are kept by the secret's hash: looking one up reveals nothing about secrets by timing. */
+export function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** What the host knows when it decides: its launch token (used or not) and its sessions. */
+export interface HostState {
+  /** The printed URL's token; `used` from its first exchange on. */
+  launch: { token: string; used: boolean };
+  /** The page a session secret's hash belongs to; undefined for none. */
+  sessionSurface(hash: string): DeskSurface | undefined;
+}
+
+/** The page the request's session cookie belongs to, if it carries a live one. */
+export function sessionOf(cookieHeader: string | undefined, port: number, state: HostState): DeskSurface | undefined {
+  const secret = parseCookies(cookieHeader).get(cookieName(port));
+  return secret ? state.sessionSurface(secretHash(secret)) : undefined;
 }
 
 export type HttpDecision =
-  | { kind: 'forbidden'; reason: 'host' | 'token' }
-  /** The printed URL was opened: trade the query token for the cookie and drop it from the address bar. */
-  | { kind: 'redirect'; location: string; setCookie: string }
-  | { kind: 'allow' };
+  | { kind: 'forbidden'; reason: 'host' | 'token' | 'token_used' }
+  /** The printed URL, first use: start a session for `surface` (cookie) and drop the token from the address bar. */
+  | { kind: 'exchange'; surface: DeskSurface; location: string }
+  /** Nothing to issue, somewhere else to go (a token this browser no longer needs; the kiosk's own page). */
+  | { kind: 'redirect'; location: string }
+  | { kind: 'allow'; surface: DeskSurface };
 
 export interface HttpRequestFacts {
   /** Raw request target, e.g. `/?token=abc` or `/assets/index.js`. */
@@ -76,37 +101,59 @@ export interface HttpRequestFacts {
   host: string | undefined;
   cookie: string | undefined;
   port: number;
-  token: string;
+  state: HostState;
 }
 
 export function decideHttpRequest(req: HttpRequestFacts): HttpDecision {
   if (!isAllowedHost(req.host, req.port)) return { kind: 'forbidden', reason: 'host' };
   const url = parseTarget(req.url);
   if (url === null) return { kind: 'forbidden', reason: 'token' };
+  const surface = sessionOf(req.cookie, req.port, req.state);
   const queryToken = url.searchParams.get(TOKEN_QUERY_PARAM);
   if (queryToken !== null) {
-    if (!tokenMatches(req.token, queryToken)) return { kind: 'forbidden', reason: 'token' };
     url.searchParams.delete(TOKEN_QUERY_PARAM);
-    return { kind: 'redirect', location: url.pathname + url.search, setCookie: sessionCookie(req.port, req.token) };
+    const location = url.pathname + url.search;
+    const { launch } = req.state;
+    const isLaunchToken = tokenMatches(launch.token, queryToken);
+    if (isLaunchToken && !launch.used) {
+      return { kind: 'exchange', surface: url.pathname === KIOSK_PAGE ? 'kiosk' : 'console', location };
+    }
+    // The browser that holds the session opened the link again: it needs nothing new.
+    if (surface) return { kind: 'redirect', location };
+    return { kind: 'forbidden', reason: isLaunchToken ? 'token_used' : 'token' };
   }
-  if (!hasSessionCookie(req.cookie, req.port, req.token)) return { kind: 'forbidden', reason: 'token' };
-  return { kind: 'allow' };
+  if (!surface) return { kind: 'forbidden', reason: 'token' };
+  // A kiosk's session shows the kiosk, never the agent console.
+  if (surface === 'kiosk' && url.pathname === '/') return { kind: 'redirect', location: KIOSK_PAGE };
+  return { kind: 'allow', surface };
 }
 
-export type UpgradeDecision = { kind: 'allow' } | { kind: 'reject'; status: 403 | 404; reason: string };
+/**
+ * Pages are read with GET or HEAD. Only a GET — a page load — may spend the launch token: a HEAD (a link preview,
+ * say) must not use up the user's one use.
+ */
+export function isAllowedMethod(method: string | undefined, decision: HttpDecision): boolean {
+  if (decision.kind === 'exchange') return method === 'GET';
+  return method === 'GET' || method === 'HEAD';
+}
+
+export type UpgradeDecision =
+  { kind: 'allow'; surface: DeskSurface } | { kind: 'reject'; status: 403 | 404; reason: string };
 
 export interface UpgradeRequestFacts extends HttpRequestFacts {
   origin: string | undefined;
   bridgePath: string;
 }
 
+/** The bridge connection belongs to the session whose cookie opened it: that session's page fixes its methods. */
 export function decideUpgrade(req: UpgradeRequestFacts): UpgradeDecision {
   const url = parseTarget(req.url);
   if (url === null || url.pathname !== req.bridgePath) return { kind: 'reject', status: 404, reason: 'path' };
   if (!isAllowedHost(req.host, req.port)) return { kind: 'reject', status: 403, reason: 'host' };
   if (!isAllowedOrigin(req.origin, req.host, req.port)) return { kind: 'reject', status: 403, reason: 'origin' };
-  if (!hasSessionCookie(req.cookie, req.port, req.token)) return { kind: 'reject', status: 403, reason: 'token' };
-  return { kind: 'allow' };
+  const surface = sessionOf(req.cookie, req.port, req.state);
+  if (!surface) return { kind: 'reject', status: 403, reason: 'token' };
+  return { kind: 'allow', surface };
 }
 
 /** Request targets must be origin-form (`/path?query`); absolute-form and garbage are refused. */
@@ -137,4 +184,15 @@ export const FORBIDDEN_PAGE = `<!doctype html>
 <body><h1>Access denied</h1>
 <p>Open the console with the URL printed by the desk host (<code>npm run serve</code>): it carries a one-time
 access token for this launch. 请使用桌面主机启动时打印的链接打开控制台。</p></body></html>
+`;
+
+/** The printed link, opened a second time by a browser without the session: it was good for one use. */
+export const TOKEN_USED_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Desk console: link already used</title></head>
+<body><h1>This link has already been used</h1>
+<p>The console link printed by the desk host works once: the browser that opened it first holds the session.
+Use that browser, or restart the desk host (<code>npm run serve</code> or <code>npm start</code>) for a new link.</p>
+<h1 lang="zh-CN">此链接已使用过</h1>
+<p lang="zh-CN">桌面主机打印的控制台链接只能使用一次：首次打开它的浏览器已持有会话。请使用该浏览器，或重新启动桌面主机
+（<code>npm run serve</code> 或 <code>npm start</code>）以获得新链接。</p></body></html>
 `;

@@ -10,11 +10,22 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { BRIDGE_PATH, BridgeCall, type BridgeReply } from '../../common/bridge';
-import { dispatchDeskCall } from '../../common/contract';
+import { dispatchSurfaceCall, isEventAllowed, type DeskSurface } from '../../common/surfaces';
 import type { DeskHost } from '../host';
 import { buildCsp } from '../shell/csp';
 import { resolveStaticFile } from '../shell/static-files';
-import { FORBIDDEN_PAGE, decideHttpRequest, decideUpgrade, parseTarget, securityHeaders } from './policy';
+import {
+  FORBIDDEN_PAGE,
+  TOKEN_USED_PAGE,
+  decideHttpRequest,
+  decideUpgrade,
+  isAllowedMethod,
+  parseTarget,
+  secretHash,
+  securityHeaders,
+  sessionCookie,
+  type HostState,
+} from './policy';
 
 export interface BrowserHostOptions {
   /** 0 picks a free port (tests). */
@@ -24,12 +35,12 @@ export interface BrowserHostOptions {
   /** The built renderer (out/renderer) with index.html, kiosk.html and assets/. */
   rendererDir: string;
   desk: DeskHost;
-  /** Per-launch secret; random when omitted. */
+  /** The per-launch token of the printed URL (good for one use); random when omitted. */
   token?: string;
 }
 
 export interface BrowserHost {
-  /** The URL to open once: it carries the token, which the host trades for a cookie. */
+  /** The URL to open once: its token is traded, on first use, for a separate session secret in a cookie. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -42,6 +53,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const bindHost = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(32).toString('base64url');
   let port = 0; // known once listening; every decision below runs after that
+  // One launch token, so at most one session: the browser that used the link (its page fixed when it did).
+  let session: { hash: string; surface: DeskSurface } | null = null;
+  const state: HostState = {
+    launch: { token, used: false },
+    sessionSurface: (hash) => (session?.hash === hash ? session.surface : undefined),
+  };
 
   const server = createServer((req, res) => {
     handleHttp(req, res).catch((err: unknown) => {
@@ -53,7 +70,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host;
-    const decision = decideHttpRequest({ url: req.url ?? '', host, cookie: req.headers.cookie, port, token });
+    const decision = decideHttpRequest({ url: req.url ?? '', host, cookie: req.headers.cookie, port, state });
     if (decision.kind === 'forbidden') {
       // Never reflect an untrusted Host into headers: the forbidden page gets the plain policy.
       res.writeHead(403, {
@@ -61,23 +78,26 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         'content-security-policy': buildCsp(),
         'cache-control': 'no-store',
       });
-      res.end(FORBIDDEN_PAGE);
+      res.end(decision.reason === 'token_used' ? TOKEN_USED_PAGE : FORBIDDEN_PAGE);
       return;
     }
     const headers = securityHeaders(host!);
-    if (decision.kind === 'redirect') {
-      res.writeHead(302, {
-        ...headers,
-        location: decision.location,
-        'set-cookie': decision.setCookie,
-        'cache-control': 'no-store',
-      });
-      res.end();
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (!isAllowedMethod(req.method, decision)) {
       res.writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       res.end('Method not allowed');
+      return;
+    }
+    if (decision.kind === 'exchange' || decision.kind === 'redirect') {
+      const redirect: Record<string, string> = { ...headers, location: decision.location, 'cache-control': 'no-store' };
+      if (decision.kind === 'exchange') {
+        // The launch token is spent here, before anything else can run: a second use finds it used.
+        const secret = randomBytes(32).toString('base64url');
+        state.launch.used = true;
+        session = { hash: secretHash(secret), surface: decision.surface };
+        redirect['set-cookie'] = sessionCookie(port, secret);
+      }
+      res.writeHead(302, redirect);
+      res.end();
       return;
     }
     const target = parseTarget(req.url ?? '');
@@ -113,7 +133,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       origin: req.headers.origin,
       cookie: req.headers.cookie,
       port,
-      token,
+      state,
       bridgePath: BRIDGE_PATH,
     });
     if (decision.kind === 'reject') {
@@ -121,20 +141,28 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       socket.end(`HTTP/1.1 ${decision.status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, decision.surface));
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  /** Each connection's page, as its session fixed it: what it may call and hear (common/surfaces). */
+  const surfaces = new WeakMap<WebSocket, DeskSurface>();
+
+  function onConnection(ws: WebSocket, surface: DeskSurface): void {
+    surfaces.set(ws, surface);
     ws.on('error', (err) => console.error('[browser-host] socket error:', err.message));
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void answerFrame(options.desk, data, isBinary).then((reply) => send(ws, reply));
+      void answerFrame(options.desk, surface, data, isBinary).then((reply) => send(ws, reply));
     });
-  });
+  }
 
-  // One subscription for the host's lifetime; each event is serialised once and fanned out.
+  // One subscription for the host's lifetime; each event is serialised once and fanned out to the connections
+  // whose page may hear it.
   const unsubscribe = options.desk.subscribe((event, payload) => {
     const frame = JSON.stringify({ type: 'event', event, payload } satisfies BridgeReply);
-    for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(frame);
+    for (const client of wss.clients) {
+      const surface = surfaces.get(client);
+      if (client.readyState === WebSocket.OPEN && surface && isEventAllowed(surface, event)) client.send(frame);
+    }
   });
 
   try {
@@ -169,7 +197,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 }
 
 /** Turns one incoming frame into its reply; malformed frames get an error reply instead of killing the socket. */
-async function answerFrame(desk: DeskHost, data: RawData, isBinary: boolean): Promise<BridgeReply> {
+async function answerFrame(
+  desk: DeskHost,
+  surface: DeskSurface,
+  data: RawData,
+  isBinary: boolean,
+): Promise<BridgeReply> {
   let json: unknown;
   try {
     if (isBinary) throw new Error('binary frame');
@@ -179,7 +212,7 @@ async function answerFrame(desk: DeskHost, data: RawData, isBinary: boolean): Pr
   }
   const call = BridgeCall.safeParse(json);
   if (!call.success) return badFrame(idOf(json), 'Frame is not a desk call {type:"call", id, method, input}');
-  const result = await dispatchDeskCall(desk.handlers, call.data.method, call.data.input);
+  const result = await dispatchSurfaceCall(desk.handlers, surface, call.data.method, call.data.input);
   return result.ok
     ? { type: 'result', id: call.data.id, ok: true, value: result.value }
     : { type: 'result', id: call.data.id, ok: false, error: result.error };

@@ -6,26 +6,10 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../common/domain';
-import type { AuditSubjectType } from '../../common/privacy';
+import type { AuditAction, AuditSubjectType } from '../../common/privacy';
 import type { Queryable } from '../db/driver';
 
-/** Every kind of audited act; the list is the log's vocabulary (the read API filters on it). */
-export const AUDIT_ACTIONS = [
-  'resident.read',
-  'resident.reveal',
-  'resident.export',
-  'resident.erase',
-  'residents.directory',
-  'call.reveal',
-  'ticket.reveal',
-  'ticket.reassign',
-  'ticket.delete',
-  'retention.anonymise',
-  'audit.read',
-  'auth.login',
-  'auth.loginFailed',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from '../../common/privacy';
 
 export interface AuditSource {
   ip: string | null;

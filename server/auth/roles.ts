@@ -1,14 +1,15 @@
 /**
  * What each role may do on the server (DESIGN.md §8: enforced here, not only hidden in the UI).
- * The kiosk is a locked-down lobby device: it files tickets through intake and reads back only the tickets
- * it filed itself; it never sees residents, other tickets or the sync feed.
+ * The kiosk is a locked-down lobby device shared by every resident at the counter: it files tickets through intake
+ * and gets a receipt back (code and status); it reads no ticket at all — not even one it filed, which would be
+ * another resident's — and never sees residents or the sync feed.
  */
 import type { Role, User } from '../../common/domain';
 import { HttpError } from '../http/errors';
 
 export const PERMISSIONS = {
-  /** List and read any ticket (without it: only tickets the user created). */
-  'tickets.readAll': ['agent', 'lead', 'technician', 'admin'],
+  /** List and read tickets (GET /api/v1/tickets, /api/v1/tickets/:id). */
+  'tickets.read': ['agent', 'lead', 'technician', 'admin'],
   /** File a ticket through POST /api/v1/tickets. */
   'tickets.intake': ['agent', 'lead', 'technician', 'kiosk', 'admin'],
   'residents.read': ['agent', 'lead', 'technician', 'admin'],
@@ -37,8 +38,9 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export function can(role: Role, permission: Permission): boolean {
-  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+/** Fails closed: a role that is not on the permission's list (or no role at all) may not. */
+export function can(role: Role | undefined, permission: Permission): boolean {
+  return role !== undefined && (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
 export function requirePermission(user: User, permission: Permission): void {

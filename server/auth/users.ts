@@ -4,7 +4,7 @@ import type { Role, User } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { USER_COLUMNS, userFromRow, type Row } from '../db/rows';
 import { recordChange } from '../sync/changes';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, needsRehash, verifyPassword } from './password';
 
 export interface NewUser {
   username: string;
@@ -37,6 +37,10 @@ export async function createUser(q: Queryable, input: NewUser): Promise<User> {
 // Verifying against a fixed hash when the user is unknown keeps the response time the same either way.
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * The active user with this username and password, or null. A hash made with a lower cost than new hashes get
+ * (an older server, or a seed) is replaced by a new one now that the password is known.
+ */
 export async function checkCredentials(q: Queryable, username: string, password: string): Promise<User | null> {
   const { rows } = await q.query<Row>(
     `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username = $1 AND active`,
@@ -48,7 +52,28 @@ export async function checkCredentials(q: Queryable, username: string, password:
     await verifyPassword(password, await dummyHash);
     return null;
   }
-  return (await verifyPassword(password, String(row.password_hash))) ? userFromRow(row) : null;
+  const stored = String(row.password_hash);
+  if (!(await verifyPassword(password, stored))) return null;
+  const user = userFromRow(row);
+  if (needsRehash(stored)) {
+    // Only if nobody changed the hash meanwhile (two logins at once rehash once).
+    await q.query('UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3', [
+      user.id,
+      await hashPassword(password),
+      stored,
+    ]);
+  }
+  return user;
+}
+
+/** Whether any of these accounts still has this password (the server's demo-account warning). */
+export async function anyHasPassword(q: Queryable, usernames: readonly string[], password: string): Promise<boolean> {
+  const { rows } = await q.query<{ password_hash: string }>(
+    'SELECT password_hash FROM users WHERE username = ANY($1::text[]) AND active',
+    [usernames],
+  );
+  for (const row of rows) if (await verifyPassword(password, String(row.password_hash))) return true;
+  return false;
 }
 
 export async function countUsers(q: Queryable): Promise<number> {

@@ -54,7 +54,13 @@ export async function createIntakeTicket(
       phone: req.phone ? (toE164(req.phone) ?? req.phone.trim()) : null,
     });
     try {
-      const { ticket } = await executeMutation(q, mutation, { actorId: user.id, actorRole: user.role, now, sla });
+      const { ticket } = await executeMutation(q, mutation, {
+        actorId: user.id,
+        actorRole: user.role,
+        actorTeamId: user.teamId,
+        now,
+        sla,
+      });
       if (!ticket) throw new Error('ticket.create produced no ticket');
       await notifyChanges(q, { intake: ticket.id });
       return ticket;

@@ -10,6 +10,7 @@ import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import { verifyToken } from '../auth/tokens';
 import type { ServerDeps } from '../http/context';
+import { assertClientOwner } from '../sync/clients';
 import { CHANGES_CHANNEL } from '../sync/notify';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from './hub';
 import { queryClientId, sourceClientId } from './source';
@@ -61,8 +62,14 @@ export function registerLive(app: FastifyInstance, deps: ServerDeps, options: Li
       LIVE_PATH,
       {
         websocket: true,
-        // The auth hook already refused a missing, unknown, revoked or expired token with 401.
-        preHandler: async (request) => requirePermission(currentUser(request), 'sync'),
+        // The auth hook already refused a missing, unknown, revoked or expired token with 401. A client id is
+        // another user's console: refused as push and pull refuse it (its pokes are not this user's business).
+        preHandler: async (request) => {
+          const user = currentUser(request);
+          requirePermission(user, 'sync');
+          const clientId = queryClientId(request.query);
+          if (clientId !== null) await assertClientOwner(deps.db, clientId, user);
+        },
       },
       (socket, request) => {
         const auth = request.auth;

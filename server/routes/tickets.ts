@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IntakeRequest, TicketListQuery } from '../../common/api';
+import { IntakeRequest, TicketListQuery, type IntakeReceipt } from '../../common/api';
+import type { Ticket } from '../../common/domain';
 import { currentUser } from '../auth/hook';
 import { can, requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -11,22 +12,27 @@ import { loadEvents, loadTicket } from '../tickets/store';
 
 const TicketParams = z.object({ id: z.string().uuid() });
 
+/** The receipt for a caller that may not read tickets (the kiosk): no personal data comes back. */
+function intakeReceipt(ticket: Ticket): IntakeReceipt {
+  if (!ticket.code) throw new Error('an intake ticket always has its code');
+  const { code, type, category, status, createdAt } = ticket;
+  return { code, type, category, status, createdAt };
+}
+
 export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSettings }: ServerDeps): void {
   app.get('/api/v1/tickets', async (request) => {
     const user = currentUser(request);
+    requirePermission(user, 'tickets.read');
     const query = parseRequest(TicketListQuery, request.query);
-    const onlyCreatedBy = can(user.role, 'tickets.readAll') ? undefined : user.id;
-    return listTickets(db, query, { userId: user.id, onlyCreatedBy });
+    return listTickets(db, query, { userId: user.id });
   });
 
   app.get('/api/v1/tickets/:id', async (request) => {
     const user = currentUser(request);
+    requirePermission(user, 'tickets.read');
     const { id } = parseRequest(TicketParams, request.params);
     const ticket = await loadTicket(db, id);
-    // Someone else's ticket is "not found" for a restricted role: its existence is not revealed.
-    if (!ticket || (!can(user.role, 'tickets.readAll') && ticket.createdBy !== user.id)) {
-      throw new HttpError(404, 'not_found');
-    }
+    if (!ticket) throw new HttpError(404, 'not_found');
     return { ticket, events: await loadEvents(db, id) };
   });
 
@@ -35,6 +41,6 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     requirePermission(user, 'tickets.intake');
     const body = parseRequest(IntakeRequest, request.body);
     const ticket = await createIntakeTicket(db, user, body, now(), slaSettings.context());
-    return reply.code(201).send(ticket);
+    return reply.code(201).send(can(user.role, 'tickets.read') ? ticket : intakeReceipt(ticket));
   });
 }

@@ -42,7 +42,7 @@ function spec<T>(s: TableSpec<T>): TableSpec<unknown> {
 }
 
 /** Tables in foreign-key order. */
-function tableSpecs(passwordHashes: ReadonlyMap<string, string>, now: Date): TableSpec<unknown>[] {
+function tableSpecs(passwordHash: string, now: Date): TableSpec<unknown>[] {
   return [
     spec({
       table: 'teams',
@@ -54,11 +54,7 @@ function tableSpecs(passwordHashes: ReadonlyMap<string, string>, now: Date): Tab
       table: 'users',
       columns: ['id', 'username', 'name', 'role', 'extension', 'team_id', 'password_hash', 'created_at'],
       rows: (d) => d.users,
-      values: (u) => {
-        const hash = passwordHashes.get(u.id);
-        if (!hash) throw new Error(`no password hash for ${u.username}`);
-        return [u.id, u.username, u.name, u.role, u.extension, u.teamId, hash, u.createdAt];
-      },
+      values: (u) => [u.id, u.username, u.name, u.role, u.extension, u.teamId, passwordHash, u.createdAt],
     }),
     spec({ table: 'projects', columns: ['id', 'name'], rows: (d) => d.projects, values: (p) => [p.id, p.name] }),
     spec({
@@ -182,20 +178,6 @@ async function insertBatches<T>(q: Queryable, s: TableSpec<T>, rows: readonly T[
   }
 }
 
-/** scrypt runs on libuv's thread pool: a few at a time keeps the pool busy without starving other I/O. */
-async function hashAll(ids: readonly string[], password: string, concurrency = 4): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++] as string;
-      out.set(id, await hashPassword(password));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  return out;
-}
-
 async function hasUsers(q: Queryable): Promise<boolean> {
   const { rows } = await q.query('SELECT 1 FROM users LIMIT 1', []);
   return rows.length > 0;
@@ -210,16 +192,15 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
   const progress = opts.onProgress ?? (() => {});
   const now = opts.now ?? new Date();
   const data = generateDemo({ seed: opts.seed ?? DEFAULT_DEMO_SEED, size: opts.size, now });
-  const hashes = await hashAll(
-    data.users.map((u) => u.id),
-    DEMO_PASSWORD,
-  );
+  // Every demo account has the same, published password: one hash (salt included) serves them all. At the
+  // production scrypt cost (~0.4 s each) hashing per user would add ~15 s to every demo start.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.tx(async (q) => {
     // Two servers seeding one PostgreSQL at once: the second waits here, then sees the users and stops.
     await q.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
     if (await hasUsers(q)) return { seeded: false, counts: {} };
     const counts: Record<string, number> = {};
-    for (const s of tableSpecs(hashes, now)) {
+    for (const s of tableSpecs(passwordHash, now)) {
       const rows = s.rows(data);
       await insertBatches(q, s, rows);
       counts[s.table] = rows.length;

@@ -31,8 +31,9 @@ import type { TicketWriteBatch } from './write-batch';
 export interface ExecuteContext {
   actorId: string;
   now: Date;
-  /** The authenticated user's role: role-restricted mutations (ticket.delete) check it. */
+  /** The authenticated user's role and team: every ticket mutation is checked against them (common/ticket-access). */
   actorRole?: Role;
+  actorTeamId?: string | null;
   /**
    * Where the change-log rows go when the caller writes them itself later in the same transaction (push, once
    * per batch, in this order); without it each is inserted at once.
@@ -98,13 +99,16 @@ export async function flushBatch(
   for (const id of await batch.flush(q, now)) changes.push({ entity: 'ticket_event', id, op: 'put' });
 }
 
-/** The server owns unit codes and resident names: take them from the database, reject unknown references. */
+/**
+ * The server owns unit codes and resident names: they come from the database, whatever the client sent (none
+ * without a unit or resident id); unknown references are rejected.
+ */
 async function resolveCreateReferences(
   q: Queryable,
   args: MutationArgs<'ticket.create'>,
   batch?: TicketWriteBatch,
 ): Promise<MutationArgs<'ticket.create'>> {
-  const resolved = { ...args };
+  const resolved: MutationArgs<'ticket.create'> = { ...args, unitCode: null, residentName: null };
   if (args.unitId !== null) {
     const unit = await exists(q, 'SELECT code FROM units WHERE id = $1', args.unitId, batch);
     if (!unit) throw new MutationRejected('unknown_unit', `Unit ${args.unitId} does not exist`);
@@ -113,7 +117,7 @@ async function resolveCreateReferences(
   if (args.residentId !== null) {
     const resident = await exists(q, 'SELECT name FROM residents WHERE id = $1', args.residentId, batch);
     if (!resident) throw new MutationRejected('unknown_resident', `Resident ${args.residentId} does not exist`);
-    resolved.residentName = args.residentName ?? String(resident.name);
+    resolved.residentName = String(resident.name);
   }
   if (args.teamId !== null && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId, batch))) {
     throw new MutationRejected('unknown_team', `Team ${args.teamId} does not exist`);
@@ -161,6 +165,7 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
     code,
     tombstone,
     actorRole: ctx.actorRole,
+    actorTeamId: ctx.actorTeamId,
     sla: slaOf(ctx),
   });
 

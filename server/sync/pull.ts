@@ -27,7 +27,7 @@ import {
   userFromRow,
   type Row,
 } from '../db/rows';
-import { HttpError } from '../http/errors';
+import { assertClientOwner } from './clients';
 import { LOG_START, decodeCursor, encodeCursor, type LogPosition } from './cursor';
 
 /** Changes per page when the client does not ask for a size. */
@@ -111,15 +111,6 @@ async function loadById<T extends { id: string }>(
   // the per-column decoding was most of a page's cost). The mappers accept JSON values (ISO strings, numbers).
   const { rows } = await q.query<{ j: string }>(`SELECT row_to_json(r)::text AS j FROM (${sql}) r`, [ids]);
   return new Map(rows.map((r) => map(JSON.parse(r.j) as Row)).map((item) => [item.id, item]));
-}
-
-async function assertClientOwner(q: Queryable, clientId: string, user: User): Promise<void> {
-  const { rows } = await q.query<{ user_id: string }>('SELECT user_id FROM sync_clients WHERE client_id = $1', [
-    clientId,
-  ]);
-  if (rows[0] && String(rows[0].user_id) !== user.id) {
-    throw new HttpError(403, 'forbidden', { reason: 'client_not_yours' });
-  }
 }
 
 async function readLog(q: Queryable, from: LogPosition, horizon: string, limit: number): Promise<LogRow[]> {

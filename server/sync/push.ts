@@ -12,6 +12,7 @@ import type { AuditSource } from '../audit/log';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
+import { requireOwnRow } from './clients';
 import { executeMutation, flushBatch } from './execute';
 import { TicketWriteBatch } from './write-batch';
 import { notifyChanges } from './notify';
@@ -29,9 +30,7 @@ async function lockClient(q: Queryable, clientId: string, user: User, now: Date)
     'SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
     [clientId],
   );
-  const row = rows[0];
-  if (!row || String(row.user_id) !== user.id) throw new HttpError(403, 'forbidden', { reason: 'client_not_yours' });
-  return Number(row.last_mutation_id);
+  return Number(requireOwnRow(rows[0], user).last_mutation_id);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +77,7 @@ async function processOne(
     await executeMutation(q, parseMutation(m.name, m.args), {
       actorId: user.id,
       actorRole: user.role,
+      actorTeamId: user.teamId,
       now,
       changes,
       sla,

@@ -10,8 +10,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface ListScope {
   /** The caller, for `assignee=me`. */
   userId: string;
-  /** Restrict to tickets this user created (roles without tickets.readAll). */
-  onlyCreatedBy?: string;
 }
 
 interface PageKey {
@@ -45,7 +43,6 @@ export async function listTickets(
   const params: unknown[] = [];
   const bind = (value: unknown) => `$${params.push(value)}`;
 
-  if (scope.onlyCreatedBy) where.push(`created_by = ${bind(scope.onlyCreatedBy)}`);
   if (query.status) where.push(`status = ${bind(query.status)}`);
   if (query.queue) where.push(`team_id = ${bind(query.queue)}`);
   if (query.assignee === 'none') where.push('assignee_id IS NULL');

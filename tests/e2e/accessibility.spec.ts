@@ -21,7 +21,11 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 for (const language of ['zh-CN', 'en'] as const) {
   test(`no serious or critical axe violation on the agent's screens (${language})`, async ({ browser }) => {
     test.setTimeout(180_000);
-    const context = await browser.newContext({ locale: language, viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({
+      locale: language,
+      viewport: { width: 1600, height: 1000 },
+      storageState: stack().storageState,
+    });
     const page = await context.newPage();
     await page.goto(stack().consoleUrl);
     await page.evaluate(`localStorage.setItem('desk.language', '${language}')`); // the console's language switch

@@ -3,11 +3,15 @@
  * creates, view changes and closes, with actions (`Shift+A`, `c` note, `p n` priority) in between. Before each
  * action the page shows one ticket — the open detail, else the cursor row — and after it the central server has
  * the change on exactly that ticket, the note dialog and the notice name it, and a ticket the cursor sat on
- * instead is untouched. After every jump, create or open the cursor is on the shown ticket too.
+ * instead is untouched. An action the ticket rules refuse agent01 (issue 11: taking a ticket someone else holds,
+ * changing one outside their reach) is refused by name, with the rule's reason, and changes nothing.
+ * After every jump, create or open the cursor is on the shown ticket too.
  * Sequences come from fast-check with a fixed seed, so a failure replays.
  */
 import { expect, test, type Page } from '@playwright/test';
 import fc from 'fast-check';
+import type { Ticket, User } from '../../common/domain';
+import { checkTicketAction, type TicketAction } from '../../common/ticket-access';
 import { TICKET_CODE, apiToken, signIn, useStack } from './stack';
 
 const stack = useStack();
@@ -55,6 +59,7 @@ test.describe.configure({ mode: 'serial' });
 
 let token = '';
 let me = '';
+let meUser: User | null = null;
 let jumpCodes: string[] = [];
 
 async function api<T>(path: string): Promise<T> {
@@ -167,6 +172,18 @@ async function run(page: Page, step: Command, log: string[]): Promise<void> {
   }
 }
 
+/** Why the shared ticket rules refuse agent01 this action on `ticket` (the console says it in zh-CN); null: allowed. */
+function refusalOf(ticket: ServerTicket['ticket'], action: TicketAction): string | null {
+  const check = checkTicketAction(meUser!, ticket as unknown as Ticket, action);
+  return check.ok ? null : check.message.zh;
+}
+
+/** The refusal is said, naming the ticket, and the server's ticket is as it was. */
+async function expectRefused(page: Page, code: string, reason: string, before: ServerTicket['ticket']) {
+  await expect(page.getByRole('alert').filter({ hasText: `${code}：${reason}` })).toBeVisible();
+  expect((await serverTicket(code)).ticket).toEqual(before);
+}
+
 async function act(page: Page, step: Extract<Command, { kind: 'assignToMe' | 'note' | 'priority' }>, log: string[]) {
   const { code, cursor } = await shownCode(page);
   log.push(`${step.kind} on ${code} (cursor ${cursor})`);
@@ -179,15 +196,32 @@ async function act(page: Page, step: Extract<Command, { kind: 'assignToMe' | 'no
   const unchanged = `${code} 已是如此，无需更改`;
   if (step.kind === 'assignToMe') {
     await page.keyboard.press('Shift+A');
-    const done = shown.ticket.assigneeId === me ? unchanged : `已指派给我：${code}`;
-    await expect(notices.filter({ hasText: done })).toBeVisible();
-    await expect.poll(async () => (await serverTicket(code)).ticket.assigneeId, { timeout: 10_000 }).toBe(me);
+    const refused = shown.ticket.assigneeId === me ? null : refusalOf(shown.ticket, { kind: 'assign', assigneeId: me });
+    if (refused) {
+      log.push('refused');
+      await expectRefused(page, code, refused, shown.ticket);
+    } else {
+      const done = shown.ticket.assigneeId === me ? unchanged : `已指派给我：${code}`;
+      await expect(notices.filter({ hasText: done })).toBeVisible();
+      await expect.poll(async () => (await serverTicket(code)).ticket.assigneeId, { timeout: 10_000 }).toBe(me);
+    }
   } else if (step.kind === 'priority') {
     await page.keyboard.press('p');
     await page.keyboard.press(String(step.priority));
-    const done = shown.ticket.priority === step.priority ? unchanged : `${code} 优先级改为 P${step.priority}`;
-    await expect(notices.filter({ hasText: done })).toBeVisible();
-    await expect.poll(async () => (await serverTicket(code)).ticket.priority, { timeout: 10_000 }).toBe(step.priority);
+    const refused =
+      shown.ticket.priority === step.priority
+        ? null
+        : refusalOf(shown.ticket, { kind: 'edit', priority: step.priority });
+    if (refused) {
+      log.push('refused');
+      await expectRefused(page, code, refused, shown.ticket);
+    } else {
+      const done = shown.ticket.priority === step.priority ? unchanged : `${code} 优先级改为 P${step.priority}`;
+      await expect(notices.filter({ hasText: done })).toBeVisible();
+      await expect
+        .poll(async () => (await serverTicket(code)).ticket.priority, { timeout: 10_000 })
+        .toBe(step.priority);
+    }
   } else {
     await page.keyboard.press('c');
     const box = page.getByRole('dialog', { name: `内部备注 · ${code}` });
@@ -212,7 +246,8 @@ async function act(page: Page, step: Extract<Command, { kind: 'assignToMe' | 'no
 
 test.beforeAll(async () => {
   token = await apiToken(stack().serverUrl);
-  me = (await api<{ user: { id: string } }>('me')).user.id;
+  meUser = (await api<{ user: User }>('me')).user;
+  me = meUser.id;
   // Jump targets: open tickets at several steps, mine, others' and unassigned, so jumps land in and out of views.
   const codes = new Set<string>();
   for (const status of ['new', 'accepted', 'dispatched', 'investigating', 'contacted']) {

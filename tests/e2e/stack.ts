@@ -2,9 +2,15 @@
  * Starts the real stack for an e2e spec: the central server (PGlite, demo seed) and the browser host, each as
  * a child process on a free port, in a fresh temporary data folder. The browser host runs as it ships, the built
  * out/web/cli.mjs, rebuilt first when a source under main/ or common/ changed (scripts/build-web-host.mjs).
+ *
+ * The printed URL's token is good for one use (issue 11): the stack uses it once, as the user's browser would, and
+ * hands the session cookie it got to every browser context of the spec (`test.use({ storageState })`, set up by
+ * useStack; a context a test makes itself takes `stack().storageState`). `consoleUrl` is the bare console URL.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -70,9 +76,29 @@ function writeCtiSettings(profileDir: string, settings: CtiSettingsInput): void 
 /** A ticket's code as the console shows it (BX-20261126-0001). */
 export const TICKET_CODE = /[A-Z]{2}-\d{8}-\d{4}/;
 
+/** A browser context's cookies as Playwright stores them: the browser host's session. */
+export interface StorageState {
+  cookies: {
+    name: string;
+    value: string;
+    domain: string;
+    path: string;
+    expires: number;
+    httpOnly: boolean;
+    secure: boolean;
+    sameSite: 'Strict';
+  }[];
+  origins: [];
+}
+
 export interface Stack {
   serverUrl: string;
+  /** The console's bare URL (`http://127.0.0.1:PORT/`): it opens with the session in `storageState`. */
   consoleUrl: string;
+  /** The browser host's session, for `browser.newContext({ storageState })`. */
+  storageState: StorageState;
+  /** The URL the browser host printed; its one-time token is spent already (by the stack). */
+  printedUrl: string;
   dir: string;
   /** Stops the central server (SIGTERM), leaving its data folder; the console goes offline. */
   stopServer(): Promise<void>;
@@ -89,6 +115,36 @@ export interface StackOptions {
   ctiToken?: string;
   /** The console profile's phone settings, written before the browser host starts (as a setup would leave them). */
   ctiSettings?: CtiSettingsInput;
+}
+
+/**
+ * Opens the printed URL once, as the user's browser does, and returns the session it was traded for (the
+ * HttpOnly cookie), plus the URL without the token.
+ */
+function exchangeToken(printedUrl: string): Promise<{ consoleUrl: string; storageState: StorageState }> {
+  const url = new URL(printedUrl);
+  return new Promise((resolvePromise, reject) => {
+    get(printedUrl, (res) => {
+      res.resume();
+      const cookie = res.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
+      const eq = cookie.indexOf('=');
+      if (res.statusCode !== 302 || eq <= 0) {
+        reject(new Error(`the browser host did not take its printed URL (${res.statusCode}, cookie "${cookie}")`));
+        return;
+      }
+      const session = {
+        name: cookie.slice(0, eq),
+        value: cookie.slice(eq + 1),
+        domain: url.hostname,
+        path: '/',
+        expires: -1,
+        httpOnly: true,
+        secure: false,
+        sameSite: 'Strict' as const,
+      };
+      resolvePromise({ consoleUrl: `${url.origin}/`, storageState: { cookies: [session], origins: [] } });
+    }).on('error', reject);
+  });
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -116,9 +172,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       c.kill('SIGTERM');
       setTimeout(() => c.kill('SIGKILL'), 5000).unref();
     });
+  const printedUrl = host.match[1]!;
+  const { consoleUrl, storageState } = await exchangeToken(printedUrl);
   return {
     serverUrl,
-    consoleUrl: host.match[1]!,
+    consoleUrl,
+    storageState,
+    printedUrl,
     dir,
     async stopServer() {
       if (serverChild) await stopChild(serverChild);
@@ -147,12 +207,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 export function useStack(options: StackOptions | (() => Promise<StackOptions>) = {}): () => Stack {
   let stack: Stack | null = null;
+  // Every context of the file's tests gets the session: written once the stack runs, read when a test's context
+  // is made (after beforeAll). Electron tests make no browser context and never read it.
+  const stateFile = join(tmpdir(), `desk-e2e-session-${randomUUID()}.json`);
+  test.use({ storageState: stateFile });
   test.beforeAll(async () => {
     stack = await startStack(typeof options === 'function' ? await options() : options);
+    writeFileSync(stateFile, JSON.stringify(stack.storageState));
   });
   test.afterAll(async () => {
     await stack?.stop();
     stack = null;
+    rmSync(stateFile, { force: true });
   });
   return () => {
     if (!stack) throw new Error('no stack is running: use it inside a test of the file that called useStack()');

@@ -20,10 +20,13 @@ async function serverTicket(baseUrl: string, token: string, id: string) {
   return ((await res.json()) as { ticket: { id: string; type: TicketType; status: TicketStatus } }).ticket;
 }
 
-/** Picks the first next status in the detail pane and submits it; returns the chosen status. */
+/** Picks the first next status in the detail pane (a cancellation would ask for a reason) and submits it. */
 async function changeStatus(detail: Locator): Promise<string> {
   const next = detail.getByLabel('下一步状态');
-  const value = await next.locator('option:not([value=""]):not([disabled])').first().getAttribute('value');
+  const value = await next
+    .locator('option:not([value=""]):not([disabled]):not([value="cancelled"])')
+    .first()
+    .getAttribute('value');
   expect(value).toBeTruthy();
   await next.selectOption(value!);
   await detail.getByRole('button', { name: '更新状态' }).click();
@@ -93,7 +96,10 @@ test('offline, back online, and a rejected change with its toast and review list
     body: JSON.stringify({
       clientId: randomUUID(),
       schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: [{ id: 1, name: 'ticket.setStatus', args: { id, eventId: randomUUID(), status: blocker } }],
+      // With a reason: the blocker is usually a cancellation, which needs one (issue 11, common/ticket-access).
+      mutations: [
+        { id: 1, name: 'ticket.setStatus', args: { id, eventId: randomUUID(), status: blocker, reason: '住户撤回' } },
+      ],
     }),
   });
   expect(push.status).toBe(200);

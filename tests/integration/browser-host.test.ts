@@ -128,15 +128,46 @@ describe('browser host', () => {
     expect((await get(host.port, '/?token=wrong')).status).toBe(403);
   });
 
-  it('trades the token URL for an HttpOnly SameSite=Strict cookie with a 302 to the bare path', async () => {
+  it('does not let a HEAD of the printed URL (a link preview) spend its one use', async () => {
+    const path = new URL(host.url).pathname + new URL(host.url).search;
+    const head = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path, method: 'HEAD' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(head).toBe(405);
+  });
+
+  it('trades the token URL for a separate session secret in an HttpOnly SameSite=Strict cookie, 302 to the bare path', async () => {
     const res = await get(host.port, new URL(host.url).pathname + new URL(host.url).search);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/');
     const setCookie = res.headers['set-cookie']?.[0] ?? '';
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Path=\//);
     cookie = setCookie.split(';')[0]!;
-    expect(cookie).toContain(TOKEN);
+    const secret = cookie.split('=')[1]!;
+    expect(secret).toMatch(/^[\w-]{43}$/);
+    expect(secret).not.toBe(TOKEN);
+  });
+
+  it('refuses the token URL a second time with a clear page; the browser holding the session is just sent on', async () => {
+    const path = new URL(host.url).pathname + new URL(host.url).search;
+    const again = await get(host.port, path);
+    expect(again.status).toBe(403);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toMatch(/already been used/);
+    expect(again.body).toMatch(/只能使用一次/);
+    // The launch token is no cookie either.
+    expect((await get(host.port, '/', { cookie: `${cookie.split('=')[0]}=${TOKEN}` })).status).toBe(403);
+    const mine = await get(host.port, path, { cookie });
+    expect(mine.status).toBe(302);
+    expect(mine.headers.location).toBe('/');
+    expect(mine.headers['set-cookie']).toBeUndefined();
   });
 
   it('serves the console, the kiosk and assets with the cookie, with CSP and content types', async () => {
@@ -258,6 +289,62 @@ describe('browser host', () => {
       reply = nextMessage(ws);
       ws.send(JSON.stringify({ type: 'call', id: 7, method: 'session.me', input: {} }));
       expect(await reply).toEqual({ type: 'result', id: 7, ok: true, value: SESSION });
+    });
+  });
+
+  describe('a session opened at /kiosk (issue 11: the kiosk reaches only its own methods)', () => {
+    let kioskHost: BrowserHost;
+    let kioskDesk: ReturnType<typeof fakeDesk>;
+    let kioskCookie: string;
+    let ws: WebSocket;
+
+    beforeAll(async () => {
+      kioskDesk = fakeDesk();
+      kioskHost = await startBrowserHost({ port: 0, rendererDir: dir, desk: kioskDesk.desk });
+      // What `npm start -- --kiosk` opens: the printed URL with the kiosk's path.
+      const url = new URL(kioskHost.url);
+      const res = await get(kioskHost.port, `/kiosk${url.search}`);
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toBe('/kiosk');
+      kioskCookie = (res.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+      ws = await openSocket(kioskHost.port, { cookie: kioskCookie }, `http://127.0.0.1:${kioskHost.port}`);
+    });
+    afterAll(async () => {
+      ws?.close();
+      await kioskHost?.close();
+    });
+
+    it('keeps the kiosk session on the kiosk page', async () => {
+      const consolePage = await get(kioskHost.port, '/', { cookie: kioskCookie });
+      expect(consolePage.status).toBe(302);
+      expect(consolePage.headers.location).toBe('/kiosk');
+      expect((await get(kioskHost.port, '/kiosk', { cookie: kioskCookie })).body).toContain('KIOSK');
+    });
+
+    it("refuses the console's methods on its bridge connection, before any handler runs", async () => {
+      let id = 100;
+      for (const method of ['tickets.list', 'tickets.get', 'calls.pop', 'residents.lookup', 'session.logout']) {
+        const reply = nextMessage(ws);
+        ws.send(JSON.stringify({ type: 'call', id: ++id, method, input: { view: 'all' } }));
+        expect(await reply, method).toEqual({
+          type: 'result',
+          id,
+          ok: false,
+          error: { code: 'forbidden', message: 'Not available on this screen' },
+        });
+      }
+      expect(kioskDesk.calls).toEqual([]);
+      const reply = nextMessage(ws);
+      ws.send(JSON.stringify({ type: 'call', id: 200, method: 'session.me', input: {} }));
+      expect(await reply).toEqual({ type: 'result', id: 200, ok: true, value: SESSION });
+      expect(kioskDesk.calls).toEqual([{ method: 'session.me', input: {} }]);
+    });
+
+    it('hears only the kiosk’s events', async () => {
+      const message = nextMessage(ws);
+      kioskDesk.emit('tickets.changed', { ids: ['t1'] });
+      kioskDesk.emit('session.changed', SESSION);
+      expect(await message).toEqual({ type: 'event', event: 'session.changed', payload: SESSION });
     });
   });
 

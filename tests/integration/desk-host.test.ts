@@ -34,7 +34,8 @@ let server: FastifyInstance | null = null;
 let port = 0;
 let baseUrl = '';
 let agent01: User;
-let agent02: User;
+/** The second console's user: a shift lead, who may cancel a ticket an agent holds (common/ticket-access). */
+let lead01: User;
 const dirs: string[] = [];
 const desks = new Set<DeskHost>();
 
@@ -137,10 +138,10 @@ beforeAll(async () => {
   db = await openDb({ dataDir: 'memory' });
   await migrate(db);
   agent01 = await createUser(db, { username: 'agent01', name: '坐席一', role: 'agent', password: PASSWORD });
-  agent02 = await createUser(db, { username: 'agent02', name: '坐席二', role: 'agent', password: PASSWORD });
+  lead01 = await createUser(db, { username: 'lead01', name: '主管一', role: 'lead', password: PASSWORD });
   await startServer();
   // Tickets that exist on the server before any console logs in (intake, e.g. from WeChat).
-  const token = await tokenFor('agent02');
+  const token = await tokenFor('lead01');
   for (const title of ['Lift stuck on 12F', 'Water leak 3-1-502', 'Noise after 22:00']) {
     const res = await api('POST', '/api/v1/tickets', token, {
       type: 'repair',
@@ -201,7 +202,7 @@ describe('desk host against the central server', () => {
       'Water leak 3-1-502',
     ]);
     expect(list.items.every((t) => t.code !== null)).toBe(true);
-    expect((await a.call('directory.users')).map((u) => u.username).sort()).toEqual(['agent01', 'agent02']);
+    expect((await a.call('directory.users')).map((u) => u.username).sort()).toEqual(['agent01', 'lead01']);
     const views = Object.fromEntries((await a.call('tickets.views')).map((v) => [v.id, v.count]));
     expect(views).toMatchObject({ inbox: 3, unassigned: 3, mine: 0, recently_closed: 0, all: 3 });
   });
@@ -252,7 +253,7 @@ describe('desk host against the central server', () => {
 
   it('a second console (another user) sees the ticket after pulling', async () => {
     b = await openConsole(profile());
-    expect((await b.call('session.login', { username: 'agent02', password: PASSWORD })).user?.id).toBe(agent02.id);
+    expect((await b.call('session.login', { username: 'lead01', password: PASSWORD })).user?.id).toBe(lead01.id);
     await b.call('sync.now');
     const seen = await b.call('tickets.get', { id: ticketId });
     expect(seen?.ticket).toMatchObject({ status: 'accepted', assigneeId: agent01.id });
@@ -317,7 +318,7 @@ describe('desk host against the central server', () => {
 
   it('shows a rejected mutation with its reason and rolls its optimistic change back', async () => {
     await b.call('sync.now');
-    await b.call('tickets.setStatus', { id: ticketId, status: 'cancelled', note: 'Duplicate report' });
+    await b.call('tickets.setStatus', { id: ticketId, status: 'cancelled', reason: 'Duplicate report' });
     expect((await b.call('sync.now')).pending).toBe(0);
 
     // Console A has not pulled the cancellation: its local rules allow dispatched -> acknowledged.

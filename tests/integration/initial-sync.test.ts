@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
-import { SYNC_SCHEMA_VERSION, type SyncStatus } from '../../common/sync';
+import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../common/sync';
+import { checkTicketAction } from '../../common/ticket-access';
 import { nextStatuses, canTransition, findTransition } from '../../common/workflows';
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
@@ -275,6 +276,10 @@ describe('initial sync', () => {
     const c = await openConsole(profile('fresh'));
     await c.call('sync.now');
     const list = await c.call('tickets.list', { view: 'all', offset: 0, limit: 500 });
+    const me = (await c.call('session.me')).user!;
+    // Both moves must be agent01's to make (common/ticket-access): the conflict, not a refusal, is the point.
+    const mayMove = (t: (typeof list.items)[number], to: string) =>
+      checkTicketAction(me, t, { kind: 'status', to: to as never }).ok;
     // A ticket where the server can move it to T so that the console's next step N becomes illegal.
     const pick = list.items
       .map((t) => {
@@ -283,8 +288,8 @@ describe('initial sync', () => {
           (s) => findTransition(t.type, t.status, s)?.requires.length === 0,
         );
         const n = next[0];
-        const blocker = next.find((s) => n !== undefined && s !== n && !canTransition(t.type, s, n));
-        return n && blocker ? { ticket: t, n, blocker } : null;
+        const blocker = next.find((s) => n !== undefined && s !== n && !canTransition(t.type, s, n) && mayMove(t, s));
+        return n && blocker && mayMove(t, n) ? { ticket: t, n, blocker } : null;
       })
       .find((x) => x !== null);
     expect(pick).toBeTruthy();
@@ -298,11 +303,17 @@ describe('initial sync', () => {
         clientId: randomUUID(),
         schemaVersion: SYNC_SCHEMA_VERSION,
         mutations: [
-          { id: 1, name: 'ticket.setStatus', args: { id: ticket.id, eventId: randomUUID(), status: blocker } },
+          {
+            id: 1,
+            name: 'ticket.setStatus',
+            // A reason, should the blocker be a cancellation (which needs one).
+            args: { id: ticket.id, eventId: randomUUID(), status: blocker, reason: 'conflict test' },
+          },
         ],
       }),
     });
     expect(push.status).toBe(200);
+    expect(((await push.json()) as PushResponse).results[0]).toMatchObject({ outcome: 'applied' });
 
     await c.call('tickets.setStatus', { id: ticket.id, status: n });
     const status = await c.call('sync.now');

@@ -4,7 +4,7 @@
  * set, two real server processes on one PostgreSQL (pokes cross nodes through LISTEN/NOTIFY).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
 import { LIVE_CLOSE_UNAUTHORIZED, LIVE_PATH } from '../../common/live';
+import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
 import type { LiveState } from '../../main/sync/live';
@@ -121,9 +122,14 @@ async function login(baseUrl: string, username: string): Promise<string> {
 }
 
 /** Opens a raw live socket; resolves with the HTTP status of a refused upgrade, or the open socket. */
-function openSocket(baseUrl: string, token: string | null): Promise<{ status: number; ws: WebSocket | null }> {
+function openSocket(
+  baseUrl: string,
+  token: string | null,
+  clientId?: string,
+): Promise<{ status: number; ws: WebSocket | null }> {
+  const query = clientId === undefined ? '' : `?clientId=${encodeURIComponent(clientId)}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + LIVE_PATH, {
+    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + LIVE_PATH + query, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
     ws.on('error', () => undefined);
@@ -214,6 +220,36 @@ describe('live pokes on one server (PGlite)', () => {
     expect(res.status).toBe(200);
     expect(await closed).toBe(LIVE_CLOSE_UNAUTHORIZED);
     expect((await openSocket(baseUrl, token)).status).toBe(401);
+  });
+
+  it('refuses a live socket that names another user’s sync client id, as push and pull do (403)', async () => {
+    const owner = await login(baseUrl, 'agent01');
+    const other = await login(baseUrl, 'agent02');
+    const clientId = randomUUID();
+    // The first push binds the client id to agent01.
+    const pushed = await fetch(`${baseUrl}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [] }),
+    });
+    expect(pushed.status).toBe(200);
+    const pulled = await fetch(`${baseUrl}/api/v1/sync/pull`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId, schemaVersion: SYNC_SCHEMA_VERSION, cursor: null }),
+    });
+    expect(pulled.status).toBe(403);
+
+    const sockets = server?.live.size();
+    expect((await openSocket(baseUrl, other, clientId)).status).toBe(403);
+    expect(server?.live.size()).toBe(sockets);
+    const own = await openSocket(baseUrl, owner, clientId);
+    expect(own.status).toBe(101);
+    own.ws?.close();
+    // An id nobody has pushed with yet belongs to nobody: the first console to use it may listen.
+    const fresh = await openSocket(baseUrl, other, randomUUID());
+    expect(fresh.status).toBe(101);
+    fresh.ws?.close();
   });
 
   it('coalesces a burst of commits into few pokes per socket, the last one after the last commit', async () => {

@@ -520,23 +520,53 @@ for (const backend of BACKENDS) {
     });
 
     describe('roles', () => {
-      it('lets a kiosk file tickets through intake (as the kiosk channel) and read back only its own', async () => {
+      it('lets a kiosk file tickets through intake (as the kiosk channel) with a receipt free of personal data', async () => {
         const res = await as('kiosk01').post('/api/v1/tickets', {
           type: 'repair',
           category: 'access',
           title: '门禁卡失效',
           channel: 'wechat',
+          // The resident at the counter gave a phone and a unit: the server links 张伟 to the ticket…
+          phone: '13800138000',
+          unitId: 'p1-3-1-502',
         });
         expect(res.statusCode).toBe(201);
-        const own = json<Ticket>(res);
-        expect(own.channel).toBe('kiosk');
-        const list = json<{ items: Ticket[] }>(await as('kiosk01').get('/api/v1/tickets?limit=500'));
-        expect(list.items.map((t) => t.id)).toEqual([own.id]);
-        expect((await as('kiosk01').get(`/api/v1/tickets/${own.id}`)).statusCode).toBe(200);
-        const others = json<{ items: Ticket[] }>(await as('agent01').get('/api/v1/tickets?limit=500'));
-        const other = others.items.find((t) => t.createdBy !== users.kiosk.id);
-        expect(other).toBeDefined();
-        expect((await as('kiosk01').get(`/api/v1/tickets/${other?.id}`)).statusCode).toBe(404);
+        // …but the kiosk (and whoever stands at it next) gets back only the code to quote and the status.
+        const receipt = json<Record<string, unknown>>(res);
+        expect(Object.keys(receipt).sort()).toEqual(['category', 'code', 'createdAt', 'status', 'type']);
+        expect(receipt).toMatchObject({ type: 'repair', category: 'access', status: 'new' });
+        expect(receipt.code).toMatch(/^BX-\d{8}-\d{4}$/);
+        expect(res.body).not.toContain('张伟');
+        expect(res.body).not.toContain('3-1-502');
+        expect(res.body).not.toContain('13800138000');
+
+        const filed = json<{ items: Ticket[] }>(await as('agent01').get('/api/v1/tickets?limit=500')).items.find(
+          (t) => t.code === receipt.code,
+        );
+        expect(filed).toMatchObject({ channel: 'kiosk', residentName: '张伟', unitCode: '3-1-502' });
+      });
+
+      it('lets a kiosk read no ticket at all, not even one it filed (the kiosk is shared at the counter)', async () => {
+        const filed = await as('kiosk01').post('/api/v1/tickets', {
+          type: 'repair',
+          category: 'lift',
+          title: '电梯异响',
+          channel: 'kiosk',
+        });
+        expect(filed.statusCode).toBe(201);
+        const { code } = json<{ code: string }>(filed);
+        const own = json<{ items: Ticket[] }>(await as('agent01').get(`/api/v1/tickets?q=${code}`)).items[0];
+        expect(own?.createdBy).toBe(users.kiosk.id);
+
+        for (const url of ['/api/v1/tickets', '/api/v1/tickets?limit=500', `/api/v1/tickets?q=${code}`]) {
+          const list = await as('kiosk01').get(url);
+          expect(list.statusCode, url).toBe(403);
+          expect(list.json()).toEqual({ error: 'forbidden', details: { permission: 'tickets.read' } });
+        }
+        expect((await as('kiosk01').get(`/api/v1/tickets/${own?.id}`)).statusCode).toBe(403);
+        expect((await as('kiosk01').get(`/api/v1/tickets/${randomUUID()}`)).statusCode).toBe(403);
+        // Staff still read it, the full record.
+        expect((await as('agent01').get(`/api/v1/tickets/${own?.id}`)).statusCode).toBe(200);
       });
 
       it('forbids a kiosk to push, pull or look up residents', async () => {

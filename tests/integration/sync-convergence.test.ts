@@ -149,8 +149,20 @@ async function call<M extends MethodName>(c: Client, method: M, input: MethodInp
   return res.value as MethodOutput<M>;
 }
 
-/** Domain refusals of a local action (the agent sees an error; nothing is queued). */
-const LOCAL_REFUSALS = new Set(['not_found', 'illegal_transition', 'no_change', 'closed', 'deleted', 'exists']);
+/**
+ * Domain refusals of a local action (the agent sees an error; nothing is queued) — the ticket rules' `forbidden`
+ * and `reason_required` among them: the desk knows its user's role and checks it as the server does.
+ */
+const LOCAL_REFUSALS = new Set([
+  'not_found',
+  'illegal_transition',
+  'no_change',
+  'closed',
+  'deleted',
+  'exists',
+  'forbidden',
+  'reason_required',
+]);
 async function act<M extends MethodName>(c: Client, method: M, input: MethodInput<M>): Promise<void> {
   const res = await dispatchDeskCall(c.desk.handlers, method, input);
   if (!res.ok && !LOCAL_REFUSALS.has(res.error.code)) {
@@ -215,16 +227,21 @@ async function perform(op: Op, ids: string[], run: number, i: number, inFlight: 
   const id = op.kind === 'sync' || op.kind === 'offline' ? '' : (ids[op.t] as string);
   switch (op.kind) {
     case 'status':
-      return act(c, 'tickets.setStatus', { id, status: op.status, note: `r${run}-${i}` });
+      // A reason with every change that may need one (cancelling, reassigning, raising to P0/P1): what the console's
+      // reason dialog adds. Whether the actor may at all is still the rules' (and the server's) call.
+      return act(c, 'tickets.setStatus', { id, status: op.status, note: `r${run}-${i}`, reason: `why ${run}-${i}` });
     case 'assign':
       return act(c, 'tickets.assign', {
         id,
         assigneeId: op.user === null ? null : (clients[op.user] as Client).user.id,
+        reason: `why ${run}-${i}`,
       });
     case 'comment':
       return act(c, 'tickets.comment', { id, body: `r${run}-${i} from ${c.user.username}` });
     case 'edit':
-      if (op.field === 'priority') return act(c, 'tickets.edit', { id, priority: op.value - 1 });
+      if (op.field === 'priority') {
+        return act(c, 'tickets.edit', { id, priority: op.value - 1, reason: `why ${run}-${i}` });
+      }
       if (op.field === 'title') return act(c, 'tickets.edit', { id, title: `title ${op.value} by ${op.c}` });
       return act(c, 'tickets.edit', { id, description: `description ${op.value} by ${op.c}` });
     case 'tag':
@@ -308,8 +325,9 @@ async function modelSnapshot(ids: string[], marks: Map<string, number>, serverCo
     processed_at: unknown;
     user_id: string;
     role: Role;
+    team_id: string | null;
   }>(
-    `SELECT m.client_id, m.mutation_id, m.outcome, m.processed_at, c.user_id, u.role
+    `SELECT m.client_id, m.mutation_id, m.outcome, m.processed_at, c.user_id, u.role, u.team_id
        FROM sync_mutations m JOIN sync_clients c USING (client_id) JOIN users u ON u.id = c.user_id
       ORDER BY m.xid, m.mutation_id`, // only this test's three desks use this server
   );
@@ -331,6 +349,7 @@ async function modelSnapshot(ids: string[], marks: Map<string, number>, serverCo
       const effect = applyMutation(m, {
         actorId: String(r.user_id),
         actorRole: r.role,
+        actorTeamId: r.team_id,
         now: new Date(r.processed_at as string | Date),
         current,
         tombstone: tombstones.get(id),

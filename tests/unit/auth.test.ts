@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../server/auth/password';
+import {
+  SCRYPT_PARAMS,
+  hashPassword,
+  needsRehash,
+  scryptParams,
+  setScryptParamsForTests,
+  verifyPassword,
+} from '../../server/auth/password';
 import { DEFAULT_TOKEN_TTL_MS, hashToken, issueToken, revokeToken, verifyToken } from '../../server/auth/tokens';
-import { createUser } from '../../server/auth/users';
+import { checkCredentials, createUser } from '../../server/auth/users';
 import type { Db } from '../../server/db/driver';
 import { migrate } from '../../server/db/migrate';
 import { openDb } from '../../server/db/open';
@@ -26,6 +33,62 @@ describe('password hashing', () => {
   it('refuses a malformed stored hash', async () => {
     expect(await verifyPassword('x', 'plain-text')).toBe(false);
     expect(await verifyPassword('x', 'bcrypt$1$2$3$a$b')).toBe(false);
+    // Parameters that are not scrypt's, or would take gigabytes, are refused without running scrypt.
+    for (const params of ['1000$8$1', '0$8$1', '2097152$8$1', '16384$64$1', '16384$-8$1', '0x4000$8$1']) {
+      expect(await verifyPassword('x', `scrypt$${params}$c2FsdA$aGFzaA`), params).toBe(false);
+    }
+  });
+});
+
+describe('password cost (issue 11: scrypt N ≥ 2^17)', () => {
+  it('hashes with N = 2^17, r = 8, p = 1 in production, within scrypt’s memory ceiling', async () => {
+    expect(SCRYPT_PARAMS).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+    // The vitest setup lowers the cost for speed; put the production parameters back for this one hash.
+    const restore = setScryptParamsForTests(SCRYPT_PARAMS);
+    try {
+      const stored = await hashPassword('production cost');
+      expect(stored.split('$').slice(0, 4)).toEqual(['scrypt', '131072', '8', '1']);
+      expect(await verifyPassword('production cost', stored)).toBe(true);
+      expect(needsRehash(stored)).toBe(false);
+    } finally {
+      restore();
+    }
+  });
+
+  it('asks for a rehash of hashes made with lower parameters, or unreadable ones', async () => {
+    const old = await hashPassword('pw', { N: 2 ** 14, r: 8, p: 1 });
+    expect(needsRehash(old, SCRYPT_PARAMS)).toBe(true);
+    expect(needsRehash(old, { N: 2 ** 14, r: 8, p: 1 })).toBe(false);
+    expect(needsRehash(await hashPassword('pw', { N: 2 ** 17, r: 4, p: 1 }), SCRYPT_PARAMS)).toBe(true);
+    expect(needsRehash('plain-text', SCRYPT_PARAMS)).toBe(true);
+  });
+
+  it('replaces a weaker hash on the next successful login, not on a failed one', async () => {
+    const db = await openDb({ dataDir: 'memory' });
+    try {
+      await migrate(db);
+      const user = await createUser(db, { username: 'agent09', name: '九', role: 'agent', password: 'pw-agent09' });
+      const weak = await hashPassword('pw-agent09', { N: 2 ** 10, r: 8, p: 1 });
+      await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, weak]);
+      const stored = async () =>
+        String(
+          (await db.query<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [user.id])).rows[0]?.h,
+        );
+
+      expect(await checkCredentials(db, 'agent09', 'wrong')).toBeNull();
+      expect(await stored()).toBe(weak);
+
+      expect(await checkCredentials(db, 'agent09', 'pw-agent09')).toMatchObject({ id: user.id });
+      const upgraded = await stored();
+      expect(upgraded).not.toBe(weak);
+      expect(upgraded.split('$')[1]).toBe(String(scryptParams().N));
+      expect(needsRehash(upgraded)).toBe(false);
+      // The new hash is the same password; the next login leaves it alone.
+      expect(await checkCredentials(db, 'agent09', 'pw-agent09')).toMatchObject({ id: user.id });
+      expect(await stored()).toBe(upgraded);
+    } finally {
+      await db.close();
+    }
   });
 });
 

@@ -2,23 +2,37 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseServeArgs } from '../../main/web/args';
 import {
+  KIOSK_PAGE,
   cookieName,
   decideHttpRequest,
   decideUpgrade,
-  hasSessionCookie,
   isAllowedHost,
+  isAllowedMethod,
   isAllowedOrigin,
   parseCookies,
+  secretHash,
   securityHeaders,
   sessionCookie,
+  sessionOf,
   tokenMatches,
+  type HostState,
 } from '../../main/web/policy';
 import { parseCsp } from '../../main/shell/csp';
 import { resolveStaticFile } from '../../main/shell/static-files';
+import type { DeskSurface } from '../../common/surfaces';
 
 const PORT = 5180;
 const TOKEN = 'tok_0123456789abcdefghijklmnopqrstuvwxyz';
-const COOKIE = `${cookieName(PORT)}=${TOKEN}`;
+const SECRET = 'sec_zyxwvutsrqponmlkjihgfedcba9876543210';
+const COOKIE = `${cookieName(PORT)}=${SECRET}`;
+
+/** A host whose launch token is `used` or not, with one session (SECRET) for `surface`, or none. */
+function hostState(used: boolean, surface: DeskSurface | null = null): HostState {
+  return {
+    launch: { token: TOKEN, used },
+    sessionSurface: (hash) => (surface && hash === secretHash(SECRET) ? surface : undefined),
+  };
+}
 
 describe('Host header (DNS rebinding)', () => {
   it('accepts only loopback names with our port', () => {
@@ -69,59 +83,109 @@ describe('token and cookie', () => {
     expect(tokenMatches(TOKEN, null)).toBe(false);
   });
 
-  it('issues an HttpOnly SameSite=Strict cookie named per port', () => {
-    const cookie = sessionCookie(PORT, TOKEN);
-    expect(cookie).toMatch(new RegExp(`^${cookieName(PORT)}=${TOKEN};`));
+  it('issues an HttpOnly SameSite=Strict cookie for path / named per port', () => {
+    const cookie = sessionCookie(PORT, SECRET);
+    expect(cookie).toMatch(new RegExp(`^${cookieName(PORT)}=${SECRET};`));
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Strict/);
     expect(cookie).toMatch(/; Path=\//);
     expect(cookieName(5180)).not.toBe(cookieName(5181));
   });
 
-  it('finds the session cookie among others', () => {
-    expect(parseCookies(`a=1; ${COOKIE}; b=2`).get(cookieName(PORT))).toBe(TOKEN);
-    expect(hasSessionCookie(`a=1; ${COOKIE}`, PORT, TOKEN)).toBe(true);
-    expect(hasSessionCookie(`${cookieName(5181)}=${TOKEN}`, PORT, TOKEN)).toBe(false);
-    expect(hasSessionCookie(`${cookieName(PORT)}=wrong`, PORT, TOKEN)).toBe(false);
-    expect(hasSessionCookie(undefined, PORT, TOKEN)).toBe(false);
+  it('finds the session cookie among others, by its secret only', () => {
+    const state = hostState(true, 'console');
+    expect(parseCookies(`a=1; ${COOKIE}; b=2`).get(cookieName(PORT))).toBe(SECRET);
+    expect(sessionOf(`a=1; ${COOKIE}`, PORT, state)).toBe('console');
+    expect(sessionOf(`${cookieName(5181)}=${SECRET}`, PORT, state)).toBeUndefined();
+    expect(sessionOf(`${cookieName(PORT)}=wrong`, PORT, state)).toBeUndefined();
+    // The launch token is no session secret.
+    expect(sessionOf(`${cookieName(PORT)}=${TOKEN}`, PORT, state)).toBeUndefined();
+    expect(sessionOf(undefined, PORT, state)).toBeUndefined();
   });
 });
 
 describe('HTTP decisions', () => {
-  const base = { host: '127.0.0.1:5180', cookie: undefined, port: PORT, token: TOKEN };
+  const base = { host: '127.0.0.1:5180', cookie: undefined, port: PORT };
 
-  it('trades the printed token URL for a cookie and strips the token from the URL', () => {
-    expect(decideHttpRequest({ ...base, url: `/?token=${TOKEN}` })).toEqual({
-      kind: 'redirect',
+  it('trades the printed token URL, on first use, for a session of the page it opens', () => {
+    expect(decideHttpRequest({ ...base, state: hostState(false), url: `/?token=${TOKEN}` })).toEqual({
+      kind: 'exchange',
+      surface: 'console',
       location: '/',
-      setCookie: sessionCookie(PORT, TOKEN),
     });
-    const kiosk = decideHttpRequest({ ...base, url: `/kiosk?lang=en&token=${TOKEN}` });
-    expect(kiosk).toMatchObject({ kind: 'redirect', location: '/kiosk?lang=en' });
+    expect(decideHttpRequest({ ...base, state: hostState(false), url: `/kiosk?lang=en&token=${TOKEN}` })).toEqual({
+      kind: 'exchange',
+      surface: 'kiosk',
+      location: '/kiosk?lang=en',
+    });
+  });
+
+  it('refuses the token once used, with its own reason; the browser holding the session just drops it', () => {
+    expect(decideHttpRequest({ ...base, state: hostState(true, 'console'), url: `/?token=${TOKEN}` })).toEqual({
+      kind: 'forbidden',
+      reason: 'token_used',
+    });
+    expect(
+      decideHttpRequest({ ...base, cookie: COOKIE, state: hostState(true, 'console'), url: `/?token=${TOKEN}` }),
+    ).toEqual({ kind: 'redirect', location: '/' });
   });
 
   it('refuses a wrong token, no cookie, and a bad Host even with the right token', () => {
-    expect(decideHttpRequest({ ...base, url: '/?token=nope' })).toEqual({ kind: 'forbidden', reason: 'token' });
-    expect(decideHttpRequest({ ...base, url: '/' })).toEqual({ kind: 'forbidden', reason: 'token' });
-    expect(decideHttpRequest({ ...base, url: '/assets/index.js' })).toEqual({ kind: 'forbidden', reason: 'token' });
-    expect(decideHttpRequest({ ...base, host: 'evil.example:5180', url: `/?token=${TOKEN}` })).toEqual({
+    const state = hostState(false);
+    expect(decideHttpRequest({ ...base, state, url: '/?token=nope' })).toEqual({ kind: 'forbidden', reason: 'token' });
+    expect(decideHttpRequest({ ...base, state, url: '/' })).toEqual({ kind: 'forbidden', reason: 'token' });
+    expect(decideHttpRequest({ ...base, state, url: '/assets/index.js' })).toEqual({
+      kind: 'forbidden',
+      reason: 'token',
+    });
+    // The launch token is not a cookie value.
+    const asCookie = `${cookieName(PORT)}=${TOKEN}`;
+    expect(decideHttpRequest({ ...base, state, cookie: asCookie, url: '/' })).toMatchObject({ kind: 'forbidden' });
+    expect(decideHttpRequest({ ...base, state, host: 'evil.example:5180', url: `/?token=${TOKEN}` })).toEqual({
       kind: 'forbidden',
       reason: 'host',
     });
-    expect(decideHttpRequest({ ...base, host: 'evil.example:5180', cookie: COOKIE, url: '/' })).toMatchObject({
-      kind: 'forbidden',
-      reason: 'host',
+    const signedIn = hostState(true, 'console');
+    expect(
+      decideHttpRequest({ ...base, state: signedIn, host: 'evil.example:5180', cookie: COOKIE, url: '/' }),
+    ).toMatchObject({ kind: 'forbidden', reason: 'host' });
+  });
+
+  it('allows requests carrying the session cookie, for its page', () => {
+    const state = hostState(true, 'console');
+    expect(decideHttpRequest({ ...base, state, cookie: COOKIE, url: '/' })).toEqual({
+      kind: 'allow',
+      surface: 'console',
+    });
+    expect(decideHttpRequest({ ...base, state, cookie: COOKIE, url: '/assets/a.css' })).toMatchObject({
+      kind: 'allow',
     });
   });
 
-  it('allows requests carrying the cookie', () => {
-    expect(decideHttpRequest({ ...base, cookie: COOKIE, url: '/' })).toEqual({ kind: 'allow' });
-    expect(decideHttpRequest({ ...base, cookie: COOKIE, url: '/assets/a.css' })).toEqual({ kind: 'allow' });
+  it('keeps a kiosk session on the kiosk page', () => {
+    const state = hostState(true, 'kiosk');
+    expect(decideHttpRequest({ ...base, state, cookie: COOKIE, url: '/' })).toEqual({
+      kind: 'redirect',
+      location: KIOSK_PAGE,
+    });
+    expect(decideHttpRequest({ ...base, state, cookie: COOKIE, url: KIOSK_PAGE })).toEqual({
+      kind: 'allow',
+      surface: 'kiosk',
+    });
+  });
+
+  it('lets only a page load (GET) spend the token; pages are read with GET or HEAD', () => {
+    const exchange = { kind: 'exchange', surface: 'console', location: '/' } as const;
+    expect(isAllowedMethod('GET', exchange)).toBe(true);
+    for (const method of ['HEAD', 'POST', undefined]) expect(isAllowedMethod(method, exchange)).toBe(false);
+    const allow = { kind: 'allow', surface: 'console' } as const;
+    expect(['GET', 'HEAD', 'POST', 'PUT'].map((m) => isAllowedMethod(m, allow))).toEqual([true, true, false, false]);
   });
 
   it('refuses absolute-form and protocol-relative targets', () => {
-    expect(decideHttpRequest({ ...base, cookie: COOKIE, url: 'http://evil.example/' }).kind).toBe('forbidden');
-    expect(decideHttpRequest({ ...base, cookie: COOKIE, url: '//evil.example/' }).kind).toBe('forbidden');
+    const state = hostState(true, 'console');
+    expect(decideHttpRequest({ ...base, state, cookie: COOKIE, url: 'http://evil.example/' }).kind).toBe('forbidden');
+    expect(decideHttpRequest({ ...base, state, cookie: COOKIE, url: '//evil.example/' }).kind).toBe('forbidden');
   });
 });
 
@@ -132,12 +196,13 @@ describe('WebSocket upgrade decisions', () => {
     origin: 'http://127.0.0.1:5180',
     cookie: COOKIE,
     port: PORT,
-    token: TOKEN,
+    state: hostState(true, 'console'),
     bridgePath: '/desk',
   };
 
-  it('allows our page with the cookie', () => {
-    expect(decideUpgrade(ok)).toEqual({ kind: 'allow' });
+  it('allows our page with the session cookie, tagged with the session’s page', () => {
+    expect(decideUpgrade(ok)).toEqual({ kind: 'allow', surface: 'console' });
+    expect(decideUpgrade({ ...ok, state: hostState(true, 'kiosk') })).toEqual({ kind: 'allow', surface: 'kiosk' });
   });
 
   it('refuses wrong path, Host, Origin or cookie', () => {
@@ -147,7 +212,9 @@ describe('WebSocket upgrade decisions', () => {
     expect(decideUpgrade({ ...ok, origin: undefined })).toMatchObject({ status: 403, reason: 'origin' });
     expect(decideUpgrade({ ...ok, cookie: undefined })).toMatchObject({ status: 403, reason: 'token' });
     // The query token only works for page loads, never for the socket.
-    expect(decideUpgrade({ ...ok, cookie: undefined, url: `/desk?token=${TOKEN}` })).toMatchObject({
+    expect(
+      decideUpgrade({ ...ok, state: hostState(false), cookie: undefined, url: `/desk?token=${TOKEN}` }),
+    ).toMatchObject({
       status: 403,
       reason: 'token',
     });

@@ -86,7 +86,13 @@ describe('mutations', () => {
     channel: 'phone',
     title: '厨房漏水',
   });
-  const created = applyMutation(create, { actorId, now, current: undefined, code: 'BX-20261126-0001' }).ticket;
+  const created = applyMutation(create, {
+    actorId,
+    actorRole: 'agent',
+    now,
+    current: undefined,
+    code: 'BX-20261126-0001',
+  }).ticket;
 
   it('creates a ticket in the first workflow step with defaults', () => {
     expect(created).toMatchObject({ status: 'new', priority: 3, version: 1, code: 'BX-20261126-0001' });
@@ -101,6 +107,7 @@ describe('mutations', () => {
     const step = (status: string) =>
       applyMutation(parseMutation('ticket.setStatus', { id: created.id, eventId: randomUUID(), status }), {
         actorId,
+        actorRole: 'agent',
         now,
         current: created,
         code: null,

@@ -49,7 +49,7 @@ function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, w
   repos.directory.putUser(AGENT);
   repos.directory.putUser(OTHER);
   const shadow = createTicketShadow(repos.db, repos.tickets);
-  const outbox = createOutbox(repos.db, repos.tickets, shadow);
+  const outbox = createOutbox(repos.db, repos.tickets, shadow, { actor: () => user });
   const rebaser = createRebaser(repos, outbox, shadow);
   const emitted: { event: EventName; payload: unknown }[] = [];
   let clock = new Date(T0);

@@ -128,8 +128,10 @@ describe('desk SLA settings', () => {
       onChange: () => {},
     });
     await sla.refresh();
+    const actor = { id: '00000000-0000-4000-8000-000000000001', role: 'agent', teamId: 'cs' } as const;
     const outbox = createOutbox(repos.db, repos.tickets, createTicketShadow(repos.db, repos.tickets), {
       sla: () => sla.context(),
+      actor: () => actor,
     });
     const m = parseMutation('ticket.create', {
       id: randomUUID(),
@@ -140,7 +142,7 @@ describe('desk SLA settings', () => {
       priority: 1,
       title: '困梯',
     });
-    const { effect } = outbox.enqueue(m, '00000000-0000-4000-8000-000000000001', NOW);
+    const { effect } = outbox.enqueue(m, actor.id, NOW);
     expect(effect.ticket.slaDueAt).toBe(new Date(NOW.getTime() + 22.5 * 60_000).toISOString());
     expect(repos.tickets.get(m.args.id)?.slaDueAt).toBe(effect.ticket.slaDueAt);
     repos.db.close();

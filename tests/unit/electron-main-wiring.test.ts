@@ -23,7 +23,9 @@ const fx = vi.hoisted(() => {
     quit: 0,
     exitCode: null as number | null,
   };
+  let nextContentsId = 1;
   class FakeContents {
+    id = nextContentsId++;
     listeners = new Map<string, Fn>();
     sent: unknown[][] = [];
     openHandler: Fn | null = null;
@@ -145,9 +147,12 @@ async function boot(args: string[]) {
   return fx.state.windows[0]!;
 }
 
-function ipcEvent(url: string, isMainFrame = true) {
-  return { senderFrame: { url, parent: isMainFrame ? null : {} } };
+/** An IPC event from `window`'s main frame (or a sub-frame) showing `url`. */
+function ipcEvent(window: { webContents: { id: number } }, url: string, isMainFrame = true) {
+  return { sender: window.webContents, senderFrame: { url, parent: isMainFrame ? null : {} } };
 }
+
+const invoker = () => fx.state.ipcHandlers.get(IPC_INVOKE) as (e: unknown, m: unknown, i: unknown) => Promise<unknown>;
 
 beforeEach(() => {
   Object.assign(fx.state, { windows: [], privileged: [], applicationMenu: undefined, quit: 0, exitCode: null });
@@ -195,24 +200,30 @@ describe('Electron main wiring (console)', () => {
     expect(granted).toHaveBeenCalledWith(false);
   });
 
-  it('answers IPC only for the own main frame, validating input', async () => {
-    await boot([]);
-    const invoke = fx.state.ipcHandlers.get(IPC_INVOKE) as (e: unknown, m: unknown, i: unknown) => Promise<unknown>;
-    await expect(invoke(ipcEvent('app://desk/'), 'session.me', {})).resolves.toEqual({
+  it('answers IPC only for the own main frame of its own window, validating input', async () => {
+    const window = await boot([]);
+    expect(window.options.webPreferences).toMatchObject({ additionalArguments: ['--desk-surface=console'] });
+    const invoke = invoker();
+    await expect(invoke(ipcEvent(window, 'app://desk/'), 'session.me', {})).resolves.toEqual({
       ok: true,
       value: { ok: 'session.me' },
     });
-    await expect(invoke(ipcEvent('https://evil.example/'), 'session.me', {})).resolves.toMatchObject({
+    await expect(invoke(ipcEvent(window, 'https://evil.example/'), 'session.me', {})).resolves.toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
-    await expect(invoke(ipcEvent('app://desk/', false), 'session.me', {})).resolves.toMatchObject({
+    await expect(invoke(ipcEvent(window, 'app://desk/', false), 'session.me', {})).resolves.toMatchObject({
       error: { code: 'forbidden' },
     });
-    await expect(invoke({ senderFrame: null }, 'session.me', {})).resolves.toMatchObject({
+    await expect(invoke({ sender: window.webContents, senderFrame: null }, 'session.me', {})).resolves.toMatchObject({
       error: { code: 'forbidden' },
     });
-    await expect(invoke(ipcEvent('app://desk/'), 'tickets.get', { id: 'nope' })).resolves.toMatchObject({
+    // Web contents that are none of our windows (a stray webview, say) have no allow-list at all.
+    const stranger = { webContents: { id: 10_000 } };
+    await expect(invoke(ipcEvent(stranger, 'app://desk/'), 'session.me', {})).resolves.toMatchObject({
+      error: { code: 'forbidden' },
+    });
+    await expect(invoke(ipcEvent(window, 'app://desk/'), 'tickets.get', { id: 'nope' })).resolves.toMatchObject({
       error: { code: 'invalid_input' },
     });
     expect(desk.calls).toEqual([{ method: 'session.me', input: {} }]);
@@ -254,5 +265,27 @@ describe('Electron main wiring (kiosk)', () => {
     const typing = { preventDefault: vi.fn() };
     onInput(typing, { key: 'a', control: false, meta: false, shift: false, alt: false });
     expect(typing.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it("refuses the console's methods from the kiosk window, whatever page it shows, and sends it no console event", async () => {
+    const window = await boot(['--kiosk']);
+    expect(window.options.webPreferences).toMatchObject({ additionalArguments: ['--desk-surface=kiosk'] });
+    const invoke = invoker();
+    for (const url of ['app://desk/kiosk', 'app://desk/']) {
+      for (const method of ['tickets.list', 'tickets.search', 'calls.pop', 'residents.lookup', 'session.logout']) {
+        await expect(invoke(ipcEvent(window, url), method, {})).resolves.toMatchObject({
+          ok: false,
+          error: { code: 'forbidden' },
+        });
+      }
+    }
+    await expect(invoke(ipcEvent(window, 'app://desk/kiosk'), 'session.me', {})).resolves.toMatchObject({ ok: true });
+    expect(desk.calls).toEqual([{ method: 'session.me', input: {} }]);
+
+    for (const listener of desk.listeners) {
+      (listener as DeskEventListener)('tickets.changed', { ids: ['a'] });
+      (listener as DeskEventListener)('session.changed', { user: null, serverUrl: 'http://s' });
+    }
+    expect(window.webContents.sent).toEqual([[IPC_EVENT, 'session.changed', { user: null, serverUrl: 'http://s' }]]);
   });
 });

@@ -6,6 +6,8 @@ import { MutationRejected, applyMutation, conflictNoteId, parseMutation } from '
 
 const actorId = randomUUID();
 const now = new Date('2026-11-26T02:00:00Z');
+/** An agent of the ticket's team: who may act is tested in ticket-access.test.ts. */
+const agent = { actorId, actorRole: 'agent', actorTeamId: 'plumbing' } as const;
 const id = randomUUID();
 const ticket: Ticket = applyMutation(
   parseMutation('ticket.create', {
@@ -16,10 +18,11 @@ const ticket: Ticket = applyMutation(
     channel: 'phone',
     title: 'Leak',
     description: 'A',
+    teamId: 'plumbing',
   }),
-  { actorId, now, current: undefined, code: null },
+  { ...agent, now, current: undefined, code: null },
 ).ticket;
-const ctx = { actorId, now, current: ticket, code: null };
+const ctx = { ...agent, now, current: ticket, code: null };
 
 describe('ticket.edit', () => {
   it('applies scalars and the description when its base is current', () => {
@@ -98,7 +101,7 @@ describe('call.log', () => {
       from: '110',
       startedAt: '2020-01-01T00:00:00Z',
     });
-    const e = applyMutation(m, { actorId, now, current: undefined, code: null });
+    const e = applyMutation(m, { ...agent, now, current: undefined, code: null });
     expect(e.ticket).toBeNull();
     expect(e.calls).toEqual([
       expect.objectContaining({ id: callId, callId, agentId: actorId, loggedAt: now.toISOString(), missed: false }),

@@ -17,11 +17,13 @@ function tempDir(): string {
   dirs.push(dir);
   return dir;
 }
+/** The signed-in agent the shared ticket rules check (common/ticket-access). */
+const SIGNED_IN = { id: ACTOR, role: 'agent', teamId: 'cs' } as const;
 function setup(dir: string, hooks: OutboxHooks = {}) {
   const repos = createRepos(openCache(dir));
   open.push(repos);
   const shadow = createTicketShadow(repos.db, repos.tickets);
-  const outbox = createOutbox(repos.db, repos.tickets, shadow, hooks);
+  const outbox = createOutbox(repos.db, repos.tickets, shadow, { actor: () => SIGNED_IN, ...hooks });
   return { repos, outbox, rebaser: createRebaser(repos, outbox, shadow) };
 }
 afterEach(() => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { IPC_EVENT, IPC_INVOKE } from '../../common/bridge';
 import { createDeskClient, type DeskApi } from '../../common/contract';
 import { installDeskInMainWorld } from '../../preload/main-world';
+import { KIOSK_METHODS, surfaceArg, surfaceFromArgv } from '../../common/surfaces';
+import { createSurfaceClient, restrictTransport } from '../../preload/surface';
 import { createIpcTransport, type IpcLike } from '../../preload/transport';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
@@ -108,5 +110,49 @@ describe('main-world installer', () => {
       other,
     );
     await expect(other.desk!.session.me()).rejects.toMatchObject({ code: 'sync', message: 'thrown synchronously' });
+  });
+});
+
+describe('preload allow-list per window (issue 11)', () => {
+  const kioskArgv = ['/opt/electron', '--type=renderer', surfaceArg('kiosk')];
+  const consoleArgv = ['/opt/electron', '--type=renderer', surfaceArg('console')];
+
+  it('reads the window from the argument the main process appended, failing closed to the kiosk', () => {
+    expect(surfaceFromArgv(consoleArgv)).toBe('console');
+    expect(surfaceFromArgv(kioskArgv)).toBe('kiosk');
+    expect(surfaceFromArgv(['/opt/electron'])).toBe('kiosk');
+    expect(surfaceFromArgv(['--desk-surface=admin'])).toBe('kiosk');
+    // A page cannot add a second, wider argument to win: two of them is no console.
+    expect(surfaceFromArgv([surfaceArg('kiosk'), surfaceArg('console')])).toBe('kiosk');
+  });
+
+  it("gives the kiosk window's page only the kiosk's methods and events", async () => {
+    const fake = fakeIpc({ ok: true, value: { user: null, serverUrl: 'http://s' } });
+    const desk = createSurfaceClient(fake.ipc, kioskArgv) as unknown as Record<string, Record<string, unknown>>;
+    const exposed = Object.entries(desk).flatMap(([ns, group]) =>
+      typeof group === 'function' ? [] : Object.keys(group).map((member) => `${ns}.${member}`),
+    );
+    expect(exposed.sort()).toEqual([...KIOSK_METHODS].sort());
+    expect(desk.tickets).toBeUndefined();
+    expect(desk.calls).toBeUndefined();
+    await expect((desk.session!.me as () => Promise<unknown>)()).resolves.toEqual({
+      user: null,
+      serverUrl: 'http://s',
+    });
+    expect(() => (desk.on as unknown as DeskApi['on'])('tickets.changed', () => {})).toThrow(/not available/);
+    expect(() => (desk.on as unknown as DeskApi['on'])('session.changed', () => {})).not.toThrow();
+    expect(fake.invokes).toEqual([[IPC_INVOKE, 'session.me', {}]]);
+  });
+
+  it('refuses, before IPC, a call or a subscription outside the allow-list', async () => {
+    const fake = fakeIpc({ ok: true, value: [] });
+    const kiosk = restrictTransport(createIpcTransport(fake.ipc), 'kiosk');
+    await expect(kiosk.invoke('tickets.list', { view: 'all' })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(() => kiosk.subscribe('call.ringing', () => {})).toThrow(/not available/);
+    expect(fake.invokes).toEqual([]);
+    // The console window's page has the whole contract.
+    const consoleDesk = createSurfaceClient(fake.ipc, consoleArgv);
+    await consoleDesk.tickets.list({ view: 'mine' });
+    expect(fake.invokes).toEqual([[IPC_INVOKE, 'tickets.list', { view: 'mine' }]]);
   });
 });

@@ -38,7 +38,7 @@ const { nextStepChecklist } = (await import(/* @vite-ignore */ `${sop}/checklist
 };
 const { EMPTY_DRAFT, checkStepForm } = (await import(/* @vite-ignore */ `${sop}/stepDraft.ts`)) as {
   EMPTY_DRAFT: StepDraft;
-  checkStepForm(ticket: Ticketish, to: TicketStatus, draft: StepDraft, role?: Role): Check;
+  checkStepForm(ticket: Ticketish, to: TicketStatus, draft: StepDraft, role?: Role, reasonRequired?: boolean): Check;
 };
 const { openStepFormRequest } = (await import(/* @vite-ignore */ `${sop}/stepFormStore.ts`)) as {
   openStepFormRequest(arg: unknown): void;
@@ -132,6 +132,21 @@ describe('step form check', () => {
     if (!low.ok) throw new Error('unreachable');
     expect(low.outputs).toEqual({ followUp: { reached: true, satisfaction: 2, comment: '还在滴水' } });
     expect(validateTransition(confirmed, 'closed', low.outputs)).toMatchObject({ ok: true, status: 'reopened' });
+  });
+
+  it('asks for the reason the ticket rules require (cancelling) and sends it apart from the outputs', () => {
+    const fresh = { type: 'repair' as const, status: 'new' as const };
+    expect(checkStepForm(fresh, 'cancelled', draft({ note: '随手一写' }), 'agent', true)).toMatchObject({
+      ok: false,
+      fields: { reason: 'required' },
+    });
+    const check = checkStepForm(fresh, 'cancelled', draft({ reason: ' 住户撤回 ' }), 'agent', true);
+    expect(check).toMatchObject({ ok: true, reason: '住户撤回', outputs: {} });
+    // Where no reason is required none is sent, whatever the draft holds.
+    expect(checkStepForm(fresh, 'accepted', draft({ reason: '无关' }), 'agent', false)).toMatchObject({
+      ok: true,
+      reason: undefined,
+    });
   });
 
   it('sends only the outputs the transition requires', () => {

@@ -21,7 +21,8 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * MIN);
 type Sla = TicketSlaContext | null;
 
 function ctx(now: Date, current: Ticket | undefined, sla: Sla = calm): MutationContext {
-  return { actorId: ACTOR, now, current, code: null, sla: sla ?? undefined };
+  // A lead: these tests are about the clock, not about who may act (common/ticket-access).
+  return { actorId: ACTOR, actorRole: 'lead', now, current, code: null, sla: sla ?? undefined };
 }
 
 function create(type: TicketType, priority: number, now = T0, sla: Sla = calm): Ticket {
@@ -230,7 +231,8 @@ describe('ticket SLA fields along the workflow', () => {
 
   it('a priority edit recomputes the deadline of the running milestone', () => {
     const t = create('repair', 2);
-    const m = parseMutation('ticket.edit', { id: t.id, eventId: randomUUID(), priority: 1 });
+    // Raising to P1 needs a reason (common/ticket-access).
+    const m = parseMutation('ticket.edit', { id: t.id, eventId: randomUUID(), priority: 1, reason: '住户家中积水' });
     const edited = applyMutation(m, ctx(at(3), t)).ticket;
     expect(edited.slaStartedAt).toBe(t.slaStartedAt);
     expect(ms(edited.slaDueAt)).toBe(at(15).getTime());

@@ -76,11 +76,23 @@ function ticket(type: TicketType, status: TicketStatus, extra: Partial<Ticket> =
   };
 }
 
-function setStatus(t: Ticket, status: TicketStatus, outputs?: unknown, note = '', actorRole?: Role) {
+/**
+ * A status change by a member of the ticket's team (so who may act is never the question here, see
+ * common/ticket-access): an agent unless `by.role` says otherwise — `role: undefined` is an actor without a role.
+ */
+function setStatus(
+  t: Ticket,
+  status: TicketStatus,
+  outputs?: unknown,
+  note = '',
+  by: { role?: Role | undefined; reason?: string | undefined } = {},
+) {
   const args: Record<string, unknown> = { id: t.id, eventId: randomUUID(), status, note };
   if (outputs !== undefined) args.outputs = outputs;
+  if (by.reason !== undefined) args.reason = by.reason;
   const m = parseMutation('ticket.setStatus', args);
-  const ctx: MutationContext = { actorId: ACTOR, now: NOW, current: t, code: null, actorRole };
+  const actorRole = 'role' in by ? by.role : 'agent';
+  const ctx: MutationContext = { actorId: ACTOR, now: NOW, current: t, code: null, actorRole, actorTeamId: t.teamId };
   return applyMutation(m, ctx);
 }
 
@@ -144,6 +156,7 @@ const caseArb = fc.constantFrom(...TICKET_TYPES).chain((type) =>
         outputs: fc.option(outputsArb, { nil: undefined }),
         note: fc.constantFrom('', '住户外出，约下周', '  '),
         role: fc.option(fc.constantFrom(...ROLES), { nil: undefined }),
+        reason: fc.option(fc.constantFrom('', '  ', '住户撤回报修'), { nil: undefined }),
       });
     }),
 );
@@ -179,16 +192,17 @@ function expected(c: {
   outputs: RawOutputs | undefined;
   note: string;
   role: Role | undefined;
+  reason: string | undefined;
 }): { ok: true; status: TicketStatus } | { ok: false; code: string } {
+  // Who may act comes first (common/ticket-access): no role, the kiosk or the PBX may not; cancelling needs a reason.
+  if (c.role === undefined || !STAFF_ROLES.includes(c.role)) return { ok: false, code: 'forbidden' };
+  if (c.to === 'cancelled' && !nonBlank(c.reason)) return { ok: false, code: 'reason_required' };
   if (c.from === c.to) return { ok: false, code: 'no_change' };
   const edge = WORKFLOW_DEFS[c.type].steps.find((s) => s.status === c.from)?.next.find((t) => t.to === c.to);
   if (!edge) return { ok: false, code: 'illegal_transition' };
   const o = c.outputs ?? {};
-  if (c.role !== undefined) {
-    if (!STAFF_ROLES.includes(c.role)) return { ok: false, code: 'forbidden' }; // kiosk, integration
-    if (c.to === 'escalated' && o.escalateTo === 'legal' && c.role !== 'lead' && c.role !== 'admin') {
-      return { ok: false, code: 'forbidden' };
-    }
+  if (c.to === 'escalated' && o.escalateTo === 'legal' && c.role !== 'lead' && c.role !== 'admin') {
+    return { ok: false, code: 'forbidden' };
   }
   if (!edge.requires.every((k) => complete(k, o, c.note))) return { ok: false, code: 'missing_outputs' };
   const f = o.followUp;
@@ -207,7 +221,7 @@ describe('workflow engine (properties)', () => {
         const want = expected(c);
         let got: { ok: true; status: TicketStatus; effect: ReturnType<typeof setStatus> } | { ok: false; code: string };
         try {
-          const effect = setStatus(t, c.to, c.outputs, c.note, c.role);
+          const effect = setStatus(t, c.to, c.outputs, c.note, { role: c.role, reason: c.reason });
           got = { ok: true, status: effect.ticket.status, effect };
         } catch (err) {
           if (!(err instanceof MutationRejected)) throw err;
@@ -372,7 +386,11 @@ describe('status outputs in applyMutation', () => {
     // The note has always been where the reason went.
     expect(setStatus(ticket('repair', 'accepted'), 'on_hold', undefined, '等配件').ticket.status).toBe('on_hold');
     expect(rejection(() => setStatus(ticket('repair', 'accepted'), 'on_hold'))).toBe('missing_outputs');
-    expect(setStatus(ticket('repair', 'new'), 'cancelled').ticket.status).toBe('cancelled');
+    // Cancelling needs a reason since issue 11 (common/ticket-access): an old queued cancel is refused with it.
+    expect(rejection(() => setStatus(ticket('repair', 'new'), 'cancelled'))).toBe('reason_required');
+    expect(setStatus(ticket('repair', 'new'), 'cancelled', undefined, '', { reason: '重复报修' }).ticket.status).toBe(
+      'cancelled',
+    );
   });
 
   it('refuses malformed outputs at parse time', () => {
@@ -387,11 +405,15 @@ describe('status outputs in applyMutation', () => {
   });
 
   it('role checks run where the role is known: kiosk never, legal escalation by a lead', () => {
-    expect(rejection(() => setStatus(ticket('repair', 'new'), 'accepted', undefined, '', 'kiosk'))).toBe('forbidden');
+    expect(rejection(() => setStatus(ticket('repair', 'new'), 'accepted', undefined, '', { role: 'kiosk' }))).toBe(
+      'forbidden',
+    );
     const t = ticket('fee', 'contacted');
-    expect(rejection(() => setStatus(t, 'escalated', { escalateTo: 'legal' }, '', 'agent'))).toBe('forbidden');
-    expect(setStatus(t, 'escalated', { escalateTo: 'legal' }, '', 'lead').ticket.status).toBe('escalated');
-    expect(setStatus(t, 'escalated', { escalateTo: 'finance' }, '', 'agent').ticket.status).toBe('escalated');
+    expect(rejection(() => setStatus(t, 'escalated', { escalateTo: 'legal' }, '', { role: 'agent' }))).toBe(
+      'forbidden',
+    );
+    expect(setStatus(t, 'escalated', { escalateTo: 'legal' }, '', { role: 'lead' }).ticket.status).toBe('escalated');
+    expect(setStatus(t, 'escalated', { escalateTo: 'finance' }, '', { role: 'agent' }).ticket.status).toBe('escalated');
     expect(STAFF_ROLES).not.toContain('kiosk');
   });
 });
@@ -497,11 +519,19 @@ describe('the desk and the server reach the same outcome (PGlite, push path)', (
 
         const args: Record<string, unknown> = { id, eventId: randomUUID(), status: c.to, note: c.note };
         if (c.outputs !== undefined) args.outputs = c.outputs;
+        if (c.reason !== undefined) args.reason = c.reason;
         // The desk: what its outbox runs optimistically (here with the role, as the server knows it).
         let local: { ok: true; ticket: Ticket; data: unknown } | { ok: false; code: string };
         try {
           const m = parseMutation('ticket.setStatus', JSON.parse(JSON.stringify(args)));
-          const e = applyMutation(m, { actorId: user.id, now: NOW, current, code: null, actorRole: user.role });
+          const e = applyMutation(m, {
+            actorId: user.id,
+            now: NOW,
+            current,
+            code: null,
+            actorRole: user.role,
+            actorTeamId: user.teamId,
+          });
           local = { ok: true, ticket: e.ticket, data: e.events[0]?.data };
         } catch (err) {
           if (!(err instanceof MutationRejected)) throw err;

@@ -128,7 +128,7 @@ export function useSetStatus() {
 export function useAssign() {
   const settled = useTicketActionSettled();
   return useMutation({
-    mutationFn: (input: { id: string; assigneeId: string | null }) => desk.tickets.assign(input),
+    mutationFn: (input: MethodInput<'tickets.assign'>) => desk.tickets.assign(input),
     onSuccess: (ticket, input) => settled(ticket, input.id),
   });
 }

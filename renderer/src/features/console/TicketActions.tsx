@@ -1,6 +1,8 @@
 /**
  * What an agent can do to the open ticket now: move it to a next status allowed by its workflow, take it,
- * or add a note. The host may still refuse (e.g. a stale status); its reason is shown inline.
+ * or add a note. What the shared ticket rules refuse is said inline at once, and a change that needs a reason
+ * (cancelling, taking a ticket someone else holds) asks for it first. The host may still refuse (e.g. a stale
+ * status); its reason is shown inline.
  */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +11,11 @@ import { isOpen, nextStatuses, validateTransition } from '../../../../common/wor
 import { deskErrorMessage } from '../../api/errors';
 import { useAssign, useComment, useSetStatus } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
+import { judge, reasonQuestion, refusal, type Op } from './keyboard/ops';
+import { ReasonDialog } from './keyboard/ReasonDialog';
 
 export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const labels = useLabels();
   const setStatus = useSetStatus();
   const assign = useAssign();
@@ -27,19 +31,40 @@ export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) 
   const [nextStatus, setNextStatus] = useState<TicketStatus | ''>(selectable[0] ?? '');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The change waiting for its reason (the reason dialog is open). */
+  const [asking, setAsking] = useState<Op | null>(null);
   const busy = setStatus.isPending || assign.isPending || comment.isPending;
   const onError = (err: unknown) => setError(deskErrorMessage(err));
+
+  function run(op: Op, reason?: string): Promise<unknown> {
+    if (op.kind === 'status') return setStatus.mutateAsync({ id: ticket.id, status: op.status, reason });
+    if (op.kind === 'assign') return assign.mutateAsync({ id: ticket.id, assigneeId: op.user?.id ?? null, reason });
+    throw new Error('the detail pane changes no priority');
+  }
+
+  /** The rules' refusal inline, the reason dialog when one is needed, else the change. */
+  function start(op: Op) {
+    setError(null);
+    const check = judge(user, ticket, op);
+    if (!check.ok) {
+      setError(refusal(user, ticket, op, i18n.language));
+      return;
+    }
+    if (check.reasonRequired) {
+      setAsking(op);
+      return;
+    }
+    run(op).catch(onError);
+  }
 
   function submitStatus(event: FormEvent) {
     event.preventDefault();
     if (!nextStatus || busy) return;
-    setError(null);
-    setStatus.mutate({ id: ticket.id, status: nextStatus }, { onError });
+    start({ kind: 'status', status: nextStatus });
   }
 
   function assignToMe() {
-    setError(null);
-    assign.mutate({ id: ticket.id, assigneeId: user.id }, { onError });
+    start({ kind: 'assign', user });
   }
 
   function submitNote(event: FormEvent) {
@@ -103,6 +128,20 @@ export function TicketActions({ ticket, user }: { ticket: Ticket; user: User }) 
           {t('actions.addNote')}
         </button>
       </form>
+      {asking && (
+        <ReasonDialog
+          what={ticket.code ?? ticket.title}
+          question={reasonQuestion(asking)}
+          onClose={() => setAsking(null)}
+          onSubmit={async (reason) => {
+            try {
+              await run(asking, reason);
+            } catch (err) {
+              throw new Error(deskErrorMessage(err), { cause: err });
+            }
+          }}
+        />
+      )}
     </div>
   );
 }

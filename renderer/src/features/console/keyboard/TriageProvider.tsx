@@ -11,7 +11,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../../../../../common/contract';
-import type { Priority, Ticket, TicketStatus, User } from '../../../../../common/domain';
+import type { Ticket, TicketStatus, User } from '../../../../../common/domain';
 import { validateTransition } from '../../../../../common/workflows';
 import { deskErrorMessage } from '../../../api/errors';
 import { deskKeys } from '../../../api/queries';
@@ -23,6 +23,8 @@ import { CommandPalette } from './CommandPalette';
 import { HelpOverlay } from './HelpOverlay';
 import { displayStep } from './keys';
 import { NoteBox } from './NoteBox';
+import { judge, needingReason, reasonQuestion, refusal, type Op } from './ops';
+import { ReasonDialog } from './ReasonDialog';
 import { runAction, useAction } from './registry';
 import { without, type Selection } from './selection';
 import { StepMenu } from './StepMenu';
@@ -35,12 +37,9 @@ type Dialog =
   | { kind: 'help' }
   | { kind: 'assign'; tickets: Ticket[]; bulk: boolean }
   | { kind: 'step'; tickets: Ticket[]; bulk: boolean }
-  | { kind: 'note'; ticket: Ticket };
-
-type Op =
-  | { kind: 'assign'; user: User | null }
-  | { kind: 'status'; status: TicketStatus }
-  | { kind: 'priority'; priority: Priority };
+  | { kind: 'note'; ticket: Ticket }
+  /** The op needs a reason (common/ticket-access): asked once, for one ticket or a whole selection. */
+  | { kind: 'reason'; op: Op; tickets: Ticket[]; bulk: boolean };
 
 interface Notice {
   id: number;
@@ -136,10 +135,10 @@ export function TriageProvider({
     return t('triage.notice.assigned', { what: name, name: op.user.name });
   }
 
-  const call = (op: Op, ticket: Ticket): Promise<Ticket> => {
-    if (op.kind === 'assign') return commands.assign(ticket.id, op.user?.id ?? null);
-    if (op.kind === 'status') return commands.setStatus(ticket.id, op.status);
-    return commands.setPriority(ticket.id, op.priority);
+  const call = (op: Op, ticket: Ticket, reason: string | undefined): Promise<Ticket> => {
+    if (op.kind === 'assign') return commands.assign(ticket.id, op.user?.id ?? null, reason);
+    if (op.kind === 'status') return commands.setStatus(ticket.id, op.status, reason);
+    return commands.setPriority(ticket.id, op.priority, reason);
   };
 
   /** The ticket already is what the action asks for (the host would refuse it with "nothing to change"). */
@@ -149,7 +148,8 @@ export function TriageProvider({
     return ticket.assigneeId === (op.user?.id ?? null);
   }
 
-  async function execute(op: Op, tickets: readonly Ticket[], isBulk: boolean) {
+  /** `reason`: given in the reason dialog; without it, an op that needs one opens that dialog first. */
+  async function execute(op: Op, tickets: readonly Ticket[], isBulk: boolean, reason?: string) {
     if (!isBulk) {
       const ticket = tickets[0];
       if (!ticket) return;
@@ -157,8 +157,18 @@ export function TriageProvider({
         announce(t('triage.notice.unchanged', { what: ticketName(ticket) }));
         return;
       }
+      // The shared rules first: a refusal in the agent's language, or the question for a reason.
+      const check = judge(user, ticket, op);
+      if (!check.ok) {
+        announce(t('triage.notice.failed', { what: ticketName(ticket), reason: textIn(check.message, lang) }), true);
+        return;
+      }
+      if (check.reasonRequired && reason === undefined) {
+        setDialog({ kind: 'reason', op, tickets: [ticket], bulk: false });
+        return;
+      }
       try {
-        const updated = await call(op, ticket);
+        const updated = await call(op, ticket, reason);
         commands.settle([updated], [ticket.id]);
         announce(success(op, updated));
         // In the list, a status change advances to the next row; with the ticket open, and after other actions,
@@ -170,15 +180,22 @@ export function TriageProvider({
       }
       return;
     }
+    // One reason for the whole selection, asked before anything runs.
+    if (reason === undefined && needingReason(user, tickets, op).length > 0) {
+      setDialog({ kind: 'reason', op, tickets: [...tickets], bulk: true });
+      return;
+    }
     const updated: Ticket[] = [];
     setBulk({ progress: { done: 0, total: tickets.length }, result: null });
     const result = await runBulk(
       tickets,
       async (ticket) => {
-        updated.push(await call(op, ticket));
+        updated.push(await call(op, ticket, reason));
       },
       {
-        precheck: op.kind === 'status' ? (ticket) => transitionRefusal(ticket, op.status) : undefined,
+        // What the rules refuse stays selected with the reason, untouched.
+        precheck: (ticket) =>
+          refusal(user, ticket, op, lang) ?? (op.kind === 'status' ? transitionRefusal(ticket, op.status) : null),
         reasonOf: deskErrorMessage,
         onProgress: (done, total) => setBulk({ progress: { done, total }, result: null }),
       },
@@ -384,6 +401,18 @@ export function TriageProvider({
             announce(t('triage.notice.noteSaved', { what: ticketName(ticket) }));
             // A note is activity too (it would lift the ticket to the top): keep the cursor on it.
             if (ticket.id === cursorTicket.current?.id) runAction('list.hold', ticket);
+          }}
+        />
+      )}
+      {dialog?.kind === 'reason' && (
+        <ReasonDialog
+          what={what(dialog.tickets)}
+          question={reasonQuestion(dialog.op)}
+          priority={dialog.op.kind === 'priority' ? dialog.op.priority : undefined}
+          onClose={close}
+          onSubmit={async (reason) => {
+            // The dialog closes; what the change did is announced like any other action's result.
+            void execute(dialog.op, dialog.tickets, dialog.bulk, reason);
           }}
         />
       )}

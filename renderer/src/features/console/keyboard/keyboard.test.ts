@@ -22,6 +22,7 @@ import { CHORD_TIMEOUT_MS, createSequenceMatcher, ignoredByConsole } from './mat
 import { codeMatches, matchesQuery } from './paletteFilter';
 import { hasAction, registerAction, runAction } from './registry';
 import { add, rangeRows, toggle, without } from './selection';
+import { needingReason, reasonQuestion, refusal } from './ops';
 import { stepOptions } from './steps';
 
 const key = (k: string, mods: Partial<{ ctrl: boolean; shift: boolean; alt: boolean; meta: boolean }> = {}) => ({
@@ -356,6 +357,38 @@ describe('step menu options', () => {
     expect(accept?.ready.map((t) => t.id)).toEqual(['a']);
     // Bulk never routes through the single-ticket form.
     expect(options.every((option) => option.mode !== 'form')).toBe(true);
+  });
+});
+
+describe('ticket rules as the keyboard layer asks them', () => {
+  const agent = {
+    id: 'agent-1',
+    username: 'agent01',
+    name: '坐席一',
+    role: 'agent',
+    extension: null,
+    teamId: 'cs',
+  } as const;
+  const lead = { ...agent, id: 'lead-1', username: 'lead01', role: 'lead' } as const;
+
+  it('refuses, in the console language, what an agent may not do', () => {
+    const held = ticket({ assigneeId: 'agent-2', teamId: 'plumbing', status: 'dispatched' });
+    const take = { kind: 'assign', user: agent } as const;
+    expect(refusal(agent, held, take, 'zh-CN')).toMatch(/主管/);
+    expect(refusal(agent, held, take, 'en')).toMatch(/leads and admins/);
+    expect(refusal(lead, held, take, 'zh-CN')).toBeNull();
+  });
+
+  it('knows which of a selection need a reason, and which question to ask', () => {
+    const mine = ticket({ id: 'mine', assigneeId: 'agent-1', priority: 3 });
+    const urgent = ticket({ id: 'urgent', assigneeId: null, priority: 0 });
+    const raise = { kind: 'priority', priority: 1 } as const;
+    expect(needingReason(agent, [mine, urgent], raise).map((t) => t.id)).toEqual(['mine']);
+    expect(needingReason(agent, [mine], { kind: 'priority', priority: 2 })).toEqual([]);
+    expect(needingReason(agent, [mine], { kind: 'status', status: 'cancelled' }).map((t) => t.id)).toEqual(['mine']);
+    expect(reasonQuestion(raise)).toBe('priority');
+    expect(reasonQuestion({ kind: 'status', status: 'cancelled' })).toBe('cancel');
+    expect(reasonQuestion({ kind: 'assign', user: null })).toBe('reassign');
   });
 });
 

@@ -8,10 +8,11 @@ import type { Priority, Ticket, TicketStatus } from '../../../../../common/domai
 import { desk } from '../../../api/desk';
 import { deskKeys } from '../../../api/queries';
 
+/** `reason`: where common/ticket-access requires one (cancel, raise to P0/P1, reassign another's ticket). */
 export interface TicketCommands {
-  assign(id: string, assigneeId: string | null): Promise<Ticket>;
-  setStatus(id: string, status: TicketStatus): Promise<Ticket>;
-  setPriority(id: string, priority: Priority): Promise<Ticket>;
+  assign(id: string, assigneeId: string | null, reason?: string): Promise<Ticket>;
+  setStatus(id: string, status: TicketStatus, reason?: string): Promise<Ticket>;
+  setPriority(id: string, priority: Priority, reason?: string): Promise<Ticket>;
   comment(id: string, body: string): Promise<void>;
   /** Shows fresh results at once and refetches lists, counts and the touched tickets. */
   settle(updated: readonly Ticket[], touchedIds: readonly string[]): void;
@@ -20,9 +21,9 @@ export interface TicketCommands {
 export function useTicketCommands(): TicketCommands {
   const client = useQueryClient();
   return {
-    assign: (id, assigneeId) => desk.tickets.assign({ id, assigneeId }),
-    setStatus: (id, status) => desk.tickets.setStatus({ id, status }),
-    setPriority: (id, priority) => desk.tickets.edit({ id, priority }),
+    assign: (id, assigneeId, reason) => desk.tickets.assign({ id, assigneeId, reason }),
+    setStatus: (id, status, reason) => desk.tickets.setStatus({ id, status, reason }),
+    setPriority: (id, priority, reason) => desk.tickets.edit({ id, priority, reason }),
     comment: async (id, body) => {
       await desk.tickets.comment({ id, body });
     },

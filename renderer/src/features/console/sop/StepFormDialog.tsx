@@ -12,7 +12,9 @@ import { findTransition, type OutputKey } from '../../../../../common/workflows'
 import { deskErrorCode, deskErrorMessage } from '../../../api/errors';
 import { useSetStatus, useTicket } from '../../../api/queries';
 import { useLabels } from '../../../i18n/labels';
+import { textIn } from '../keyboard/bindings';
 import { DiscardConfirm, isDialogEscape, useDiscardGuard } from '../keyboard/DiscardConfirm';
+import { judge } from '../keyboard/ops';
 import { useDirectory } from '../useDirectory';
 import { OutputFields } from './OutputFields';
 import { checkStepForm, draftTouched, type FieldProblem } from './stepDraft';
@@ -111,7 +113,12 @@ function StepForm({
   const formRef = useRef<HTMLFormElement>(null);
 
   const requires = findTransition(ticket.type, ticket.status, status)?.requires ?? [];
-  const check = checkStepForm(ticket, status, draft, user.role);
+  // The ticket rules (common/ticket-access): who may, and whether the change needs a reason (cancelling does).
+  const access = judge(user, ticket, { kind: 'status', status });
+  const reasonRequired = access.ok && access.reasonRequired;
+  const fields: readonly OutputKey[] =
+    reasonRequired && !requires.includes('reason') ? [...requires, 'reason'] : requires;
+  const check = checkStepForm(ticket, status, draft, user.role, reasonRequired);
   const reopenLabel = labels.status(ticket.type, 'reopened');
   const team = directory.team(ticket.teamId);
   const english = i18n.language === 'en';
@@ -120,6 +127,10 @@ function StepForm({
     event?.preventDefault();
     if (setStatus.isPending) return;
     setError(null);
+    if (!access.ok) {
+      setError(textIn(access.message, i18n.language));
+      return;
+    }
     if (!check.ok) {
       setProblems(check.fields);
       if (check.message) setError(english ? check.message.en : check.message.zh);
@@ -132,6 +143,7 @@ function StepForm({
         status,
         note: check.note,
         outputs: requires.length > 0 ? check.outputs : undefined,
+        reason: check.reason,
       },
       {
         onSuccess: () => {
@@ -180,7 +192,7 @@ function StepForm({
         {ticket.code ?? t('list.pendingCode')} · {ticket.title}
       </p>
       <OutputFields
-        requires={requires}
+        requires={fields}
         draft={draft}
         problems={problems}
         user={user}
@@ -194,7 +206,7 @@ function StepForm({
             : null
         }
       />
-      {!requires.includes('reason') && (
+      {!fields.includes('reason') && (
         <label className="step-field">
           <span>{t('stepForm.note')}</span>
           <textarea

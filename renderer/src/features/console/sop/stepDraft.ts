@@ -102,6 +102,8 @@ export type StepFormCheck =
       ok: true;
       outputs: StatusOutputs;
       note: string;
+      /** The change's reason, where the ticket rules require one (cancelling); else undefined. */
+      reason: string | undefined;
       /** Where the ticket will land: `reopened` when a follow-up scores ≤ 2. */
       lands: TicketStatus;
       reopens: boolean;
@@ -117,13 +119,15 @@ export type StepFormCheck =
 
 /**
  * May the form be submitted? `role` is the signed-in user's (the server checks it again for sure; checking here
- * spares the agent a change that would be rejected later, e.g. an agent escalating to legal).
+ * spares the agent a change that would be rejected later, e.g. an agent escalating to legal). `reasonRequired`:
+ * the ticket rules (common/ticket-access) want a reason for this change — the form's reason field, then.
  */
 export function checkStepForm(
   ticket: Pick<Ticket, 'type' | 'status'>,
   to: TicketStatus,
   draft: StepDraft,
   role?: Role,
+  reasonRequired = false,
 ): StepFormCheck {
   const transition = findTransition(ticket.type, ticket.status, to);
   const note = draft.note.trim();
@@ -144,5 +148,16 @@ export function checkStepForm(
     for (const key of result.missing) fields[key] = 'required';
     return { ok: false, fields, code: result.code, message: result.code === 'missing_outputs' ? null : result.message };
   }
-  return { ok: true, outputs: parsed.data, note, lands: result.status, reopens: result.reopenedByFollowUp };
+  const reason = draft.reason.trim();
+  if (reasonRequired && reason === '') {
+    return { ok: false, fields: { reason: 'required' }, code: 'missing_outputs', message: null };
+  }
+  return {
+    ok: true,
+    outputs: parsed.data,
+    note,
+    reason: reasonRequired ? reason : undefined,
+    lands: result.status,
+    reopens: result.reopenedByFollowUp,
+  };
 }

@@ -1,10 +1,10 @@
 /**
- * Every audited act (server/audit/log.ts AUDIT_ACTIONS) has a name in both languages on the audit log screen, and
+ * Every audited act (common/privacy.ts AUDIT_ACTIONS) has a name in both languages on the audit log screen, and
  * the screen names no act the server never writes: the filter list is exactly the log's vocabulary.
  */
 import { describe, expect, it } from 'vitest';
-import { LABELLED_AUDIT_ACTIONS, auditActionLabel } from '../../renderer/src/features/privacy/labels';
-import { AUDIT_ACTIONS } from '../../server/audit/log';
+import { LABELLED_AUDIT_ACTIONS, auditActionLabel } from './labels';
+import { AUDIT_ACTIONS } from '../../../../common/privacy';
 
 describe('audit action labels', () => {
   it('name exactly the actions the server audits', () => {
