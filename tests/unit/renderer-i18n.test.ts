@@ -16,14 +16,19 @@ async function loadResources(): Promise<{ zhCN: Tree; en: Tree }> {
   return { zhCN: zh.zhCN as Tree, en: en.en as Tree };
 }
 
-function keyPaths(tree: Tree, prefix = ''): string[] {
+/** Each leaf's path as its keys (a key may itself hold a dot: the audit log names actions like `resident.read`). */
+function keySegments(tree: Tree, prefix: string[] = []): string[][] {
   return Object.entries(tree).flatMap(([key, value]) =>
-    typeof value === 'string' ? [`${prefix}${key}`] : keyPaths(value, `${prefix}${key}.`),
+    typeof value === 'string' ? [[...prefix, key]] : keySegments(value, [...prefix, key]),
   );
 }
 
-function leaf(tree: Tree, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node as Tree | undefined)?.[key], tree);
+const keyPaths = (tree: Tree): string[] => keySegments(tree).map((segments) => segments.join('.'));
+
+/** The value at a dotted path, or at the given keys. */
+function leaf(tree: Tree, path: string | readonly string[]): unknown {
+  const keys = typeof path === 'string' ? path.split('.') : path;
+  return keys.reduce<unknown>((node, key) => (node as Tree | undefined)?.[key], tree);
 }
 
 describe('renderer i18n resources', () => {
@@ -36,9 +41,10 @@ describe('renderer i18n resources', () => {
   it('every value is a non-empty string with the same {{placeholders}} in both languages', async () => {
     const { zhCN, en } = await loadResources();
     const placeholders = (text: string) => [...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
-    for (const path of keyPaths(zhCN)) {
-      const zh = leaf(zhCN, path);
-      const english = leaf(en, path);
+    for (const keys of keySegments(zhCN)) {
+      const path = keys.join('.');
+      const zh = leaf(zhCN, keys);
+      const english = leaf(en, keys);
       expect(typeof zh === 'string' && zh.trim().length > 0, `zh-CN ${path}`).toBe(true);
       expect(typeof english === 'string' && english.trim().length > 0, `en ${path}`).toBe(true);
       expect(placeholders(english as string), path).toEqual(placeholders(zh as string));
