@@ -23,6 +23,7 @@ import { createCallService } from './call-service';
 import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
+import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
@@ -52,6 +53,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     meta: repos.meta,
     directory: repos.directory,
     central,
+    phoneHash: repos.phoneHash,
     serverUrl,
     onAuthenticated: (user) => warnIfReset('another user', bindToUser(repos.db, repos.meta, user.id)),
   });
@@ -68,7 +70,10 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     checkpoint: () => checkpointInWorker(repos.db.name, opts.sqliteNativeBinding),
     onError: (err) => console.warn('[desk] background WAL checkpoint failed; SQLite checkpoints on its own:', err),
   });
-  const outbox = createOutbox(repos.db, repos.tickets, shadow, { sla: () => slaSettings.context() });
+  const outbox = createOutbox(repos.db, repos.tickets, shadow, {
+    sla: () => slaSettings.context(),
+    phoneHash: repos.phoneHash.hash,
+  });
   const sync = createSyncEngine(
     {
       central,
@@ -122,7 +127,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   });
 
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
-  const residents = createResidentRepo(repos.db);
+  const residents = createResidentRepo(repos.db, repos.phoneHash.hash);
   const duplicates = createDuplicateQuery(repos.db, repos.tickets);
   const directorySync = createDirectorySync(
     { central, residents, onChange: () => hub.emit('residents.changed', {}) },
@@ -134,6 +139,16 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') slaSettings.onSyncStatus(payload as SyncStatus);
   });
+  // A session without the phone hash secret yet (its login's fetch failed) asks again once the server answers.
+  hub.subscribe((event, payload) => {
+    if (event === 'sync.status' && (payload as SyncStatus).state === 'online') void session.ensurePhoneHashKey();
+  });
+  // Reveal (issue 11 §4): whole numbers only from the server, audited, never cached.
+  const reveal = createPhoneReveal({
+    central,
+    signedIn: () => session.user() !== null,
+    clientId: () => repos.meta.clientId(),
+  });
   // The phone (issue 10): calls from local adapters and the live socket, presence, callbacks.
   const phone = createDeskPhone({
     repos,
@@ -141,7 +156,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     user: () => session.user(),
     emit: hub.emit,
     schedulePush: () => sync.schedulePush(),
-    callerId: createCallerIdLookup(repos.db),
+    callerId: createCallerIdLookup(repos.db, repos.phoneHash.hash),
+    reveal,
     adapters: opts.phoneAdapters,
     central,
   });
@@ -205,6 +221,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       },
       'calls.log': async (input) => calls.log(input),
       'calls.recent': async (input) => calls.recent(input),
+      'phones.reveal': async (ref) => ({ number: await reveal.view(ref) }),
       'residents.lookup': async ({ q, limit }) => {
         requireUser();
         return { items: residents.lookup(q, limit), directoryEmpty: residents.isEmpty() };

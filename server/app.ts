@@ -12,6 +12,7 @@ import { registerErrorHandlers } from './http/handlers';
 import { registerLive, type LiveOptions } from './live/register';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { registerPrivacyRoutes } from './routes/privacy';
 import { registerResidentRoutes } from './routes/residents';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerSyncRoutes } from './routes/sync';
@@ -75,6 +76,7 @@ export function buildServer({
     registerAuthRoutes(scope, deps, loginRateLimit);
     registerTicketRoutes(scope, deps);
     registerResidentRoutes(scope, deps);
+    registerPrivacyRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);
     registerCtiRoutes(scope, deps, {

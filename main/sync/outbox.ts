@@ -12,6 +12,7 @@ import {
   type TicketEffect,
   type TicketMutation,
 } from '../../common/mutations';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
 import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import type { PushResponse } from '../../common/sync';
 import type { CacheDb, TicketRepo } from '../cache';
@@ -44,6 +45,8 @@ export interface OutboxHooks {
   sla?: () => TicketSlaContext | undefined;
   /** Test seam: runs inside the enqueue transaction after the ticket write (throw to simulate a crash). */
   afterTicketWrite?: () => void;
+  /** The session's phone hash: optimistic calls' whole numbers are hashed before they are masked (none: no hash). */
+  phoneHash?: PhoneHasher;
 }
 
 export interface Outbox {
@@ -90,7 +93,7 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
     ids.reduce((n, id) => n + deleteRejected.run(id).changes, 0),
   );
 
-  const calls = createCallRepo(db);
+  const calls = createCallRepo(db, hooks.phoneHash ?? (() => null));
   const callWriter = createCallWriter({
     calls,
     presence: createPresenceRepo(db),

@@ -24,6 +24,8 @@ import {
   replaceCallerIdRules,
 } from './blocks';
 import { registerFormParsers } from './forms';
+import { loadPhoneHasher } from '../privacy/phone-hash';
+import { maskCall } from '../../common/calls/mask';
 import { ingestCallEvents } from './ingest';
 import { CallListQuery, listCalls } from './list';
 import { readCtiSettings, writeCtiSettings } from './settings';
@@ -78,9 +80,12 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
     );
   });
 
+  /** The call log: numbers masked, with their hashes (issue 11 §4); `number` still filters by a whole number. */
   app.get('/api/v1/calls', async (request) => {
     requirePermission(currentUser(request), 'calls.read');
-    return listCalls(db, parseRequest(CallListQuery, request.query));
+    const page = await listCalls(db, parseRequest(CallListQuery, request.query));
+    const hash = await loadPhoneHasher(db);
+    return { ...page, items: page.items.map((c) => maskCall(c, hash)) };
   });
 
   app.get('/api/v1/cti/blocks', async (request) => {

@@ -6,6 +6,7 @@ import { can, requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { HttpError, parseRequest } from '../http/errors';
 import { createIntakeTicket } from '../intake/intake';
+import { ticketForClient } from '../privacy/wire';
 import { listTickets } from '../tickets/list';
 import { loadEvents, loadTicket } from '../tickets/store';
 
@@ -16,7 +17,9 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     const user = currentUser(request);
     const query = parseRequest(TicketListQuery, request.query);
     const onlyCreatedBy = can(user.role, 'tickets.readAll') ? undefined : user.id;
-    return listTickets(db, query, { userId: user.id, onlyCreatedBy });
+    const page = await listTickets(db, query, { userId: user.id, onlyCreatedBy });
+    // Phones masked, none for the kiosk (issue 11 §4).
+    return { ...page, items: page.items.map((t) => ticketForClient(t, user.role)) };
   });
 
   app.get('/api/v1/tickets/:id', async (request) => {
@@ -27,7 +30,7 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     if (!ticket || (!can(user.role, 'tickets.readAll') && ticket.createdBy !== user.id)) {
       throw new HttpError(404, 'not_found');
     }
-    return { ticket, events: await loadEvents(db, id) };
+    return { ticket: ticketForClient(ticket, user.role), events: await loadEvents(db, id) };
   });
 
   app.post('/api/v1/tickets', async (request, reply) => {
@@ -35,6 +38,6 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     requirePermission(user, 'tickets.intake');
     const body = parseRequest(IntakeRequest, request.body);
     const ticket = await createIntakeTicket(db, user, body, now(), slaSettings.context());
-    return reply.code(201).send(ticket);
+    return reply.code(201).send(ticketForClient(ticket, user.role));
   });
 }
