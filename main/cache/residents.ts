@@ -11,12 +11,7 @@ import {
   type DirectoryResident,
   type ResidentMatch,
 } from '../../common/residents/directory';
-import {
-  MIN_PHONE_SUFFIX_DIGITS,
-  maskPhone,
-  maskedSuffix,
-  type PhoneQuery,
-} from '../../common/residents/phone';
+import { MIN_PHONE_SUFFIX_DIGITS, maskPhone, maskedSuffix, type PhoneQuery } from '../../common/residents/phone';
 import type { PhoneHasher } from '../../common/residents/phone-hash';
 import { parseLookupQuery } from '../../common/residents/query';
 import type { RoomQuery } from '../../common/residents/room';
@@ -168,7 +163,8 @@ export function createResidentRepo(db: CacheDb, hash: PhoneHasher): ResidentRepo
   function collectPhone(phone: PhoneQuery, hits: Map<string, Hit>): void {
     const wanted = phone.kind === 'exact' ? hash(phone.e164) : null;
     if (wanted !== null) {
-      for (const row of byHash.all(wanted, BRANCH_LIMIT)) note(hits, row.resident_id, row.name, RANK.exact, 'phone', true);
+      for (const row of byHash.all(wanted, BRANCH_LIMIT))
+        note(hits, row.resident_id, row.name, RANK.exact, 'phone', true);
       return;
     }
     // Partial, or whole without the session's secret to hash it (signed out): by the digits at its end.

@@ -7,7 +7,7 @@ import type { PhoneHasher } from '../../common/residents/phone-hash';
 import { awaitingFollowUp, isOpen } from '../../common/workflows';
 import { SLA_NO_DEADLINE } from './migrations/005_ticket_sla';
 import type { CacheDb } from './db';
-import { highlight, likePattern, parseQuery } from './search';
+import { highlight, likePattern, parseQuery, wholePhoneNumber } from './search';
 import { SHORT_SORTED_MAX, SHORT_WALK_MAX, shortIsExact, shortMatch } from './short-search';
 
 interface TicketRow {
@@ -253,7 +253,7 @@ function walkOpenThenClosed(
   return result;
 }
 
-function createSearch(db: CacheDb) {
+function createSearch(db: CacheDb, hash: PhoneHasher) {
   const byCode = db.prepare<[string], { rowid: number }>('SELECT rowid FROM tickets WHERE code = ?');
   const byRowid = db.prepare<[number], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE rowid = ?`);
   // Prepared on first use per number of short terms (0..MAX_TERMS).
@@ -389,7 +389,30 @@ function createSearch(db: CacheDb) {
     return (match === null ? null : shortIndexed(match, short, limit, offset)) ?? like(short, limit, offset);
   }
 
+  // A whole phone number: the cache shows numbers masked (issue 11 §4), so it is found by its hash.
+  const byPhoneHash = db.prepare<[string, number, number], TicketRow>(
+    `SELECT ${TICKET_COLUMNS} FROM tickets WHERE phone_hash = ? ORDER BY is_open DESC, updated_ms DESC, id DESC
+     LIMIT ? OFFSET ?`,
+  );
+  const countPhoneHash = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM tickets WHERE phone_hash = ?');
+  function searchPhone(key: string, limit: number, offset: number): SearchResult {
+    const items = byPhoneHash.all(key, limit, offset).map((r) => {
+      const ticket = toTicket(r);
+      const phone = ticket.phone ?? '';
+      return {
+        ticket,
+        highlights: [{ field: 'phone' as const, text: phone, ranges: [[0, phone.length]] as [number, number][] }],
+      };
+    });
+    return { total: countPhoneHash.get(key)?.n ?? 0, items };
+  }
+
   return (query: string, { limit, offset }: { limit: number; offset: number }): SearchResult => {
+    // Digits that read as a phone number may be something else too (a code's date, "20260315"): no ticket with
+    // that number, then a text search.
+    const key = wholePhoneNumber(query, hash);
+    const phoneHits = key === null ? null : searchPhone(key, limit, offset);
+    if (phoneHits && phoneHits.total !== 0) return phoneHits;
     const q = parseQuery(query);
     if (q.terms.length === 0) return { total: 0, items: [] };
     const result = filling.get()
@@ -478,7 +501,7 @@ export function createTicketRepo(db: CacheDb, hash: PhoneHasher): TicketRepo {
   );
   const removeEvent = db.prepare<[string]>('DELETE FROM ticket_events WHERE id = ?');
   const removePendingEvents = db.prepare('DELETE FROM ticket_events WHERE pending = 1');
-  const search = createSearch(db);
+  const search = createSearch(db, hash);
 
   return {
     get(id) {

@@ -233,14 +233,15 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       // A pull may already have brought a newer state.
       if (before?.lastEventAt && call.lastEventAt && Date.parse(before.lastEventAt) > Date.parse(call.lastEventAt))
         return;
-      repos.calls.put(call);
+      // As kept: masked (the server masks what it sends; the cache masks whatever it is given).
+      const kept = repos.calls.put(call);
       // The desk's own copy of the same call under another id (its softphone spoke first, or the PBX's report
       // reached the server first) goes: one pop per call. Its queued events re-apply onto this record at the
       // next rebase, as the server groups them. (`calls.changed` below makes the renderer ask `calls.active`.)
       for (const mine of repos.calls.optimisticOnly()) {
-        if (mine.id !== call.id && sameCall(mine, call, toE164)) repos.calls.delete(mine.id);
+        if (mine.id !== kept.id && sameCall(mine, kept, toE164)) repos.calls.delete(mine.id);
       }
-      changed(call, before);
+      changed(kept, before);
     },
     active() {
       const user = me();

@@ -18,7 +18,8 @@ export interface PhoneHashKey {
 
 /** HMAC-SHA256 of the E.164 number, its first PHONE_HASH_BYTES bytes as hex (the server's `phone_hash`). */
 export function hmacPhoneHasher(secret: Buffer): PhoneHasher {
-  return (e164) => createHmac('sha256', secret).update(e164, 'utf8').digest().subarray(0, PHONE_HASH_BYTES).toString('hex');
+  return (e164) =>
+    createHmac('sha256', secret).update(e164, 'utf8').digest().subarray(0, PHONE_HASH_BYTES).toString('hex');
 }
 
 export function createPhoneHashKey(meta: MetaRepo): PhoneHashKey {

@@ -16,7 +16,8 @@ export async function readPhoneHashSecret(q: Queryable): Promise<Buffer> {
 
 /** HMAC-SHA256 of the E.164 number, its first PHONE_HASH_BYTES bytes as hex. */
 export function hashWith(secret: Buffer): PhoneHasher {
-  return (e164) => createHmac('sha256', secret).update(e164, 'utf8').digest().subarray(0, PHONE_HASH_BYTES).toString('hex');
+  return (e164) =>
+    createHmac('sha256', secret).update(e164, 'utf8').digest().subarray(0, PHONE_HASH_BYTES).toString('hex');
 }
 
 export async function loadPhoneHasher(q: Queryable): Promise<PhoneHasher> {

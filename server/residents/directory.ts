@@ -47,17 +47,16 @@ export async function readDirectoryPage(q: Queryable, { cursor, limit }: Directo
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const items = page.map(
-    (r): DirectoryEntry =>
-      r.erased === true
-        ? { id: String(r.id), deleted: true }
-        : {
-            id: String(r.id),
-            name: String(r.name),
-            tags: (r.tags as string[] | null) ?? [],
-            phones: (parseJson(r.phones) as PhoneRow[]).map((p) => ({ shown: maskPhone(p.raw), hash: p.hash })),
-            units: parseJson(r.units) as DirectoryResident['units'],
-          },
+  const items = page.map((r): DirectoryEntry =>
+    r.erased === true
+      ? { id: String(r.id), deleted: true }
+      : {
+          id: String(r.id),
+          name: String(r.name),
+          tags: (r.tags as string[] | null) ?? [],
+          phones: (parseJson(r.phones) as PhoneRow[]).map((p) => ({ shown: maskPhone(p.raw), hash: p.hash })),
+          units: parseJson(r.units) as DirectoryResident['units'],
+        },
   );
   return {
     items,

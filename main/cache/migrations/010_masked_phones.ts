@@ -44,6 +44,8 @@ export const migration010: Migration = {
     db.exec(`
       DROP INDEX resident_phones_by_e164;
       CREATE INDEX resident_phones_by_hash ON resident_phones(hash) WHERE hash IS NOT NULL;
+      -- Search by a whole typed number finds its tickets by the hash (main/cache/search wholePhoneNumber).
+      CREATE INDEX tickets_by_phone_hash ON tickets(phone_hash) WHERE phone_hash IS NOT NULL;
       DELETE FROM meta WHERE key IN ('pull_cursor', 'initial_sync', 'fts_fill');
     `);
     const stored = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');

@@ -6,6 +6,7 @@ import { deskErrorMessage } from '../../api/errors';
 import { useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { DialButton } from '../phone/DialButton';
+import { MaskedPhoneNumber } from '../phone/MaskedPhoneNumber';
 import { FeePanel } from './fee/FeePanel';
 import { formatFullTime, useTimeFormat } from './formatTime';
 import { usePhoneFormat } from './phoneDisplay';
@@ -71,7 +72,12 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
       t('detail.phone'),
       ticket.phone ? (
         <>
-          <span className="fact-phone">{phone(ticket.phone)}</span> <DialButton number={ticket.phone} />
+          <MaskedPhoneNumber
+            target={{ subject: 'ticket', id: ticket.id }}
+            shown={ticket.phone}
+            numberClass="fact-phone"
+          />{' '}
+          <DialButton target={{ subject: 'ticket', id: ticket.id }} shown={ticket.phone} />
         </>
       ) : (
         none
