@@ -170,7 +170,7 @@ for (const backend of BACKENDS) {
         });
         expect(filed.statusCode).toBe(201);
         expect(filed.json<Ticket>().phone).toBeNull();
-        expect(filed.body).not.toMatch(/8000/);
+        expect(filed.body).not.toMatch(/13800138000|\*\*\*\* 8000/);
         const listed = await s.request('kiosk01', 'GET', '/api/v1/tickets');
         for (const t of listed.json<{ items: Ticket[] }>().items) expect(t.phone).toBeNull();
       });
@@ -196,9 +196,7 @@ for (const backend of BACKENDS) {
           client_id: clientId,
           data: { field: 'phone', purpose: 'view' },
         });
-        expect(Date.parse(String(new Date(rows[0]!.at as string).toISOString()))).toBeGreaterThanOrEqual(
-          started - 1000,
-        );
+        expect(new Date(rows[0]!.at as string).getTime()).toBeGreaterThanOrEqual(started - 1000);
         // The audit row says what was read, not the number.
         noWholeNumber(JSON.stringify(rows));
       });
@@ -247,7 +245,7 @@ for (const backend of BACKENDS) {
         for (const username of ['kiosk01', 'pbx']) {
           const res = await reveal(username, body);
           expect(res.statusCode, username).toBe(403);
-          expect(res.body).not.toContain('8000');
+          expect(res.body).not.toMatch(/13800138000|\*\*\*\* 8000/);
         }
         expect(await audits()).toEqual(before);
       });
