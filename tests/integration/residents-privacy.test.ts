@@ -318,6 +318,14 @@ for (const backend of BACKENDS) {
           expect((await s.request(username, 'GET', '/api/v1/privacy/phone-hash-key')).statusCode, username).toBe(403);
         }
       });
+
+      it('is HMAC-SHA256 in SQL as RFC 4231 computes it (test case 2)', async () => {
+        const { rows } = await s.db.query<{ h: string }>(
+          `SELECT encode(sha256(hmac_sha256_pad(k, 92) || sha256(hmac_sha256_pad(k, 54) || m)), 'hex') AS h
+             FROM (SELECT convert_to('Jefe', 'UTF8') AS k, convert_to('what do ya want for nothing?', 'UTF8') AS m) t`,
+        );
+        expect(rows[0]?.h).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+      });
     });
 
     describe('tickets written without a mask', () => {

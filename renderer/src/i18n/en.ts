@@ -510,7 +510,7 @@ export const en: Messages = {
     reveal: {
       show: 'Show number',
       hide: 'Hide',
-      label: 'Show the whole number of {{number}} (each view is recorded)',
+      label: 'Show number: the whole of {{number}} (each view is recorded)',
       hideLabel: 'Hide the whole number again',
       revealing: 'Asking the server…',
       offline: 'Offline: the whole number can only be shown while the server is reachable',

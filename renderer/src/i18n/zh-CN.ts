@@ -530,7 +530,7 @@ export const zhCN = {
     reveal: {
       show: '显示号码',
       hide: '隐藏',
-      label: '显示 {{number}} 的完整号码（每次查看都会记录）',
+      label: '显示号码 {{number}} 的完整号码（每次查看都会记录）',
       hideLabel: '重新隐藏完整号码',
       revealing: '正在向服务器请求…',
       offline: '离线：连上服务器后才能显示完整号码',
