@@ -106,8 +106,8 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   function writeEffect(m: Mutation, actorId: string, now: Date): MutationEffect {
     if (m.name === 'call.log') {
       const effect = applyMutation(m, { actorId, now, current: undefined, code: null });
-      for (const c of effect.calls) calls.put(c, true);
-      return effect;
+      // As kept: masked (issue 11 §4).
+      return { ...effect, calls: effect.calls.map((c) => calls.put(c, true)) };
     }
     if (!isTicketMutation(m)) return callWriter.write(m, actorId, now);
     const current = tickets.get(m.args.id);

@@ -7,7 +7,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Call } from '../../common/domain';
 import type { DirectoryResident } from '../../common/residents/directory';
-import { openCache } from '../../main/cache';
 import { createResidentRepo } from '../../main/cache/residents';
 import { CALLER_ID_SQL, CANDIDATE_CAP, createCallerIdLookup, type CallerIdLookup } from '../../main/cti/caller-id';
 import { openTempCache, testTicket } from '../support/cache';

@@ -9,7 +9,6 @@ import { DialButton } from '../phone/DialButton';
 import { MaskedPhoneNumber } from '../phone/MaskedPhoneNumber';
 import { FeePanel } from './fee/FeePanel';
 import { formatFullTime, useTimeFormat } from './formatTime';
-import { usePhoneFormat } from './phoneDisplay';
 import { SopCard } from './sop/SopCard';
 import { TicketActions } from './TicketActions';
 import { TicketTimeline } from './TicketTimeline';
@@ -57,7 +56,6 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
   const { t } = useTranslation();
   const labels = useLabels();
   const timeFormat = useTimeFormat();
-  const phone = usePhoneFormat();
   const team = directory.team(ticket.teamId);
   const assignee = directory.user(ticket.assigneeId);
   const none = t('detail.none');

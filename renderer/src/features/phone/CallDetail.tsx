@@ -84,7 +84,6 @@ function CallFacts({
 }) {
   const { t } = useTranslation();
   const timeFormat = useTimeFormat();
-  const phone = usePhoneFormat();
   const directory = useDirectory();
   const dispositionLabel = useDispositionLabel();
   const claim = useClaim();
