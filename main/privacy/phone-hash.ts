@@ -23,18 +23,20 @@ export function hmacPhoneHasher(secret: Buffer): PhoneHasher {
 }
 
 export function createPhoneHashKey(meta: MetaRepo): PhoneHashKey {
+  let stored: string | null = null;
   let hasher: PhoneHasher | null = null;
-  const load = () => {
-    const stored = meta.get('phone_hash_key');
-    hasher = stored ? hmacPhoneHasher(Buffer.from(stored, 'base64')) : null;
+  /** The secret as meta holds it now: a session reset elsewhere (another server, main/cache/identity) shows here. */
+  const current = (): PhoneHasher | null => {
+    const now = meta.get('phone_hash_key');
+    if (now !== stored) {
+      stored = now;
+      hasher = now ? hmacPhoneHasher(Buffer.from(now, 'base64')) : null;
+    }
+    return hasher;
   };
-  load();
   return {
-    hash: (e164) => (hasher ? hasher(e164) : null),
-    set(secret) {
-      meta.set('phone_hash_key', secret);
-      load();
-    },
-    has: () => hasher !== null,
+    hash: (e164) => current()?.(e164) ?? null,
+    set: (secret) => meta.set('phone_hash_key', secret),
+    has: () => current() !== null,
   };
 }

@@ -186,9 +186,14 @@ describe('residents directory in the cache', () => {
 
   it('is wiped with the rest of the cache when the desk moves to another server', () => {
     bindToServer(db, repos.meta, 'http://a.example');
+    repos.phoneHash.set(Buffer.alloc(32, 1).toString('base64'));
+    expect(repos.phoneHash.hash('+8613800138000')).toMatch(/^[0-9a-f]{32}$/);
     bindToServer(db, repos.meta, 'http://b.example');
     expect(residents.isEmpty()).toBe(true);
     expect(residents.cursor()).toBeNull();
+    // The other server's phone hash secret goes with the session.
+    expect(repos.phoneHash.has()).toBe(false);
+    expect(repos.phoneHash.hash('+8613800138000')).toBeNull();
   });
 });
 
