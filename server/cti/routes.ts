@@ -99,7 +99,8 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
     const input = parseRequest(NewBlock, request.body);
     return db.tx(async (q) => {
       const block = await addBlock(q, input, user, now());
-      await audit(q, user.id, 'cti.block', block.e164, { reason: block.reason, expiresAt: block.expiresAt });
+      // The block's id, not its number: the audit log keeps no phone number (issue 11 §4).
+      await audit(q, user.id, 'cti.block', block.id, { reason: block.reason, expiresAt: block.expiresAt });
       return block;
     });
   });
