@@ -39,6 +39,15 @@ export type IntakeRequest = z.infer<typeof IntakeRequest>;
 export const ApiError = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiError>;
 
+/** A resident's id as a request names it (no control characters: PostgreSQL refuses NUL in text). */
+export const ResidentId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Not a resident id');
+
 /**
  * Which stored phone number (issue 11 §4): a ticket's phone, a call's outside number (the caller of an inbound
  * call, the callee of an outbound one), or one of a resident's phones, named by its masked form as the directory
@@ -49,7 +58,7 @@ export const PhoneRef = z.discriminatedUnion('subject', [
   z.object({ subject: z.literal('call'), id: z.string().uuid() }),
   z.object({
     subject: z.literal('resident'),
-    id: z.string().trim().min(1).max(64),
+    id: ResidentId,
     shown: z.string().trim().min(1).max(64),
   }),
 ]);

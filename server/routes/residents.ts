@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ResidentQuery } from '../../common/api';
+import { ResidentId, ResidentQuery } from '../../common/api';
 import { DirectoryQuery } from '../../common/residents/directory';
 import { auditSource, recordAudit } from '../audit/log';
 import { currentUser } from '../auth/hook';
@@ -13,7 +13,7 @@ import { residentSummary } from '../privacy/wire';
 import { directoryPageFor, readDirectoryPage } from '../residents/directory';
 import { findResidentsByPhone, loadResident, searchResidents } from '../residents/lookup';
 
-const ResidentParams = z.object({ id: z.string().trim().min(1).max(64) });
+const ResidentParams = z.object({ id: ResidentId });
 
 export function registerResidentRoutes(app: FastifyInstance, { db }: ServerDeps): void {
   /** Search results: phones masked (issue 11 §4). */

@@ -260,6 +260,7 @@ for (const backend of BACKENDS) {
           [{ subject: 'ticket', id: ticketId, purpose: 'print' }, 400],
           [{ subject: 'unit', id: 'p1-3-1-502', purpose: 'view' }, 400],
           [{ subject: 'resident', id: 'r1', purpose: 'view' }, 400],
+          [{ subject: 'resident', id: 'r1\u0000', shown: '138 **** 8000', purpose: 'view' }, 400],
         ];
         for (const [body, status] of cases) {
           expect((await reveal('agent01', body)).statusCode, JSON.stringify(body)).toBe(status);
@@ -283,6 +284,7 @@ for (const backend of BACKENDS) {
         }
         expect((await s.request(null, 'GET', '/api/v1/residents/r1')).statusCode).toBe(401);
         expect((await s.request('agent02', 'GET', '/api/v1/residents/nobody')).statusCode).toBe(404);
+        expect((await s.request('agent02', 'GET', '/api/v1/residents/r1%00')).statusCode).toBe(400);
         const rows = (await audits()).slice(before);
         expect(rows).toMatchObject([
           { action: 'resident.read', actor_id: s.staff.agent2.id, subject_type: 'resident', subject_id: 'r1' },
