@@ -51,3 +51,48 @@ export type IntakeReceipt = z.infer<typeof IntakeReceipt>;
 
 export const ApiError = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiError>;
+
+/** A resident's id as a request names it (no control characters: PostgreSQL refuses NUL in text). */
+export const ResidentId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Not a resident id');
+
+/**
+ * Which stored phone number (issue 11 §4): a ticket's phone, a call's outside number (the caller of an inbound
+ * call, the callee of an outbound one), or one of a resident's phones, named by its masked form as the directory
+ * and search results show it. The renderer names numbers this way; it never holds a whole one it did not reveal.
+ */
+export const PhoneRef = z.discriminatedUnion('subject', [
+  z.object({ subject: z.literal('ticket'), id: z.string().uuid() }),
+  z.object({ subject: z.literal('call'), id: z.string().uuid() }),
+  z.object({
+    subject: z.literal('resident'),
+    id: ResidentId,
+    shown: z.string().trim().min(1).max(64),
+  }),
+]);
+export type PhoneRef = z.infer<typeof PhoneRef>;
+
+/** Why a number is revealed: for the agent to read, or for the softphone to dial. */
+export const RevealPurpose = z.enum(['view', 'dial']);
+export type RevealPurpose = z.infer<typeof RevealPurpose>;
+
+/** `POST /api/v1/privacy/reveal`: one whole number; every reveal is audited (who, when, what, from where, why). */
+export const RevealRequest = z.intersection(
+  PhoneRef,
+  z.object({
+    purpose: RevealPurpose,
+    /** The console's sync client id, for the audit row (absent for other clients). */
+    clientId: z.string().uuid().optional(),
+  }),
+);
+export type RevealRequest = z.infer<typeof RevealRequest>;
+export const RevealResponse = z.object({
+  /** As recorded (E.164 for most). */
+  number: z.string(),
+});
+export type RevealResponse = z.infer<typeof RevealResponse>;

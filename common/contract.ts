@@ -5,6 +5,7 @@
  * Adding a method = one entry here + its handler in main/desk.ts.
  */
 import { z } from 'zod';
+import { PhoneRef } from './api';
 import { CallPop, CtiSettings, CtiStatus, PresenceState, PresenceView } from './calls/pop';
 import {
   CALLBACK_RESULTS,
@@ -117,8 +118,11 @@ export const METHODS = {
       unitCode: z.string().max(32).nullable().default(null),
       residentId: z.string().max(64).nullable().default(null),
       residentName: z.string().max(64).nullable().default(null),
+      /** A number typed in full, or the masked form of the caller's or resident's number (see callId). */
       phone: z.string().max(32).nullable().default(null),
       teamId: z.string().max(32).nullable().default(null),
+      /** The call the ticket is taken from: the server records its caller's number when `phone` is masked. */
+      callId: Uuid.optional(),
     }),
     Ticket,
   ),
@@ -222,8 +226,11 @@ export const METHODS = {
   'calls.hangup': method(z.object({ id: Uuid.optional() }), z.object({})),
   'calls.hold': method(z.object({ id: Uuid.optional() }), z.object({})),
   'calls.resume': method(z.object({ id: Uuid.optional() }), z.object({})),
-  /** Click-to-dial: the number is dialled by the softphone, never typed. */
-  'calls.dial': method(z.object({ number: z.string().trim().min(1).max(64) }), z.object({})),
+  /**
+   * Click-to-dial: the softphone dials a stored number, never a typed one. The desk asks the server for the number
+   * (an audited reveal with purpose `dial`), so dialling needs the server: offline it fails with `offline`.
+   */
+  'calls.dial': method(PhoneRef, z.object({})),
   /** Take a missed call's callback: the first claim wins (the server decides; a loser's claim is rejected). */
   'calls.claimCallback': method(z.object({ id: Uuid }), CallRecord),
   'calls.callbackResult': method(
@@ -253,6 +260,12 @@ export const METHODS = {
   'cti.status': method(z.object({}), CtiStatus),
   'cti.settings': method(z.object({}), CtiSettings),
   'cti.setSettings': method(CtiSettings, CtiSettings),
+
+  /**
+   * The whole number behind a masked one, for the agent to read (issue 11 §4): asked of the server, which audits
+   * it; offline it fails with `offline`. The number comes in its display form and is never cached.
+   */
+  'phones.reveal': method(PhoneRef, z.object({ number: z.string() })),
 
   /** Intake lookup as you type, in the local residents directory: room (full or partial), phone (any form), name. */
   'residents.lookup': method(

@@ -3,6 +3,7 @@
  * labels live in the renderer's i18n and in workflows.ts.
  */
 import { z } from 'zod';
+import { MaskedPhone, PHONE_HASH } from './residents/phone-hash';
 
 /** `integration`: a service account (the PBX) that only reports call events (server/auth/roles.ts `cti`). */
 export const ROLES = ['agent', 'lead', 'technician', 'kiosk', 'admin', 'integration'] as const;
@@ -150,6 +151,10 @@ export const Ticket = z.object({
   unitCode: z.string().nullable(),
   residentId: z.string().nullable(),
   residentName: z.string().nullable(),
+  /**
+   * On the server: the number as recorded. Everywhere else (pulls, REST, the desk's cache): masked
+   * (common/residents/phone maskPhone); the number itself only through an audited reveal (issue 11 §4).
+   */
   phone: z.string().nullable(),
   teamId: z.string().nullable(),
   assigneeId: z.string().nullable(),
@@ -161,6 +166,8 @@ export const Ticket = z.object({
   /** Changed only through `ticket.tag` add/remove ops (set semantics); sorted. */
   tags: z.array(z.string()).default([]),
   ...TicketSlaFields,
+  /** The phone's keyed hash (common/residents/phone-hash), for caller-ID; null without a valid number. */
+  phoneHash: z.string().regex(PHONE_HASH).nullable().default(null),
 });
 export type Ticket = z.infer<typeof Ticket>;
 export type TicketSla = Pick<Ticket, keyof typeof TicketSlaFields>;
@@ -278,6 +285,7 @@ export const Call = z.object({
   /** The primary reporter's id (the PBX's when a PBX reported the call). */
   callId: z.string(),
   direction: CallDirection,
+  /** As reported on the server; masked everywhere else, like a ticket's phone (fromHash/toHash match them). */
   from: z.string().nullable(),
   to: z.string().nullable(),
   /** The agent who answered (user id); for a hand-logged call, who logged it. */
@@ -324,6 +332,9 @@ export const Call = z.object({
   ticketIds: z.array(z.string()).default([]),
   /** The newest event's time: a sweep ends calls whose events stopped. */
   lastEventAt: Iso.nullable().default(null),
+  /** Keyed hashes of `from` and `to` (common/residents/phone-hash): set where the numbers are masked. */
+  fromHash: z.string().regex(PHONE_HASH).nullable().default(null),
+  toHash: z.string().regex(PHONE_HASH).nullable().default(null),
 });
 export type Call = z.infer<typeof Call>;
 export type CallInput = z.input<typeof Call>;
@@ -344,6 +355,7 @@ export const Presence = z.object({
 export type Presence = z.infer<typeof Presence>;
 
 export const ResidentUnit = z.object({ id: z.string(), code: z.string(), relation: z.string() });
+/** A resident's full record (the server's own reads, and the audited `GET /api/v1/residents/:id`). */
 export const Resident = z.object({
   id: z.string(),
   name: z.string(),
@@ -352,3 +364,6 @@ export const Resident = z.object({
   tags: z.array(z.string()),
 });
 export type Resident = z.infer<typeof Resident>;
+/** A resident as search results carry them: phones masked (issue 11 §4). */
+export const ResidentSummary = Resident.extend({ phones: z.array(MaskedPhone) });
+export type ResidentSummary = z.infer<typeof ResidentSummary>;

@@ -50,8 +50,14 @@ export const TicketCreateArgs = z.object({
   unitCode: z.string().max(32).nullable().default(null),
   residentId: z.string().max(64).nullable().default(null),
   residentName: z.string().max(64).nullable().default(null),
+  /** Typed in full, or masked (the caller's or the resident's number as the desk shows it: see callId). */
   phone: z.string().max(32).nullable().default(null),
   teamId: z.string().max(32).nullable().default(null),
+  /**
+   * The call the ticket is taken from. The desk holds numbers masked (issue 11 §4): the server records the whole
+   * number of this call's caller, or of the resident's phone, that the masked `phone` stands for.
+   */
+  callId: Uuid.optional(),
 });
 export const TicketSetStatusArgs = z.object({
   id: Uuid,
@@ -326,6 +332,7 @@ function applyTicketOrCall(
         version: 1,
         tags: [],
         ...NO_SLA,
+        phoneHash: null,
       };
       if (ctx.sla) Object.assign(ticket, ticketSla(ticket, undefined, ctx.now, ctx.sla));
       return { ticket, events: [event(a, ctx, 'created', a.title, { channel: a.channel })] };

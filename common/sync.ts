@@ -17,11 +17,19 @@ import { MutationName } from './mutations';
  * Schema 4 (phone calls) added the `presence` entity and the call mutations (`call.event`, `call.claimCallback`,
  * `call.callbackResult`, `call.wrapUp`, `call.link`, `presence.set`); call records carry more fields, which older
  * consoles' Call schema strips. Pulls for schema < 4 omit `presence`.
+ *
+ * Schema 5 (issue 11 §4, residents' personal data): phone numbers travel masked (a ticket's `phone`, a call's
+ * `from` and `to`, for every schema: no console gets a whole number from a pull) with their keyed hashes beside
+ * them: a ticket row ends in `phoneHash`, a call carries `fromHash`/`toHash` (and no `fromE164`). Pulls for
+ * schema < 5 leave `phoneHash` out of ticket rows (their rows are one shorter); older consoles' Call schema strips
+ * the hashes. A desk cache from before schema 5 holds whole numbers: its migration 010 wipes them and pulls again.
  */
-export const SYNC_SCHEMA_VERSION = 4;
+export const SYNC_SCHEMA_VERSION = 5;
 export const OLDEST_SYNC_SCHEMA_VERSION = 1;
 /** The first schema that sends tickets as rows (ticketFromWire). */
 export const TICKET_ROWS_SCHEMA_VERSION = 3;
+/** The first schema whose ticket rows end in `phoneHash`. */
+export const PHONE_HASH_SCHEMA_VERSION = 5;
 
 /**
  * The order of a ticket row's values (schema 3). Part of the protocol: the database function that writes rows
@@ -58,6 +66,7 @@ export const TICKET_ROW_FIELDS = [
   'slaRemainingMinutes',
   'slaProvisional',
   'slaPauses',
+  'phoneHash',
 ] as const satisfies readonly (keyof Ticket)[];
 
 // Every Ticket field has its place in a row (a field missing above fails the build here).

@@ -5,10 +5,11 @@
  */
 import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
-import { LoginResponse } from '../common/api';
+import { LoginResponse, RevealResponse, type RevealRequest } from '../common/api';
+import { PhoneHashKeyResponse } from '../common/residents/phone-hash';
 import { User } from '../common/domain';
 import { AuditPage, EraseResult, ResidentExport, type AuditFilter } from '../common/privacy';
-import { DirectoryPage } from '../common/residents/directory';
+import { DIRECTORY_SCHEMA_VERSION, DirectoryPage } from '../common/residents/directory';
 import { SlaSettingsDocument } from '../common/sla/settings';
 import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
 
@@ -91,8 +92,22 @@ export class CentralClient {
 
   /** One page of the residents directory after `cursor` (null: from the start). */
   residentDirectory(cursor: string | null, limit: number, signal?: AbortSignal): Promise<DirectoryPage> {
-    const query = new URLSearchParams({ limit: String(limit), ...(cursor !== null && { cursor }) });
+    const query = new URLSearchParams({
+      limit: String(limit),
+      v: String(DIRECTORY_SCHEMA_VERSION),
+      ...(cursor !== null && { cursor }),
+    });
     return this.request('GET', `/api/v1/residents/directory?${query.toString()}`, undefined, DirectoryPage, signal);
+  }
+
+  /** The server's phone hash secret (common/residents/phone-hash), after login. */
+  phoneHashKey(signal?: AbortSignal): Promise<PhoneHashKeyResponse> {
+    return this.request('GET', '/api/v1/privacy/phone-hash-key', undefined, PhoneHashKeyResponse, signal);
+  }
+
+  /** One whole phone number (an audited reveal on the server). */
+  reveal(body: RevealRequest, signal?: AbortSignal): Promise<RevealResponse> {
+    return this.request('POST', '/api/v1/privacy/reveal', body, RevealResponse, signal);
   }
 
   /** The SLA settings document (limits, year schedules, weather alert). */

@@ -24,6 +24,7 @@ import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
 import { createPrivacyHandlers } from './privacy-service';
+import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
@@ -53,6 +54,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     meta: repos.meta,
     directory: repos.directory,
     central,
+    phoneHash: repos.phoneHash,
     serverUrl,
     onAuthenticated: (user) => warnIfReset('another user', bindToUser(repos.db, repos.meta, user.id)),
   });
@@ -73,6 +75,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     sla: () => slaSettings.context(),
     // The shared ticket rules check the signed-in user's role and team, as the server will.
     actor: () => session.user(),
+    phoneHash: repos.phoneHash.hash,
   });
   const sync = createSyncEngine(
     {
@@ -127,7 +130,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   });
 
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
-  const residents = createResidentRepo(repos.db);
+  const residents = createResidentRepo(repos.db, repos.phoneHash.hash);
   const duplicates = createDuplicateQuery(repos.db, repos.tickets);
   const directorySync = createDirectorySync(
     { central, residents, onChange: () => hub.emit('residents.changed', {}) },
@@ -139,6 +142,16 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') slaSettings.onSyncStatus(payload as SyncStatus);
   });
+  // A session without the phone hash secret yet (its login's fetch failed) asks again once the server answers.
+  hub.subscribe((event, payload) => {
+    if (event === 'sync.status' && (payload as SyncStatus).state === 'online') void session.ensurePhoneHashKey();
+  });
+  // Reveal (issue 11 §4): whole numbers only from the server, audited, never cached.
+  const reveal = createPhoneReveal({
+    central,
+    signedIn: () => session.user() !== null,
+    clientId: () => repos.meta.clientId(),
+  });
   // The phone (issue 10): calls from local adapters and the live socket, presence, callbacks.
   const phone = createDeskPhone({
     repos,
@@ -146,7 +159,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     user: () => session.user(),
     emit: hub.emit,
     schedulePush: () => sync.schedulePush(),
-    callerId: createCallerIdLookup(repos.db),
+    callerId: createCallerIdLookup(repos.db, repos.phoneHash.hash),
+    reveal,
     adapters: opts.phoneAdapters,
     central,
   });
@@ -210,6 +224,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       },
       'calls.log': async (input) => calls.log(input),
       'calls.recent': async (input) => calls.recent(input),
+      'phones.reveal': async (ref) => ({ number: await reveal.view(ref) }),
       'residents.lookup': async ({ q, limit }) => {
         requireUser();
         return { items: residents.lookup(q, limit), directoryEmpty: residents.isEmpty() };

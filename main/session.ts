@@ -1,11 +1,13 @@
 /**
  * The desk's session: login and logout against the central server, kept in the cache's meta so it
- * survives a reload or restart and `me` answers offline.
+ * survives a reload or restart and `me` answers offline. The server's phone hash secret (main/privacy/phone-hash)
+ * is kept with it: fetched after login, forgotten with the session.
  */
 import type { Session } from '../common/contract';
 import { User } from '../common/domain';
 import type { DirectoryRepo, MetaRepo } from './cache';
 import { CentralError, type CentralClient } from './central';
+import type { PhoneHashKey } from './privacy/phone-hash';
 
 /** An error the renderer can show: `code` crosses the transport (see dispatchDeskCall). */
 export class DeskError extends Error {
@@ -27,12 +29,18 @@ export interface SessionService {
   logout(): Promise<Session>;
   /** Forgets the session locally (the server already refused it). */
   clear(): Session;
+  /**
+   * Fetches the phone hash secret if the session has none yet (a login whose fetch failed, a session from before
+   * the secret existed); resolves whether the desk holds one. Never throws.
+   */
+  ensurePhoneHashKey(): Promise<boolean>;
 }
 
 export function createSessionService(deps: {
   meta: MetaRepo;
   directory: DirectoryRepo;
   central: CentralClient;
+  phoneHash: PhoneHashKey;
   serverUrl: string;
   /** Runs after the server accepted the credentials, before the session is stored (see cache/identity). */
   onAuthenticated(user: User): void;
@@ -50,8 +58,24 @@ export function createSessionService(deps: {
   const forget = () => {
     meta.set('session_token', null);
     meta.set('session_user', null);
+    deps.phoneHash.set(null);
     central.setToken(null);
   };
+
+  let fetching: Promise<boolean> | null = null;
+  function ensurePhoneHashKey(): Promise<boolean> {
+    if (deps.phoneHash.has() || meta.get('session_token') === null) return Promise.resolve(deps.phoneHash.has());
+    fetching ??= central
+      .phoneHashKey()
+      .then(({ secret }) => {
+        // Signed out meanwhile: the secret goes with the session.
+        if (meta.get('session_token') !== null) deps.phoneHash.set(secret);
+        return deps.phoneHash.has();
+      })
+      .catch(() => false) // offline or refused: lookups by a whole number wait; the next sync cycle asks again
+      .finally(() => (fetching = null));
+    return fetching;
+  }
 
   central.setToken(meta.get('session_token'));
 
@@ -77,6 +101,8 @@ export function createSessionService(deps: {
       meta.set('session_user', JSON.stringify(res.user));
       directory.putUser(res.user);
       central.setToken(res.token);
+      deps.phoneHash.set(null); // this login's secret, not a stale one
+      await ensurePhoneHashKey();
       return current();
     },
     async logout() {
@@ -92,5 +118,6 @@ export function createSessionService(deps: {
       forget();
       return current();
     },
+    ensurePhoneHashKey,
   };
 }

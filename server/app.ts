@@ -17,6 +17,7 @@ import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerPrivacyRoutes } from './routes/privacy';
+import { registerRevealRoutes } from './routes/reveal';
 import { registerResidentRoutes } from './routes/residents';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerSyncRoutes } from './routes/sync';
@@ -98,6 +99,7 @@ export function buildServer({
     registerTicketRoutes(scope, deps);
     registerResidentRoutes(scope, deps);
     registerPrivacyRoutes(scope, deps);
+    registerRevealRoutes(scope, deps);
     registerAuditRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);

@@ -10,6 +10,7 @@ import { buildServer } from './app';
 import { anyHasPassword, createUser } from './auth/users';
 import type { Db } from './db/driver';
 import { migrate } from './db/migrate';
+import { backfillPhoneMasks } from './privacy/backfill';
 import { openDb } from './db/open';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
   const db = await openDb({ url: options.url, dataDir: options.dataDir });
   await migrate(db);
+  const masked = await backfillPhoneMasks(db);
+  if (masked > 0) process.stdout.write(`masked the phone numbers of ${masked} ticket(s) for the consoles\n`);
 
   if (options.initAdmin) {
     await initAdmin(db);

@@ -76,6 +76,8 @@ function blank(e: CallEvent, ctx: CallMachineContext): Call {
     disposition: null,
     ticketIds: [],
     lastEventAt: null,
+    fromHash: null,
+    toHash: null,
   };
 }
 

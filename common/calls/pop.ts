@@ -18,7 +18,7 @@ export type CallerCandidate = z.infer<typeof CallerCandidate>;
 /** Everything the pop shows for one call, from the desk's cache (works offline). */
 export const CallPop = z.object({
   call: Call,
-  /** The number as the agent reads it; null when withheld. */
+  /** The number as the agent reads it: masked (issue 11 §4, revealed on request); null when withheld. */
   number: z.string().nullable(),
   withheld: z.boolean(),
   candidates: z.array(CallerCandidate),

@@ -1,8 +1,15 @@
 /**
  * The residents directory as the desk caches it (issue 4 item 5): residents with their phones and units,
  * downloaded in pages after a cursor. The cursor is opaque to the desk; the server pages by its own change order.
+ *
+ * Version 2 (issue 11 §4): a phone travels masked with its keyed hash (common/residents/phone-hash), never as the
+ * number; an erased resident travels as a tombstone (its id, `deleted`), which the desk deletes from its cache.
+ * A request without `v` (a version-1 desk) gets the masked number as `raw`, no E.164 and no tombstones.
  */
 import { z } from 'zod';
+import { MaskedPhone } from './phone-hash';
+
+export const DIRECTORY_SCHEMA_VERSION = 2;
 
 export const DirectoryUnit = z.object({
   id: z.string(),
@@ -18,10 +25,21 @@ export const DirectoryResident = z.object({
   id: z.string(),
   name: z.string(),
   tags: z.array(z.string()),
-  phones: z.array(z.object({ raw: z.string(), e164: z.string().nullable() })),
+  phones: z.array(MaskedPhone),
   units: z.array(DirectoryUnit),
 });
 export type DirectoryResident = z.infer<typeof DirectoryResident>;
+
+/** An erased resident: only the id and the flag, so the desk deletes what it holds of them. */
+export const DirectoryTombstone = z.strictObject({ id: z.string(), deleted: z.literal(true) });
+export type DirectoryTombstone = z.infer<typeof DirectoryTombstone>;
+
+export const DirectoryEntry = z.union([DirectoryTombstone, DirectoryResident]);
+export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
+
+export function isDirectoryTombstone(entry: DirectoryEntry): entry is DirectoryTombstone {
+  return 'deleted' in entry;
+}
 
 export const DIRECTORY_PAGE_MAX = 5000;
 export const DIRECTORY_CURSOR = /^\d{1,20}:\d{1,20}$/;
@@ -30,12 +48,14 @@ export const DirectoryQuery = z.object({
   /** Absent: from the beginning. */
   cursor: z.string().regex(DIRECTORY_CURSOR, 'Not a directory cursor').optional(),
   limit: z.coerce.number().int().min(1).max(DIRECTORY_PAGE_MAX).default(1000),
+  /** The desk's DIRECTORY_SCHEMA_VERSION; absent: 1. */
+  v: z.coerce.number().int().min(1).max(1000).default(1),
 });
 export type DirectoryQuery = z.infer<typeof DirectoryQuery>;
 
 export const DirectoryPage = z.object({
-  /** Residents added or changed after the request's cursor, each in its current state. */
-  items: z.array(DirectoryResident),
+  /** Residents added, changed or erased after the request's cursor, each in its current state. */
+  items: z.array(DirectoryEntry),
   /** Where the next request continues (the request's own cursor when nothing changed). */
   cursor: z.string().regex(DIRECTORY_CURSOR),
   /** More changes wait beyond this page: ask again at once. */

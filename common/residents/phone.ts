@@ -1,10 +1,13 @@
 /**
  * Phone numbers in any written form (DESIGN.md §6: libphonenumber-js, default region CN): E.164 for exact
  * matches, and a digits key whose reversal lets a partial number (last ≥ 4 digits) match by index range.
- * And the one display form of a number (formatPhoneForDisplay). Pure: shared by the server (stored keys), the desk
- * host (lookup) and the renderer (display; it loads this module in a chunk of its own, see PhoneText).
+ * And the one display form of a number (formatPhoneForDisplay), and the one masked form (maskPhone) that every
+ * list, pull, call log and directory page carries instead of the number (issue 11 §4). Pure: shared by the server
+ * (stored keys, the wire), the desk host (lookup) and the renderer (display; it loads this module in a chunk of its
+ * own, see PhoneText).
  */
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js';
+import type { PhoneHasher } from './phone-hash';
 import { normalizeInput } from './text';
 
 export const PHONE_REGION = 'CN';
@@ -29,6 +32,8 @@ const CN_LANDLINE = /^(?:(?:10|2\d)\d{8}|[3-9]\d{9,10})$/;
 
 /** The number a written phone stands for (with its extension, if written), or null if it is not a valid one. */
 function parseValid(raw: string): PhoneNumber | null {
+  // A masked number stands for no number: "138 **** 8000" must never parse as the digits that are left.
+  if (isMaskedPhone(raw)) return null;
   const text = clean(raw);
   if (!text) return null;
   // Before the whole: "0571-8765432-1" is 0571 876 5432 ext. 1, though 0571 8765 4321 would be valid too.
@@ -102,10 +107,20 @@ export function phoneKey(raw: string): PhoneKey {
 export type PhoneQuery = { kind: 'exact'; e164: string; digits: string } | { kind: 'suffix'; digits: string };
 
 const PHONE_CHARS = /^[+\d\s().-]+$/;
+const MASKED_CHARS = /^[+\d\s*().-]+$/;
 
-/** What a typed phone number asks for: the exact number, or numbers ending in the typed digits; null if neither. */
+/**
+ * What a typed phone number asks for: the exact number, or numbers ending in the typed digits; null if neither.
+ * A masked number ("138 **** 8000", e.g. a call's caller handed to intake) asks for the digits it still shows at
+ * its end.
+ */
 export function parsePhoneQuery(text: string): PhoneQuery | null {
   const cleaned = clean(text);
+  if (isMaskedPhone(cleaned)) {
+    if (!MASKED_CHARS.test(cleaned)) return null;
+    const digits = maskedSuffix(cleaned);
+    return digits.length >= MIN_PHONE_SUFFIX_DIGITS ? { kind: 'suffix', digits } : null;
+  }
   if (!PHONE_CHARS.test(cleaned)) return null;
   const key = phoneKey(cleaned);
   if (key.e164) return { kind: 'exact', e164: key.e164, digits: key.digits };
@@ -146,6 +161,7 @@ function formatChinese(national: string): string {
  * valid number (short codes like 95588, typos, text) exactly as written.
  */
 export function formatPhoneForDisplay(raw: string): string {
+  // parseValid reads no masked number: it is shown as it is.
   const parsed = parseValid(raw);
   if (!parsed) return raw;
   const shown = displayNumber(parsed);
@@ -158,18 +174,51 @@ function displayNumber(parsed: PhoneNumber): string {
     : parsed.formatInternational({ formatExtension: (number) => number });
 }
 
+/** The character that hides a digit in a masked number. */
+export const MASK_CHAR = '*';
+
+/** Whether `text` is already masked (maskPhone's output, or anything else with hidden digits). */
+export function isMaskedPhone(text: string): boolean {
+  return text.includes(MASK_CHAR);
+}
+
 /**
- * Shown beside a name on screen: enough to confirm with the caller, not the whole number. The display form with
- * its middle groups hidden ("138 **** 8000", "010 **** 6666"); an unparsed number keeps its first 3 and last 4 digits.
+ * The digits a masked number still shows after its last hidden one ("138 **** 8000" → "8000"): what a suffix
+ * search can match on (maskPhone keeps at least MIN_PHONE_SUFFIX_DIGITS of a number of 7 digits or more).
+ */
+export function maskedSuffix(masked: string): string {
+  return masked.slice(masked.lastIndexOf(MASK_CHAR) + 1).replace(/\D/g, '');
+}
+
+/**
+ * The one masked form of a phone number (issue 11 §4, PIPL "minimum necessary"): what lists, search results, call
+ * logs, pulls and the residents directory carry instead of the number — enough to confirm with the caller, and the
+ * last 4 digits for a suffix search; the whole number only on an audited reveal. The display form with its middle
+ * groups hidden ("138 **** 8000", "010 **** 6666", "+1 *** *** 2671"; an extension is left out); anything else
+ * keeps its first 3 and last 4 digits ("955****8800"), a short number its last 2 ("**01"); text without a digit
+ * stays as it is. Idempotent: a masked number is returned as it is, so every layer may mask what it passes on.
  */
 export function maskPhone(raw: string): string {
+  // No digit, no number: "anonymous", "未知" stay readable (common/calls/caller-id tells them apart).
+  if (isMaskedPhone(raw) || !/\d/.test(raw)) return raw;
   const parsed = parseValid(raw);
   const groups = parsed ? displayNumber(parsed).split(' ') : [];
   if (groups.length >= 3) {
-    const hidden = groups.slice(1, -1).map((g) => g.replace(/\d/g, '*'));
+    const hidden = groups.slice(1, -1).map((g) => g.replace(/\d/g, MASK_CHAR));
     return [groups[0], ...hidden, groups.at(-1)].join(' ');
   }
   const { digits } = phoneKey(raw);
-  if (digits.length < 7) return digits.replace(/\d(?=\d{2})/g, '*');
-  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  if (digits.length < 7) return digits.replace(/\d(?=\d{2})/g, MASK_CHAR);
+  return `${digits.slice(0, 3)}${MASK_CHAR.repeat(4)}${digits.slice(-4)}`;
+}
+
+/** maskPhone for a nullable field. */
+export function maskPhoneOrNull(raw: string | null): string | null {
+  return raw === null ? null : maskPhone(raw);
+}
+
+/** The keyed hash (common/residents/phone-hash) of a written number; null when it has no E.164 form or is masked. */
+export function phoneHashOf(hash: PhoneHasher, raw: string | null | undefined): string | null {
+  const e164 = raw ? toE164(raw) : null;
+  return e164 ? hash(e164) : null;
 }

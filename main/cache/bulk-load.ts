@@ -31,13 +31,15 @@ interface SchemaObject {
 
 /**
  * Indexes no view list or count uses, built after the sync reports done (about a quarter of the rebuild): jumping
- * to a ticket by code, duplicate detection at intake, 1–2 character search and caller-ID's earlier tickets.
+ * to a ticket by code, duplicate detection at intake, 1–2 character search, caller-ID's earlier tickets and search
+ * by a whole phone number.
  */
 const DEFERRED_INDEXES: ReadonlySet<string> = new Set([
   'tickets_by_code',
   'tickets_by_unit_category',
   'tickets_by_open',
   'tickets_by_phone_resident',
+  'tickets_by_phone_hash',
 ]);
 
 /** Rows of the search index filled per transaction while finishing (the event loop runs between slices). */

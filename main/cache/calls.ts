@@ -2,8 +2,13 @@
  * The desk's calls: records pulled from the server and optimistic ones from this desk's outbox (a local
  * softphone's events, call actions). The whole record is JSON (`detail`); the columns are what the desk queries.
  * An optimistic write keeps the server's record in `server_detail`; `restorePending` puts it back.
+ *
+ * Every record is kept masked (issue 11 §4, common/calls/mask): a local softphone reports whole numbers, which are
+ * hashed (for caller-ID and the caller's last calls) and masked before they are written.
  */
+import { maskCall } from '../../common/calls/mask';
 import { Call } from '../../common/domain';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
 import type { CacheDb } from './db';
 
 interface CallRow {
@@ -54,8 +59,10 @@ export interface CallListFilter {
   callbacks?: boolean;
   /** Only calls started at or after this instant. */
   since?: string;
-  /** Calls from or to this E.164 number. */
-  number?: string;
+  /** Calls from the number with this keyed hash (common/residents/phone-hash). */
+  numberHash?: string;
+  /** Calls from a number ending in these digits (at most the 4 a masked number shows). */
+  numberSuffix?: string;
   /** Calls answered by (or logged by) this agent. */
   agentId?: string;
   limit: number;
@@ -71,8 +78,8 @@ export interface CallRepo {
   live(sinceMs: number): Call[];
   /** How many missed calls wait in the callback queue (open, not claimed). */
   openCallbacks(): number;
-  /** The server's record (replaces any optimistic copy's base). */
-  put(call: Call, pending?: boolean): void;
+  /** The server's record (replaces any optimistic copy's base). Returns the record as kept: masked. */
+  put(call: Call, pending?: boolean): Call;
   delete(id: string): void;
   /** Puts the server's records back under every optimistic one (the rebase re-applies those still pending). */
   deletePending(): void;
@@ -80,7 +87,7 @@ export interface CallRepo {
   optimisticOnly(): Call[];
 }
 
-export function createCallRepo(db: CacheDb): CallRepo {
+export function createCallRepo(db: CacheDb, hash: PhoneHasher): CallRepo {
   const selectOne = db.prepare<[string], CallRow>(`SELECT ${COLUMNS} FROM calls WHERE id = ?`);
   const selectRecent = db.prepare<[number], CallRow>(
     `SELECT ${COLUMNS} FROM calls ORDER BY logged_ms DESC, id DESC LIMIT ?`,
@@ -95,10 +102,10 @@ export function createCallRepo(db: CacheDb): CallRepo {
   );
   const upsert = db.prepare(
     `INSERT INTO calls (id, call_id, direction, from_raw, to_raw, agent_id, resident_id, ticket_id, started_at,
-       answered_at, ended_at, missed, notes, logged_at, logged_ms, pending, detail, server_detail, state, from_e164,
+       answered_at, ended_at, missed, notes, logged_at, logged_ms, pending, detail, server_detail, state, from_hash,
        callback_state, started_ms)
      VALUES (@id, @callId, @direction, @from, @to, @agentId, @residentId, @ticketId, @startedAt, @answeredAt,
-       @endedAt, @missed, @notes, @loggedAt, @loggedMs, @pending, @detail, @serverDetail, @state, @fromE164,
+       @endedAt, @missed, @notes, @loggedAt, @loggedMs, @pending, @detail, @serverDetail, @state, @fromHash,
        @callbackState, @startedMs)
      ON CONFLICT (id) DO UPDATE SET call_id = excluded.call_id, direction = excluded.direction,
        from_raw = excluded.from_raw, to_raw = excluded.to_raw, agent_id = excluded.agent_id,
@@ -106,7 +113,7 @@ export function createCallRepo(db: CacheDb): CallRepo {
        answered_at = excluded.answered_at, ended_at = excluded.ended_at, missed = excluded.missed,
        notes = excluded.notes, logged_at = excluded.logged_at, logged_ms = excluded.logged_ms,
        pending = excluded.pending, detail = excluded.detail, server_detail = excluded.server_detail,
-       state = excluded.state, from_e164 = excluded.from_e164, callback_state = excluded.callback_state,
+       state = excluded.state, from_hash = excluded.from_hash, callback_state = excluded.callback_state,
        started_ms = excluded.started_ms`,
   );
   const remove = db.prepare<[string]>('DELETE FROM calls WHERE id = ?');
@@ -118,7 +125,8 @@ export function createCallRepo(db: CacheDb): CallRepo {
     'SELECT server_detail FROM calls WHERE pending = 1 AND server_detail IS NOT NULL',
   );
 
-  function write(c: Call, pending: boolean, serverDetail: string | null): void {
+  function write(call: Call, pending: boolean, serverDetail: string | null): Call {
+    const c = maskCall(call, hash);
     upsert.run({
       ...c,
       missed: c.missed ? 1 : 0,
@@ -129,6 +137,7 @@ export function createCallRepo(db: CacheDb): CallRepo {
       callbackState: c.callback.state,
       startedMs: Date.parse(c.startedAt),
     });
+    return c;
   }
 
   function list(f: CallListFilter): Call[] {
@@ -139,9 +148,14 @@ export function createCallRepo(db: CacheDb): CallRepo {
       where.push('started_ms >= ?');
       params.push(Date.parse(f.since));
     }
-    if (f.number) {
-      where.push('from_e164 = ?');
-      params.push(f.number);
+    if (f.numberHash) {
+      where.push('from_hash = ?');
+      params.push(f.numberHash);
+    }
+    if (f.numberSuffix) {
+      // A masked number ends in its last digits; `from` is matched by its end (no index: a filter on a short list).
+      where.push(`substr(replace(from_raw, ' ', ''), -${f.numberSuffix.length}) = ?`);
+      params.push(f.numberSuffix);
     }
     if (f.agentId) {
       where.push('agent_id = ?');
@@ -170,7 +184,7 @@ export function createCallRepo(db: CacheDb): CallRepo {
       const base = selectPendingBase.get(c.id);
       const row = base && base.pending === 0 ? selectOne.get(c.id) : undefined;
       const serverDetail = base?.pending === 1 ? base.server_detail : row ? JSON.stringify(toCall(row)) : null;
-      write(c, true, serverDetail);
+      return write(c, true, serverDetail);
     },
     delete: (id) => void remove.run(id),
     optimisticOnly: () => selectOptimistic.all().map((row) => Call.parse(JSON.parse(row.detail))),

@@ -58,6 +58,8 @@ export function bindToServer(db: CacheDb, meta: MetaRepo, serverUrl: string): Re
     if (reset) {
       meta.set('session_token', null);
       meta.set('session_user', null);
+      // Another server hashes phone numbers with another secret (main/privacy/phone-hash).
+      meta.set('phone_hash_key', null);
     }
     meta.set('server_url', url);
     return { reset, dropped };

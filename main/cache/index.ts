@@ -1,4 +1,5 @@
 /** The cache's repositories over one open database. */
+import { createPhoneHashKey, type PhoneHashKey } from '../privacy/phone-hash';
 import { createCallRepo, type CallRepo } from './calls';
 import type { CacheDb } from './db';
 import { createDirectoryRepo, type DirectoryRepo } from './directory';
@@ -12,6 +13,8 @@ export type { CallRepo, DirectoryRepo, MetaRepo, PresenceRepo, TicketRepo };
 export interface CacheRepos {
   db: CacheDb;
   meta: MetaRepo;
+  /** The session's phone hash secret: the repositories hash the whole numbers they are given, then mask them. */
+  phoneHash: PhoneHashKey;
   tickets: TicketRepo;
   directory: DirectoryRepo;
   calls: CallRepo;
@@ -19,12 +22,15 @@ export interface CacheRepos {
 }
 
 export function createRepos(db: CacheDb): CacheRepos {
+  const meta = createMetaRepo(db);
+  const phoneHash = createPhoneHashKey(meta);
   return {
     db,
-    meta: createMetaRepo(db),
-    tickets: createTicketRepo(db),
+    meta,
+    phoneHash,
+    tickets: createTicketRepo(db, phoneHash.hash),
     directory: createDirectoryRepo(db),
-    calls: createCallRepo(db),
+    calls: createCallRepo(db, phoneHash.hash),
     presence: createPresenceRepo(db),
   };
 }

@@ -5,6 +5,8 @@ export type MetaKey =
   | 'client_id'
   | 'session_token'
   | 'session_user'
+  /** The server's phone hash secret (base64), kept with the session (main/privacy/phone-hash). */
+  | 'phone_hash_key'
   | 'server_url'
   /** The user this client id is bound to on the server (its first pusher). */
   | 'client_user'

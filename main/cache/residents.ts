@@ -1,9 +1,18 @@
 /**
  * The residents directory in the cache: pages from the server written whole, and the intake lookup (issue 4
  * item 5) by room, phone or name — every branch an index lookup or an index range, never a scan.
+ *
+ * Phones are kept masked with their keyed hash (issue 11 §4): a whole typed number is found by its hash, a partial
+ * one by the digits a masked number still shows at its end. An erased resident's tombstone deletes them.
  */
-import type { DirectoryResident, ResidentMatch } from '../../common/residents/directory';
-import { phoneKey, type PhoneQuery } from '../../common/residents/phone';
+import {
+  isDirectoryTombstone,
+  type DirectoryEntry,
+  type DirectoryResident,
+  type ResidentMatch,
+} from '../../common/residents/directory';
+import { MIN_PHONE_SUFFIX_DIGITS, maskPhone, maskedSuffix, type PhoneQuery } from '../../common/residents/phone';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
 import { parseLookupQuery } from '../../common/residents/query';
 import type { RoomQuery } from '../../common/residents/room';
 import { prefixUpperBound, reverse } from '../../common/residents/text';
@@ -19,8 +28,11 @@ const byName = new Intl.Collator('zh-CN');
 const RANK = { exact: 0, nameEqual: 1, phoneSuffix: 2, unitSuffix: 2, namePrefix: 3 } as const;
 
 export interface ResidentRepo {
-  /** Writes a downloaded page (each resident replaced whole) and the cursor after it, in one transaction. */
-  applyPage(items: readonly DirectoryResident[], cursor: string): void;
+  /**
+   * Writes a downloaded page (each resident replaced whole, each tombstone's resident deleted with their phones
+   * and units) and the cursor after it, in one transaction.
+   */
+  applyPage(items: readonly DirectoryEntry[], cursor: string): void;
   cursor(): string | null;
   /** Counts by scanning: for tests and diagnostics, not for every keystroke. */
   count(): number;
@@ -37,15 +49,17 @@ interface Hit {
   unitIds: Set<string>;
 }
 
-export function createResidentRepo(db: CacheDb): ResidentRepo {
+/** `hash` hashes a typed whole number to find it (null without the session's secret: nothing is found). */
+export function createResidentRepo(db: CacheDb, hash: PhoneHasher): ResidentRepo {
   const upsertResident = db.prepare<[string, string, string]>(
     `INSERT INTO residents (id, name, tags) VALUES (?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, tags = excluded.tags`,
   );
+  const deleteResident = db.prepare<[string]>('DELETE FROM residents WHERE id = ?');
   const deletePhones = db.prepare<[string]>('DELETE FROM resident_phones WHERE resident_id = ?');
   const deleteUnits = db.prepare<[string]>('DELETE FROM resident_units WHERE resident_id = ?');
   const insertPhone = db.prepare<[string, string, string | null, string]>(
-    'INSERT OR REPLACE INTO resident_phones (resident_id, raw, e164, digits_rev) VALUES (?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO resident_phones (resident_id, shown, hash, digits_rev) VALUES (?, ?, ?, ?)',
   );
   const insertUnit = db.prepare<[string, string, string, string, string, string, string]>(
     `INSERT OR REPLACE INTO resident_units (resident_id, unit_id, code, code_rev, project_id, project_name, relation)
@@ -62,8 +76,8 @@ export function createResidentRepo(db: CacheDb): ResidentRepo {
   const selectResident = db.prepare<[string], { id: string; name: string; tags: string }>(
     'SELECT id, name, tags FROM residents WHERE id = ?',
   );
-  const selectPhones = db.prepare<[string], { raw: string; e164: string | null }>(
-    'SELECT raw, e164 FROM resident_phones WHERE resident_id = ? ORDER BY raw',
+  const selectPhones = db.prepare<[string], { shown: string; hash: string | null }>(
+    'SELECT shown, hash FROM resident_phones WHERE resident_id = ? ORDER BY shown',
   );
   const selectUnits = db.prepare<
     [string],
@@ -83,9 +97,9 @@ export function createResidentRepo(db: CacheDb): ResidentRepo {
     `SELECT u.resident_id, r.name, u.unit_id FROM resident_units u JOIN residents r ON r.id = u.resident_id
       WHERE u.code_rev >= ? AND u.code_rev < ? LIMIT ?`,
   );
-  const byE164 = db.prepare<[string, number], IdRow>(
+  const byHash = db.prepare<[string, number], IdRow>(
     `SELECT p.resident_id, r.name FROM resident_phones p JOIN residents r ON r.id = p.resident_id
-      WHERE p.e164 = ? LIMIT ?`,
+      WHERE p.hash = ? LIMIT ?`,
   );
   const byPhoneSuffix = db.prepare<[string, string, number], IdRow>(
     `SELECT p.resident_id, r.name FROM resident_phones p JOIN residents r ON r.id = p.resident_id
@@ -95,14 +109,19 @@ export function createResidentRepo(db: CacheDb): ResidentRepo {
     'SELECT id, name FROM residents WHERE name >= ? AND name < ? ORDER BY name LIMIT ?',
   );
 
-  const writePage = db.transaction((items: readonly DirectoryResident[], cursor: string) => {
+  const writePage = db.transaction((items: readonly DirectoryEntry[], cursor: string) => {
     for (const r of items) {
-      upsertResident.run(r.id, r.name, JSON.stringify(r.tags));
       deletePhones.run(r.id);
       deleteUnits.run(r.id);
+      if (isDirectoryTombstone(r)) {
+        deleteResident.run(r.id);
+        continue;
+      }
+      upsertResident.run(r.id, r.name, JSON.stringify(r.tags));
       for (const p of r.phones) {
-        const key = phoneKey(p.raw);
-        insertPhone.run(r.id, p.raw, p.e164 ?? key.e164, reverse(key.digits));
+        // Masked already; masking again costs nothing and keeps a whole number out whatever the sender did.
+        const shown = maskPhone(p.shown);
+        insertPhone.run(r.id, shown, p.hash, reverse(maskedSuffix(shown)));
       }
       for (const u of r.units) {
         insertUnit.run(r.id, u.id, u.code, reverse(`-${u.code}`), u.projectId, u.projectName, u.relation);
@@ -142,13 +161,15 @@ export function createResidentRepo(db: CacheDb): ResidentRepo {
   }
 
   function collectPhone(phone: PhoneQuery, hits: Map<string, Hit>): void {
-    if (phone.kind === 'exact') {
-      for (const row of byE164.all(phone.e164, BRANCH_LIMIT)) {
+    const wanted = phone.kind === 'exact' ? hash(phone.e164) : null;
+    if (wanted !== null) {
+      for (const row of byHash.all(wanted, BRANCH_LIMIT))
         note(hits, row.resident_id, row.name, RANK.exact, 'phone', true);
-      }
       return;
     }
-    for (const row of rangeAll(byPhoneSuffix, reverse(phone.digits))) {
+    // Partial, or whole without the session's secret to hash it (signed out): by the digits at its end.
+    // A masked number shows its last digits only (maskPhone keeps MIN_PHONE_SUFFIX_DIGITS of a long one).
+    for (const row of rangeAll(byPhoneSuffix, reverse(phone.digits.slice(-MIN_PHONE_SUFFIX_DIGITS)))) {
       note(hits, row.resident_id, row.name, RANK.phoneSuffix, 'phone', false);
     }
   }

@@ -14,6 +14,8 @@
  */
 import type { SearchField, SearchHighlight, SearchResult } from '../../common/contract';
 import type { Ticket } from '../../common/domain';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
+import { phoneHashOf } from '../../common/residents/phone';
 
 /** Longest query looked at; longer input is cut (a search box, not a document). */
 export const MAX_QUERY_CHARS = 200;
@@ -47,6 +49,16 @@ function phoneDigits(term: string): string | null {
   if (digits.length < 7) return null;
   if (digits.startsWith('0')) digits = digits.slice(1);
   return digits;
+}
+
+/**
+ * The hash of the query when it is one whole phone number ("138-1234-5678", "+86 21 6123 4567"): tickets keep their
+ * phone masked with its hash (issue 11 §4), so such a query is answered by the hash, not the text. Null otherwise,
+ * or without the session's secret.
+ */
+export function wholePhoneNumber(input: string, hash: PhoneHasher): string | null {
+  const normalized = input.normalize('NFKC').slice(0, MAX_QUERY_CHARS).trim();
+  return phoneDigits(normalized) === null ? null : phoneHashOf(hash, normalized);
 }
 
 /** Splits and normalizes a query. Never throws, whatever the input. */

@@ -2,11 +2,12 @@
 import type { Statement } from 'better-sqlite3';
 import { TEAM_VIEW_IDS, VIEW_IDS, type SearchResult, type ViewId } from '../../common/contract';
 import { TEAM_IDS, type Ticket, type TicketEvent } from '../../common/domain';
+import { isMaskedPhone, maskPhone, phoneHashOf } from '../../common/residents/phone';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
 import { awaitingFollowUp, isOpen } from '../../common/workflows';
 import { SLA_NO_DEADLINE } from './migrations/005_ticket_sla';
-import { phoneE164 } from './migrations/009_caller_id';
 import type { CacheDb } from './db';
-import { highlight, likePattern, parseQuery } from './search';
+import { highlight, likePattern, parseQuery, wholePhoneNumber } from './search';
 import { SHORT_SORTED_MAX, SHORT_WALK_MAX, shortIsExact, shortMatch } from './short-search';
 
 interface TicketRow {
@@ -40,6 +41,7 @@ interface TicketRow {
   sla_remaining_minutes: number | null;
   sla_provisional: number;
   sla_pauses: string;
+  phone_hash: string | null;
 }
 
 interface EventRow {
@@ -56,7 +58,7 @@ const TICKET_COLUMNS =
   'id, code, type, category, channel, priority, status, title, description, unit_id, unit_code, resident_id, ' +
   'resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags, ' +
   'sla_milestone, sla_started_at, sla_due_at, sla_risk_at, sla_paused_at, sla_remaining_minutes, sla_provisional, ' +
-  'sla_pauses';
+  'sla_pauses, phone_hash';
 
 function toTicket(r: TicketRow): Ticket {
   return {
@@ -90,6 +92,7 @@ function toTicket(r: TicketRow): Ticket {
     slaRemainingMinutes: r.sla_remaining_minutes,
     slaProvisional: r.sla_provisional === 1,
     slaPauses: JSON.parse(r.sla_pauses) as Ticket['slaPauses'],
+    phoneHash: r.phone_hash,
   };
 }
 
@@ -250,7 +253,7 @@ function walkOpenThenClosed(
   return result;
 }
 
-function createSearch(db: CacheDb) {
+function createSearch(db: CacheDb, hash: PhoneHasher) {
   const byCode = db.prepare<[string], { rowid: number }>('SELECT rowid FROM tickets WHERE code = ?');
   const byRowid = db.prepare<[number], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE rowid = ?`);
   // Prepared on first use per number of short terms (0..MAX_TERMS).
@@ -386,7 +389,30 @@ function createSearch(db: CacheDb) {
     return (match === null ? null : shortIndexed(match, short, limit, offset)) ?? like(short, limit, offset);
   }
 
+  // A whole phone number: the cache shows numbers masked (issue 11 §4), so it is found by its hash.
+  const byPhoneHash = db.prepare<[string, number, number], TicketRow>(
+    `SELECT ${TICKET_COLUMNS} FROM tickets WHERE phone_hash = ? ORDER BY is_open DESC, updated_ms DESC, id DESC
+     LIMIT ? OFFSET ?`,
+  );
+  const countPhoneHash = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM tickets WHERE phone_hash = ?');
+  function searchPhone(key: string, limit: number, offset: number): SearchResult {
+    const items = byPhoneHash.all(key, limit, offset).map((r) => {
+      const ticket = toTicket(r);
+      const phone = ticket.phone ?? '';
+      return {
+        ticket,
+        highlights: [{ field: 'phone' as const, text: phone, ranges: [[0, phone.length]] as [number, number][] }],
+      };
+    });
+    return { total: countPhoneHash.get(key)?.n ?? 0, items };
+  }
+
   return (query: string, { limit, offset }: { limit: number; offset: number }): SearchResult => {
+    // Digits that read as a phone number may be something else too (a code's date, "20260315"): no ticket with
+    // that number, then a text search.
+    const key = wholePhoneNumber(query, hash);
+    const phoneHits = key === null ? null : searchPhone(key, limit, offset);
+    if (phoneHits && phoneHits.total !== 0) return phoneHits;
     const q = parseQuery(query);
     if (q.terms.length === 0) return { total: 0, items: [] };
     const result = filling.get()
@@ -399,7 +425,11 @@ function createSearch(db: CacheDb) {
   };
 }
 
-export function createTicketRepo(db: CacheDb): TicketRepo {
+/**
+ * `hash` hashes a whole number this desk was given (an optimistic ticket's typed phone) before it is masked: the
+ * cache keeps numbers masked only (issue 11 §4), the server's already are.
+ */
+export function createTicketRepo(db: CacheDb, hash: PhoneHasher): TicketRepo {
   const selectOne = db.prepare<[string], TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ?`);
   const selectEvents = db.prepare<[string], EventRow>(
     'SELECT id, ticket_id, kind, body, data, author_id, created_at FROM ticket_events ' +
@@ -442,12 +472,10 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
     return counts;
   }
 
-  // Positional parameters in TICKET_COLUMNS order, then is_open, updated_ms, the derived SLA/view columns and
-  // phone_e164: no per-row object copy and no named-parameter lookup on the initial sync's hot path (about 2x
-  // faster than `@name`).
+  // Positional parameters in TICKET_COLUMNS order, then is_open, updated_ms and the derived SLA/view columns: no
+  // per-row object copy and no named-parameter lookup on the initial sync's hot path (about 2x faster than `@name`).
   const upsert = db.prepare<unknown[]>(
-    `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms, sla_due_ms, sla_risk_ms, closed_ms, wait_kind,
-       phone_e164)
+    `INSERT INTO tickets (${TICKET_COLUMNS}, is_open, updated_ms, sla_due_ms, sla_risk_ms, closed_ms, wait_kind)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET code = excluded.code, type = excluded.type, category = excluded.category,
        channel = excluded.channel, priority = excluded.priority, status = excluded.status, title = excluded.title,
@@ -460,7 +488,7 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
        sla_due_at = excluded.sla_due_at, sla_risk_at = excluded.sla_risk_at, sla_paused_at = excluded.sla_paused_at,
        sla_remaining_minutes = excluded.sla_remaining_minutes, sla_provisional = excluded.sla_provisional,
        sla_pauses = excluded.sla_pauses, sla_due_ms = excluded.sla_due_ms, sla_risk_ms = excluded.sla_risk_ms,
-       closed_ms = excluded.closed_ms, wait_kind = excluded.wait_kind, phone_e164 = excluded.phone_e164`,
+       closed_ms = excluded.closed_ms, wait_kind = excluded.wait_kind, phone_hash = excluded.phone_hash`,
   );
   const removeTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
   const removeTicketEvents = db.prepare<[string]>('DELETE FROM ticket_events WHERE ticket_id = ?');
@@ -473,7 +501,7 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
   );
   const removeEvent = db.prepare<[string]>('DELETE FROM ticket_events WHERE id = ?');
   const removePendingEvents = db.prepare('DELETE FROM ticket_events WHERE pending = 1');
-  const search = createSearch(db);
+  const search = createSearch(db, hash);
 
   return {
     get(id) {
@@ -511,6 +539,8 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
       return views[view].position.get({ me: me ?? '', now: now.getTime(), id })?.n ?? null;
     },
     put(t) {
+      // Pulled rows come masked with their hash: the fast path. A whole number is hashed, then masked.
+      const whole = t.phone !== null && !isMaskedPhone(t.phone);
       upsert.run(
         t.id,
         t.code,
@@ -525,7 +555,7 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
         t.unitCode,
         t.residentId,
         t.residentName,
-        t.phone,
+        whole ? maskPhone(t.phone as string) : t.phone,
         t.teamId,
         t.assigneeId,
         t.createdBy,
@@ -544,14 +574,14 @@ export function createTicketRepo(db: CacheDb): TicketRepo {
         t.slaRemainingMinutes ?? null,
         t.slaProvisional ? 1 : 0,
         JSON.stringify(t.slaPauses ?? []),
+        // Caller-ID finds earlier tickets by the caller's number's hash (migrations 009, 010).
+        whole ? phoneHashOf(hash, t.phone) : (t.phoneHash ?? null),
         isOpen(t.status) ? 1 : 0,
         Date.parse(t.updatedAt),
         t.slaDueAt ? Date.parse(t.slaDueAt) : SLA_NO_DEADLINE,
         t.slaRiskAt ? Date.parse(t.slaRiskAt) : null,
         t.closedAt ? Date.parse(t.closedAt) : null,
         waitKind(t),
-        // Caller-ID finds earlier tickets by the caller's number (migration 009).
-        phoneE164(t.phone),
       );
     },
     delete(id) {

@@ -6,19 +6,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '../../common/contract';
+import type { PhoneRef } from '../../common/api';
 import { CallEvent } from '../../common/calls/envelope';
 import { correlate, sameCall } from '../../common/calls/correlate';
+import { maskCallEvent } from '../../common/calls/mask';
 import { sweepCall } from '../../common/calls/machine';
 import { isSoftphoneSource } from '../../common/calls/envelope';
 import type { CallPop, CallerCandidate, CtiSettings } from '../../common/calls/pop';
 import type { Call, Presence, PresenceState, User } from '../../common/domain';
 import { CallLiveMessage, type LiveMessage } from '../../common/live';
 import { MutationRejected, parseMutation, type Mutation } from '../../common/mutations';
-import { formatPhoneForDisplay, toE164 } from '../../common/residents/phone';
+import { parseCallerNumber } from '../../common/calls/caller-id';
+import { parsePhoneQuery, phoneHashOf, toE164 } from '../../common/residents/phone';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
 import { DEFAULT_SITE_TIME_ZONE } from '../../common/sla/timezone';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
 import { DeskError } from '../session';
+import type { PhoneReveal } from '../privacy/reveal';
 import type { Outbox } from '../sync/outbox';
 import type { CallerIdLookup } from './caller-id';
 import type { SoftphoneControl } from './types';
@@ -36,6 +41,10 @@ export interface CallCenterDeps {
   /** After a local write: push soon. */
   schedulePush(): void;
   callerId: CallerIdLookup;
+  /** The session's phone hash (a typed number in the calls views is found by it). */
+  phoneHash: PhoneHasher;
+  /** Whole numbers for click-to-dial come from the server (an audited reveal). */
+  reveal: Pick<PhoneReveal, 'dial'>;
   /** The adapter that can drive this desk's phone, if one is connected. */
   softphone(): SoftphoneControl | null;
   settings(): CtiSettings;
@@ -58,7 +67,8 @@ export interface CallCenter {
     limit: number,
   ): { items: Call[]; missedOpen: number };
   control(action: 'answer' | 'hangup' | 'hold' | 'resume', id?: string): Promise<void>;
-  dial(number: string): Promise<void>;
+  /** Click-to-dial a stored number: asked of the server (audited), so it needs the server. */
+  dial(ref: PhoneRef): Promise<void>;
   act(m: Mutation): Call;
   link(input: { id: string; ticketId?: string; residentId?: string }): Call;
   presence(): EventPayload<'presence.changed'>;
@@ -176,12 +186,25 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
     return view;
   }
 
-  /** The caller as the agent reads them, and who they may be (the local directory, offline too). */
+  /**
+   * The caller as the agent reads them (masked, as the cache keeps every number), and who they may be: by the
+   * number's hash, in the local directory, offline too.
+   */
   function candidatesFor(call: Call): { display: string | null; withheld: boolean; candidates: CallerCandidate[] } {
-    const { number, candidates } = deps.callerId.lookup(call.direction === 'inbound' ? call.from : call.to);
-    if (number.kind === 'withheld') return { display: null, withheld: true, candidates: [] };
-    const display = number.kind === 'number' ? formatPhoneForDisplay(number.e164) : number.raw;
-    return { display, withheld: false, candidates };
+    const inbound = call.direction === 'inbound';
+    const shown = inbound ? call.from : call.to;
+    if (parseCallerNumber(shown).kind === 'withheld') return { display: null, withheld: true, candidates: [] };
+    const candidates = deps.callerId.byHash(inbound ? call.fromHash : call.toHash);
+    return { display: shown?.trim() ?? null, withheld: false, candidates };
+  }
+
+  /** A typed number in the calls views: a whole one by its hash, a partial one by its last digits. */
+  function numberFilter(number: string | undefined): { numberHash?: string; numberSuffix?: string } | null {
+    if (number === undefined || number.trim() === '') return {};
+    const query = parsePhoneQuery(number);
+    if (!query) return null;
+    const hash = query.kind === 'exact' ? phoneHashOf(deps.phoneHash, query.e164) : null;
+    return hash ? { numberHash: hash } : { numberSuffix: query.digits.slice(-4) };
   }
 
   return {
@@ -192,8 +215,9 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       // Without a session nothing can be pushed under anyone's name; the PBX's own report still reaches the server.
       if (!user) return log(`call event ${parsed.data.type} ignored: nobody is logged in at this desk`);
       const m = parseMutation('call.event', { event: forThisDesk(parsed.data, user) });
-      // The record this event will join (the writer correlates the same way), to tell a new ringing from a known one.
-      const before = correlate(parsed.data, repos.calls.live(LIVE_WINDOW_MS), toE164);
+      // The record this event will join (the writer correlates the same way, on masked numbers as the cache keeps
+      // them), to tell a new ringing from a known one.
+      const before = correlate(maskCallEvent(parsed.data), repos.calls.live(LIVE_WINDOW_MS), toE164);
       try {
         const call = enqueue(m, user);
         if (call) changed(call, before);
@@ -209,14 +233,15 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       // A pull may already have brought a newer state.
       if (before?.lastEventAt && call.lastEventAt && Date.parse(before.lastEventAt) > Date.parse(call.lastEventAt))
         return;
-      repos.calls.put(call);
+      // As kept: masked (the server masks what it sends; the cache masks whatever it is given).
+      const kept = repos.calls.put(call);
       // The desk's own copy of the same call under another id (its softphone spoke first, or the PBX's report
       // reached the server first) goes: one pop per call. Its queued events re-apply onto this record at the
       // next rebase, as the server groups them. (`calls.changed` below makes the renderer ask `calls.active`.)
       for (const mine of repos.calls.optimisticOnly()) {
-        if (mine.id !== call.id && sameCall(mine, call, toE164)) repos.calls.delete(mine.id);
+        if (mine.id !== kept.id && sameCall(mine, kept, toE164)) repos.calls.delete(mine.id);
       }
-      changed(call, before);
+      changed(kept, before);
     },
     active() {
       const user = me();
@@ -242,9 +267,9 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
             POP_TICKETS * 2,
           )
         : [];
-      const lastCalls = call.fromE164
+      const lastCalls = call.fromHash
         ? repos.calls
-            .list({ number: call.fromE164, limit: POP_LAST_CALLS + 1 })
+            .list({ numberHash: call.fromHash, limit: POP_LAST_CALLS + 1 })
             .filter((c) => c.id !== call.id)
             .slice(0, POP_LAST_CALLS)
         : [];
@@ -263,12 +288,15 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
     list(view, number, limit) {
       const midnight = new Date(now());
       midnight.setHours(0, 0, 0, 0);
-      const items = repos.calls.list({
-        callbacks: view === 'missed',
-        since: view === 'today' ? midnight.toISOString() : undefined,
-        number,
-        limit,
-      });
+      const byNumber = numberFilter(number);
+      const items = byNumber
+        ? repos.calls.list({
+            callbacks: view === 'missed',
+            since: view === 'today' ? midnight.toISOString() : undefined,
+            ...byNumber,
+            limit,
+          })
+        : []; // not a number: no call is from it
       return { items, missedOpen: repos.calls.openCallbacks() };
     },
     async control(action, id) {
@@ -277,8 +305,11 @@ export function createCallCenter(deps: CallCenterDeps): CallCenter {
       const reporterId = id ? softphoneCallId(repos.calls.get(id)) : undefined;
       await phone[action](reporterId);
     },
-    async dial(number) {
+    async dial(ref) {
       requireActor();
+      // Checked first: a reveal for a dial that cannot happen would be audited for nothing.
+      if (!deps.softphone()) throw new DeskError('no_softphone', 'No softphone is connected to this desk');
+      const number = await deps.reveal.dial(ref);
       const phone = deps.softphone();
       if (!phone) throw new DeskError('no_softphone', 'No softphone is connected to this desk');
       await phone.dial(number);

@@ -13,6 +13,7 @@ import type { LiveMessage } from '../../common/live';
 import { parseMutation } from '../../common/mutations';
 import type { CacheRepos } from '../cache';
 import type { Emit } from '../events';
+import type { PhoneReveal } from '../privacy/reveal';
 import type { Outbox } from '../sync/outbox';
 import { createCallCenter } from './call-center';
 import type { CallerIdLookup } from './caller-id';
@@ -72,6 +73,8 @@ export interface DeskPhoneDeps {
   emit: Emit;
   schedulePush(): void;
   callerId: CallerIdLookup;
+  /** Whole numbers for click-to-dial (an audited reveal on the server). */
+  reveal: Pick<PhoneReveal, 'dial'>;
   adapters?: AdapterFactory;
   /** Where the site's phone settings come from (absent in tests that need none). */
   central?: Pick<CentralClient, 'ctiSettings'>;
@@ -119,6 +122,8 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
     emit,
     schedulePush: deps.schedulePush,
     callerId: deps.callerId,
+    phoneHash: repos.phoneHash.hash,
+    reveal: deps.reveal,
     wrapUpSeconds: () => siteSettings().wrapUpSeconds,
     softphone: () => adapters.find((a) => a.control && a.status().state === 'connected')?.control ?? null,
     settings,
@@ -181,7 +186,7 @@ export function createDeskPhone(deps: DeskPhoneDeps): DeskPhone {
       'calls.hangup': async ({ id }) => (await center.control('hangup', id), {}),
       'calls.hold': async ({ id }) => (await center.control('hold', id), {}),
       'calls.resume': async ({ id }) => (await center.control('resume', id), {}),
-      'calls.dial': async ({ number }) => (await center.dial(number), {}),
+      'calls.dial': async (ref) => (await center.dial(ref), {}),
       'calls.claimCallback': async (input) => center.act(parseMutation('call.claimCallback', input)),
       'calls.callbackResult': async (input) => center.act(parseMutation('call.callbackResult', input)),
       'calls.wrapUp': async (input) => center.act(parseMutation('call.wrapUp', input)),

@@ -2,10 +2,13 @@
  * The optimistic effect of call events, call actions and presence at the desk (the outbox's non-ticket half):
  * the same pure functions as the server (common/calls), over the cached records. A local softphone's event joins
  * the record the server already sent for the same call (correlation), so the agent never sees the call twice.
+ * The cache keeps numbers masked (issue 11 §4): the event is correlated by its masked numbers, applied whole (the
+ * repository hashes, then masks what it writes) and the record comes back as kept.
  */
 import { applyCallAction, isCallAction } from '../../common/calls/actions';
 import { correlate, matchAgent } from '../../common/calls/correlate';
 import { callRecordId } from '../../common/calls/ids';
+import { maskCallEvent } from '../../common/calls/mask';
 import { applyCallEvent } from '../../common/calls/machine';
 import { presenceAfter } from '../../common/calls/presence';
 import type { CallMutation, MutationEffect } from '../../common/mutations';
@@ -29,20 +32,18 @@ export function createCallWriter(repos: Pick<CacheRepos, 'calls' | 'presence' | 
     write(m, actorId, now) {
       if (m.name === 'call.event') {
         const e = m.args.event;
-        const known = correlate(e, calls.live(CANDIDATE_WINDOW_MS), toE164);
+        const known = correlate(maskCallEvent(e), calls.live(CANDIDATE_WINDOW_MS), toE164);
         const call = applyCallEvent(known, e, {
           newId: () => callRecordId(e.source, e.callId),
           now,
           resolveAgent,
           toE164,
         });
-        calls.put(call, true);
-        return { ...none, calls: [call] };
+        return { ...none, calls: [calls.put(call, true)] };
       }
       if (isCallAction(m)) {
         const call = applyCallAction(calls.get(m.args.id), m, { actorId, now, nameOf });
-        calls.put(call, true);
-        return { ...none, calls: [call] };
+        return { ...none, calls: [calls.put(call, true)] };
       }
       if (m.name === 'presence.set') {
         presence.put(presenceAfter(m.args, actorId, now), true);

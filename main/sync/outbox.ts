@@ -12,6 +12,7 @@ import {
   type TicketEffect,
   type TicketMutation,
 } from '../../common/mutations';
+import type { PhoneHasher } from '../../common/residents/phone-hash';
 import type { TicketSlaContext } from '../../common/sla/ticket-sla';
 import type { PushResponse } from '../../common/sync';
 import type { Actor } from '../../common/ticket-access';
@@ -50,6 +51,8 @@ export interface OutboxHooks {
   actor?: () => Actor | null;
   /** Test seam: runs inside the enqueue transaction after the ticket write (throw to simulate a crash). */
   afterTicketWrite?: () => void;
+  /** The session's phone hash: optimistic calls' whole numbers are hashed before they are masked (none: no hash). */
+  phoneHash?: PhoneHasher;
 }
 
 export interface Outbox {
@@ -96,7 +99,7 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
     ids.reduce((n, id) => n + deleteRejected.run(id).changes, 0),
   );
 
-  const calls = createCallRepo(db);
+  const calls = createCallRepo(db, hooks.phoneHash ?? (() => null));
   const callWriter = createCallWriter({
     calls,
     presence: createPresenceRepo(db),
@@ -109,8 +112,8 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   function writeEffect(m: Mutation, actorId: string, now: Date): MutationEffect {
     if (m.name === 'call.log') {
       const effect = applyMutation(m, { actorId, now, current: undefined, code: null });
-      for (const c of effect.calls) calls.put(c, true);
-      return effect;
+      // As kept: masked (issue 11 §4).
+      return { ...effect, calls: effect.calls.map((c) => calls.put(c, true)) };
     }
     if (!isTicketMutation(m)) return callWriter.write(m, actorId, now);
     const current = tickets.get(m.args.id);

@@ -7,6 +7,8 @@
 import type { FastifyInstance } from 'fastify';
 import { CALL_LIVE_TYPE, type CallLiveMessage } from '../../common/live';
 import type { Db, Queryable } from '../db/driver';
+import { loadPhoneHasher } from '../privacy/phone-hash';
+import { maskCall } from '../../common/calls/mask';
 import { loadCalls } from './store';
 
 export const CALLS_CHANNEL = 'desk_calls';
@@ -24,7 +26,8 @@ export function registerCallFanOut(app: FastifyInstance, db: Db): void {
     if (!UUID.test(id)) return;
     const [call] = await loadCalls(db, [id]);
     if (!call) return;
-    const message: CallLiveMessage = { type: CALL_LIVE_TYPE, call };
+    // Numbers masked, as in the pull (issue 11 §4).
+    const message: CallLiveMessage = { type: CALL_LIVE_TYPE, call: maskCall(call, await loadPhoneHasher(db)) };
     for (const userId of new Set([...call.offeredAgentIds, ...(call.agentId ? [call.agentId] : [])])) {
       app.live.sendToUser(userId, message);
     }

@@ -24,6 +24,8 @@ import {
   replaceCallerIdRules,
 } from './blocks';
 import { registerFormParsers } from './forms';
+import { loadPhoneHasher } from '../privacy/phone-hash';
+import { maskCall } from '../../common/calls/mask';
 import { ingestCallEvents } from './ingest';
 import { CallListQuery, listCalls } from './list';
 import { readCtiSettings, writeCtiSettings } from './settings';
@@ -78,9 +80,12 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
     );
   });
 
+  /** The call log: numbers masked, with their hashes (issue 11 §4); `number` still filters by a whole number. */
   app.get('/api/v1/calls', async (request) => {
     requirePermission(currentUser(request), 'calls.read');
-    return listCalls(db, parseRequest(CallListQuery, request.query));
+    const page = await listCalls(db, parseRequest(CallListQuery, request.query));
+    const hash = await loadPhoneHasher(db);
+    return { ...page, items: page.items.map((c) => maskCall(c, hash)) };
   });
 
   app.get('/api/v1/cti/blocks', async (request) => {
@@ -94,7 +99,8 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
     const input = parseRequest(NewBlock, request.body);
     return db.tx(async (q) => {
       const block = await addBlock(q, input, user, now());
-      await audit(q, user.id, 'cti.block', block.e164, { reason: block.reason, expiresAt: block.expiresAt });
+      // The block's id, not its number: the audit log keeps no phone number (issue 11 §4).
+      await audit(q, user.id, 'cti.block', block.id, { reason: block.reason, expiresAt: block.expiresAt });
       return block;
     });
   });

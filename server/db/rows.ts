@@ -11,6 +11,7 @@ import {
   type TicketEvent,
   type User,
 } from '../../common/domain';
+import { maskPhoneOrNull } from '../../common/residents/phone';
 
 export type Row = Record<string, unknown>;
 
@@ -25,10 +26,14 @@ export const toInt = (value: unknown): number => Number(value);
 const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null => (value == null ? null : String(value));
 
+/**
+ * Every column a ticket write sets. The last, `phone_masked`, is derived (maskPhone of `phone`: the pull's wire
+ * carries it, migration 0010); reads ignore it.
+ */
 export const TICKET_COLUMNS = `id, code, type, category, channel, priority, status, title, description, unit_id, unit_code,
   resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags,
   sla_milestone, sla_started_at, sla_due_at, sla_risk_at, sla_paused_at, sla_remaining_minutes, sla_provisional,
-  sla_pauses`;
+  sla_pauses, phone_masked`;
 
 export function ticketFromRow(r: Row): Ticket {
   return {
@@ -62,6 +67,8 @@ export function ticketFromRow(r: Row): Ticket {
     slaRemainingMinutes: r.sla_remaining_minutes == null ? null : Number(r.sla_remaining_minutes),
     slaProvisional: Boolean(r.sla_provisional),
     slaPauses: slaPausesFrom(r.sla_pauses),
+    // The hash goes out with the pull (the wire column); the server itself matches numbers by E.164.
+    phoneHash: null,
   };
 }
 
@@ -104,6 +111,7 @@ export function ticketToParams(t: Ticket): unknown[] {
     t.slaRemainingMinutes,
     t.slaProvisional,
     JSON.stringify(t.slaPauses),
+    maskPhoneOrNull(t.phone),
   ];
 }
 

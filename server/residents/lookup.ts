@@ -1,4 +1,8 @@
-/** Finding residents by phone (caller-ID, intake) or by name prefix / unit code (search box). */
+/**
+ * Finding residents by phone (caller-ID, intake) or by name prefix / unit code (search box), and one resident's
+ * full record. These are the server's own reads, whole; routes mask what they send (server/privacy/wire.ts).
+ * Erased residents (issue 11 §4) are found by no search.
+ */
 import type { Resident } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import type { Row } from '../db/rows';
@@ -14,7 +18,7 @@ async function loadResidents(q: Queryable, ids: string[]): Promise<Resident[]> {
                    FROM resident_phones p WHERE p.resident_id = r.id), '[]'::json) AS phones,
        COALESCE((SELECT json_agg(json_build_object('id', u.id, 'code', u.code, 'relation', ru.relation) ORDER BY u.code)
                    FROM resident_units ru JOIN units u ON u.id = ru.unit_id WHERE ru.resident_id = r.id), '[]'::json) AS units
-       FROM residents r WHERE r.id = ANY($1::text[]) ORDER BY r.name, r.id`,
+       FROM residents r WHERE r.id = ANY($1::text[]) AND r.erased_at IS NULL ORDER BY r.name, r.id`,
     [ids],
   );
   const parse = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
@@ -58,4 +62,9 @@ export async function searchResidents(q: Queryable, text: string): Promise<Resid
     q,
     rows.map((r) => String(r.id)),
   );
+}
+
+/** One resident's full record (phones whole), or undefined. */
+export async function loadResident(q: Queryable, id: string): Promise<Resident | undefined> {
+  return (await loadResidents(q, [id]))[0];
 }

@@ -7,6 +7,7 @@ import { can, requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { HttpError, parseRequest } from '../http/errors';
 import { createIntakeTicket } from '../intake/intake';
+import { ticketForClient } from '../privacy/wire';
 import { listTickets } from '../tickets/list';
 import { loadEvents, loadTicket } from '../tickets/store';
 
@@ -24,7 +25,9 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     const user = currentUser(request);
     requirePermission(user, 'tickets.read');
     const query = parseRequest(TicketListQuery, request.query);
-    return listTickets(db, query, { userId: user.id });
+    const page = await listTickets(db, query, { userId: user.id });
+    // Phones masked (issue 11 §4).
+    return { ...page, items: page.items.map((t) => ticketForClient(t, user.role)) };
   });
 
   app.get('/api/v1/tickets/:id', async (request) => {
@@ -33,7 +36,7 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     const { id } = parseRequest(TicketParams, request.params);
     const ticket = await loadTicket(db, id);
     if (!ticket) throw new HttpError(404, 'not_found');
-    return { ticket, events: await loadEvents(db, id) };
+    return { ticket: ticketForClient(ticket, user.role), events: await loadEvents(db, id) };
   });
 
   app.post('/api/v1/tickets', async (request, reply) => {
@@ -41,6 +44,8 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     requirePermission(user, 'tickets.intake');
     const body = parseRequest(IntakeRequest, request.body);
     const ticket = await createIntakeTicket(db, user, body, now(), slaSettings.context());
-    return reply.code(201).send(can(user.role, 'tickets.read') ? ticket : intakeReceipt(ticket));
+    return reply
+      .code(201)
+      .send(can(user.role, 'tickets.read') ? ticketForClient(ticket, user.role) : intakeReceipt(ticket));
   });
 }

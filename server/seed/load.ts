@@ -3,6 +3,7 @@
  * batches (each statement well under PostgreSQL's 65,535-parameter limit), then change_log rows for the synced
  * entities so consoles pull everything on their first sync.
  */
+import { maskPhoneOrNull } from '../../common/residents/phone';
 import { hashPassword } from '../auth/password';
 import type { Db, Queryable } from '../db/driver';
 import { generateDemo, type DemoData, type DemoSize } from './generate';
@@ -94,7 +95,7 @@ function tableSpecs(passwordHash: string, now: Date): TableSpec<unknown>[] {
         'id', 'code', 'type', 'category', 'channel', 'priority', 'status', 'title', 'description', 'unit_id',
         'unit_code', 'resident_id', 'resident_name', 'phone', 'team_id', 'assignee_id', 'created_by', 'created_at',
         'updated_at', 'closed_at', 'version', 'sla_milestone', 'sla_started_at', 'sla_due_at', 'sla_risk_at',
-        'sla_paused_at', 'sla_remaining_minutes', 'sla_provisional', 'sla_pauses',
+        'sla_paused_at', 'sla_remaining_minutes', 'sla_provisional', 'sla_pauses', 'phone_masked',
       ],
       rows: (d) => d.tickets,
       // prettier-ignore
@@ -103,6 +104,7 @@ function tableSpecs(passwordHash: string, now: Date): TableSpec<unknown>[] {
         t.unitCode, t.residentId, t.residentName, t.phone, t.teamId, t.assigneeId, t.createdBy, t.createdAt,
         t.updatedAt, t.closedAt, t.version, t.sla.slaMilestone, t.sla.slaStartedAt, t.sla.slaDueAt, t.sla.slaRiskAt,
         t.sla.slaPausedAt, t.sla.slaRemainingMinutes, t.sla.slaProvisional, JSON.stringify(t.sla.slaPauses),
+        maskPhoneOrNull(t.phone),
       ],
     }),
     spec({

@@ -21,6 +21,7 @@ import { recordAudit, type AuditSource } from '../audit/log';
 import { executeCallMutation } from '../cti/execute';
 import type { Queryable } from '../db/driver';
 import { linkHandLog } from '../cti/hand-log';
+import { resolveTicketPhone } from '../privacy/ticket-phone';
 import { CALL_COLUMNS, CALL_PLACEHOLDERS, callToRow } from '../db/rows';
 import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
@@ -152,7 +153,8 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
   let mutation = m;
   let code: string | null = null;
   if (m.name === 'ticket.create' && !current && !tombstone) {
-    mutation = { name: m.name, args: await resolveCreateReferences(q, m.args, batch) };
+    const resolved = await resolveCreateReferences(q, m.args, batch);
+    mutation = { name: m.name, args: { ...resolved, phone: await resolveTicketPhone(q, m.args) } };
     // In a batch the flush numbers the batch's new tickets together (one counter update per type).
     if (!batch) code = await allocateTicketCode(q, m.args.type, ctx.now);
   }

@@ -5,6 +5,7 @@
 import type { User } from '../../common/domain';
 import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
 import {
+  PHONE_HASH_SCHEMA_VERSION,
   PRESENCE_SCHEMA_VERSION,
   TICKET_ROWS_SCHEMA_VERSION,
   ticketFromWire,
@@ -28,6 +29,8 @@ import {
   type Row,
 } from '../db/rows';
 import { assertClientOwner } from './clients';
+import { loadPhoneHasher } from '../privacy/phone-hash';
+import { maskCall } from '../../common/calls/mask';
 import { LOG_START, decodeCursor, encodeCursor, type LogPosition } from './cursor';
 
 /** Changes per page when the client does not ask for a size. */
@@ -85,7 +88,13 @@ const LOADERS: Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<s
       ids,
       eventFromRow,
     ),
-  call: (q, ids) => loadById(q, `SELECT ${CALL_COLUMNS} FROM calls WHERE id = ANY($1::uuid[])`, ids, callFromRow),
+  // Numbers masked, with their hashes (issue 11 §4).
+  call: async (q, ids) => {
+    if (ids.length === 0) return new Map();
+    const hash = await loadPhoneHasher(q);
+    const toClient = (r: Row) => maskCall(callFromRow(r), hash);
+    return loadById(q, `SELECT ${CALL_COLUMNS} FROM calls WHERE id = ANY($1::uuid[])`, ids, toClient);
+  },
   // USER_COLUMNS excludes password_hash.
   user: (q, ids) => loadById(q, `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, ids, userFromRow),
   team: (q, ids) => loadById(q, `SELECT ${TEAM_COLUMNS} FROM teams WHERE id = ANY($1::text[])`, ids, teamFromRow),
@@ -174,6 +183,18 @@ function ticketsAsObjects(changes: Change[]): Change[] {
   );
 }
 
+/**
+ * Before PHONE_HASH_SCHEMA_VERSION a ticket row ends before `phoneHash`: the row's last value (a hex hash or null,
+ * neither holding a comma) is cut from the text, which stays unparsed.
+ */
+function ticketRowsWithoutHash(changes: Change[]): Change[] {
+  return changes.map((c) =>
+    c.entity === 'ticket' && c.data instanceof RawJson
+      ? { ...c, data: new RawJson(`${c.data.text.slice(0, c.data.text.lastIndexOf(','))}]`) }
+      : c,
+  );
+}
+
 /** A schema-1 console's enums are closed: leave out what it cannot parse (calls, newer event kinds). */
 function forSchemaV1(changes: Change[]): Change[] {
   return changes.filter(
@@ -246,6 +267,7 @@ export async function pullChanges(
     more,
   };
   if (req.schemaVersion < TICKET_ROWS_SCHEMA_VERSION) response.changes = ticketsAsObjects(response.changes);
+  else if (req.schemaVersion < PHONE_HASH_SCHEMA_VERSION) response.changes = ticketRowsWithoutHash(response.changes);
   if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);
   if (req.schemaVersion < PRESENCE_SCHEMA_VERSION) response.changes = withoutPresence(response.changes);
   if (req.estimate || req.cursor === null) {

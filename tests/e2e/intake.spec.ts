@@ -12,7 +12,13 @@
  */
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import type { DirectoryPage, DirectoryResident } from '../../common/residents/directory';
+import type { Resident } from '../../common/domain';
+import {
+  DIRECTORY_SCHEMA_VERSION,
+  isDirectoryTombstone,
+  type DirectoryPage,
+  type DirectoryResident,
+} from '../../common/residents/directory';
 import { apiToken, signIn as signInAs, useStack } from './stack';
 
 const stack = useStack();
@@ -28,24 +34,36 @@ async function box(locator: Locator) {
   return b!;
 }
 
-/** The last resident the directory download brings (the last page), with a phone to look them up by. */
-async function lastResidentWithPhone(): Promise<DirectoryResident> {
+/**
+ * The last resident the directory download brings (the last page), with a phone to look them up by. The directory
+ * carries phones masked (issue 11 §4): the whole number comes from the resident's full record (an audited read).
+ */
+async function lastResidentWithPhone(): Promise<{ resident: DirectoryResident; phone: string }> {
   const token = await apiToken(stack().serverUrl);
+  const headers = { authorization: `Bearer ${token}` };
   let cursor: string | null = null;
   let last: DirectoryResident | undefined;
   for (;;) {
-    const query = cursor ? `limit=5000&cursor=${encodeURIComponent(cursor)}` : 'limit=5000';
-    const res = await fetch(`${stack().serverUrl}/api/v1/residents/directory?${query}`, {
-      headers: { authorization: `Bearer ${token}` },
+    const query = new URLSearchParams({
+      limit: '5000',
+      v: String(DIRECTORY_SCHEMA_VERSION),
+      ...(cursor && { cursor }),
     });
+    const res = await fetch(`${stack().serverUrl}/api/v1/residents/directory?${query.toString()}`, { headers });
     expect(res.ok).toBe(true);
     const page = (await res.json()) as DirectoryPage;
-    last = [...page.items].reverse().find((r) => r.phones.length > 0) ?? last;
+    const withPhone = [...page.items]
+      .reverse()
+      .find((r): r is DirectoryResident => !isDirectoryTombstone(r) && r.phones.length > 0);
+    last = withPhone ?? last;
     if (!page.more) break;
     cursor = page.cursor;
   }
   expect(last, 'the demo directory has residents with phones').toBeTruthy();
-  return last!;
+  const full = await fetch(`${stack().serverUrl}/api/v1/residents/${encodeURIComponent(last!.id)}`, { headers });
+  expect(full.ok).toBe(true);
+  const { resident } = (await full.json()) as { resident: Resident };
+  return { resident: last!, phone: resident.phones[0]!.raw };
 }
 
 /** Adds a resident to the central database behind the server's back (the server must be stopped). */
@@ -71,8 +89,7 @@ test('a lookup typed while the directory downloads, or before it advances, fills
   page,
 }) => {
   test.setTimeout(360_000);
-  const wanted = await lastResidentWithPhone();
-  const phone = wanted.phones[0]!.raw;
+  const { resident: wanted, phone } = await lastResidentWithPhone();
 
   // Sign in, then take the server away at once: the first sync, and the directory after it, cannot run.
   await page.setViewportSize({ width: 1600, height: 1000 });

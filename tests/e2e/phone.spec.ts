@@ -6,6 +6,7 @@
  * by "the PBX" to the Zammad-compatible endpoint, stays one call: one missed call in the callback queue.
  */
 import { expect, test } from '@playwright/test';
+import { formatPhoneForDisplay, maskPhone } from '../../common/residents/phone';
 import { placeCall, softphoneMissing, startBaresip, type Baresip } from '../support/baresip';
 import { apiToken, signIn, useStack } from './stack';
 
@@ -43,15 +44,22 @@ async function serverCalls(serverUrl: string, token: string): Promise<ServerCall
   return ((await res.json()) as { items: ServerCall[] }).items;
 }
 
-/** Demo residents whose mobile number is theirs alone (a shared number would make the agent choose). */
+/**
+ * Demo residents whose mobile number is theirs alone (a shared number would make the agent choose). The directory
+ * carries numbers masked (issue 11 §4): the whole number is the resident's full record (an audited read).
+ */
 async function residentsWithOwnMobile(serverUrl: string, token: string, count: number) {
   const auth = { headers: { authorization: `Bearer ${token}` } };
-  const page = (await (await fetch(`${serverUrl}/api/v1/residents/directory?limit=300`, auth)).json()) as {
-    items: { id: string; name: string; phones: { raw: string; e164: string | null }[] }[];
+  const page = (await (await fetch(`${serverUrl}/api/v1/residents/directory?limit=300&v=2`, auth)).json()) as {
+    items: { id: string; name?: string; phones?: { shown: string }[] }[];
   };
   const found: { name: string; mobile: string }[] = [];
   for (const r of page.items) {
-    const mobile = r.phones.find((p) => p.e164?.startsWith('+861'))?.e164?.slice(3);
+    if (!r.name || !r.phones?.some((p) => p.shown.startsWith('1'))) continue;
+    const full = (await (await fetch(`${serverUrl}/api/v1/residents/${encodeURIComponent(r.id)}`, auth)).json()) as {
+      resident: { phones: { raw: string; e164: string | null }[] };
+    };
+    const mobile = full.resident.phones.find((p) => p.e164?.startsWith('+861'))?.e164?.slice(3);
     if (!mobile) continue;
     const same = (await (await fetch(`${serverUrl}/api/v1/residents?phone=${mobile}`, auth)).json()) as {
       items: unknown[];
@@ -97,6 +105,11 @@ test('a softphone call pops the resident, F8 answers, hang-up → wrap-up; an un
   const pop = page.getByRole('region', { name: '来电' });
   await expect(pop).toBeVisible({ timeout: 15_000 });
   await expect(pop).toContainText(caller.name);
+  // The caller's number is masked; its reveal (recorded on the server) reads the whole of it.
+  await expect(pop).toContainText(maskPhone(caller.mobile));
+  await expect(pop).not.toContainText(formatPhoneForDisplay(caller.mobile));
+  await pop.getByRole('button', { name: /完整号码/ }).click();
+  await expect(pop).toContainText(formatPhoneForDisplay(caller.mobile), { timeout: 10_000 });
 
   // 2. F8 answers from anywhere, also from a text field.
   await page.keyboard.press('F8');
@@ -108,7 +121,8 @@ test('a softphone call pops the resident, F8 answers, hang-up → wrap-up; an un
   await expect(page.getByText(/通话小结 ·/)).toBeVisible();
 
   await expect(async () => {
-    const mine = (await serverCalls(serverUrl, token)).filter((c) => c.from?.endsWith(caller.mobile));
+    // The call log sends numbers masked (issue 11 §4).
+    const mine = (await serverCalls(serverUrl, token)).filter((c) => c.from === maskPhone(caller.mobile));
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ state: 'ended', missed: false });
     expect(mine[0]?.talkingSeconds ?? 0).toBeGreaterThan(1);
@@ -131,7 +145,7 @@ test('a softphone call pops the resident, F8 answers, hang-up → wrap-up; an un
   expect(await zammad(serverUrl, { event: 'hangup', ...pbx, cause: 'cancel' })).toEqual({});
 
   await expect(async () => {
-    const theirs = (await serverCalls(serverUrl, token)).filter((c) => c.from?.endsWith(giveUp.mobile));
+    const theirs = (await serverCalls(serverUrl, token)).filter((c) => c.from === maskPhone(giveUp.mobile));
     expect(theirs).toHaveLength(1);
     expect(theirs[0]).toMatchObject({ callId: 'pbx-e2e-1', state: 'ended', missed: true, callback: { state: 'open' } });
     expect(theirs[0]?.legs.map((l) => l.source).sort()).toEqual(['baresip', 'zammad']);

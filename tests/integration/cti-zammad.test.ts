@@ -120,6 +120,12 @@ for (const backend of BACKENDS) {
         reason: '骚扰电话',
       });
       expect(block.statusCode).toBe(200);
+      // Audited by the block's id: the append-only log keeps no phone number (issue 11 §4).
+      const audited = await s.db.query<{ subject: string; data: unknown }>(
+        `SELECT subject, data FROM audit_log WHERE action = 'cti.block'`,
+      );
+      expect(audited.rows.map((r) => r.subject)).toEqual([block.json<{ id: string }>().id]);
+      expect(JSON.stringify(audited.rows)).not.toContain('13900000003');
       const callId = randomUUID();
       const base = { from: '13900000003', to: '4008001234', direction: 'in', callId };
       const ring = await s.zammad({ ...base, event: 'newCall' });

@@ -10,6 +10,7 @@ import {
   type PushResponse,
 } from '../../common/sync';
 import { buildServer } from '../../server/app';
+import { loadPhoneHasher } from '../../server/privacy/phone-hash';
 import type { Db } from '../../server/db/driver';
 import { BACKENDS } from './support/backends';
 import { PASSWORD, countRows, seedFixtures, type Fixtures } from './support/fixtures';
@@ -247,9 +248,12 @@ for (const backend of BACKENDS) {
           residentName: '张伟',
           unitId: 'p1-3-1-502',
           unitCode: '3-1-502',
-          phone: '+8613800138000',
+          // Recorded whole (E.164), sent masked (issue 11 §4).
+          phone: '138 **** 8000',
           createdBy: users.agent.id,
         });
+        const stored = await db.query<{ phone: string }>('SELECT phone FROM tickets WHERE id = $1', [ticket.id]);
+        expect(stored.rows[0]?.phone).toBe('+8613800138000');
         const detail = await as('agent01').get(`/api/v1/tickets/${ticket.id}`);
         expect(detail.statusCode).toBe(200);
         const { events } = json<{ ticket: Ticket; events: TicketEvent[] }>(detail);
@@ -270,7 +274,7 @@ for (const backend of BACKENDS) {
         expect(a.code).toMatch(/^TS-\d{8}-\d{4}$/);
         const seq = (code: string | null) => Number(code?.slice(-4));
         expect(seq(b.code)).toBe(seq(a.code) + 1);
-        expect(a).toMatchObject({ residentId: null, unitId: null, phone: '+8613900000000' });
+        expect(a).toMatchObject({ residentId: null, unitId: null, phone: '139 **** 0000' });
       });
 
       it('syncs an intake ticket like a pushed one', async () => {
@@ -502,7 +506,8 @@ for (const backend of BACKENDS) {
             id: 'r2',
             name: '李娜',
             tags: [],
-            phones: [{ raw: '021-6234 5678', e164: '+862162345678' }],
+            // A search result: masked, with the hash a console matches it by (issue 11 §4).
+            phones: [{ shown: '021 **** 5678', hash: (await loadPhoneHasher(db))('+862162345678') }],
             units: [
               { id: 'p1-3-1-503', code: '3-1-503', relation: 'owner' },
               { id: 'p1-3-2-101', code: '3-2-101', relation: 'tenant' },

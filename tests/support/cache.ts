@@ -8,11 +8,16 @@ import { NO_SLA, type Ticket } from '../../common/domain';
 import { createRepos, openCache, type CacheRepos } from '../../main/cache';
 import type { CacheDb } from '../../main/cache/db';
 import { VIEW_FILTERS, VIEW_ORDERS } from '../../main/cache/tickets';
+import { TEST_PHONE_SECRET } from './phone-hash';
 
-/** A migrated cache in a fresh temporary folder; `dispose` closes it and removes the folder. */
+/**
+ * A migrated cache in a fresh temporary folder, holding the test phone hash secret as a signed-in desk does;
+ * `dispose` closes it and removes the folder.
+ */
 export function openTempCache(prefix = 'desk-cache-'): { dir: string; repos: CacheRepos; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const repos = createRepos(openCache(dir));
+  repos.phoneHash.set(TEST_PHONE_SECRET);
   return {
     dir,
     repos,
@@ -50,6 +55,7 @@ export function testTicket(n: number, patch: Partial<Ticket> = {}): Ticket {
     version: 1,
     tags: [],
     ...NO_SLA,
+    phoneHash: null,
     ...patch,
   };
 }

@@ -8,6 +8,7 @@ import { createRepos, openCache, type CacheDb, type CacheRepos } from '../../mai
 import { createDuplicateQuery } from '../../main/cache/duplicates';
 import { bindToServer } from '../../main/cache/identity';
 import { createResidentRepo, type ResidentRepo } from '../../main/cache/residents';
+import { directoryPhone, testPhoneHash } from '../support/phone-hash';
 
 const unit = (id: string, code: string, relation = 'owner') => ({
   id,
@@ -22,35 +23,35 @@ const RESIDENTS: DirectoryResident[] = [
     id: 'r1',
     name: '张伟',
     tags: ['elderly'],
-    phones: [{ raw: '138 0013 8000', e164: '+8613800138000' }],
+    phones: [directoryPhone('138 0013 8000')],
     units: [unit('p1-3-1-502', '3-1-502')],
   },
   {
     id: 'r2',
     name: '张伟明',
     tags: [],
-    phones: [{ raw: '139-1111-2222', e164: '+8613911112222' }],
+    phones: [directoryPhone('139-1111-2222')],
     units: [unit('p1-7-1-502', '7-1-502')],
   },
   {
     id: 'r3',
     name: '李娜',
     tags: [],
-    phones: [{ raw: '021-6234 5678', e164: '+862162345678' }],
+    phones: [directoryPhone('021-6234 5678')],
     units: [unit('p1-3-2-502', '3-2-502'), unit('p1-3-1-503', '3-1-503', 'tenant')],
   },
   {
     id: 'r4',
     name: '王芳',
     tags: [],
-    phones: [{ raw: '137 0000 8000', e164: '+8613700008000' }],
+    phones: [directoryPhone('137 0000 8000')],
     units: [unit('p2-3-1-502', '3-1-502')],
   },
   {
     id: 'r5',
     name: '赵敏',
     tags: [],
-    phones: [{ raw: 'ext 1502', e164: null }],
+    phones: [directoryPhone('ext 1502')],
     units: [unit('p1-13-1-1502', '13-1-1502')],
   },
 ];
@@ -65,7 +66,7 @@ beforeEach(() => {
   dirs.push(dir);
   db = openCache(dir);
   repos = createRepos(db);
-  residents = createResidentRepo(db);
+  residents = createResidentRepo(db, testPhoneHash);
   residents.applyPage(RESIDENTS, '7:5');
 });
 afterEach(() => {
@@ -85,7 +86,7 @@ describe('residents directory in the cache', () => {
       [
         {
           ...RESIDENTS[0]!,
-          phones: [{ raw: '186 0000 0001', e164: '+8618600000001' }],
+          phones: [directoryPhone('186 0000 0001')],
           units: [unit('p1-9-9-909', '9-9-909')],
         },
       ],
@@ -120,12 +121,13 @@ describe('residents directory in the cache', () => {
     expect(ids('(021) 62345678')).toEqual(['r3']);
     expect(residents.lookup('138 0013 8000', 20)[0]).toMatchObject({ matchedBy: 'phone', exact: true });
     expect(new Set(ids('8000'))).toEqual(new Set(['r1', 'r4']));
-    expect(ids('0013 8000')).toEqual(['r1']);
+    // The cache shows a number's last 4 digits only: a longer partial number matches on those.
+    expect(new Set(ids('0013 8000'))).toEqual(new Set(['r1', 'r4']));
     expect(ids('5678')).toEqual(['r3']);
   });
 
   it('ranks an exact unit before a phone suffix for ambiguous digits', () => {
-    // "1502": room 1502 of building 13 (unit suffix) and the raw phone "ext 1502" (phone suffix) are the same resident.
+    // "1502": room 1502 of building 13 (unit suffix); the short number "ext 1502" shows only its last 2 digits.
     const [first] = residents.lookup('1502', 20);
     expect(first?.resident.id).toBe('r5');
   });
@@ -143,7 +145,7 @@ describe('residents directory in the cache', () => {
     const plans = [
       `SELECT resident_id, unit_id FROM resident_units WHERE code = '3-1-502'`,
       `SELECT resident_id, unit_id FROM resident_units WHERE code_rev >= '205-' AND code_rev < '205.'`,
-      `SELECT resident_id FROM resident_phones WHERE e164 = '+8613800138000'`,
+      `SELECT resident_id FROM resident_phones WHERE hash = '${testPhoneHash('+8613800138000')}'`,
       `SELECT resident_id FROM resident_phones WHERE digits_rev >= '0008' AND digits_rev < '0009'`,
       `SELECT id, name FROM residents WHERE name >= '张' AND name < '张' ORDER BY name`,
     ].map((sql) =>
@@ -155,11 +157,43 @@ describe('residents directory in the cache', () => {
     }
   });
 
+  it('keeps phones masked with their hash, never whole', () => {
+    const stored = JSON.stringify(db.prepare('SELECT * FROM resident_phones').all());
+    for (const whole of ['13800138000', '0013', '62345678', '+86']) expect(stored).not.toContain(whole);
+    expect(residents.get('r1')?.phones).toEqual([{ shown: '138 **** 8000', hash: testPhoneHash('+8613800138000') }]);
+  });
+
+  it('finds a whole number by its last digits when the desk holds no secret (signed out)', () => {
+    const unkeyed = createResidentRepo(db, () => null);
+    expect(new Set(unkeyed.lookup('13800138000', 20).map((m) => m.resident.id))).toEqual(new Set(['r1', 'r4']));
+  });
+
+  it('deletes an erased resident (a tombstone) with their phones and units', () => {
+    residents.applyPage([{ id: 'r3', deleted: true }], '9:1');
+    expect(residents.get('r3')).toBeUndefined();
+    expect(residents.count()).toBe(4);
+    expect(residents.cursor()).toBe('9:1');
+    expect(ids('(021) 62345678')).toEqual([]);
+    expect(ids('2-502')).toEqual([]);
+    expect(ids('李娜')).toEqual([]);
+    const left = (table: string) =>
+      db.prepare(`SELECT count(*) AS n FROM ${table} WHERE resident_id = 'r3'`).get() as { n: number };
+    expect(left('resident_phones').n + left('resident_units').n).toBe(0);
+    // A tombstone for a resident this desk never had is nothing to delete.
+    residents.applyPage([{ id: 'nobody', deleted: true }], '9:2');
+    expect(residents.count()).toBe(4);
+  });
+
   it('is wiped with the rest of the cache when the desk moves to another server', () => {
     bindToServer(db, repos.meta, 'http://a.example');
+    repos.phoneHash.set(Buffer.alloc(32, 1).toString('base64'));
+    expect(repos.phoneHash.hash('+8613800138000')).toMatch(/^[0-9a-f]{32}$/);
     bindToServer(db, repos.meta, 'http://b.example');
     expect(residents.isEmpty()).toBe(true);
     expect(residents.cursor()).toBeNull();
+    // The other server's phone hash secret goes with the session.
+    expect(repos.phoneHash.has()).toBe(false);
+    expect(repos.phoneHash.hash('+8613800138000')).toBeNull();
   });
 });
 

@@ -126,7 +126,8 @@ describe('ticket repository', () => {
     });
     repos.tickets.putEvent(ev(2, 5));
     repos.tickets.putEvent(ev(1, 1));
-    expect(repos.tickets.get(t.id)).toEqual(t);
+    // The cache keeps the phone masked (issue 11 §4); everything else as it came.
+    expect(repos.tickets.get(t.id)).toEqual({ ...t, phone: '138 **** 0000' });
     expect(repos.tickets.events(t.id).map((e) => e.body)).toEqual(['c1', 'c2']);
     expect(repos.tickets.events(t.id)[0]?.data).toEqual({ n: 1 });
     repos.tickets.delete(t.id);

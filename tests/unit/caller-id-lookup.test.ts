@@ -1,15 +1,16 @@
 /**
  * Caller-ID over a real desk cache (issue 10 item 5): `known` from the residents directory, `maybe` from earlier
  * tickets and calls linked to a resident, known first, each resident once, withheld and invalid numbers without
- * candidates — and every read answered from an index.
+ * candidates — and every read answered from an index. The cache holds numbers masked with their keyed hashes
+ * (issue 11 §4): the whole incoming number is found by its hash, and no whole number is kept.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Call } from '../../common/domain';
 import type { DirectoryResident } from '../../common/residents/directory';
-import { openCache } from '../../main/cache';
 import { createResidentRepo } from '../../main/cache/residents';
 import { CALLER_ID_SQL, CANDIDATE_CAP, createCallerIdLookup, type CallerIdLookup } from '../../main/cti/caller-id';
 import { openTempCache, testTicket } from '../support/cache';
+import { directoryPhone, testPhoneHash } from '../support/phone-hash';
 
 const unit = (id: string, code: string) => ({ id, code, projectId: 'p1', projectName: '锦绣华庭', relation: 'owner' });
 const resident = (id: string, name: string, phones: string[], units = [unit(`u-${id}`, `1-1-${id}`)], tags = []) =>
@@ -17,7 +18,7 @@ const resident = (id: string, name: string, phones: string[], units = [unit(`u-$
     id,
     name,
     tags,
-    phones: phones.map((raw) => ({ raw, e164: null })),
+    phones: phones.map(directoryPhone),
     units,
   }) satisfies DirectoryResident;
 
@@ -36,8 +37,8 @@ let callerId: CallerIdLookup;
 
 beforeEach(() => {
   cache = openTempCache('desk-caller-id-');
-  createResidentRepo(cache.repos.db).applyPage(RESIDENTS, '1:5');
-  callerId = createCallerIdLookup(cache.repos.db);
+  createResidentRepo(cache.repos.db, testPhoneHash).applyPage(RESIDENTS, '1:5');
+  callerId = createCallerIdLookup(cache.repos.db, testPhoneHash);
 });
 afterEach(() => cache.dispose());
 
@@ -151,7 +152,7 @@ describe('caller-ID lookup', () => {
 
   it('stops at the cap', () => {
     const many = Array.from({ length: 14 }, (_, i) => resident(`s${i}`, `住户${i}`, ['0755-2345 6789']));
-    createResidentRepo(cache.repos.db).applyPage(many, '2:14');
+    createResidentRepo(cache.repos.db, testPhoneHash).applyPage(many, '2:14');
     const { candidates } = callerId.lookup('075523456789');
     expect(candidates).toHaveLength(CANDIDATE_CAP);
     expect(new Set(candidates.map((c) => c.residentId)).size).toBe(CANDIDATE_CAP);
@@ -172,36 +173,44 @@ describe('caller-ID lookup', () => {
         .all(...params)
         .map((r) => (r as { detail: string }).detail)
         .join(' | ');
-    const e164 = '+8613800138000';
-    expect(plan(CALLER_ID_SQL.knownIds, e164, 10)).toMatch(/^SEARCH resident_phones USING COVERING INDEX .*e164=/);
-    expect(plan(CALLER_ID_SQL.ticketSightings, e164, 10)).toMatch(
-      /^SEARCH tickets USING COVERING INDEX tickets_by_phone_resident \(phone_e164=\?/,
+    const hash = testPhoneHash('+8613800138000');
+    expect(plan(CALLER_ID_SQL.knownIds, hash, 10)).toMatch(/^SEARCH resident_phones USING COVERING INDEX .*hash=/);
+    expect(plan(CALLER_ID_SQL.ticketSightings, hash, 10)).toMatch(
+      /^SEARCH tickets USING COVERING INDEX tickets_by_phone_resident \(phone_hash=\?/,
     );
-    expect(plan(CALLER_ID_SQL.callSightings, e164, 10)).toMatch(
-      /^SEARCH calls USING COVERING INDEX calls_by_number_resident \(from_e164=\?/,
+    expect(plan(CALLER_ID_SQL.callSightings, hash, 10)).toMatch(
+      /^SEARCH calls USING COVERING INDEX calls_by_number_resident \(from_hash=\?/,
     );
     expect(plan(CALLER_ID_SQL.resident, 'r1')).toMatch(/^SEARCH residents USING INDEX .*\(id=\?\)$/);
     expect(plan(CALLER_ID_SQL.units, 'r1')).toMatch(/^SEARCH resident_units USING PRIMARY KEY \(resident_id=\?\)/);
-    expect(plan(CALLER_ID_SQL.ticketFallback, e164, 'r1')).toMatch(
-      /^SEARCH tickets USING INDEX tickets_by_phone_resident \(phone_e164=\? AND resident_id=\?\)$/,
+    expect(plan(CALLER_ID_SQL.ticketFallback, hash, 'r1')).toMatch(
+      /^SEARCH tickets USING INDEX tickets_by_phone_resident \(phone_hash=\? AND resident_id=\?\)$/,
     );
   });
 
-  it('tickets cached before migration 009 are matched too (the migration fills their E.164)', () => {
-    cache.repos.tickets.put(testTicket(6, { residentId: 'r5', residentName: '陈静', phone: '(0755) 8888-1234' }));
-    cache.repos.db.prepare('UPDATE tickets SET phone_e164 = NULL').run();
-    cache.repos.db.prepare('DROP INDEX tickets_by_phone_resident').run();
-    cache.repos.db.prepare('DROP INDEX calls_by_number_resident').run();
-    cache.repos.db.prepare('ALTER TABLE tickets DROP COLUMN phone_e164').run();
-    cache.repos.db.pragma('user_version = 8');
-    cache.repos.db.close();
-    const reopened = openCache(cache.dir);
-    try {
-      expect(createCallerIdLookup(reopened).lookup('0755 8888 1234').candidates).toMatchObject([
-        { residentId: 'r5', confidence: 'maybe' },
-      ]);
-    } finally {
-      reopened.close();
+  it('keeps no whole number: the directory, tickets and calls hold the masked form and its hash', () => {
+    cache.repos.tickets.put(testTicket(7, { residentId: 'r5', phone: '+8615000004444' }));
+    pastCall('+8615000004444', 'r5', '2026-03-01T09:00:00+08:00');
+    const everything = JSON.stringify(
+      ['resident_phones', 'tickets', 'tickets_fts', 'calls'].map((table) =>
+        cache.repos.db.prepare(`SELECT * FROM ${table}`).all(),
+      ),
+    );
+    for (const whole of ['13800138000', '15000004444', '62345678', '13911112222']) {
+      expect(everything).not.toContain(whole);
     }
+    expect(everything).toContain('150 **** 4444');
+    expect(summary('+8615000004444')).toEqual(['r5:maybe']);
+  });
+
+  it('finds nobody by a whole number without the session’s secret (signed out)', () => {
+    const signedOut = createCallerIdLookup(cache.repos.db, () => null);
+    expect(signedOut.lookup('13800138000').candidates).toEqual([]);
+    expect(callerId.lookup('13800138000').candidates).toHaveLength(1);
+  });
+
+  it('a cached (masked) call finds its caller by the hash it carries', () => {
+    expect(callerId.byHash(testPhoneHash('+8613800138000')).map((c) => c.residentId)).toEqual(['r1']);
+    expect(callerId.byHash(null)).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { createOutbox } from '../../main/sync/outbox';
 import { createRebaser } from '../../main/sync/rebase';
 import { createTicketShadow } from '../../main/sync/shadow';
 import { openTempCache, testTicket } from '../support/cache';
+import { directoryPhone, testPhoneHash } from '../support/phone-hash';
 
 const AGENT: User = {
   id: '11111111-1111-4111-8111-111111111111',
@@ -42,6 +43,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+interface Softphone {
+  dialled: string[];
+  connected: boolean;
+}
+
 function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, wrapUpSeconds = 60) {
   const temp = openTempCache('desk-calls-');
   temps.push(temp);
@@ -49,18 +55,35 @@ function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, w
   repos.directory.putUser(AGENT);
   repos.directory.putUser(OTHER);
   const shadow = createTicketShadow(repos.db, repos.tickets);
-  const outbox = createOutbox(repos.db, repos.tickets, shadow, { actor: () => user });
+  const outbox = createOutbox(repos.db, repos.tickets, shadow, { actor: () => user, phoneHash: repos.phoneHash.hash });
   const rebaser = createRebaser(repos, outbox, shadow);
   const emitted: { event: EventName; payload: unknown }[] = [];
   let clock = new Date(T0);
+  const phone: Softphone = { dialled: [], connected: false };
+  const reveals: unknown[] = [];
+  let revealAnswer: () => Promise<string> = () => Promise.resolve('+8613800138000');
+  const control = {
+    dial: async (number: string) => void phone.dialled.push(number),
+    answer: async () => {},
+    hangup: async () => {},
+    hold: async () => {},
+    resume: async () => {},
+  };
   const center = createCallCenter({
     repos,
     outbox,
     user: () => user,
     emit: (event, payload) => void emitted.push({ event, payload }),
     schedulePush: () => {},
-    callerId: createCallerIdLookup(repos.db),
-    softphone: () => null,
+    callerId: createCallerIdLookup(repos.db, repos.phoneHash.hash),
+    phoneHash: repos.phoneHash.hash,
+    reveal: {
+      dial: (ref) => {
+        reveals.push(ref);
+        return revealAnswer();
+      },
+    },
+    softphone: () => (phone.connected ? control : null),
     settings: () => CtiSettings.parse(settings),
     wrapUpSeconds: () => wrapUpSeconds,
     now: () => clock,
@@ -73,6 +96,9 @@ function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, w
     center,
     emitted,
     events: (name: EventName) => emitted.filter((e) => e.event === name),
+    phone,
+    reveals,
+    answerReveals: (answer: () => Promise<string>) => void (revealAnswer = answer),
     setClock: (s: number) => void (clock = new Date(T0 + s * 1000)),
   };
 }
@@ -97,7 +123,13 @@ describe('desk call center', () => {
     expect(s.events('call.ringing')).toHaveLength(1);
     const active = s.center.active();
     expect(active).toHaveLength(1);
-    expect(active[0]).toMatchObject({ state: 'ringing', from: '13800138000', source: 'baresip' });
+    expect(active[0]).toMatchObject({
+      state: 'ringing',
+      from: '138 **** 8000',
+      fromHash: testPhoneHash('+8613800138000'),
+      fromE164: null,
+      source: 'baresip',
+    });
     expect(s.outbox.pending().map((p) => p.name)).toEqual(['call.event', 'call.event']);
   });
 
@@ -236,13 +268,13 @@ describe('one call, two ids at the desk', () => {
 describe('the screen pop', () => {
   it('names the resident whose phone it is, with their open tickets, arrears and earlier calls', () => {
     const s = setup();
-    createResidentRepo(s.repos.db).applyPage(
+    createResidentRepo(s.repos.db, testPhoneHash).applyPage(
       [
         {
           id: 'R1',
           name: '李伟',
           tags: ['elderly'],
-          phones: [{ raw: '138 0013 8000', e164: '+8613800138000' }],
+          phones: [directoryPhone('138 0013 8000')],
           units: [{ id: 'U1', code: '3-1-502', projectId: 'P1', projectName: '锦绣华庭', relation: 'owner' }],
         },
       ],
@@ -254,7 +286,7 @@ describe('the screen pop', () => {
     s.center.report(ringing('c9', 'baresip', { from: '+86 138-0013-8000' }));
     const id = s.center.active()[0]?.id ?? '';
     const pop = s.center.pop(id);
-    expect(pop).toMatchObject({ number: '138 0013 8000', withheld: false, mine: false });
+    expect(pop).toMatchObject({ number: '138 **** 8000', withheld: false, mine: false });
     expect(pop?.resident).toMatchObject({ residentId: 'R1', name: '李伟', confidence: 'known', tags: ['elderly'] });
     expect(pop?.openTickets.map((t) => t.title)).toEqual(['厨房漏水']);
     expect(pop?.arrears.map((t) => t.title)).toEqual(['物业费催缴']);
@@ -292,5 +324,45 @@ describe('reports of this desk and the PBX grouped apart for a moment', () => {
     );
     s.center.report(ev({ type: 'call.answered', callId: 'h1', source: 'hook', ts: at(3) }));
     expect(s.center.active()[0]).toMatchObject({ agentId: AGENT.id, answeredBy: '8001' });
+  });
+});
+
+describe('whole numbers at the desk (issue 11 §4)', () => {
+  it('a softphone reports the whole number: the cache, the pop event and the outbox-free views get it masked', () => {
+    const s = setup();
+    s.center.report(ringing('m1', 'baresip', { from: '+86 138-0013-8000' }));
+    const popped = s.events('call.ringing')[0]?.payload as { call: { from: string } };
+    expect(popped.call.from).toBe('138 **** 8000');
+    const cached = JSON.stringify(s.repos.db.prepare('SELECT * FROM calls').all());
+    expect(cached).not.toContain('13800138000');
+    expect(cached).toContain(testPhoneHash('+8613800138000'));
+    // The server still gets the number the softphone reported (the outbox is the desk's own, until pushed).
+    expect(JSON.stringify(s.outbox.pending())).toContain('+86 138-0013-8000');
+  });
+
+  it('finds the calls of a typed number by its hash, and of a partial one by its last digits', () => {
+    const s = setup();
+    s.center.report(ringing('m2', 'baresip', { from: '13800138000' }));
+    s.center.report(ringing('m3', 'baresip', { from: '13900139000', ts: at(30) }));
+    const from = (number: string | undefined) => s.center.list('all', number, 10).items.map((c) => c.from);
+    expect(from('+86 138 0013 8000')).toEqual(['138 **** 8000']);
+    expect(from('9000')).toEqual(['139 **** 9000']);
+    expect(from(undefined)).toHaveLength(2);
+    expect(from('张伟')).toEqual([]);
+  });
+
+  it('dials a stored number by asking the server for it (audited there), only with a softphone', async () => {
+    const s = setup();
+    const ref = { subject: 'ticket', id: '00000000-0000-4000-8000-000000000001' } as const;
+    await expect(s.center.dial(ref)).rejects.toMatchObject({ code: 'no_softphone' });
+    expect(s.reveals).toEqual([]); // no softphone: nothing asked of the server, nothing recorded
+    s.phone.connected = true;
+    await s.center.dial(ref);
+    expect(s.reveals).toEqual([ref]);
+    expect(s.phone.dialled).toEqual(['+8613800138000']);
+    // Offline the server cannot say the number: nothing is dialled.
+    s.answerReveals(() => Promise.reject(Object.assign(new Error('offline'), { code: 'offline' })));
+    await expect(s.center.dial(ref)).rejects.toMatchObject({ code: 'offline' });
+    expect(s.phone.dialled).toHaveLength(1);
   });
 });

@@ -30,7 +30,7 @@ let repo: ResidentRepo;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'desk-dirsync-'));
   db = openCache(dir);
-  repo = createResidentRepo(db);
+  repo = createResidentRepo(db, () => null);
 });
 afterEach(() => {
   db.close();

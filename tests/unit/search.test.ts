@@ -8,7 +8,7 @@ import { migrate } from '../../main/cache/migrate';
 import { MIGRATIONS } from '../../main/cache/migrations';
 import { highlight, parseQuery } from '../../main/cache/search';
 import { openTempCache, testCode, testTicket } from '../support/cache';
-import { createTicketRepo } from '../../main/cache/tickets';
+import { testPhoneHash } from '../support/phone-hash';
 
 let cache: ReturnType<typeof openTempCache>;
 let repos: CacheRepos;
@@ -61,16 +61,20 @@ describe('tickets.searchTickets', () => {
     expect(search('BX-2026').total).toBe(2);
   });
 
-  it('finds phones by any digits, in any format', () => {
-    const t = put({ phone: '+8613812345678', residentName: '王芳' });
-    const landline = put({ phone: '+862161234567' });
+  it('finds a whole phone number in any format by its hash, and a partial one by the digits it shows', () => {
+    // Pulled tickets come masked with their hash; an optimistic one with the typed number (masked when written).
+    const t = put({ phone: '138 **** 5678', phoneHash: testPhoneHash('+8613812345678'), residentName: '王芳' });
+    const landline = put({ phone: '021-6123 4567' });
     expect(codes(search('13812345678'))).toEqual([t.code]);
     expect(codes(search('138 1234 5678'))).toEqual([t.code]);
-    expect(codes(search('138-1234-5678'))).toEqual([t.code]);
+    expect(codes(search('+86 138-1234-5678'))).toEqual([t.code]);
     expect(codes(search('5678'))).toEqual([t.code]);
     expect(codes(search('021-61234567'))).toEqual([landline.code]);
     expect(codes(search('王芳'))).toEqual([t.code]);
-    expect(marked(search('138-1234-5678'))).toEqual(['13812345678']);
+    expect(marked(search('138-1234-5678'))).toEqual(['138 **** 5678']);
+    // Nothing of a whole number is kept to be found by its middle digits.
+    expect(codes(search('1234'))).toEqual([]);
+    expect(JSON.stringify(repos.db.prepare('SELECT * FROM tickets_fts').all())).not.toContain('61234567');
   });
 
   it('finds units by full or partial room number', () => {
@@ -190,8 +194,16 @@ describe('tickets.searchTickets', () => {
           t.version,
           Date.parse(t.updatedAt),
         );
-      expect(migrate(old, MIGRATIONS)).toBeGreaterThan(0);
-      expect(codes(createTicketRepo(old).searchTickets('水表读数', { limit: 20, offset: 0 }))).toEqual([t.code]);
+      // Up to 009: migration 010 wipes every cached row (they held whole phone numbers, issue 11 §4).
+      expect(
+        migrate(
+          old,
+          MIGRATIONS.filter((m) => m.version < 10),
+        ),
+      ).toBeGreaterThan(0);
+      const hits = old.prepare(`SELECT t.code FROM tickets_fts f JOIN tickets t ON t.rowid = f.rowid
+        WHERE tickets_fts MATCH '"水表读数"'`);
+      expect(hits.all()).toEqual([{ code: t.code }]);
     } finally {
       old.close();
     }

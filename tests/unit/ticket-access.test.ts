@@ -30,6 +30,7 @@ function ticket(extra: Partial<Ticket> = {}): Ticket {
     residentId: null,
     residentName: null,
     phone: null,
+    phoneHash: null,
     teamId: 'plumbing',
     assigneeId: null,
     createdBy: ids.agent01,

@@ -72,6 +72,7 @@ function ticket(type: TicketType, status: TicketStatus, extra: Partial<Ticket> =
     version: 3,
     tags: [],
     ...NO_SLA,
+    phoneHash: null,
     ...extra,
   };
 }

@@ -9,6 +9,7 @@ import { migration006 } from './006_residents';
 import { migration007 } from './007_short_term_search';
 import { migration008 } from './008_calls_cti';
 import { migration009 } from './009_caller_id';
+import { migration010 } from './010_masked_phones';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];

@@ -487,6 +487,7 @@ export const en: Messages = {
     notice: {
       failed: '{{action}} failed: {{reason}}',
       noSoftphone: 'no softphone is connected to this desk',
+      offline: 'the server cannot be reached: whole numbers are only dialled online (nothing was dialled)',
       noCall: 'No call right now',
       noTicket: 'The pop has no ticket to link',
       noPop: 'No incoming-call pop',
@@ -518,6 +519,17 @@ export const en: Messages = {
     dial: {
       button: 'Call',
       label: 'Call {{number}}',
+    },
+    reveal: {
+      show: 'Show number',
+      hide: 'Hide',
+      label: 'Show number: the whole of {{number}} (each view is recorded)',
+      hideLabel: 'Hide the whole number again',
+      revealing: 'Asking the server…',
+      offline: 'Offline: the whole number can only be shown while the server is reachable',
+      forbidden: 'Your role may not see this number',
+      notFound: 'No number is recorded here',
+      failed: 'Could not show the number: {{message}}',
     },
     wrapUp: {
       title: 'Wrap-up · {{caller}}',

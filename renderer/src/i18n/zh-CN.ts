@@ -507,6 +507,7 @@ export const zhCN = {
     notice: {
       failed: '{{action}}失败：{{reason}}',
       noSoftphone: '本机未连接话机',
+      offline: '无法连接服务器：完整号码只能在线拨打（未拨出）',
       noCall: '当前没有来电或通话',
       noTicket: '弹屏中没有可关联的工单',
       noPop: '没有来电弹屏',
@@ -538,6 +539,17 @@ export const zhCN = {
     dial: {
       button: '拨打',
       label: '拨打 {{number}}',
+    },
+    reveal: {
+      show: '显示号码',
+      hide: '隐藏',
+      label: '显示号码 {{number}} 的完整号码（每次查看都会记录）',
+      hideLabel: '重新隐藏完整号码',
+      revealing: '正在向服务器请求…',
+      offline: '离线：连上服务器后才能显示完整号码',
+      forbidden: '您的角色无权查看此号码',
+      notFound: '此处没有记录号码',
+      failed: '无法显示号码：{{message}}',
     },
     wrapUp: {
       title: '通话小结 · {{caller}}',

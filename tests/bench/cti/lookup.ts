@@ -11,8 +11,11 @@
  * A sample starts at `lookup(raw)` and stops when the candidates are returned (parsing, every index read, the
  * candidates' names, tags and units); opening the cache and preparing the statements are logged, not counted.
  *
+ * The cache holds numbers masked with their keyed hashes (issue 11 §4), as the desk's pulls and directory pages
+ * bring them: a lookup parses the number, hashes it (HMAC-SHA256 with the session's secret) and reads by hash.
+ *
  * Ratio: one indexed SQLite read on the same cache in its own fresh process — `SELECT resident_id FROM
- * resident_phones WHERE e164 = ?` by the already-normalised number, the least any caller-ID has to do.
+ * resident_phones WHERE hash = ?` by the already-hashed number, the least any caller-ID has to do.
  *
  * Run directly (`tsx tests/bench/cti/lookup.ts child …`) it is that measuring process.
  */
@@ -23,10 +26,12 @@ import { fileURLToPath } from 'node:url';
 import { parseCallerNumber } from '../../../common/calls/caller-id';
 import { Call } from '../../../common/domain';
 import type { DirectoryResident } from '../../../common/residents/directory';
+import { maskPhone, phoneHashOf } from '../../../common/residents/phone';
 import { createRepos, openCache } from '../../../main/cache';
 import { createBulkLoad } from '../../../main/cache/bulk-load';
 import { createResidentRepo } from '../../../main/cache/residents';
 import { createCallerIdLookup } from '../../../main/cti/caller-id';
+import { hmacPhoneHasher } from '../../../main/privacy/phone-hash';
 import type { DemoData } from '../../../server/seed/generate';
 import type { Bench, BenchContext, BenchEntry } from '../types';
 
@@ -35,6 +40,9 @@ const LOOKUPS = 2_000;
 const DATA = 'demo large: 200k residents, 200k tickets, 300k calls';
 const DEMO = { seed: 20260401, size: 'large', now: new Date('2026-04-01T00:00:00+08:00') } as const;
 const PAGE = 5_000;
+/** The server's phone hash secret as a signed-in desk holds it (any 32 bytes). */
+const SECRET = Buffer.alloc(32, 42).toString('base64');
+const hash = hmacPhoneHasher(Buffer.from(SECRET, 'base64'));
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -59,7 +67,7 @@ function measure(mode: Mode, dir: string, queriesFile: string): ChildReport {
   const candidates = { none: 0, one: 0, several: 0, withheldOrInvalid: 0 };
   t0 = performance.now();
   if (mode === 'lookup') {
-    const callerId = createCallerIdLookup(db);
+    const callerId = createCallerIdLookup(db, hash);
     const prepareMs = performance.now() - t0;
     for (const raw of queries) {
       const start = performance.now();
@@ -74,16 +82,16 @@ function measure(mode: Mode, dir: string, queriesFile: string): ChildReport {
     db.close();
     return { samples, openMs, prepareMs, candidates };
   }
-  const read = db.prepare<[string], { resident_id: string }>('SELECT resident_id FROM resident_phones WHERE e164 = ?');
+  const read = db.prepare<[string], { resident_id: string }>('SELECT resident_id FROM resident_phones WHERE hash = ?');
   const prepareMs = performance.now() - t0;
-  // Normalised before timing: the baseline is the read alone.
+  // Normalised and hashed before timing: the baseline is the read alone.
   const numbers = queries.map((raw) => {
     const parsed = parseCallerNumber(raw);
-    return parsed.kind === 'number' ? parsed.e164 : (raw ?? '');
+    return (parsed.kind === 'number' ? hash(parsed.e164) : null) ?? '';
   });
-  for (const e164 of numbers) {
+  for (const key of numbers) {
     const start = performance.now();
-    read.get(e164);
+    read.get(key);
     samples.push(performance.now() - start);
   }
   db.close();
@@ -119,14 +127,16 @@ function runChild(mode: Mode, dir: string, queriesFile: string): Promise<ChildRe
 
 // ———————————————————————————————————————— the cache it reads ————————————————————————————————————————
 
-/** The demo's residents as the server's directory pages carry them (phones, units with their project). */
+/** The demo's residents as the server's directory pages carry them (phones masked and hashed, units with their project). */
 function directory(demo: DemoData): DirectoryResident[] {
   const projectName = new Map(demo.projects.map((p) => [p.id, p.name]));
   const unitById = new Map(demo.units.map((u) => [u.id, u]));
   const byId = new Map<string, DirectoryResident>(
     demo.residents.map((r) => [r.id, { id: r.id, name: r.name, tags: r.tags, phones: [], units: [] }]),
   );
-  for (const p of demo.residentPhones) byId.get(p.residentId)?.phones.push({ raw: p.raw, e164: p.e164 });
+  for (const p of demo.residentPhones) {
+    byId.get(p.residentId)?.phones.push({ shown: maskPhone(p.raw), hash: phoneHashOf(hash, p.e164 ?? p.raw) });
+  }
   for (const link of demo.residentUnits) {
     const unit = unitById.get(link.unitId);
     if (!unit) continue;
@@ -174,7 +184,8 @@ async function prepareCache(ctx: BenchContext, dir: string): Promise<(string | n
   ctx.log(`  generated the large demo data in ${elapsed(started)}`);
 
   const repos = createRepos(openCache(dir));
-  const residents = createResidentRepo(repos.db);
+  repos.phoneHash.set(SECRET);
+  const residents = createResidentRepo(repos.db, repos.phoneHash.hash);
   // Bulk load only: the desk's durability setting is not what is being measured.
   repos.db.pragma('synchronous = OFF');
   started = performance.now();
@@ -187,7 +198,8 @@ async function prepareCache(ctx: BenchContext, dir: string): Promise<(string | n
   const bulk = createBulkLoad(repos.db, repos.meta);
   bulk.begin();
   repos.db.transaction(() => {
-    for (const t of demo.tickets) repos.tickets.put({ ...t, ...t.sla, tags: [] });
+    // Whole numbers here: the repository hashes and masks them (the pull brings them so already).
+    for (const t of demo.tickets) repos.tickets.put({ ...t, ...t.sla, tags: [], phoneHash: null });
   })();
   await bulk.finish();
   await bulk.completeInBackground();

@@ -97,7 +97,7 @@ export function prepareSearchFixture(ctx: BenchContext): SearchFixture {
   // Bulk load only: the desk's durability setting is not what is being measured.
   repos.db.pragma('synchronous = OFF');
   repos.db.transaction(() => {
-    for (const t of tickets) repos.tickets.put({ ...t, ...t.sla, tags: [] });
+    for (const t of tickets) repos.tickets.put({ ...t, ...t.sla, tags: [], phoneHash: null });
   })();
   repos.db.pragma('synchronous = FULL');
   repos.db.pragma('optimize');

@@ -6,9 +6,9 @@ import { deskErrorMessage } from '../../api/errors';
 import { useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { DialButton } from '../phone/DialButton';
+import { MaskedPhoneNumber } from '../phone/MaskedPhoneNumber';
 import { FeePanel } from './fee/FeePanel';
 import { formatFullTime, useTimeFormat } from './formatTime';
-import { usePhoneFormat } from './phoneDisplay';
 import { SopCard } from './sop/SopCard';
 import { TicketActions } from './TicketActions';
 import { TicketTimeline } from './TicketTimeline';
@@ -56,7 +56,6 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
   const { t } = useTranslation();
   const labels = useLabels();
   const timeFormat = useTimeFormat();
-  const phone = usePhoneFormat();
   const team = directory.team(ticket.teamId);
   const assignee = directory.user(ticket.assigneeId);
   const none = t('detail.none');
@@ -71,7 +70,12 @@ function TicketFacts({ ticket, directory }: { ticket: Ticket; directory: Directo
       t('detail.phone'),
       ticket.phone ? (
         <>
-          <span className="fact-phone">{phone(ticket.phone)}</span> <DialButton number={ticket.phone} />
+          <MaskedPhoneNumber
+            target={{ subject: 'ticket', id: ticket.id }}
+            shown={ticket.phone}
+            numberClass="fact-phone"
+          />{' '}
+          <DialButton target={{ subject: 'ticket', id: ticket.id }} shown={ticket.phone} />
         </>
       ) : (
         none

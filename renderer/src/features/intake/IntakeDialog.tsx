@@ -18,12 +18,13 @@ import {
 } from '../../../../common/domain';
 import { suggestIntake } from '../../../../common/intake/categories';
 import type { ResidentMatch } from '../../../../common/residents/directory';
-import { formatPhoneForDisplay, maskPhone } from '../../../../common/residents/phone';
+import { formatPhoneForDisplay } from '../../../../common/residents/phone';
 import { desk } from '../../api/desk';
 import { deskErrorMessage } from '../../api/errors';
 import { useTeams } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { useDiscardGuard } from '../console/keyboard/DiscardConfirm';
+import { MaskedPhoneNumber } from '../phone/MaskedPhoneNumber';
 import { announce } from '../phone/notify';
 import { ModalDialog } from '../console/keyboard/ModalDialog';
 import { CategoryCombobox } from './CategoryCombobox';
@@ -133,7 +134,7 @@ export function IntakeDialog({
   }
 
   function callerText(): string {
-    const phone = prefill.phone ?? resident?.phones[0]?.raw ?? null;
+    const phone = prefill.phone ?? resident?.phones[0]?.shown ?? null;
     const parts = [resident?.name, phone && formatPhoneForDisplay(phone)].filter(Boolean);
     return parts.length > 0 ? parts.join(' ') : t('intake.unknownCaller');
   }
@@ -164,8 +165,10 @@ export function IntakeDialog({
         unitCode: unit?.code ?? null,
         residentId: resident?.id ?? null,
         residentName: resident?.name ?? null,
-        phone: prefill.phone ?? resident?.phones[0]?.raw ?? null,
+        // Masked: the server records the whole number of the call, else of the resident's phone (issue 11 §4).
+        phone: prefill.phone ?? resident?.phones[0]?.shown ?? null,
         teamId: teamId || null,
+        ...(prefill.callId && { callId: prefill.callId }),
       });
       done(ticket.id);
     } catch (err) {
@@ -238,7 +241,15 @@ export function IntakeDialog({
           {resident ? (
             <div className="intake-chosen">
               <span className="intake-chosen-name">{resident.name}</span>
-              <span className="intake-muted">{resident.phones.map((p) => maskPhone(p.raw)).join(' · ')}</span>
+              <span className="intake-muted intake-phones">
+                {resident.phones.map((p) => (
+                  <MaskedPhoneNumber
+                    key={p.shown}
+                    target={{ subject: 'resident', id: resident.id, shown: p.shown }}
+                    shown={p.shown}
+                  />
+                ))}
+              </span>
               <button type="button" onClick={clearResident}>
                 {t('intake.changeResident')}
               </button>
@@ -280,9 +291,7 @@ export function IntakeDialog({
                         }}
                       >
                         <span className="intake-match-name">{m.resident.name}</span>
-                        <span className="intake-muted">
-                          {m.resident.phones.map((p) => maskPhone(p.raw)).join(' · ')}
-                        </span>
+                        <span className="intake-muted">{m.resident.phones.map((p) => p.shown).join(' · ')}</span>
                         <span className="intake-match-units">
                           {m.resident.units.map((u) => `${u.projectName} ${u.code}`).join('，')}
                         </span>

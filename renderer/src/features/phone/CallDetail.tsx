@@ -11,6 +11,7 @@ import { useDirectory } from '../console/useDirectory';
 import { CallbackState, CallbackWork } from './CallbackBox';
 import { claimHolder } from './callsCursor';
 import { DialButton } from './DialButton';
+import { MaskedPhoneNumber } from './MaskedPhoneNumber';
 import { formatSeconds } from './format';
 import { useDispositionLabel } from './labels';
 import { announce } from './notify';
@@ -83,7 +84,6 @@ function CallFacts({
 }) {
   const { t } = useTranslation();
   const timeFormat = useTimeFormat();
-  const phone = usePhoneFormat();
   const directory = useDirectory();
   const dispositionLabel = useDispositionLabel();
   const claim = useClaim();
@@ -110,7 +110,14 @@ function CallFacts({
         <CallbackState call={call} />
       </div>
       <h2 className="detail-title">
-        {raw ? phone(raw) : t('phone.pop.withheld')} {raw && <DialButton number={raw} />}
+        {raw ? (
+          <>
+            <MaskedPhoneNumber target={{ subject: 'call', id: call.id }} shown={raw} numberClass="call-detail-number" />{' '}
+            <DialButton target={{ subject: 'call', id: call.id }} shown={raw} />
+          </>
+        ) : (
+          t('phone.pop.withheld')
+        )}
       </h2>
       {resident && <CandidateTags tags={resident.tags} />}
       <dl className="fact-grid">

@@ -19,6 +19,7 @@ import { runAction } from '../console/keyboard/registry';
 import { usePhoneFormat } from '../console/phoneDisplay';
 import { useNow } from '../console/sop/useNow';
 import { DialButton } from './DialButton';
+import { MaskedPhoneNumber } from './MaskedPhoneNumber';
 import { formatSeconds, secondsSince } from './format';
 import { announce } from './notify';
 import { atCursor, candidateForDigit, moveCursor, popMode, START, type PopCursor } from './popCursor';
@@ -203,7 +204,13 @@ function PopHead({
         <CallState call={call} />
         {call.queue && <span className="pop-muted">{t('phone.pop.queue', { queue: call.queue })}</span>}
       </p>
-      <p className="pop-number">{number ?? t('phone.pop.withheld')}</p>
+      <p className="pop-number">
+        {number ? (
+          <MaskedPhoneNumber target={{ subject: 'call', id: call.id }} shown={number} />
+        ) : (
+          t('phone.pop.withheld')
+        )}
+      </p>
       <p className="pop-caller">
         <span className="pop-caller-name">
           {resident?.name ??
@@ -242,7 +249,7 @@ function PopHead({
             <KeyHint sequences={keysOf('call.holdToggle')} compact />
           </button>
         )}
-        {raw && call.state === 'ended' && <DialButton number={raw} />}
+        {raw && call.state === 'ended' && <DialButton target={{ subject: 'call', id: call.id }} shown={raw} />}
       </div>
     </div>
   );

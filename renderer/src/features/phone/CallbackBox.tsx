@@ -80,7 +80,13 @@ export function CallbackWork({ call, focus, onFocused }: { call: Call; focus: bo
       }}
     >
       <p className="callback-mine">{t('phone.callback.mine')}</p>
-      {raw && <DialButton number={raw} label={t('phone.callback.dial', { number: phone(raw) })} />}
+      {raw && (
+        <DialButton
+          target={{ subject: 'call', id: call.id }}
+          shown={raw}
+          label={t('phone.callback.dial', { number: phone(raw) })}
+        />
+      )}
       <fieldset className="callback-results">
         <legend id={groupId}>{t('phone.callback.resultLabel')}</legend>
         {CALLBACK_RESULTS.map((value, index) => (

@@ -6,9 +6,16 @@ export function announce(text: string, alert = false): void {
   runAction('notice.show', { text, alert });
 }
 
-type Translate = (key: 'phone.notice.noSoftphone') => string;
+type Translate = (key: 'phone.notice.noSoftphone' | 'phone.notice.offline') => string;
 
 /** The host's reason, in the agent's language where the desk has a word for it. */
 export function phoneErrorReason(error: unknown, t: Translate): string {
-  return deskErrorCode(error) === 'no_softphone' ? t('phone.notice.noSoftphone') : deskErrorMessage(error);
+  switch (deskErrorCode(error)) {
+    case 'no_softphone':
+      return t('phone.notice.noSoftphone');
+    case 'offline':
+      return t('phone.notice.offline');
+    default:
+      return deskErrorMessage(error);
+  }
 }
