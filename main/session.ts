@@ -1,11 +1,14 @@
 /**
  * The desk's session: login and logout against the central server, kept in the cache's meta so it
- * survives a reload or restart and `me` answers offline.
+ * survives a reload or restart and `me` answers offline. The token is kept sealed by the SecretStore; one a
+ * desk from before issue 11 kept in plain text is sealed at the next start.
  */
 import type { Session } from '../common/contract';
 import { User } from '../common/domain';
 import type { DirectoryRepo, MetaRepo } from './cache';
 import { CentralError, type CentralClient } from './central';
+import { errorLine } from './log-line';
+import { SecretUnreadableError, type SecretStore } from './secrets/store';
 
 /** An error the renderer can show: `code` crosses the transport (see dispatchDeskCall). */
 export class DeskError extends Error {
@@ -21,7 +24,8 @@ export class DeskError extends Error {
 export interface SessionService {
   current(): Session;
   user(): User | null;
-  hasToken(): boolean;
+  /** The stored session's token (for the live socket), or null. */
+  token(): string | null;
   login(username: string, password: string): Promise<Session>;
   /** Revokes the token on the server (best effort) and forgets it locally; the cache stays. */
   logout(): Promise<Session>;
@@ -34,31 +38,55 @@ export function createSessionService(deps: {
   directory: DirectoryRepo;
   central: CentralClient;
   serverUrl: string;
+  secrets: SecretStore;
   /** Runs after the server accepted the credentials, before the session is stored (see cache/identity). */
   onAuthenticated(user: User): void;
 }): SessionService {
-  const { meta, directory, central, serverUrl } = deps;
+  const { meta, directory, central, serverUrl, secrets } = deps;
+
+  const storeToken = (token: string | null) => {
+    meta.set('session_token_sealed', token === null ? null : secrets.seal(token));
+    meta.set('session_token', null);
+  };
+  const legacyToken = meta.get('session_token');
+  if (legacyToken !== null) storeToken(legacyToken);
+
+  /** Opened once: the token is needed in memory anyway, and safeStorage may ask the OS each time. */
+  const readToken = (): string | null => {
+    const sealed = meta.get('session_token_sealed');
+    if (sealed === null) return null;
+    try {
+      return secrets.open(sealed);
+    } catch (err) {
+      if (!(err instanceof SecretUnreadableError)) throw err;
+      console.warn(`[desk] the stored session cannot be opened (${errorLine(err)}): log in again`);
+      if (!err.temporary) storeToken(null);
+      return null;
+    }
+  };
+  let token = readToken();
 
   const readUser = (): User | null => {
     const raw = meta.get('session_user');
-    if (!raw || !meta.get('session_token')) return null;
+    if (!raw || token === null) return null;
     const parsed = User.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
   };
   const current = (): Session => ({ user: readUser(), serverUrl });
 
   const forget = () => {
-    meta.set('session_token', null);
+    token = null;
+    storeToken(null);
     meta.set('session_user', null);
     central.setToken(null);
   };
 
-  central.setToken(meta.get('session_token'));
+  central.setToken(token);
 
   return {
     current,
     user: readUser,
-    hasToken: () => meta.get('session_token') !== null,
+    token: () => token,
     async login(username, password) {
       let res;
       try {
@@ -73,7 +101,8 @@ export function createSessionService(deps: {
         throw err;
       }
       deps.onAuthenticated(res.user);
-      meta.set('session_token', res.token);
+      storeToken(res.token);
+      token = res.token;
       meta.set('session_user', JSON.stringify(res.user));
       directory.putUser(res.user);
       central.setToken(res.token);

@@ -5,7 +5,6 @@
  * being answered, resuming from the saved cursor after the desk is closed mid-sync, and dismissing reviewed
  * rejections.
  */
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +18,7 @@ import { nextStatuses, canTransition, findTransition } from '../../common/workfl
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
 import { SIZES } from '../../server/seed/generate';
+import { openProfileCache } from '../support/cache-file';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -118,7 +118,7 @@ function profile(name: string): string {
 }
 
 function cacheFacts(profileDir: string): { tickets: number; cursor: string | null; initial: string | null } {
-  const db = new Database(join(profileDir, 'cache.sqlite3'), { readonly: true, fileMustExist: true });
+  const db = openProfileCache(profileDir);
   try {
     const meta = (key: string) =>
       (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
