@@ -21,10 +21,14 @@ export function parseCacheKey(text: string): CacheKey {
   return text as CacheKey;
 }
 
+/** The cipher scheme, set on each connection before its key. */
+const CIPHER_PRAGMAS = ["cipher = 'aegis'", "algorithm = 'aegis-256'"];
+/** The key as a raw-key literal; validated again, as it is spliced into SQL. */
+const rawKey = (key: CacheKey) => `"x'${parseCacheKey(key)}'"`;
+
 /** The statements that unlock a connection, in order, before it reads anything (also run by ./checkpoint's worker). */
 export function cipherPragmas(key: CacheKey): string[] {
-  // Validated again: the key is spliced into SQL.
-  return ["cipher = 'sqlcipher'", 'legacy = 4', `key = "x'${parseCacheKey(key)}'"`];
+  return [...CIPHER_PRAGMAS, `key = ${rawKey(key)}`];
 }
 
 export function unlockCache(db: Database.Database, key: CacheKey): void {
@@ -80,9 +84,8 @@ export function encryptPlainCache(file: string, key: CacheKey, nativeBinding?: s
   }
   const encrypted = new Database(copy, { nativeBinding, fileMustExist: true });
   try {
-    encrypted.pragma("cipher = 'sqlcipher'");
-    encrypted.pragma('legacy = 4');
-    encrypted.pragma(`rekey = "x'${parseCacheKey(key)}'"`);
+    for (const pragma of CIPHER_PRAGMAS) encrypted.pragma(pragma);
+    encrypted.pragma(`rekey = ${rawKey(key)}`);
   } finally {
     encrypted.close();
   }
