@@ -17,8 +17,6 @@ import { MIGRATIONS } from './migrations';
 export type CacheDb = Database.Database;
 
 export const CACHE_FILE = 'cache.sqlite3';
-/** The page cache of the desk's connection. */
-export const CACHE_SIZE_KIB = 32 * 1024;
 /** The files SQLite may keep beside the cache. */
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
@@ -48,9 +46,6 @@ export function openCache(profileDir: string, options: OpenCacheOptions = {}): C
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // Each page read from the file is decrypted and its HMAC checked: keep more of them decrypted in memory than
-    // SQLite's default 2 MiB (a page cache fills only as pages are used).
-    db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
     migrate(db, MIGRATIONS);
     // The sync identity of this profile: generated once, kept for the life of the cache.
     db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('client_id', ?)`).run(randomUUID());
