@@ -164,70 +164,67 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
 
   return {
     // Everything but signing in needs a signed-in session (./session-guard).
-    handlers: requireSignedIn(
-      {
-        'session.login': async ({ username, password }) => {
-          live?.stop();
-          await sync.stop();
-          const s = await session.login(username, password);
-          directorySync.start();
-          slaSettings.start();
-          sync.start(); // the initial pull runs in the background and reports progress in sync.status
-          live?.start();
-          phone.start();
-          hub.emit('session.changed', s);
-          return s;
-        },
-        'session.logout': async () => {
-          // Last chance to send queued changes under this user's identity; never hold the logout for long.
-          await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
-          live?.stop();
-          await phone.stop();
-          directorySync.stop();
-          slaSettings.stop(); // a fetch the logout overtakes is refused (401): expected, not logged
-          await sync.stop();
-          const s = await session.logout();
-          hub.emit('session.changed', s);
-          sync.announce();
-          return s;
-        },
-        'session.me': async () => session.current(),
-        'tickets.views': async () => tickets.views(),
-        'tickets.list': async (input) => tickets.list(input),
-        'tickets.get': async ({ id }) => tickets.get(id),
-        'tickets.locate': async (input) => tickets.locate(input),
-        'tickets.create': async (input) => tickets.create(input),
-        'tickets.setStatus': async (input) => tickets.setStatus(input),
-        'tickets.assign': async (input) => tickets.assign(input),
-        'tickets.comment': async (input) => tickets.comment(input),
-        'tickets.edit': async (input) => tickets.edit(input),
-        'tickets.tag': async (input) => tickets.tag(input),
-        'tickets.delete': async (input) => tickets.delete(input),
-        'tickets.search': async ({ q, limit, offset }) => repos.tickets.searchTickets(q, { limit, offset }),
-        'tickets.duplicates': async (probe) => duplicates.find(probe, new Date()),
-        'calls.log': async (input) => calls.log(input),
-        'calls.recent': async (input) => calls.recent(input),
-        'residents.lookup': async ({ q, limit }) => ({
-          items: residents.lookup(q, limit),
-          directoryEmpty: residents.isEmpty(),
-        }),
-        'directory.users': async () => repos.directory.users(),
-        'directory.teams': async () => repos.directory.teams(),
-        'settings.sla': async () => slaSettings.view(),
-        'settings.setWeatherAlert': async ({ on }) => slaSettings.setWeatherAlert(on),
-        'settings.setYearSchedule': async (schedule) => slaSettings.setYearSchedule(schedule),
-        'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
-        ...phone.handlers,
-        'sync.status': async () => sync.status(),
-        'sync.now': async () => sync.syncNow(),
-        'sync.dismissRejected': async ({ mutationIds }) => {
-          outbox.dismissRejected(mutationIds);
-          sync.announce();
-          return sync.status();
-        },
+    handlers: requireSignedIn(() => session.user() !== null, {
+      'session.login': async ({ username, password }) => {
+        live?.stop();
+        await sync.stop();
+        const s = await session.login(username, password);
+        directorySync.start();
+        slaSettings.start();
+        sync.start(); // the initial pull runs in the background and reports progress in sync.status
+        live?.start();
+        phone.start();
+        hub.emit('session.changed', s);
+        return s;
       },
-      () => session.user() !== null,
-    ),
+      'session.logout': async () => {
+        // Last chance to send queued changes under this user's identity; never hold the logout for long.
+        await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
+        live?.stop();
+        await phone.stop();
+        directorySync.stop();
+        slaSettings.stop(); // a fetch the logout overtakes is refused (401): expected, not logged
+        await sync.stop();
+        const s = await session.logout();
+        hub.emit('session.changed', s);
+        sync.announce();
+        return s;
+      },
+      'session.me': async () => session.current(),
+      'tickets.views': async () => tickets.views(),
+      'tickets.list': async (input) => tickets.list(input),
+      'tickets.get': async ({ id }) => tickets.get(id),
+      'tickets.locate': async (input) => tickets.locate(input),
+      'tickets.create': async (input) => tickets.create(input),
+      'tickets.setStatus': async (input) => tickets.setStatus(input),
+      'tickets.assign': async (input) => tickets.assign(input),
+      'tickets.comment': async (input) => tickets.comment(input),
+      'tickets.edit': async (input) => tickets.edit(input),
+      'tickets.tag': async (input) => tickets.tag(input),
+      'tickets.delete': async (input) => tickets.delete(input),
+      'tickets.search': async ({ q, limit, offset }) => repos.tickets.searchTickets(q, { limit, offset }),
+      'tickets.duplicates': async (probe) => duplicates.find(probe, new Date()),
+      'calls.log': async (input) => calls.log(input),
+      'calls.recent': async (input) => calls.recent(input),
+      'residents.lookup': async ({ q, limit }) => ({
+        items: residents.lookup(q, limit),
+        directoryEmpty: residents.isEmpty(),
+      }),
+      'directory.users': async () => repos.directory.users(),
+      'directory.teams': async () => repos.directory.teams(),
+      'settings.sla': async () => slaSettings.view(),
+      'settings.setWeatherAlert': async ({ on }) => slaSettings.setWeatherAlert(on),
+      'settings.setYearSchedule': async (schedule) => slaSettings.setYearSchedule(schedule),
+      'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
+      ...phone.handlers,
+      'sync.status': async () => sync.status(),
+      'sync.now': async () => sync.syncNow(),
+      'sync.dismissRejected': async ({ mutationIds }) => {
+        outbox.dismissRejected(mutationIds);
+        sync.announce();
+        return sync.status();
+      },
+    }),
     subscribe: hub.subscribe,
     async close() {
       if (!repos.db.open) return;

@@ -20,7 +20,7 @@ export function unauthenticated(): DeskError {
 }
 
 /** The handlers, each refusing with `unauthenticated` while nobody is signed in, except PRE_LOGIN_METHODS. */
-export function requireSignedIn(handlers: DeskHandlers, signedIn: () => boolean): DeskHandlers {
+export function requireSignedIn(signedIn: () => boolean, handlers: DeskHandlers): DeskHandlers {
   const guarded: Record<string, (input: never) => Promise<unknown>> = {};
   for (const [name, handler] of Object.entries(handlers) as Array<[MethodName, (input: never) => Promise<unknown>]>) {
     guarded[name] = PRE_LOGIN_METHODS.has(name)
