@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateFile } from '../profile';
+import { writePrivateFile, writePrivateFileOnce } from '../profile';
 import { SecretUnreadableError, type SecretStore } from '../secrets/store';
 import { newCacheKey, parseCacheKey, type CacheKey } from './cipher';
 
@@ -19,7 +19,7 @@ export function loadCacheKey(profileDir: string, secrets: SecretStore): CacheKey
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  if (sealed) {
+  if (sealed !== null) {
     try {
       return parseCacheKey(secrets.open(sealed));
     } catch (err) {
@@ -33,6 +33,17 @@ export function loadCacheKey(profileDir: string, secrets: SecretStore): CacheKey
     }
   }
   const key = newCacheKey();
-  writePrivateFile(file, `${secrets.seal(key)}\n`);
+  const contents = `${secrets.seal(key)}\n`;
+  if (sealed !== null) {
+    writePrivateFile(file, contents); // replaces the key nobody can open
+    return key;
+  }
+  try {
+    // A first start: another process on this profile (a second window) may be making one at the same moment.
+    writePrivateFileOnce(file, contents);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return parseCacheKey(secrets.open(readFileSync(file, 'utf8').trim()));
+  }
   return key;
 }
