@@ -56,8 +56,10 @@ export function createKeyFileSecretStore(profileDir: string): SecretStore {
       return `${SCHEME}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
     },
     open(sealed) {
-      if (sealedScheme(sealed) !== SCHEME) {
-        throw new SecretUnreadableError(`not sealed with a key file (${sealedScheme(sealed) ?? 'no scheme'})`, false);
+      const scheme = sealedScheme(sealed);
+      if (scheme !== SCHEME) {
+        // Another store's (e.g. the Electron app's safeStorage): keep what it protects, that store can open it.
+        throw new SecretUnreadableError(`not sealed with a key file (${scheme ?? 'not sealed'})`, scheme !== null);
       }
       key ??= readKey();
       if (!key) throw new SecretUnreadableError(`the key file ${file} is missing`, false);

@@ -178,6 +178,20 @@ function legacyProfile(): { dir: string; clientId: string; version: number } {
   return { dir, clientId: 'c0ffee00-0000-4000-8000-000000000001', version };
 }
 
+describe('a cache sealed by another store', () => {
+  it('is left as it is, with a clear error, when its key cannot be opened here now', () => {
+    const dir = tempDir();
+    openRepos(dir).tickets.put(residentTicket(1));
+    open[0]!.db.close();
+    // As the Electron app leaves it: the cache key sealed by safeStorage, which a key-file store cannot open.
+    writeFileSync(join(dir, CACHE_KEY_FILE), 'ss1:c2VhbGVkIGJ5IHRoZSBPUyBrZXlyaW5n\n');
+    const cache = readFileSync(join(dir, CACHE_FILE));
+    expect(() => openCache(dir)).toThrow(/cannot be opened now/);
+    expect(readFileSync(join(dir, CACHE_FILE)).equals(cache)).toBe(true);
+    expect(readFileSync(join(dir, CACHE_KEY_FILE), 'utf8')).toMatch(/^ss1:/);
+  });
+});
+
 describe('a cache from before encryption', () => {
   it('is encrypted on open, its log and queued change included, and leaves no plain copy behind', () => {
     const { dir, clientId, version } = legacyProfile();

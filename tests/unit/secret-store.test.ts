@@ -67,6 +67,10 @@ describe('key-file secret store', () => {
     rmSync(join(dir, SECRET_KEY_FILE));
     expectUnreadable(() => createKeyFileSecretStore(dir).open(sealed), false);
   });
+
+  it("leaves another store's secrets alone: text the Electron app sealed with safeStorage is kept (temporary)", () => {
+    expectUnreadable(() => createKeyFileSecretStore(tempDir()).open('ss1:AAAA'), true);
+  });
 });
 
 /** A keyring that XORs each byte: sealing is visible, and only this fake opens it. */
