@@ -7,7 +7,17 @@ import tseslint from 'typescript-eslint';
 
 // Exact names go under `paths` (a pattern like 'domain' would also match '../common/domain').
 const nodeBuiltinPaths = builtinModules.map((name) => ({ name, message: 'DESIGN.md §3: no Node built-ins here.' }));
-const nodeOnlyLibs = ['better-sqlite3', 'pg', '@electric-sql/pglite', 'fastify', '@fastify/*', 'ws', 'pino', 'tsx'];
+const nodeOnlyLibs = [
+  'better-sqlite3',
+  'better-sqlite3-multiple-ciphers',
+  'pg',
+  '@electric-sql/pglite',
+  'fastify',
+  '@fastify/*',
+  'ws',
+  'pino',
+  'tsx',
+];
 
 /** A relative import that climbs into one of the given top-level folders. */
 const into = (...folders) => ({

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createRepos, openCache } from './cache';
 import { createBulkLoad } from './cache/bulk-load';
 import { checkpointInWorker } from './cache/checkpoint';
+import { loadCacheKey } from './cache/key';
 import { createDuplicateQuery } from './cache/duplicates';
 import type { Rebound } from './cache/identity';
 import { bindToServer, bindToUser, normalizeServerUrl } from './cache/identity';
@@ -13,7 +14,9 @@ import { CentralClient } from './central';
 import { createEventHub } from './events';
 import type { SyncStatus } from '../common/sync';
 import type { DeskHost, DeskHostOptions } from './host';
-import { createSessionService, DeskError } from './session';
+import { createKeyFileSecretStore } from './secrets/key-file';
+import { createSessionService } from './session';
+import { requireSignedIn } from './session-guard';
 import { createSyncEngine, type SyncEngineOptions } from './sync/engine';
 import { createLiveClient, type LiveOptions } from './sync/live';
 import { createOutbox } from './sync/outbox';
@@ -45,7 +48,10 @@ export interface DeskOptions extends DeskHostOptions {
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   const serverUrl = normalizeServerUrl(opts.serverUrl);
-  const repos = createRepos(openCache(opts.profileDir, { nativeBinding: opts.sqliteNativeBinding }));
+  const secrets = opts.secrets ?? createKeyFileSecretStore(opts.profileDir);
+  const cacheKey = loadCacheKey(opts.profileDir, secrets);
+  const nativeBinding = opts.sqliteNativeBinding;
+  const repos = createRepos(openCache(opts.profileDir, { key: cacheKey, nativeBinding }));
   warnIfReset('another server', bindToServer(repos.db, repos.meta, serverUrl));
 
   const hub = createEventHub((err) => console.error('[desk] event listener failed:', err));
@@ -56,6 +62,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     central,
     phoneHash: repos.phoneHash,
     serverUrl,
+    secrets,
     onAuthenticated: (user) => warnIfReset('another user', bindToUser(repos.db, repos.meta, user.id)),
   });
   const actorId = () => session.user()?.id ?? null;
@@ -68,7 +75,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     onChange: () => hub.emit('settings.changed', {}),
   });
   const bulkLoad = createBulkLoad(repos.db, repos.meta, {
-    checkpoint: () => checkpointInWorker(repos.db.name, opts.sqliteNativeBinding),
+    checkpoint: () => checkpointInWorker({ file: repos.db.name, key: cacheKey, nativeBinding }),
     onError: (err) => console.warn('[desk] background WAL checkpoint failed; SQLite checkpoints on its own:', err),
   });
   const outbox = createOutbox(repos.db, repos.tickets, shadow, {
@@ -103,7 +110,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       : createLiveClient(
           {
             serverUrl,
-            token: () => repos.meta.get('session_token'),
+            token: () => session.token(),
             clientId: () => repos.meta.clientId(),
             onPoke: () => sync.poke(),
             onMessage: (message) => phone.onLive(message),
@@ -167,10 +174,6 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') phone.onSyncStatus(payload as SyncStatus);
   });
-  const requireUser = () => {
-    if (!session.user()) throw new DeskError('unauthenticated', 'Log in first');
-  };
-
   // A stored session resumes syncing (and pushes whatever was queued before the restart).
   if (session.user()) {
     sync.start();
@@ -179,7 +182,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   }
 
   return {
-    handlers: {
+    // Everything but signing in needs a signed-in session (./session-guard).
+    handlers: requireSignedIn(() => session.user() !== null, {
       'session.login': async ({ username, password }) => {
         live?.stop();
         await sync.stop();
@@ -218,34 +222,22 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.tag': async (input) => tickets.tag(input),
       'tickets.delete': async (input) => tickets.delete(input),
       'tickets.search': async ({ q, limit, offset }) => repos.tickets.searchTickets(q, { limit, offset }),
-      'tickets.duplicates': async (probe) => {
-        requireUser();
-        return duplicates.find(probe, new Date());
-      },
+      'tickets.duplicates': async (probe) => duplicates.find(probe, new Date()),
       'calls.log': async (input) => calls.log(input),
       'calls.recent': async (input) => calls.recent(input),
       'phones.reveal': async (ref) => ({ number: await reveal.view(ref) }),
-      'residents.lookup': async ({ q, limit }) => {
-        requireUser();
-        return { items: residents.lookup(q, limit), directoryEmpty: residents.isEmpty() };
-      },
+      'residents.lookup': async ({ q, limit }) => ({
+        items: residents.lookup(q, limit),
+        directoryEmpty: residents.isEmpty(),
+      }),
       'directory.users': async () => repos.directory.users(),
       'directory.teams': async () => repos.directory.teams(),
       'settings.sla': async () => slaSettings.view(),
-      'settings.setWeatherAlert': async ({ on }) => {
-        requireUser();
-        return slaSettings.setWeatherAlert(on);
-      },
-      'settings.setYearSchedule': async (schedule) => {
-        requireUser();
-        return slaSettings.setYearSchedule(schedule);
-      },
-      'settings.setLimits': async ({ limits }) => {
-        requireUser();
-        return slaSettings.setLimits(limits);
-      },
+      'settings.setWeatherAlert': async ({ on }) => slaSettings.setWeatherAlert(on),
+      'settings.setYearSchedule': async (schedule) => slaSettings.setYearSchedule(schedule),
+      'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
       ...phone.handlers,
-      ...createPrivacyHandlers({ central, requireUser, onErased: () => sync.poke() }),
+      ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {
@@ -253,7 +245,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         sync.announce();
         return sync.status();
       },
-    },
+    }),
     subscribe: hub.subscribe,
     async close() {
       if (!repos.db.open) return;

@@ -1,5 +1,6 @@
 /** What a shell (Electron IPC or the browser host's WebSocket) needs from the composed desk services. */
 import type { AdapterFactory } from './cti/phone';
+import type { SecretStore } from './secrets/store';
 import type { DeskHandlers, EventName, EventPayload } from '../common/contract';
 
 export type DeskEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -18,8 +19,13 @@ export interface DeskHostOptions {
   /** Central server base URL, e.g. http://127.0.0.1:4100 */
   serverUrl: string;
   /**
-   * better-sqlite3's addon built for the running ABI. Electron needs its own build (scripts/electron-native.mjs)
-   * while Node keeps the one in node_modules; unset means the default.
+   * Seals the session token and the cache key at rest: the Electron shell's uses the OS store (safeStorage), the
+   * browser host's a key file in the profile. Default: the key file.
+   */
+  secrets?: SecretStore;
+  /**
+   * better-sqlite3-multiple-ciphers' addon built for the running ABI. Electron needs its own build
+   * (scripts/electron-native.mjs) while Node keeps the one in node_modules; unset means the default.
    */
   sqliteNativeBinding?: string;
   /** The local phone adapters (main/cti/adapters createPhoneAdapters); absent: none (tests). */

@@ -31,22 +31,15 @@ async function online<T>(request: () => Promise<T>): Promise<T> {
 
 export function createPrivacyHandlers(deps: {
   central: CentralClient;
-  requireUser(): void;
   /** After an erasure: pull now, so this console shows the anonymised tickets and calls at once. */
   onErased(): void;
 }): PrivacyHandlers {
-  const { central, requireUser, onErased } = deps;
+  // Signed-in is checked for every desk method in one place (main/session-guard).
+  const { central, onErased } = deps;
   return {
-    'audit.list': async (filter) => {
-      requireUser();
-      return online(() => central.auditLog(filter));
-    },
-    'residents.export': async ({ id }) => {
-      requireUser();
-      return online(() => central.exportResident(id));
-    },
+    'audit.list': async (filter) => online(() => central.auditLog(filter)),
+    'residents.export': async ({ id }) => online(() => central.exportResident(id)),
     'residents.erase': async ({ id, reason }) => {
-      requireUser();
       const result = await online(() => central.eraseResident(id, reason));
       onErased();
       return result;

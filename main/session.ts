@@ -1,13 +1,16 @@
 /**
  * The desk's session: login and logout against the central server, kept in the cache's meta so it
- * survives a reload or restart and `me` answers offline. The server's phone hash secret (main/privacy/phone-hash)
- * is kept with it: fetched after login, forgotten with the session.
+ * survives a reload or restart and `me` answers offline. The token is kept sealed by the SecretStore; one a
+ * desk from before issue 11 kept in plain text is sealed at the next start. The server's phone hash secret
+ * (main/privacy/phone-hash) is kept with it: fetched after login, forgotten with the session.
  */
 import type { Session } from '../common/contract';
 import { User } from '../common/domain';
 import type { DirectoryRepo, MetaRepo } from './cache';
 import { CentralError, type CentralClient } from './central';
 import type { PhoneHashKey } from './privacy/phone-hash';
+import { errorLine } from './log-line';
+import { SecretUnreadableError, type SecretStore } from './secrets/store';
 
 /** An error the renderer can show: `code` crosses the transport (see dispatchDeskCall). */
 export class DeskError extends Error {
@@ -23,7 +26,8 @@ export class DeskError extends Error {
 export interface SessionService {
   current(): Session;
   user(): User | null;
-  hasToken(): boolean;
+  /** The stored session's token (for the live socket), or null. */
+  token(): string | null;
   login(username: string, password: string): Promise<Session>;
   /** Revokes the token on the server (best effort) and forgets it locally; the cache stays. */
   logout(): Promise<Session>;
@@ -42,21 +46,45 @@ export function createSessionService(deps: {
   central: CentralClient;
   phoneHash: PhoneHashKey;
   serverUrl: string;
+  secrets: SecretStore;
   /** Runs after the server accepted the credentials, before the session is stored (see cache/identity). */
   onAuthenticated(user: User): void;
 }): SessionService {
-  const { meta, directory, central, serverUrl } = deps;
+  const { meta, directory, central, serverUrl, secrets } = deps;
+
+  const storeToken = (token: string | null) => {
+    meta.set('session_token_sealed', token === null ? null : secrets.seal(token));
+    meta.set('session_token', null);
+  };
+  const legacyToken = meta.get('session_token');
+  if (legacyToken !== null) storeToken(legacyToken);
+
+  /** Opened once: the token is needed in memory anyway, and safeStorage may ask the OS each time. */
+  const readToken = (): string | null => {
+    const sealed = meta.get('session_token_sealed');
+    if (sealed === null) return null;
+    try {
+      return secrets.open(sealed);
+    } catch (err) {
+      if (!(err instanceof SecretUnreadableError)) throw err;
+      console.warn(`[desk] the stored session cannot be opened (${errorLine(err)}): log in again`);
+      if (!err.temporary) storeToken(null);
+      return null;
+    }
+  };
+  let token = readToken();
 
   const readUser = (): User | null => {
     const raw = meta.get('session_user');
-    if (!raw || !meta.get('session_token')) return null;
+    if (!raw || token === null) return null;
     const parsed = User.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
   };
   const current = (): Session => ({ user: readUser(), serverUrl });
 
   const forget = () => {
-    meta.set('session_token', null);
+    token = null;
+    storeToken(null);
     meta.set('session_user', null);
     deps.phoneHash.set(null);
     central.setToken(null);
@@ -64,12 +92,12 @@ export function createSessionService(deps: {
 
   let fetching: Promise<boolean> | null = null;
   function ensurePhoneHashKey(): Promise<boolean> {
-    if (deps.phoneHash.has() || meta.get('session_token') === null) return Promise.resolve(deps.phoneHash.has());
+    if (deps.phoneHash.has() || token === null) return Promise.resolve(deps.phoneHash.has());
     fetching ??= central
       .phoneHashKey()
       .then(({ secret }) => {
         // Signed out meanwhile: the secret goes with the session.
-        if (meta.get('session_token') !== null) deps.phoneHash.set(secret);
+        if (token !== null) deps.phoneHash.set(secret);
         return deps.phoneHash.has();
       })
       .catch(() => false) // offline or refused: lookups by a whole number wait; the next sync cycle asks again
@@ -77,12 +105,12 @@ export function createSessionService(deps: {
     return fetching;
   }
 
-  central.setToken(meta.get('session_token'));
+  central.setToken(token);
 
   return {
     current,
     user: readUser,
-    hasToken: () => meta.get('session_token') !== null,
+    token: () => token,
     async login(username, password) {
       let res;
       try {
@@ -97,7 +125,8 @@ export function createSessionService(deps: {
         throw err;
       }
       deps.onAuthenticated(res.user);
-      meta.set('session_token', res.token);
+      storeToken(res.token);
+      token = res.token;
       meta.set('session_user', JSON.stringify(res.user));
       directory.putUser(res.user);
       central.setToken(res.token);

@@ -8,8 +8,8 @@
 //
 // The pure-JS packages (zod, ws, libphonenumber-js, chinese-days' table) are bundled too: resolving and linking
 // zod's hundred-odd ESM files and parsing CommonJS for named exports was about 40% of a start (measured: ~420 ms
-// to the URL with packages external, ~250 ms bundled, empty profile, 2 cores). better-sqlite3 stays external: it
-// is native, and Electron loads another build of it. The file sits two folders below the project root as
+// to the URL with packages external, ~250 ms bundled, empty profile, 2 cores). The cache's SQLite
+// (better-sqlite3-multiple-ciphers) stays external: it is native, and Electron loads another build of it. The file sits two folders below the project root as
 // main/web/cli.ts does, so main/web/run.ts still finds out/renderer from import.meta.dirname.
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -27,7 +27,7 @@ const SOURCE_DIRS = ['main', 'common'];
 /** Rewritten by every npm install (package files keep their tarballs' old mtimes, so they cannot tell). */
 const INSTALL_STAMP = join(root, 'node_modules', '.package-lock.json');
 /** Native: loaded from node_modules at run time (and rebuilt for Electron's ABI on the desktop). */
-const EXTERNAL = ['better-sqlite3'];
+const EXTERNAL = ['better-sqlite3-multiple-ciphers'];
 
 /** Why the built host must be rebuilt, or null when it is up to date. */
 export function webHostStaleReason() {

@@ -4,12 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../common/bridge';
 import { dispatchSurfaceCall, isEventAllowed, type DeskSurface } from '../../common/surfaces';
 import { createPhoneAdapters } from '../cti/adapters';
 import { createDesk } from '../desk';
 import type { DeskHost } from '../host';
+import { createKeyFileSecretStore } from '../secrets/key-file';
 import {
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
@@ -25,6 +26,7 @@ import {
   type AppArgs,
   type WindowPlan,
 } from './policy';
+import { createSafeStorageSecretStore } from './safe-storage';
 import { startUpdater } from './updater';
 
 // Built layout: out/main/index.js, out/preload/index.cjs, out/renderer/.
@@ -75,9 +77,11 @@ async function start(args: AppArgs): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
   protocol.handle(APP_SCHEME, serveRendererFile);
 
+  const profileDir = app.getPath('userData');
   const host = await createDesk({
-    profileDir: app.getPath('userData'),
+    profileDir,
     serverUrl: args.serverUrl,
+    secrets: createSafeStorageSecretStore(safeStorage, createKeyFileSecretStore(profileDir)),
     sqliteNativeBinding: process.env.DESK_SQLITE_BINDING,
     phoneAdapters: createPhoneAdapters(),
   });

@@ -7,10 +7,12 @@
  * another connection does the same copy without blocking this connection's reads or writes.
  *
  * The worker is a few lines of plain JavaScript (eval) rather than a bundled file, so it runs the same under tsx,
- * vitest, the browser host's esbuild bundle and electron-vite's; better-sqlite3 is resolved here and handed over.
+ * vitest, the browser host's esbuild bundle and electron-vite's; the SQLite module is resolved here and handed over,
+ * with the statements that unlock the encrypted cache (./cipher).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { cipherPragmas, type CacheKey } from './cipher';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -18,6 +20,7 @@ let db;
 try {
   const Database = require(workerData.module);
   db = new Database(workerData.file, { nativeBinding: workerData.nativeBinding, fileMustExist: true });
+  for (const pragma of workerData.unlock) db.pragma(pragma);
   db.pragma('busy_timeout = 5000');
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   parentPort.postMessage({ ok: true, result });
@@ -36,12 +39,20 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+export interface CheckpointTarget {
+  /** The cache file (CacheDb.name). */
+  file: string;
+  key: CacheKey;
+  nativeBinding?: string;
+}
+
 /** Rejects (never throws) when the worker cannot start: the caller then checkpoints the usual way. */
-export function checkpointInWorker(file: string, nativeBinding?: string): Promise<CheckpointResult> {
+export function checkpointInWorker({ file, key, nativeBinding }: CheckpointTarget): Promise<CheckpointResult> {
   return new Promise((resolve, reject) => {
     // Resolved here, not at import: a packaging that hides the module costs this optimisation, not the desk's start.
-    const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: sqliteModule, file, nativeBinding } });
+    const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+    const workerData = { module: sqliteModule, file, nativeBinding, unlock: cipherPragmas(key) };
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     let settled = false;
     worker.once('message', (m: { ok: true; result: CheckpointResult } | { ok: false; message: string }) => {
       settled = true;

@@ -57,6 +57,7 @@ export function bindToServer(db: CacheDb, meta: MetaRepo, serverUrl: string): Re
     const dropped = reset ? resetIdentity(db, meta) : 0;
     if (reset) {
       meta.set('session_token', null);
+      meta.set('session_token_sealed', null);
       meta.set('session_user', null);
       // Another server hashes phone numbers with another secret (main/privacy/phone-hash).
       meta.set('phone_hash_key', null);

@@ -3,7 +3,10 @@ import type { CacheDb } from './db';
 
 export type MetaKey =
   | 'client_id'
+  /** Before issue 11 the token was kept here in plain text; main/session seals it at the next start. */
   | 'session_token'
+  /** The session token, sealed by the SecretStore (main/secrets). */
+  | 'session_token_sealed'
   | 'session_user'
   /** The server's phone hash secret (base64), kept with the session (main/privacy/phone-hash). */
   | 'phone_hash_key'

@@ -1,5 +1,5 @@
 /** Applies cache migrations once each, tracked with PRAGMA user_version. */
-import type { Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 
 export interface Migration {
   version: number;

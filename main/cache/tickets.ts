@@ -1,5 +1,5 @@
 /** Tickets and their events in the cache: view pages, view counts, detail, and writes from sync. */
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { TEAM_VIEW_IDS, VIEW_IDS, type SearchResult, type ViewId } from '../../common/contract';
 import { TEAM_IDS, type Ticket, type TicketEvent } from '../../common/domain';
 import { isMaskedPhone, maskPhone, phoneHashOf } from '../../common/residents/phone';

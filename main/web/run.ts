@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { createPhoneAdapters } from '../cti/adapters';
 import { createDesk } from '../desk';
 import type { DeskHost, DeskHostOptions } from '../host';
+import { createKeyFileSecretStore } from '../secrets/key-file';
 import { UsageError, resolveServerUrl } from '../shell/args';
 import { DEFAULT_PORT } from './args';
 import { startBrowserHost } from './server';
@@ -42,9 +43,12 @@ export async function runBrowserHost(options: RunBrowserHostOptions = {}): Promi
       `The built console is missing (${join(rendererDir, 'index.html')}). Run \`npm run build\` first.`,
     );
   }
+  const profileDir = resolve(options.profileDir ?? DEFAULT_PROFILE_DIR);
   const desk = await (options.createDesk ?? createDesk)({
-    profileDir: resolve(options.profileDir ?? DEFAULT_PROFILE_DIR),
+    profileDir,
     serverUrl: options.serverUrl ?? resolveServerUrl(undefined, process.env),
+    // No OS keyring to ask from a plain Node process: a key file only this user can read.
+    secrets: createKeyFileSecretStore(profileDir),
     phoneAdapters: createPhoneAdapters(),
   });
   let host;

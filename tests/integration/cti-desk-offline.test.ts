@@ -6,7 +6,6 @@
  * three calls, the unanswered one missed in the callback queue, and another sync adds nothing.
  */
 import type { ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDeskCall, type MethodInput, type MethodName, type MethodOutput } from '../../common/contract';
 import type { Call } from '../../common/domain';
 import { maskPhone } from '../../common/residents/phone';
-import { CACHE_FILE } from '../../main/cache/db';
 import { createPhoneAdapters } from '../../main/cti/adapters';
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
 import { createUser } from '../../server/auth/users';
 import { migrate } from '../../server/db/migrate';
 import { openDb } from '../../server/db/open';
+import { openProfileCache } from '../support/cache-file';
 import { spawnServer, stopServer as stopServerProcess } from '../support/server-process';
 import { freePort, placeCall, softphoneMissing, startBaresip, type Baresip } from '../support/baresip';
 
@@ -204,7 +203,7 @@ async function login(): Promise<string> {
 
 /** The hook's secret, as a softphone on this PC is configured with it: the profile's meta table. */
 function hookSecretOf(profileDir: string): string {
-  const db = new Database(join(profileDir, CACHE_FILE), { readonly: true });
+  const db = openProfileCache(profileDir);
   try {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'cti_hook_secret'").get() as
       { value: string } | undefined;

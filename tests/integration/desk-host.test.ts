@@ -3,7 +3,6 @@
  * actions reaching the server, a second console, restart, offline queueing, reconnection, rejection
  * rollback and a revoked session.
  */
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -20,12 +19,14 @@ import {
 } from '../../common/contract';
 import type { Ticket, TicketEvent, User } from '../../common/domain';
 import { createDesk } from '../../main/desk';
+import { createKeyFileSecretStore } from '../../main/secrets/key-file';
 import type { DeskHost } from '../../main/host';
 import { buildServer } from '../../server/app';
 import { createUser } from '../../server/auth/users';
 import type { Db } from '../../server/db/driver';
 import { migrate } from '../../server/db/migrate';
 import { openDb } from '../../server/db/open';
+import { openProfileCache } from '../support/cache-file';
 
 const PASSWORD = 'correct horse battery';
 
@@ -127,6 +128,16 @@ async function api<T>(
   });
   return { status: res.status, body: (await res.json()) as T };
 }
+/** Tickets in a profile's cache file, read beside the desk (which may refuse to show them). */
+function cachedTickets(profileDir: string): number {
+  const file = openProfileCache(profileDir);
+  try {
+    return Number(file.prepare('SELECT COUNT(*) FROM tickets').pluck().get());
+  } finally {
+    file.close();
+  }
+}
+
 async function tokenFor(username: string): Promise<string> {
   const res = await api<{ token: string }>('POST', '/api/v1/auth/login', null, { username, password: PASSWORD });
   return res.body.token;
@@ -162,6 +173,7 @@ afterAll(async () => {
 
 describe('desk host against the central server', () => {
   const profileA = profile();
+  const profileB = profile();
   let a: Console;
   let b: Console;
   let ticketId = '';
@@ -252,7 +264,7 @@ describe('desk host against the central server', () => {
   });
 
   it('a second console (another user) sees the ticket after pulling', async () => {
-    b = await openConsole(profile());
+    b = await openConsole(profileB);
     expect((await b.call('session.login', { username: 'lead01', password: PASSWORD })).user?.id).toBe(lead01.id);
     await b.call('sync.now');
     const seen = await b.call('tickets.get', { id: ticketId });
@@ -340,15 +352,18 @@ describe('desk host against the central server', () => {
   });
 
   it('a revoked session clears the login and emits session.changed', async () => {
-    const file = new Database(join(profileA, 'cache.sqlite3'), { readonly: true });
-    const token = file.prepare(`SELECT value FROM meta WHERE key = 'session_token'`).pluck().get() as string;
+    const file = openProfileCache(profileA);
+    const sealed = file.prepare(`SELECT value FROM meta WHERE key = 'session_token_sealed'`).pluck().get() as string;
     file.close();
+    const token = createKeyFileSecretStore(profileA).open(sealed);
     expect((await api('POST', '/api/v1/auth/logout', token, {})).status).toBeLessThan(300);
 
     await a.call('sync.now');
     expect((await a.call('session.me')).user).toBeNull();
     expect(a.events).toContainEqual({ event: 'session.changed', payload: { user: null, serverUrl: baseUrl } });
-    expect((await a.call('tickets.list', { view: 'all' })).total).toBe(4); // the cache stays
+    // The cache stays for the next login, but shows nothing meanwhile.
+    expect(cachedTickets(profileA)).toBe(4);
+    await expect(a.call('tickets.list', { view: 'all' })).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(a.call('tickets.comment', { id: ticketId, body: 'x' })).rejects.toMatchObject({
       code: 'unauthenticated',
     });
@@ -358,7 +373,9 @@ describe('desk host against the central server', () => {
     const session = await b.call('session.logout');
     expect(session.user).toBeNull();
     expect((await b.call('session.me')).user).toBeNull();
-    expect((await b.call('tickets.list', { view: 'all' })).total).toBe(4);
-    expect((await b.call('sync.status')).state).toBe('offline');
+    expect(cachedTickets(profileB)).toBe(4);
+    await expect(b.call('tickets.list', { view: 'all' })).rejects.toMatchObject({ code: 'unauthenticated' });
+    const statuses = b.events.filter((e) => e.event === 'sync.status');
+    expect(statuses.at(-1)?.payload).toMatchObject({ state: 'offline' });
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { openProfileCache } from '../support/cache-file';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,11 +43,21 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
 
 const lookup = async (q: string) => (await call('residents.lookup', { q })).items.map((m) => m.resident.id);
 
-/** Every byte of the profile's files (the cache and its log), as text. */
-const profileBytes = () =>
-  readdirSync(dir)
-    .map((file) => readFileSync(join(dir, file)).toString('latin1'))
-    .join('\n');
+/**
+ * Everything the cache holds, decrypted with the profile's key (the files themselves are encrypted at rest, so their
+ * bytes would show nothing either way), plus every file's raw bytes.
+ */
+const profileBytes = () => {
+  const cache = openProfileCache(dir, { readonly: true });
+  try {
+    const tables = cache.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    const rows = tables.map((table) => JSON.stringify(cache.prepare(`SELECT * FROM "${table}"`).all()));
+    const files = readdirSync(dir).map((file) => readFileSync(join(dir, file)).toString('latin1'));
+    return [...rows, ...files].join('\n');
+  } finally {
+    cache.close();
+  }
+};
 
 beforeAll(async () => {
   db = await openDb({ dataDir: 'memory' });

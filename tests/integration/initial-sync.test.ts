@@ -5,7 +5,6 @@
  * being answered, resuming from the saved cursor after the desk is closed mid-sync, and dismissing reviewed
  * rejections.
  */
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +19,7 @@ import { nextStatuses, canTransition, findTransition } from '../../common/workfl
 import { createDesk } from '../../main/desk';
 import type { DeskHost } from '../../main/host';
 import { SIZES } from '../../server/seed/generate';
+import { openProfileCache } from '../support/cache-file';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -119,7 +119,7 @@ function profile(name: string): string {
 }
 
 function cacheFacts(profileDir: string): { tickets: number; cursor: string | null; initial: string | null } {
-  const db = new Database(join(profileDir, 'cache.sqlite3'), { readonly: true, fileMustExist: true });
+  const db = openProfileCache(profileDir);
   try {
     const meta = (key: string) =>
       (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
@@ -183,7 +183,10 @@ describe('initial sync', () => {
     const c = await openConsole(profile('fresh'));
     const callLatencies: number[] = [];
     let calling = true;
-    // The renderer keeps listing while the sync runs.
+    const started = Date.now();
+    const sampler = blockSampler();
+    await c.call('session.login', { username: 'agent01', password: 'demo' });
+    // The renderer keeps listing while the sync runs (signed in: the desk shows nothing before).
     const renderer = (async () => {
       while (calling) {
         const started = performance.now();
@@ -192,9 +195,6 @@ describe('initial sync', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
-    const started = Date.now();
-    const sampler = blockSampler();
-    await c.call('session.login', { username: 'agent01', password: 'demo' });
     // From the first applied page on: login and one-time warm-up (schema compilation, JIT) are not the sync's.
     await waitFor(() => c.statuses.some((s) => (s.progress?.rows ?? 0) > 0));
     sampler.reset();

@@ -5,7 +5,7 @@
  * client clock skew, two windows on one profile and a schema-1 cache upgrading with a pending outbox.
  * Runs on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +23,7 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../common/sync';
+import { isPlainSqliteFile } from '../../main/cache/cipher';
 import { CACHE_FILE } from '../../main/cache/db';
 import { migrate as migrateCache, schemaVersion } from '../../main/cache/migrate';
 import { migration001 } from '../../main/cache/migrations/001_init';
@@ -32,6 +33,7 @@ import { buildServer } from '../../server/app';
 import type { Db } from '../../server/db/driver';
 import { compactTombstones } from '../../server/sync/compact';
 import { BACKENDS } from './support/backends';
+import { openProfileCache } from '../support/cache-file';
 import { PASSWORD, seedFixtures, type Fixtures } from './support/fixtures';
 
 const DAY = 86_400_000;
@@ -505,6 +507,7 @@ for (const backend of BACKENDS) {
 
     it('a schema-1 cache with a pending outbox migrates and drains', async () => {
       const dir = profile();
+      // Written as that version wrote it: no key, a plain SQLite file (the desk encrypts it on open).
       const old = new Database(join(dir, CACHE_FILE));
       migrateCache(old, [migration001]);
       const id = randomUUID();
@@ -528,6 +531,7 @@ for (const backend of BACKENDS) {
       }
       expect(schemaVersion(old)).toBe(1);
       old.close();
+      expect(isPlainSqliteFile(join(dir, CACHE_FILE))).toBe(true);
 
       const c = await openConsole(dir); // migrates, resumes the stored session, pushes
       const status = await c.call('sync.now');
@@ -539,7 +543,8 @@ for (const backend of BACKENDS) {
         code: expect.any(String) as string,
       });
       await c.close();
-      const reopened = new Database(join(dir, CACHE_FILE), { readonly: true });
+      expect(isPlainSqliteFile(join(dir, CACHE_FILE))).toBe(false);
+      const reopened = openProfileCache(dir);
       expect(schemaVersion(reopened)).toBeGreaterThanOrEqual(3);
       reopened.close();
     });

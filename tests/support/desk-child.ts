@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     return res.value as MethodOutput<M>;
   }
 
-  // Read the resume point before anything else can touch the cache.
+  // Signed in first: the desk shows nothing otherwise. The resume point is still the cache's alone: a pull never
+  // removes a comment the cache holds (queued or acknowledged), and a first life's cache has none of ours.
+  if (!(await call('session.me', {})).user) await call('session.login', { username, password });
   const present = new Set<number>();
   const missing = new Set(ticketIds);
   for (const id of ticketIds) {
@@ -60,7 +62,6 @@ async function main(): Promise<void> {
   const gaps: number[] = [];
   for (let k = 1; k <= highest; k++) if (!present.has(k)) gaps.push(k);
 
-  if (!(await call('session.me', {})).user) await call('session.login', { username, password });
   while (missing.size > 0) {
     await call('sync.now', {});
     for (const id of [...missing]) if (await call('tickets.get', { id })) missing.delete(id);

@@ -5,7 +5,6 @@
  * real SIGKILL — by a named crash point (DESK_CRASH_AT, main/sync/crash-points.ts) or by this process at a
  * seeded random moment. A last child runs undisturbed and drains; then the server's rows are counted in SQL.
  */
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +17,7 @@ import { createUser } from '../../server/auth/users';
 import type { Db } from '../../server/db/driver';
 import { migrate } from '../../server/db/migrate';
 import { openDb } from '../../server/db/open';
+import { openProfileCache } from './cache-file';
 
 /** Every crash point the desk host passes, in the order a mutation meets them. */
 export const CRASH_POINTS = [
@@ -260,7 +260,7 @@ export async function runKillRun(opts: KillRunOptions): Promise<KillRunResult> {
     // (nothing to produce) must not change the server either.
     await live({ crashAt: null, externalAfterMs: null, chunk: 12 });
 
-    const cache = new Database(join(profileDir, 'cache.sqlite3'), { readonly: true });
+    const cache = openProfileCache(profileDir);
     const cacheCount = (sql: string) => Number(cache.prepare(sql).pluck().get());
     const outboxLeft = cacheCount('SELECT COUNT(*) FROM outbox');
     const pendingEventsLeft = cacheCount('SELECT COUNT(*) FROM ticket_events WHERE pending = 1');

@@ -2,7 +2,6 @@
  * Bulk-load mode (main/cache/bulk-load): the tickets table's indexes and triggers are dropped while an empty cache
  * fills, and come back exactly as they were; the search index is filled afterwards, search meanwhile by LIKE.
  */
-import Database from 'better-sqlite3';
 import { copyFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Ticket } from '../../common/domain';
@@ -10,6 +9,7 @@ import { createRepos, openCache, type CacheRepos } from '../../main/cache';
 import { createBulkLoad } from '../../main/cache/bulk-load';
 import { checkpointInWorker, type CheckpointResult } from '../../main/cache/checkpoint';
 import { expectEveryViewIndexed, openTempCache, testCode, testTicket } from '../support/cache';
+import { openProfileCache, profileCacheKey } from '../support/cache-file';
 
 let cache: ReturnType<typeof openTempCache>;
 let repos: CacheRepos;
@@ -149,7 +149,7 @@ describe('checkpoint after a bulk load', () => {
   const ticketsInMainFile = () => {
     const copy = `${repos.db.name}.copy`;
     copyFileSync(repos.db.name, copy);
-    const db = new Database(copy, { readonly: true });
+    const db = openProfileCache(cache.dir, { file: copy });
     try {
       return (db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
     } finally {
@@ -160,7 +160,8 @@ describe('checkpoint after a bulk load', () => {
   it('a worker on its own connection copies the whole log into the database file', async () => {
     let result: CheckpointResult | undefined;
     const bulk = createBulkLoad(repos.db, repos.meta, {
-      checkpoint: async () => (result = await checkpointInWorker(repos.db.name)),
+      checkpoint: async () =>
+        (result = await checkpointInWorker({ file: repos.db.name, key: profileCacheKey(cache.dir) })),
     });
     repos.db.pragma('wal_checkpoint(TRUNCATE)'); // the empty schema in the file, the log empty
     expect(bulk.begin()).toBe(true);
@@ -179,7 +180,7 @@ describe('checkpoint after a bulk load', () => {
   it('reports a checkpoint that fails, and this connection takes over checkpointing', async () => {
     const errors: unknown[] = [];
     const bulk = createBulkLoad(repos.db, repos.meta, {
-      checkpoint: () => checkpointInWorker(`${repos.db.name}.missing`),
+      checkpoint: () => checkpointInWorker({ file: `${repos.db.name}.missing`, key: profileCacheKey(cache.dir) }),
       onError: (err) => errors.push(err),
     });
     bulk.begin();
@@ -193,7 +194,7 @@ describe('checkpoint after a bulk load', () => {
   it('checkpointInWorker reports the frames it copied', async () => {
     repos.db.pragma('wal_autocheckpoint = 0');
     for (let i = 0; i < 50; i++) repos.tickets.put(ticket());
-    const result = await checkpointInWorker(repos.db.name);
+    const result = await checkpointInWorker({ file: repos.db.name, key: profileCacheKey(cache.dir) });
     expect(result.busy).toBe(0);
     expect(result.log).toBeGreaterThan(0);
     expect(result.checkpointed).toBe(result.log);

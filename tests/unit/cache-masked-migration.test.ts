@@ -3,7 +3,7 @@
  * tickets' phones and their search index, calls, the residents directory). The migration wipes every such row and
  * both cursors, so the desk pulls and downloads again — masked — while the outbox (the agent's unsent work) stays.
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_EVENT, IPC_INVOKE } from '../../common/bridge';
 import { METHOD_NAMES, type DeskHandlers } from '../../common/contract';
 import type { DeskEventListener, DeskHost } from '../../main/host';
+import type { SecretStore } from '../../main/secrets/store';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -103,6 +104,13 @@ vi.mock('electron', () => ({
       setPermissionCheckHandler: () => {},
     },
   },
+  // An OS keyring that reverses the bytes: enough to see the shell seal with it.
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (plain: string) => Buffer.from(plain, 'utf8').reverse(),
+    decryptString: (sealed: Buffer) => Buffer.from(sealed).reverse().toString('utf8'),
+  },
 }));
 
 const desk = vi.hoisted(() => ({
@@ -175,7 +183,13 @@ describe('Electron main wiring (console)', () => {
       profileDir: '/tmp/desk-profile',
       serverUrl: 'http://10.0.0.2:4100',
       phoneAdapters: expect.any(Function),
+      secrets: expect.objectContaining({ kind: 'safeStorage' }) as SecretStore,
     });
+    // The session token and the cache key are sealed by the OS keyring (safeStorage), not a key file.
+    const { secrets } = desk.options as { secrets: SecretStore };
+    const sealed = secrets.seal('token-123');
+    expect(sealed).toBe(`ss1:${Buffer.from('321-nekot').toString('base64')}`);
+    expect(secrets.open(sealed)).toBe('token-123');
     expect(window.url).toBe('app://desk/');
     expect(window.options.webPreferences).toMatchObject({
       contextIsolation: true,

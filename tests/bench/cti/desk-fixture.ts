@@ -13,14 +13,12 @@
  *
  * The browser host (out/web/cli.mjs, as `npm run serve` runs it) is started on the profile by the pop bench.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { EventName } from '../../../common/contract';
 import type { User } from '../../../common/domain';
 import type { SyncStatus } from '../../../common/sync';
 import { createRepos, openCache } from '../../../main/cache';
-import { CACHE_FILE } from '../../../main/cache/db';
 import { createDesk } from '../../../main/desk';
+import { openProfileCache } from '../../support/cache-file';
 import type { BenchContext } from '../types';
 import { freePort } from '../triage/console-fixture';
 import { prng, startChild, tempDir, removeTempDir } from '../sync/fixtures';
@@ -150,7 +148,7 @@ async function signIn(ctx: BenchContext, serverUrl: string, profile: string, exp
 
     // The directory downloads after the sync cycle (main/residents-directory.ts); read its progress beside it.
     started = performance.now();
-    const reader = new Database(join(profile, CACHE_FILE), { readonly: true, fileMustExist: true });
+    const reader = openProfileCache(profile);
     try {
       const count = reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
       let last = -1;

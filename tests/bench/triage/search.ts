@@ -8,8 +8,17 @@
  * Ratio: a raw FTS5 query on the same data and queries — `SELECT rowid … MATCH '"q"' ORDER BY rank LIMIT 20`,
  * nothing joined, no highlights. For 1–2 character queries a raw trigram MATCH returns nothing (that is why the
  * repository falls back to LIKE), so the ratio overstates the FTS overhead: the log splits both by query kind.
+ *
+ * cache.encrypted_search_p95_ms (issue 11 §3): the same searches on the encrypted cache and on a decrypted copy of
+ * it (same pages, same repository code), each query timed on both in turn so that the machine's load falls on
+ * both alike; ratio: encrypted ÷ plain p95, the cost of encryption at rest where an agent feels it.
  */
+import Database from 'better-sqlite3-multiple-ciphers';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRepos, openCache, type CacheRepos } from '../../../main/cache';
+import { cipherPragmas } from '../../../main/cache/cipher';
+import { profileCacheKey } from '../../support/cache-file';
 import { generateDemo } from '../../../server/seed/generate';
 import { describeSamples, percentile, prng, removeTempDir, round, tempDir } from '../sync/fixtures';
 import type { Bench, BenchContext, BenchEntry } from '../types';
@@ -155,10 +164,61 @@ function timeAll(queries: readonly Query[], run: (q: string) => void): Map<Kind,
   return samples;
 }
 
+/**
+ * A decrypted copy of the fixture's cache, opened as the desk opens its cache but without a key: the plain
+ * baseline of the encryption overhead.
+ */
+function plainCopy(fixture: SearchFixture): { repos: CacheRepos; dispose(): void } {
+  const file = join(fixture.dir, 'plain-copy.sqlite3');
+  fixture.repos.db.pragma('wal_checkpoint(TRUNCATE)');
+  copyFileSync(fixture.repos.db.name, file);
+  const decrypting = new Database(file);
+  for (const pragma of cipherPragmas(profileCacheKey(fixture.dir))) decrypting.pragma(pragma);
+  decrypting.pragma('journal_mode = DELETE'); // re-keying needs a rollback journal
+  decrypting.pragma("rekey = ''");
+  decrypting.close();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  const count = (d: Database.Database) => Number(d.prepare('SELECT COUNT(*) FROM tickets').pluck().get());
+  if (count(db) !== count(fixture.repos.db)) throw new Error('the decrypted copy does not hold the same tickets');
+  return { repos: createRepos(db), dispose: () => db.close() };
+}
+
+/** Like timeAll, for two ways of doing the same work: each query on both, alternating which goes first. */
+function timeAlternately(
+  queries: readonly Query[],
+  first: (q: string) => void,
+  second: (q: string) => void,
+): [number[], number[]] {
+  for (const { q } of queries) {
+    first(q);
+    second(q);
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    for (const [i, { q }] of queries.entries()) {
+      const order: Array<[(q: string) => void, number[]]> = [
+        [first, a],
+        [second, b],
+      ];
+      if ((r + i) % 2 === 1) order.reverse();
+      for (const [run, samples] of order) {
+        const t0 = performance.now();
+        run(q);
+        samples.push(performance.now() - t0);
+      }
+    }
+  }
+  return [a, b];
+}
+
 export function searchBench(fixture: () => SearchFixture): Bench {
   return {
     name: 'local search, 200k tickets',
-    keys: ['search.p95_ms'],
+    keys: ['search.p95_ms', 'cache.encrypted_search_p95_ms'],
     async run(ctx) {
       const { repos, queries } = fixture();
       const ours = timeAll(queries, (q) => repos.tickets.searchTickets(q, { limit: PAGE, offset: 0 }));
@@ -185,7 +245,25 @@ export function searchBench(fixture: () => SearchFixture): Bench {
         ratio: round(p95 / rawP95, 2),
         ratioTo: 'raw FTS5 query',
       };
-      return [entry];
+
+      const plain = plainCopy(fixture());
+      try {
+        const search = (r: CacheRepos) => (q: string) => r.tickets.searchTickets(q, { limit: PAGE, offset: 0 });
+        const [encrypted, decrypted] = timeAlternately(queries, search(repos), search(plain.repos));
+        ctx.log(`  encrypted cache: ${describeSamples(encrypted)}; its decrypted copy: ${describeSamples(decrypted)}`);
+        const encryptedP95 = percentile(encrypted, 95);
+        const encryption: BenchEntry = {
+          key: 'cache.encrypted_search_p95_ms',
+          value: round(encryptedP95),
+          unit: 'ms',
+          budget: SEARCH_BUDGET_MS,
+          ratio: round(encryptedP95 / percentile(decrypted, 95), 2),
+          ratioTo: 'the same searches on a decrypted copy of the cache',
+        };
+        return [entry, encryption];
+      } finally {
+        plain.dispose();
+      }
     },
   };
 }
