@@ -3,6 +3,7 @@
  * downloaded in pages after a cursor. The cursor is opaque to the desk; the server pages by its own change order.
  */
 import { z } from 'zod';
+import { LogPositionText, queryInt } from '../input';
 
 export const DirectoryUnit = z.object({
   id: z.string(),
@@ -24,12 +25,11 @@ export const DirectoryResident = z.object({
 export type DirectoryResident = z.infer<typeof DirectoryResident>;
 
 export const DIRECTORY_PAGE_MAX = 5000;
-export const DIRECTORY_CURSOR = /^\d{1,20}:\d{1,20}$/;
 
 export const DirectoryQuery = z.object({
-  /** Absent: from the beginning. */
-  cursor: z.string().regex(DIRECTORY_CURSOR, 'Not a directory cursor').optional(),
-  limit: z.coerce.number().int().min(1).max(DIRECTORY_PAGE_MAX).default(1000),
+  /** "xid:seq" (common/input LogPositionText); absent: from the beginning. */
+  cursor: LogPositionText.optional(),
+  limit: queryInt(1, DIRECTORY_PAGE_MAX).default(1000),
 });
 export type DirectoryQuery = z.infer<typeof DirectoryQuery>;
 
@@ -37,7 +37,7 @@ export const DirectoryPage = z.object({
   /** Residents added or changed after the request's cursor, each in its current state. */
   items: z.array(DirectoryResident),
   /** Where the next request continues (the request's own cursor when nothing changed). */
-  cursor: z.string().regex(DIRECTORY_CURSOR),
+  cursor: LogPositionText,
   /** More changes wait beyond this page: ask again at once. */
   more: z.boolean(),
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { IntakeRequest, TicketListQuery } from '../../common/api';
+import { Uuid } from '../../common/input';
 import { currentUser } from '../auth/hook';
 import { can, requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -9,7 +10,7 @@ import { createIntakeTicket } from '../intake/intake';
 import { listTickets } from '../tickets/list';
 import { loadEvents, loadTicket } from '../tickets/store';
 
-const TicketParams = z.object({ id: z.string().uuid() });
+const TicketParams = z.object({ id: Uuid });
 
 export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSettings }: ServerDeps): void {
   app.get('/api/v1/tickets', async (request) => {
