@@ -171,12 +171,18 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
-export const SyncState = z.enum(['offline', 'connecting', 'syncing', 'online']);
+/** `server_error`: the server answers, but with 5xx (a console that hears back is never "offline"). */
+export const SyncState = z.enum(['offline', 'connecting', 'syncing', 'online', 'server_error']);
 export const SyncStatus = z.object({
   state: SyncState,
   pending: z.number().int(),
   /** ISO time the host lost the server, null while online. */
   offlineSince: z.string().nullable(),
+  /** While the state is `server_error`: the last failure's HTTP status and `error` code, and since when it fails. */
+  serverError: z
+    .object({ status: z.number().int().nullable(), code: z.string(), since: z.string() })
+    .nullable()
+    .optional(),
   lastSyncAt: z.string().nullable(),
   /** Initial sync progress, null when not in an initial sync. */
   progress: z

@@ -88,6 +88,11 @@ function stateText(status: SyncStatus, t: Translate, timeFormat: TimeFormat): st
       return status.offlineSince
         ? t('sync.offline', { time: formatClock(status.offlineSince, timeFormat) })
         : t('sync.offline', { time: '—' });
+    case 'server_error':
+      // The server answers, but fails (5xx): it is not "offline"; changes stay queued and are retried.
+      return status.serverError?.status
+        ? t('sync.serverError', { status: status.serverError.status })
+        : t('sync.serverErrorNoStatus');
   }
 }
 
