@@ -230,10 +230,12 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
 
   /**
    * Pushes the outbox in order, in batches. A 5xx halves the batch (the mutations before the failing one get
-   * through) until a single mutation fails: that failure is returned, and the cycle decides (isolate).
+   * through) until a single mutation fails: that failure is returned, and the cycle decides (isolate). The halved
+   * size stays for the rest of the cycle, so the mutations behind the failing one do not hit it again and again.
    */
   async function pushAll(signal: AbortSignal): Promise<PushFailure | null> {
-    let size = pushBatch;
+    // A mutation that failed before goes alone first: no need to halve down to it again.
+    let size = isolation.suspect() !== null && outbox.pending(1)[0]?.mutationId === isolation.suspect() ? 1 : pushBatch;
     for (;;) {
       const batch = outbox.pending(size);
       const first = batch[0];
@@ -266,7 +268,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       }
       crashPoint('push.received');
       reachable();
-      isolation.settled(res.lastMutationId);
+      if (isolation.settled(res.lastMutationId)) size = pushBatch;
       outbox.settle(res);
       crashPoint('push.settled');
       meta.set('last_mutation_id', String(res.lastMutationId));

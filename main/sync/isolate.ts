@@ -29,8 +29,10 @@ export interface IsolationOptions {
 export interface Isolation {
   /** Counts a strike against the failing mutation; true when it is time to withdraw it. */
   strike(failure: PushFailure): boolean;
-  /** A push got through up to `lastMutationId`: a suspect at or before it is cleared. */
-  settled(lastMutationId: number): void;
+  /** A push got through up to `lastMutationId`: a suspect at or before it is cleared (then true). */
+  settled(lastMutationId: number): boolean;
+  /** The mutation id failing now, if any: the next try pushes it alone. */
+  suspect(): number | null;
   /** Forget the suspect (withdrawn, or the engine stopped). */
   clear(): void;
   /** Strikes against the current suspect. */
@@ -57,8 +59,11 @@ export function createIsolation(options: IsolationOptions = {}): Isolation {
       return count >= maxStrikes;
     },
     settled(lastMutationId) {
-      if (suspect !== null && suspect <= lastMutationId) this.clear();
+      if (suspect === null || suspect > lastMutationId) return false;
+      this.clear();
+      return true;
     },
+    suspect: () => suspect,
     clear() {
       suspect = null;
       count = 0;
