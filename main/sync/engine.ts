@@ -165,7 +165,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         serverError = null;
       } else if (err instanceof CentralError && err.kind === 'server_error') {
         // The server answers, but fails: say so (not "offline"); the interval tries again.
-        failing(err);
+        failing(err.status, err.code);
       } else if (!signal.aborted) {
         // The server said no (a protocol refusal): one line; anything else is a bug, worth its stack.
         if (err instanceof CentralError) log(`cycle failed: ${errorLine(err)}`);
@@ -178,9 +178,9 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   }
 
   /** The server answered with a 5xx: shown as its own state, never as offline. */
-  function failing(err: CentralError): void {
+  function failing(status: number | null, code: string): void {
     const since = serverError?.since ?? new Date().toISOString();
-    serverError = { status: err.status, code: err.code, since };
+    serverError = { status, code, since };
     state = 'server_error';
     offlineSince = null;
   }
@@ -191,7 +191,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
    */
   async function isolate(failure: PushFailure, signal: AbortSignal): Promise<void> {
     const withdraw = isolation.strike(failure);
-    failing(new CentralError('server_error', failure.code, '', failure.status));
+    failing(failure.status, failure.code);
     if (!withdraw) {
       scheduleRetry(isolation.retryDelayMs());
       return;
