@@ -252,6 +252,11 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
           signal,
         );
       } catch (err) {
+        // Too big for the server's body limit (long texts written offline): smaller batches get through.
+        if (err instanceof CentralError && err.status === 413 && batch.length > 1) {
+          size = Math.ceil(batch.length / 2);
+          continue;
+        }
         // A refused push (e.g. mutation_gap) must not block pulling; the pull's lastMutationId may resolve it.
         if (err instanceof CentralError && err.kind === 'rejected') {
           log(`push refused: ${err.code}`, err.details);

@@ -32,8 +32,8 @@ for (const backend of BACKENDS) {
     let dispose: () => Promise<void>;
     let server: FastifyInstance;
     let baseUrl = '';
-    /** What the hook fails: pushes carrying the poison, or (an outage of the app) every sync request. */
-    const fail = { poison: true, everything: false };
+    /** What the hook fails: pushes carrying the poison, every sync request (an outage), or big pushes (413). */
+    const fail = { poison: true, everything: false, bodyOver: Infinity };
     let poisonedPushes = 0;
     const dirs: string[] = [];
     const desks: DeskHost[] = [];
@@ -45,6 +45,9 @@ for (const backend of BACKENDS) {
       server.addHook('preHandler', async (request, reply) => {
         const sync = request.url.startsWith('/api/v1/sync/');
         if (sync && fail.everything) return reply.code(503).send({ error: 'unavailable' });
+        if (request.url === '/api/v1/sync/push' && JSON.stringify(request.body).length > fail.bodyOver) {
+          return reply.code(413).send({ error: 'payload_too_large' });
+        }
         if (request.url === '/api/v1/sync/push' && fail.poison && JSON.stringify(request.body).includes(POISON)) {
           poisonedPushes++;
           return reply.code(500).send({ error: 'internal' });
@@ -182,6 +185,26 @@ for (const backend of BACKENDS) {
       expect(await call('sync.now')).toMatchObject({ state: 'online', pending: 0, rejected: [] });
       expect(await serverComments(ticket.id)).toEqual(['kept']);
       expect(states).not.toContain('offline');
+    });
+
+    it('a batch over the server body limit is split until it fits', async () => {
+      const { call } = await openDesk();
+      const ticket = await call('tickets.create', {
+        type: 'repair',
+        category: 'lift',
+        channel: 'phone',
+        title: '长文',
+      });
+      await call('sync.now');
+      const long = '漏水'.repeat(1500);
+      for (let i = 0; i < 4; i++) await call('tickets.comment', { id: ticket.id, body: `${i} ${long}` });
+      fail.bodyOver = 8_000; // one comment fits, two do not
+      try {
+        expect(await call('sync.now')).toMatchObject({ state: 'online', pending: 0, rejected: [] });
+      } finally {
+        fail.bodyOver = Infinity;
+      }
+      expect(await serverComments(ticket.id)).toHaveLength(4);
     });
 
     it('a restart in the middle does not wedge it either', async () => {
