@@ -15,7 +15,7 @@ import { fuzzLiveSocket, fuzzRoute } from './rest';
 import { fuzzPull, fuzzPush } from './sync';
 
 /** Shares of the total per target. */
-const WEIGHTS = { rest: 48, live: 2, push: 6, pull: 12, ctiEvents: 10, zammad: 10, hook: 8, bridge: 4 };
+const WEIGHTS = { rest: 44, live: 2, push: 10, pull: 10, ctiEvents: 9, zammad: 9, hook: 8, bridge: 8 };
 const WEIGHT_SUM = Object.values(WEIGHTS).reduce((a, b) => a + b, 0);
 const runs = (target: keyof typeof WEIGHTS) => runsFor(WEIGHTS[target], WEIGHT_SUM);
 const MINUTES = 60_000;

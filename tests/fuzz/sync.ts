@@ -59,7 +59,7 @@ export async function fuzzPush(server: FuzzServer, runs: number, seed: number): 
       countCase('sync push');
       const c = consoles[index]!;
       // A normal change rides at the end of every batch: one bad mutation must never fail its batch.
-      const numbered = [...mutations, normalChange()].map((m, i) => ({ id: c.next + i, ...m }));
+      const numbered = [...mutations, normalChange(server)].map((m, i) => ({ id: c.next + i, ...m }));
       const body: Record<string, unknown> = {
         clientId: c.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
@@ -102,7 +102,7 @@ export async function fuzzPush(server: FuzzServer, runs: number, seed: number): 
       const probe = await push(server, c.username, {
         clientId: c.clientId,
         schemaVersion: SYNC_SCHEMA_VERSION,
-        mutations: [{ id: c.next, ...normalChange() }],
+        mutations: [{ id: c.next, ...normalChange(server) }],
       });
       expect(probe.statusCode, probe.body).toBe(200);
       expect(probe.json<PushResponse>().results[0]?.outcome).toBe('applied');
@@ -134,12 +134,9 @@ async function expectNoTrace(server: FuzzServer, sent: { id: number; args: unkno
   expect(rows, 'a rejected mutation wrote').toEqual([]);
 }
 
-/** A call logged at a desk: applies whatever state the tickets are in. */
-function normalChange() {
-  return {
-    name: 'call.log',
-    args: { id: randomUUID(), direction: 'inbound', from: '13800138000', startedAt: new Date().toISOString() },
-  };
+/** A note on the suite's own ticket (never deleted): applies whatever else happened. */
+function normalChange(server: FuzzServer) {
+  return { name: 'ticket.comment', args: { id: server.ticketId, eventId: randomUUID(), body: 'normal change' } };
 }
 
 export async function fuzzPull(server: FuzzServer, runs: number, seed: number): Promise<void> {
