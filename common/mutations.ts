@@ -35,9 +35,9 @@ export const TicketCreateArgs = z.object({
   title: Required(200),
   description: text(5000).default(''),
   unitId: line(64).nullable().default(null),
-  unitCode: line(32).nullable().default(null),
+  unitCode: text(32).nullable().default(null),
   residentId: line(64).nullable().default(null),
-  residentName: line(64).nullable().default(null),
+  residentName: text(64).nullable().default(null),
   phone: line(32).nullable().default(null),
   teamId: line(32).nullable().default(null),
 });
