@@ -23,6 +23,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        // Issue 11 §1: one in-process server and desk, fast-check with a fixed seed (tests/fuzz/fuzz.test.ts).
+        test: { name: 'fuzz', include: ['tests/fuzz/**/*.test.ts'], fileParallelism: false },
+      },
     ],
   },
 });

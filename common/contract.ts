@@ -23,15 +23,15 @@ import {
   User,
 } from './domain';
 import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, ResidentId } from './privacy';
+import { Uuid, isoDateTime, line, text } from './input';
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
 import { SyncStatus } from './sync';
 import { REASON_MAX } from './ticket-access';
 import { StatusOutputs } from './workflows';
 
-const Uuid = z.string().uuid();
 /** Required where common/ticket-access says so: cancelling, raising to P0/P1, reassigning another's ticket. */
-const Reason = z.string().trim().max(REASON_MAX).optional();
+const Reason = text(REASON_MAX, { trim: true }).optional();
 
 /** `team.<id>` views: one queue per team of TEAM_IDS (open tickets of that team). */
 export const TEAM_VIEW_IDS = TEAM_IDS.map((id) => `team.${id}` as const);
@@ -82,7 +82,7 @@ const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) =
 
 export const METHODS = {
   'session.login': method(
-    z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+    z.object({ username: line(64, { trim: true, min: 1 }), password: text(256, { min: 1 }) }),
     Session,
   ),
   'session.logout': method(z.object({}), Session),
@@ -112,15 +112,15 @@ export const METHODS = {
       category: Category,
       channel: Channel,
       priority: Priority.default(3),
-      title: z.string().trim().min(1).max(200),
-      description: z.string().max(5000).default(''),
-      unitId: z.string().max(64).nullable().default(null),
-      unitCode: z.string().max(32).nullable().default(null),
-      residentId: z.string().max(64).nullable().default(null),
-      residentName: z.string().max(64).nullable().default(null),
+      title: text(200, { trim: true, min: 1 }),
+      description: text(5000).default(''),
+      unitId: line(64).nullable().default(null),
+      unitCode: text(32).nullable().default(null),
+      residentId: line(64).nullable().default(null),
+      residentName: text(64).nullable().default(null),
       /** A number typed in full, or the masked form of the caller's or resident's number (see callId). */
-      phone: z.string().max(32).nullable().default(null),
-      teamId: z.string().max(32).nullable().default(null),
+      phone: line(32).nullable().default(null),
+      teamId: line(32).nullable().default(null),
       /** The call the ticket is taken from: the server records its caller's number when `phone` is masked. */
       callId: Uuid.optional(),
     }),
@@ -130,7 +130,7 @@ export const METHODS = {
     z.object({
       id: Uuid,
       status: TicketStatus,
-      note: z.string().max(2000).default(''),
+      note: text(2000).default(''),
       /** Required by some transitions (common/workflows): photos, materials, reply, follow-up… */
       outputs: StatusOutputs.optional(),
       reason: Reason,
@@ -141,12 +141,12 @@ export const METHODS = {
     z.object({
       id: Uuid,
       assigneeId: Uuid.nullable(),
-      teamId: z.string().max(32).nullable().optional(),
+      teamId: line(32).nullable().optional(),
       reason: Reason,
     }),
     Ticket,
   ),
-  'tickets.comment': method(z.object({ id: Uuid, body: z.string().trim().min(1).max(5000) }), TicketEvent),
+  'tickets.comment': method(z.object({ id: Uuid, body: text(5000, { trim: true, min: 1 }) }), TicketEvent),
   /**
    * Field edits. `baseDescription` defaults to the description the desk shows now: if someone else changed it
    * before this edit reaches the server, theirs stays and this text is kept as a conflict note.
@@ -154,11 +154,11 @@ export const METHODS = {
   'tickets.edit': method(
     z.object({
       id: Uuid,
-      title: z.string().trim().min(1).max(200).optional(),
-      description: z.string().max(5000).optional(),
+      title: text(200, { trim: true, min: 1 }).optional(),
+      description: text(5000).optional(),
       category: Category.optional(),
       priority: Priority.optional(),
-      baseDescription: z.string().max(5000).optional(),
+      baseDescription: text(5000).optional(),
       reason: Reason,
     }),
     Ticket,
@@ -166,15 +166,21 @@ export const METHODS = {
   'tickets.tag': method(
     z.object({
       id: Uuid,
-      add: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
-      remove: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+      add: z
+        .array(line(32, { trim: true, min: 1 }))
+        .max(20)
+        .default([]),
+      remove: z
+        .array(line(32, { trim: true, min: 1 }))
+        .max(20)
+        .default([]),
     }),
     Ticket,
   ),
   /** Local search over code, title, description, resident name, phone and unit (the `/` box); ranked. */
   'tickets.search': method(
     z.object({
-      q: z.string().max(1000),
+      q: text(1000),
       limit: z.number().int().min(1).max(100).default(20),
       offset: z.number().int().min(0).max(10_000).default(0),
     }),
@@ -184,22 +190,22 @@ export const METHODS = {
    * Intake's duplicate check: open tickets of this unit and category created in the last 72 h, newest first
    * (common/intake/duplicates). Linking = `tickets.comment` on one of them instead of creating a new ticket.
    */
-  'tickets.duplicates': method(z.object({ unitId: z.string().min(1).max(64), category: Category }), z.array(Ticket)),
+  'tickets.duplicates': method(z.object({ unitId: line(64, { min: 1 }), category: Category }), z.array(Ticket)),
   /** Lead/admin only (the server decides); a deletion beats every later change of the ticket. */
-  'tickets.delete': method(z.object({ id: Uuid, reason: z.string().trim().min(1).max(500) }), z.object({ id: Uuid })),
+  'tickets.delete': method(z.object({ id: Uuid, reason: text(500, { trim: true, min: 1 }) }), z.object({ id: Uuid })),
 
   /** Logs a call at this desk; works offline (the log reaches the server exactly once). */
   'calls.log': method(
     z.object({
       direction: CallDirection,
-      from: z.string().trim().min(1).max(32),
-      to: z.string().trim().max(32).nullable().default(null),
-      startedAt: z.string().datetime({ offset: true }),
-      answeredAt: z.string().datetime({ offset: true }).nullable().default(null),
-      endedAt: z.string().datetime({ offset: true }).nullable().default(null),
+      from: line(32, { trim: true, min: 1 }),
+      to: line(32, { trim: true }).nullable().default(null),
+      startedAt: isoDateTime(),
+      answeredAt: isoDateTime().nullable().default(null),
+      endedAt: isoDateTime().nullable().default(null),
       missed: z.boolean().default(false),
-      notes: z.string().max(5000).default(''),
-      residentId: z.string().max(64).nullable().default(null),
+      notes: text(5000).default(''),
+      residentId: line(64).nullable().default(null),
       ticketId: Uuid.nullable().default(null),
     }),
     CallRecord,
@@ -212,7 +218,7 @@ export const METHODS = {
   'calls.list': method(
     z.object({
       view: z.enum(['today', 'missed', 'all']).default('today'),
-      number: z.string().trim().max(64).optional(),
+      number: line(64, { trim: true }).optional(),
       limit: z.number().int().min(1).max(500).default(100),
     }),
     z.object({ items: z.array(CallRecord), missedOpen: z.number().int() }),
@@ -234,21 +240,21 @@ export const METHODS = {
   /** Take a missed call's callback: the first claim wins (the server decides; a loser's claim is rejected). */
   'calls.claimCallback': method(z.object({ id: Uuid }), CallRecord),
   'calls.callbackResult': method(
-    z.object({ id: Uuid, result: z.enum(CALLBACK_RESULTS), note: z.string().max(2000).default('') }),
+    z.object({ id: Uuid, result: z.enum(CALLBACK_RESULTS), note: text(2000).default('') }),
     CallRecord,
   ),
   'calls.wrapUp': method(
     z.object({
       id: Uuid,
-      disposition: z.string().trim().min(1).max(32),
-      notes: z.string().max(5000).default(''),
+      disposition: line(32, { trim: true, min: 1 }),
+      notes: text(5000).default(''),
       ticketIds: z.array(Uuid).max(20).default([]),
     }),
     CallRecord,
   ),
   /** Links a call to a ticket (with a work-log entry on the ticket) and/or to the resident the agent picked. */
   'calls.link': method(
-    z.object({ id: Uuid, ticketId: Uuid.optional(), residentId: z.string().trim().min(1).max(64).optional() }),
+    z.object({ id: Uuid, ticketId: Uuid.optional(), residentId: line(64, { trim: true, min: 1 }).optional() }),
     CallRecord,
   ),
   /** Wrap-up codes (the server's list as last fetched; the defaults offline). */
@@ -270,7 +276,7 @@ export const METHODS = {
   /** Intake lookup as you type, in the local residents directory: room (full or partial), phone (any form), name. */
   'residents.lookup': method(
     z.object({
-      q: z.string().max(100),
+      q: text(100),
       limit: z.number().int().min(1).max(RESIDENT_LOOKUP_LIMIT).default(RESIDENT_LOOKUP_LIMIT),
     }),
     ResidentLookupResult,

@@ -18,6 +18,7 @@ import {
   type TicketEvent,
 } from './domain';
 import { CALL_MUTATION_ARGS, PresenceSetArgs } from './calls/args';
+import { Uuid, isoDateTime, line, text } from './input';
 import { ticketSla, type TicketSlaContext } from './sla/ticket-sla';
 import {
   REASON_MAX,
@@ -29,13 +30,13 @@ import {
 } from './ticket-access';
 import { StatusOutputs, isOpen, validateTransition } from './workflows';
 
-const Uuid = z.string().uuid();
-const Text = (max: number) => z.string().trim().min(1).max(max);
+/** Required text: trimmed, not empty. */
+const Required = (max: number) => text(max, { trim: true, min: 1 });
 /**
  * Why: required where common/ticket-access says so (cancel, raise to P0/P1, reassign someone else's ticket).
  * Optional in the schema: mutations already in outboxes carry none, and the rule, not the shape, decides.
  */
-const Reason = z.string().trim().max(REASON_MAX).optional();
+const Reason = text(REASON_MAX, { trim: true }).optional();
 
 export const TicketCreateArgs = z.object({
   id: Uuid,
@@ -44,15 +45,15 @@ export const TicketCreateArgs = z.object({
   category: Category,
   channel: Channel,
   priority: Priority.default(3),
-  title: Text(200),
-  description: z.string().max(5000).default(''),
-  unitId: z.string().max(64).nullable().default(null),
-  unitCode: z.string().max(32).nullable().default(null),
-  residentId: z.string().max(64).nullable().default(null),
-  residentName: z.string().max(64).nullable().default(null),
+  title: Required(200),
+  description: text(5000).default(''),
+  unitId: line(64).nullable().default(null),
+  unitCode: text(32).nullable().default(null),
+  residentId: line(64).nullable().default(null),
+  residentName: text(64).nullable().default(null),
   /** Typed in full, or masked (the caller's or the resident's number as the desk shows it: see callId). */
-  phone: z.string().max(32).nullable().default(null),
-  teamId: z.string().max(32).nullable().default(null),
+  phone: line(32).nullable().default(null),
+  teamId: line(32).nullable().default(null),
   /**
    * The call the ticket is taken from. The desk holds numbers masked (issue 11 §4): the server records the whole
    * number of this call's caller, or of the resident's phone, that the masked `phone` stands for.
@@ -63,7 +64,7 @@ export const TicketSetStatusArgs = z.object({
   id: Uuid,
   eventId: Uuid,
   status: TicketStatus,
-  note: z.string().max(2000).default(''),
+  note: text(2000).default(''),
   /**
    * What was recorded to leave the step (photos, materials, reply, follow-up…). Optional: mutations already in
    * outboxes carry none; the workflow table decides which transitions require which outputs.
@@ -75,10 +76,10 @@ export const TicketAssignArgs = z.object({
   id: Uuid,
   eventId: Uuid,
   assigneeId: Uuid.nullable(),
-  teamId: z.string().max(32).nullable().optional(),
+  teamId: line(32).nullable().optional(),
   reason: Reason,
 });
-export const TicketCommentArgs = z.object({ id: Uuid, eventId: Uuid, body: Text(5000) });
+export const TicketCommentArgs = z.object({ id: Uuid, eventId: Uuid, body: Required(5000) });
 /**
  * Field edits. Scalars: last writer (in server order) wins. Description: when the ticket's description is no
  * longer `baseDescription` (someone changed it meanwhile), the current one stays and this text becomes a
@@ -87,14 +88,14 @@ export const TicketCommentArgs = z.object({ id: Uuid, eventId: Uuid, body: Text(
 export const TicketEditArgs = z.object({
   id: Uuid,
   eventId: Uuid,
-  title: Text(200).optional(),
-  description: z.string().max(5000).optional(),
+  title: Required(200).optional(),
+  description: text(5000).optional(),
   category: Category.optional(),
   priority: Priority.optional(),
-  baseDescription: z.string().max(5000).optional(),
+  baseDescription: text(5000).optional(),
   reason: Reason,
 });
-const Tag = z.string().trim().min(1).max(32);
+const Tag = line(32, { trim: true, min: 1 });
 /** Set semantics: remove, then add; concurrent adds merge. */
 export const TicketTagArgs = z.object({
   id: Uuid,
@@ -103,21 +104,21 @@ export const TicketTagArgs = z.object({
   remove: z.array(Tag).max(20).default([]),
 });
 /** A tombstone (lead/admin only, checked on the server): every later mutation of the ticket is rejected. */
-export const TicketDeleteArgs = z.object({ id: Uuid, eventId: Uuid, reason: Text(500) });
-const Iso = z.string().datetime({ offset: true });
+export const TicketDeleteArgs = z.object({ id: Uuid, eventId: Uuid, reason: Required(500) });
+const Iso = isoDateTime();
 /** Insert-only by the client's uuid: a replay inserts nothing twice. */
 export const CallLogArgs = z.object({
   id: Uuid,
   direction: CallDirection,
-  from: z.string().trim().min(1).max(32),
-  to: z.string().trim().max(32).nullable().default(null),
+  from: line(32, { trim: true, min: 1 }),
+  to: line(32, { trim: true }).nullable().default(null),
   /** The agent's clock: shown, never used for ordering. */
   startedAt: Iso,
   answeredAt: Iso.nullable().default(null),
   endedAt: Iso.nullable().default(null),
   missed: z.boolean().default(false),
-  notes: z.string().max(5000).default(''),
-  residentId: z.string().max(64).nullable().default(null),
+  notes: text(5000).default(''),
+  residentId: line(64).nullable().default(null),
   ticketId: Uuid.nullable().default(null),
 });
 

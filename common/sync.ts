@@ -1,6 +1,7 @@
 /** Wire format of the sync protocol (DESIGN.md §5): push of outbox mutations, pull of changes by cursor. */
 import { z } from 'zod';
 import type { Ticket } from './domain';
+import { Uuid, decodeBase64Url, parseLogPosition, type LogPosition } from './input';
 import { MutationName } from './mutations';
 
 /**
@@ -86,7 +87,7 @@ export function ticketFromWire(data: unknown): unknown {
 }
 
 export const PushRequest = z.object({
-  clientId: z.string().uuid(),
+  clientId: Uuid,
   schemaVersion: z.number().int().positive(),
   mutations: z
     .array(
@@ -99,6 +100,15 @@ export const PushRequest = z.object({
     .max(1000),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
+
+/**
+ * The `args` a console pushes to withdraw a mutation it has given up on (the server failed it with 5xx again and
+ * again): every server rejects it (a current one as `withdrawn`, an older one as `invalid_args`) and consumes its id,
+ * so the outbox behind it moves on. The console keeps the server's own failure as the reason it shows.
+ */
+export const WITHDRAWN_ARGS = null;
+/** The rejection code of a mutation the server could not apply for a reason no rule names (a database error). */
+export const CANNOT_APPLY = 'cannot_apply';
 
 export const PushResult = z.object({
   id: z.number().int(),
@@ -114,11 +124,21 @@ export const PushResponse = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
+/** A pull cursor as the server wrote it (base64url of "xid:seq") as a position, or null when it is not one. */
+export function parsePullCursor(cursor: string): LogPosition | null {
+  const text = decodeBase64Url(cursor);
+  return text === null ? null : parseLogPosition(text);
+}
+
 export const PullRequest = z.object({
-  clientId: z.string().uuid(),
+  clientId: Uuid,
   schemaVersion: z.number().int().positive(),
-  /** Opaque; null for the first pull. */
-  cursor: z.string().max(200).nullable(),
+  /** Opaque to the client; null for the first pull. */
+  cursor: z
+    .string()
+    .max(200)
+    .refine((c) => parsePullCursor(c) !== null, 'not a pull cursor')
+    .nullable(),
   limit: z.number().int().min(1).max(5000).optional(),
   /** Ask for `estimate` in the response (the client does on the first page of an initial sync). */
   estimate: z.boolean().optional(),
@@ -160,12 +180,18 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
-export const SyncState = z.enum(['offline', 'connecting', 'syncing', 'online']);
+/** `server_error`: the server answers, but with 5xx (a console that hears back is never "offline"). */
+export const SyncState = z.enum(['offline', 'connecting', 'syncing', 'online', 'server_error']);
 export const SyncStatus = z.object({
   state: SyncState,
   pending: z.number().int(),
   /** ISO time the host lost the server, null while online. */
   offlineSince: z.string().nullable(),
+  /** While the state is `server_error`: the last failure's HTTP status and `error` code, and since when it fails. */
+  serverError: z
+    .object({ status: z.number().int().nullable(), code: z.string(), since: z.string() })
+    .nullable()
+    .optional(),
   lastSyncAt: z.string().nullable(),
   /** Initial sync progress, null when not in an initial sync. */
   progress: z

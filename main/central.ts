@@ -1,7 +1,8 @@
 /**
- * A small client of the central server's REST API. Failures come back as three kinds the callers act on
- * differently: offline (retry later, keep working locally), unauthorized (the session is gone) and
- * rejected (the server understood and said no).
+ * A small client of the central server's REST API. Failures come back as four kinds the callers act on
+ * differently: offline (no answer: retry later, keep working locally), server_error (the server answered 5xx: it is
+ * there, but failed this request), unauthorized (the session is gone) and rejected (the server understood and
+ * said no).
  */
 import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
@@ -15,7 +16,7 @@ import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '
 
 export class CentralError extends Error {
   constructor(
-    public readonly kind: 'offline' | 'unauthorized' | 'rejected',
+    public readonly kind: 'offline' | 'server_error' | 'unauthorized' | 'rejected',
     public readonly code: string,
     message: string,
     public readonly status: number | null = null,
@@ -26,10 +27,17 @@ export class CentralError extends Error {
   }
 }
 
-/** Network error, timeout or 5xx: the server cannot be reached or cannot answer now. */
+/** Network error or timeout: the server cannot be reached. */
 export class CentralOfflineError extends CentralError {
-  constructor(message: string, status: number | null = null) {
-    super('offline', 'offline', message, status);
+  constructor(message: string) {
+    super('offline', 'offline', message);
+  }
+}
+
+/** 5xx: the server (or a proxy in front of it) answered, but failed this request; `code` is its `error`. */
+export class CentralServerError extends CentralError {
+  constructor(code: string, message: string, status: number) {
+    super('server_error', code, message, status);
   }
 }
 
@@ -171,13 +179,14 @@ export class CentralClient {
 
     const payload = await readJson(res);
     if (res.status >= 500) {
-      throw new CentralOfflineError(`${method} ${path}: server error ${res.status}`, res.status);
+      const code = errorCodeOf(payload) ?? `http_${res.status}`;
+      throw new CentralServerError(code, `${method} ${path}: server error ${res.status} (${code})`, res.status);
     }
     if (res.status === 401) throw new CentralUnauthorizedError(`${method} ${path}: unauthorized`);
     if (!res.ok) {
-      const p = (payload ?? {}) as { error?: unknown; details?: unknown };
-      const code = typeof p.error === 'string' ? p.error : `http_${res.status}`;
-      throw new CentralRejectedError(code, `${method} ${path}: ${code}`, res.status, p.details);
+      const code = errorCodeOf(payload) ?? `http_${res.status}`;
+      const details = (payload as { details?: unknown } | null)?.details;
+      throw new CentralRejectedError(code, `${method} ${path}: ${code}`, res.status, details);
     }
     if (schema === null) return undefined as z.output<S>;
     const parsed = schema.safeParse(payload);
@@ -191,6 +200,12 @@ export class CentralClient {
     }
     return parsed.data;
   }
+}
+
+/** The `error` of an `{error, details}` body, when it has a short one. */
+function errorCodeOf(payload: unknown): string | null {
+  const error = (payload as { error?: unknown } | null)?.error;
+  return typeof error === 'string' && error.length <= 64 ? error : null;
 }
 
 async function readJson(res: Response): Promise<unknown> {

@@ -122,6 +122,9 @@ export function createSessionService(deps: {
         if (err instanceof CentralError && err.kind === 'offline') {
           throw new DeskError('offline', 'The central server cannot be reached');
         }
+        if (err instanceof CentralError && err.kind === 'server_error') {
+          throw new DeskError('server_error', `The central server failed (HTTP ${err.status}); try again`);
+        }
         throw err;
       }
       deps.onAuthenticated(res.user);

@@ -60,6 +60,9 @@ function stored(meta: MetaRepo): SlaSettingsDocument {
 function refusal(err: unknown): unknown {
   if (!(err instanceof CentralError)) return err;
   if (err.kind === 'offline') return new DeskError('offline', 'The server cannot be reached; nothing was changed.');
+  if (err.kind === 'server_error') {
+    return new DeskError('server_error', `The server failed (HTTP ${err.status}); nothing was changed.`);
+  }
   if (err.kind === 'unauthorized') return new DeskError('unauthenticated', 'Log in again; nothing was changed.');
   const details = err.details;
   let reason = '';
@@ -151,7 +154,8 @@ export function createSlaSettingsSync(
         trailing = null;
         refresh().catch((err: unknown) => {
           if (stopped) return; // signed out (or closing) meanwhile: the refusal is the logout's, not a fault
-          if (err instanceof CentralError && err.kind === 'offline') return; // the sync status says so already
+          // The sync status says so already.
+          if (err instanceof CentralError && (err.kind === 'offline' || err.kind === 'server_error')) return;
           // A session that ended elsewhere (revoked token): the sync engine signs the desk out; one line is plenty.
           if (err instanceof CentralError && err.kind === 'unauthorized') log('fetch refused: the session has ended');
           else log(`fetch failed: ${errorLine(err)}`);

@@ -4,9 +4,8 @@
  */
 import { z } from 'zod';
 import { CALLBACK_RESULTS, PresenceState } from '../domain';
+import { Uuid, line, text } from '../input';
 import { CallEvent } from './envelope';
-
-const Uuid = z.string().uuid();
 
 /** An event a desk adapter (baresip, the local hook, AMI at the desk) heard: travels through the outbox. */
 export const CallEventArgs = z.object({ event: CallEvent });
@@ -15,20 +14,20 @@ export const CallClaimCallbackArgs = z.object({ id: Uuid });
 export const CallCallbackResultArgs = z.object({
   id: Uuid,
   result: z.enum(CALLBACK_RESULTS),
-  note: z.string().max(2000).default(''),
+  note: text(2000).default(''),
 });
 /** After-call work: a disposition code, notes and the tickets the call led to. */
 export const CallWrapUpArgs = z.object({
   id: Uuid,
-  disposition: z.string().trim().min(1).max(32),
-  notes: z.string().max(5000).default(''),
+  disposition: line(32, { trim: true, min: 1 }),
+  notes: text(5000).default(''),
   ticketIds: z.array(Uuid).max(20).default([]),
 });
 /** Links a call to a ticket and/or to the resident the agent picked among the caller-ID candidates. */
 export const CallLinkArgs = z.object({
   id: Uuid,
   ticketId: Uuid.optional(),
-  residentId: z.string().trim().min(1).max(64).optional(),
+  residentId: line(64, { trim: true, min: 1 }).optional(),
 });
 export const PresenceSetArgs = z.object({
   state: PresenceState,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CallDirection, CallEndCause } from '../domain';
+import { isoDateTime, line } from '../input';
 
 export { CallEndCause };
 
@@ -30,23 +31,13 @@ export function isSoftphoneSource(source: string): boolean {
   return (SOFTPHONE_SOURCES as readonly string[]).includes(source);
 }
 
-/** Half of a UTF-16 surrogate pair without its other half: not a character, and PostgreSQL refuses it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Printable text without NUL or other C0 controls (a PBX's garbage must not reach the database). */
-const Text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    // eslint-disable-next-line no-control-regex
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'control characters are not allowed')
-    .refine((s) => !LONE_SURROGATE.test(s), 'text must be valid Unicode');
-const Id = Text(128).pipe(z.string().trim().min(1));
+// Every text is one printable line of valid Unicode (common/input line): a PBX's garbage must not reach the database.
+const Id = line(128, { trim: true, min: 1 });
 /** A phone number or SIP user as reported ("13800138000", "+86 21 5555 1234", "anonymous"). */
-const Number = Text(64).pipe(z.string().trim());
+const Number = line(64, { trim: true });
 /** An agent as the reporter names them: username, display name, extension or user id. */
-const AgentRef = Text(64).pipe(z.string().trim().min(1));
-const Iso = z.iso.datetime({ offset: true });
+const AgentRef = line(64, { trim: true, min: 1 });
+const Iso = isoDateTime();
 
 /**
  * Facts every event may carry, so that a call first heard of by its hangup (§6: `ended` without `ringing` still
@@ -60,9 +51,9 @@ const common = {
   legId: Id.optional(),
   ts: Iso,
   /** Who reported it: `pbx`, `zammad`, `ami`, `baresip`, `hook`, … (free text; softphones see SOFTPHONE_SOURCES). */
-  source: Text(32).pipe(z.string().trim().min(1)),
+  source: line(32, { trim: true, min: 1 }),
   /** The SIP Call-ID where the reporter knows it: the strongest correlation key between reporters. */
-  sipCallId: Text(256).optional(),
+  sipCallId: line(256).optional(),
   direction: CallDirection.optional(),
   from: Number.optional(),
   to: Number.optional(),
@@ -79,8 +70,8 @@ export const CallRinging = z.object({
   direction: CallDirection,
   from: Number,
   to: Number.optional(),
-  callerName: Text(128).optional(),
-  queue: Text(64).optional(),
+  callerName: line(128).optional(),
+  queue: line(64).optional(),
   /** The agents the call is offered to (extension, username, display name or id). */
   offeredTo: z.array(AgentRef).max(100).optional(),
 });
@@ -100,7 +91,7 @@ export const CallEnded = z.object({
   /** ITU-T Q.850 cause code where the PBX gives one (16 normal clearing, 17 busy, 19 no answer, …). */
   q850: z.number().int().min(0).max(127).optional(),
 });
-export const CallRecording = z.object({ ...common, type: z.literal('call.recording'), url: z.url().max(2048) });
+export const CallRecording = z.object({ ...common, type: z.literal('call.recording'), url: line(2048).pipe(z.url()) });
 
 export const CallEvent = z.discriminatedUnion('type', [
   CallRinging,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Call, Presence, PresenceState, Ticket } from '../domain';
+import { line, text } from '../input';
 
 /** A resident the caller may be: `known` (one of their phones), `maybe` (seen on their earlier ticket or call). */
 export const CallerCandidate = z.object({
@@ -51,10 +52,10 @@ export const CtiStatus = z.object({
 export type CtiStatus = z.infer<typeof CtiStatus>;
 
 const Port = z.number().int().min(1).max(65535);
-const Host = z.string().trim().min(1).max(253);
+const Host = line(253, { trim: true, min: 1 });
 /** This desk's phone settings (per profile; the site's wrap-up codes and time are the server's). */
 export const CtiSettings = z.object({
-  extension: z.string().trim().max(32).nullable().default(null),
+  extension: line(32, { trim: true }).nullable().default(null),
   baresip: z
     .object({ enabled: z.boolean(), host: Host, port: Port })
     .default({ enabled: false, host: '127.0.0.1', port: 4444 }),
@@ -63,8 +64,8 @@ export const CtiSettings = z.object({
       enabled: z.boolean(),
       host: Host,
       port: Port,
-      username: z.string().max(64),
-      secret: z.string().max(256),
+      username: line(64),
+      secret: text(256),
     })
     .default({ enabled: false, host: '127.0.0.1', port: 5038, username: '', secret: '' }),
   hook: z.object({ enabled: z.boolean(), port: Port }).default({ enabled: true, port: 17788 }),

@@ -7,6 +7,7 @@
  * A request without `v` (a version-1 desk) gets the masked number as `raw`, no E.164 and no tombstones.
  */
 import { z } from 'zod';
+import { LogPositionText, queryInt } from '../input';
 import { MaskedPhone } from './phone-hash';
 
 export const DIRECTORY_SCHEMA_VERSION = 2;
@@ -42,14 +43,13 @@ export function isDirectoryTombstone(entry: DirectoryEntry): entry is DirectoryT
 }
 
 export const DIRECTORY_PAGE_MAX = 5000;
-export const DIRECTORY_CURSOR = /^\d{1,20}:\d{1,20}$/;
 
 export const DirectoryQuery = z.object({
-  /** Absent: from the beginning. */
-  cursor: z.string().regex(DIRECTORY_CURSOR, 'Not a directory cursor').optional(),
-  limit: z.coerce.number().int().min(1).max(DIRECTORY_PAGE_MAX).default(1000),
+  /** "xid:seq" (common/input LogPositionText); absent: from the beginning. */
+  cursor: LogPositionText.optional(),
+  limit: queryInt(1, DIRECTORY_PAGE_MAX).default(1000),
   /** The desk's DIRECTORY_SCHEMA_VERSION; absent: 1. */
-  v: z.coerce.number().int().min(1).max(1000).default(1),
+  v: queryInt(1, 1000).default(1),
 });
 export type DirectoryQuery = z.infer<typeof DirectoryQuery>;
 
@@ -57,7 +57,7 @@ export const DirectoryPage = z.object({
   /** Residents added, changed or erased after the request's cursor, each in its current state. */
   items: z.array(DirectoryEntry),
   /** Where the next request continues (the request's own cursor when nothing changed). */
-  cursor: z.string().regex(DIRECTORY_CURSOR),
+  cursor: LogPositionText,
   /** More changes wait beyond this page: ask again at once. */
   more: z.boolean(),
 });

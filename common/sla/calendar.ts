@@ -11,33 +11,27 @@
  */
 import chineseDaysData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
+import { MAX_YEAR, MIN_YEAR, calendarDate, line } from '../input';
 import { DEFAULT_SITE_TIME_ZONE, fixedUtcOffsetMinutes, isTimeZone } from './timezone';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
-
-/** True for an existing calendar date (rejects 2027-02-30, which Date.parse rolls over). */
-function isRealDate(d: string): boolean {
-  const ms = Date.parse(`${d}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
-}
 
 /** An official (or corrected) holiday schedule for one year, entered by an admin. */
 export const YearSchedule = z
   .object({
-    year: z.number().int().min(2000).max(2200),
+    year: z.number().int().min(MIN_YEAR).max(MAX_YEAR),
     /** Days off that would otherwise be working days (statutory holidays and 调休 days off). */
-    holidays: z.array(isoDate),
+    holidays: z.array(calendarDate()).max(366),
     /** Weekend days that are working days (调休 上班). */
-    workdays: z.array(isoDate),
+    workdays: z.array(calendarDate()).max(366),
   })
   .superRefine((s, ctx) => {
     const prefix = `${s.year}-`;
     for (const d of [...s.holidays, ...s.workdays]) {
-      if (!d.startsWith(prefix) || !isRealDate(d)) {
+      if (!d.startsWith(prefix)) {
         ctx.addIssue({ code: 'custom', message: `${d} is not a valid date in ${s.year}` });
       }
     }
@@ -55,7 +49,7 @@ export const CalendarSettings = z
      * The site's time zone (IANA name): consoles show every time in it and the calendar counts in it. Lives here, in
      * the synced SLA settings document, so consoles get it with the rest (an older console ignores the key).
      */
-    timeZone: z.string().max(64).default(DEFAULT_SITE_TIME_ZONE),
+    timeZone: line(64).default(DEFAULT_SITE_TIME_ZONE),
     /**
      * Minutes east of UTC for the office's wall clock: derived from `timeZone` (see ./timezone). Documents written
      * before the zone existed carry +480; a value is accepted only when it agrees with the zone.

@@ -4,6 +4,7 @@
  * transition requires, and the engine enforces exactly those.
  */
 import { z } from 'zod';
+import { calendarDate, line, text } from '../input';
 
 /** Lawful fee reminders only (民法典 第944条): a call, a message or a letter. */
 export const FEE_CONTACT_METHODS = ['call', 'message', 'letter'] as const;
@@ -14,33 +15,27 @@ export const FEE_ESCALATION_TARGETS = ['finance', 'legal'] as const;
 export const FollowUp = z.object({
   reached: z.boolean(),
   satisfaction: z.number().int().min(1).max(5).nullable().default(null),
-  comment: z.string().trim().max(2000).default(''),
+  comment: text(2000, { trim: true }).default(''),
 });
 export type FollowUp = z.infer<typeof FollowUp>;
 
-const Line = (max: number) => z.string().trim().max(max);
+const Note = (max: number) => text(max, { trim: true });
 
 export const StatusOutputs = z.object({
   /** Attachment references (ids or urls of uploaded photos). */
-  photos: z.array(z.string().trim().max(500)).max(20).optional(),
-  materials: Line(2000).optional(),
-  workNotes: Line(5000).optional(),
+  photos: z
+    .array(line(500, { trim: true }))
+    .max(20)
+    .optional(),
+  materials: Note(2000).optional(),
+  workNotes: Note(5000).optional(),
   /** The written reply to a complaint. */
-  reply: Line(5000).optional(),
+  reply: Note(5000).optional(),
   followUp: FollowUp.optional(),
   /** Why the ticket goes on hold / is cancelled / is reopened; the status note counts when this is absent. */
-  reason: Line(2000).optional(),
+  reason: Note(2000).optional(),
   /** The date the resident promised to pay, YYYY-MM-DD (Asia/Shanghai). */
-  promiseDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .refine(
-      (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-      {
-        message: 'Not a calendar date',
-      },
-    )
-    .optional(),
+  promiseDate: calendarDate().optional(),
   /** The reminder that was made (fee). */
   contact: z.enum(FEE_CONTACT_METHODS).optional(),
   escalateTo: z.enum(FEE_ESCALATION_TARGETS).optional(),

@@ -3,13 +3,20 @@
  * `sync.status` the UI shows. One cycle (push, then pull) runs at a time; requests made meanwhile
  * coalesce into the next cycle.
  */
-import { SYNC_SCHEMA_VERSION, type PushResponse, type SyncStatus } from '../../common/sync';
+import { SYNC_SCHEMA_VERSION, WITHDRAWN_ARGS, type PushResponse, type SyncStatus } from '../../common/sync';
 import type { MetaRepo } from '../cache';
 import type { BulkLoad } from '../cache/bulk-load';
 import { CentralError, type CentralClient } from '../central';
 import { errorLine } from '../log-line';
 import type { Emit } from '../events';
 import { crashPoint } from './crash-points';
+import {
+  SERVER_ERROR_CODE,
+  createIsolation,
+  withdrawalReason,
+  type IsolationOptions,
+  type PushFailure,
+} from './isolate';
 import type { Outbox } from './outbox';
 import { prefetchPages } from './prefetch';
 import { APPLY_CHUNK_SIZE, type Rebaser } from './rebase';
@@ -25,6 +32,8 @@ export interface SyncEngineOptions {
   pullLimit?: number;
   /** Changes per SQLite transaction when applying a page (the event loop runs between them). */
   applyChunkSize?: number;
+  /** When a mutation the server keeps failing is withdrawn (./isolate). */
+  isolation?: IsolationOptions;
 }
 
 export interface SyncEngineDeps {
@@ -71,12 +80,16 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
 
   let state: SyncStatus['state'] = 'offline';
   let offlineSince: string | null = null;
+  /** The server's last 5xx while it is failing (it answers, so the console is not offline). */
+  let serverError: SyncStatus['serverError'] = null;
   let lastSyncAt: string | null = null;
   let progress: SyncStatus['progress'] = null;
   let lastAnnounced = '';
 
   let interval: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const isolation = createIsolation(options.isolation);
   let abort = new AbortController();
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
@@ -87,6 +100,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     state,
     pending: outbox.count(),
     offlineSince,
+    serverError,
     lastSyncAt,
     progress,
     rejected: outbox.rejected(),
@@ -116,6 +130,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     if (!deps.actorId()) {
       state = 'offline';
       offlineSince = null;
+      serverError = null;
       announce();
       return;
     }
@@ -127,20 +142,30 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       announce();
     }
     try {
-      await pushAll(signal);
-      await pullAll(signal, initial);
-      state = outbox.count() > 0 ? 'syncing' : 'online';
+      const failure = await pushAll(signal);
+      await pullAll(signal, initial, failure === null);
       offlineSince = null;
       lastSyncAt = new Date().toISOString();
+      if (failure) {
+        await isolate(failure, signal);
+      } else {
+        serverError = null;
+        state = outbox.count() > 0 ? 'syncing' : 'online';
+      }
     } catch (err) {
       if (err instanceof CentralError && err.kind === 'unauthorized') {
         halt();
         state = 'offline';
         offlineSince = null;
+        serverError = null;
         deps.onUnauthorized();
       } else if (err instanceof CentralError && err.kind === 'offline') {
         if (state !== 'offline') offlineSince = new Date().toISOString();
         state = 'offline';
+        serverError = null;
+      } else if (err instanceof CentralError && err.kind === 'server_error') {
+        // The server answers, but fails: say so (not "offline"); the interval tries again.
+        failing(err.status, err.code);
       } else if (!signal.aborted) {
         // The server said no (a protocol refusal): one line; anything else is a bug, worth its stack.
         if (err instanceof CentralError) log(`cycle failed: ${errorLine(err)}`);
@@ -152,11 +177,69 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     }
   }
 
-  async function pushAll(signal: AbortSignal): Promise<void> {
+  /** The server answered with a 5xx: shown as its own state, never as offline. */
+  function failing(status: number | null, code: string): void {
+    const since = serverError?.since ?? new Date().toISOString();
+    serverError = { status, code, since };
+    state = 'server_error';
+    offlineSince = null;
+  }
+
+  /**
+   * One mutation failed with 5xx while the pull went through: a strike against it (./isolate). At the limit it is
+   * withdrawn and the rest of the outbox syncs at once; before it, the next try comes after a growing pause.
+   */
+  async function isolate(failure: PushFailure, signal: AbortSignal): Promise<void> {
+    const withdraw = isolation.strike(failure);
+    failing(failure.status, failure.code);
+    if (!withdraw) {
+      scheduleRetry(isolation.retryDelayMs());
+      return;
+    }
+    const { entry } = failure;
+    const res = await central.push(
+      {
+        clientId: meta.clientId(),
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [{ id: entry.mutationId, name: entry.name, args: WITHDRAWN_ARGS }],
+      },
+      signal,
+    );
+    // The server consumed the id; the reason the agent reads is the server's failure, not the withdrawal.
+    const error = { code: SERVER_ERROR_CODE, message: withdrawalReason(failure, isolation.strikes()) };
+    outbox.settle({
+      ...res,
+      results: res.results.map((r) => (r.id === entry.mutationId && r.outcome === 'rejected' ? { ...r, error } : r)),
+    });
+    meta.set('last_mutation_id', String(res.lastMutationId));
+    log(`withdrew mutation ${entry.mutationId} (${entry.name}): ${error.message}`);
+    isolation.clear();
+    serverError = null;
+    state = 'syncing';
+    scheduleRetry(0);
+  }
+
+  function scheduleRetry(delayMs: number): void {
+    if (retry || !interval) return; // stopped (no session), or a retry is already due
+    retry = setTimeout(() => {
+      retry = null;
+      void request();
+    }, delayMs);
+    retry.unref();
+  }
+
+  /**
+   * Pushes the outbox in order, in batches. A 5xx halves the batch (the mutations before the failing one get
+   * through) until a single mutation fails: that failure is returned, and the cycle decides (isolate). The halved
+   * size stays for the rest of the cycle, so the mutations behind the failing one do not hit it again and again.
+   */
+  async function pushAll(signal: AbortSignal): Promise<PushFailure | null> {
+    // A mutation that failed before goes alone first: no need to halve down to it again.
+    let size = isolation.suspect() !== null && outbox.pending(1)[0]?.mutationId === isolation.suspect() ? 1 : pushBatch;
     for (;;) {
-      const batch = outbox.pending(pushBatch);
+      const batch = outbox.pending(size);
       const first = batch[0];
-      if (!first) return;
+      if (!first) return null;
       let res: PushResponse;
       crashPoint('push.send');
       try {
@@ -169,25 +252,39 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
           signal,
         );
       } catch (err) {
+        // Too big for the server's body limit (long texts written offline): smaller batches get through.
+        if (err instanceof CentralError && err.status === 413 && batch.length > 1) {
+          size = Math.ceil(batch.length / 2);
+          continue;
+        }
         // A refused push (e.g. mutation_gap) must not block pulling; the pull's lastMutationId may resolve it.
         if (err instanceof CentralError && err.kind === 'rejected') {
           log(`push refused: ${err.code}`, err.details);
-          return;
+          return null;
+        }
+        if (err instanceof CentralError && err.kind === 'server_error') {
+          if (batch.length > 1) {
+            size = Math.ceil(batch.length / 2);
+            continue;
+          }
+          return { entry: first, status: err.status, code: err.code };
         }
         throw err;
       }
       crashPoint('push.received');
       reachable();
+      if (isolation.settled(res.lastMutationId)) size = pushBatch;
       outbox.settle(res);
       crashPoint('push.settled');
       meta.set('last_mutation_id', String(res.lastMutationId));
       announce();
       // The server processed nothing of this batch: stop rather than spin; the next cycle retries.
-      if (res.lastMutationId < first.mutationId) return;
+      if (res.lastMutationId < first.mutationId) return null;
     }
   }
 
-  async function pullAll(signal: AbortSignal, initial: boolean): Promise<void> {
+  /** `pushBetween`: push what the agent does meanwhile between pages (not while a push is failing). */
+  async function pullAll(signal: AbortSignal, initial: boolean, pushBetween: boolean): Promise<void> {
     let rows = 0;
     let total: number | null = null;
     const resumed = initial && meta.get('pull_cursor') !== null;
@@ -214,7 +311,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     try {
       for (;;) {
         // A long (initial) pull must not hold back what the agent just did: push between pages.
-        if (outbox.count() > 0) await pushAll(signal);
+        if (pushBetween && outbox.count() > 0) pushBetween = (await pushAll(signal)) === null;
         const page = await pages.next();
         crashPoint('pull.received');
         reachable();
@@ -269,9 +366,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
 
   /** The server answered: a long cycle (a resumed initial sync) must not keep saying "offline" until it ends. */
   function reachable(): void {
-    if (state !== 'offline' && state !== 'connecting') return;
+    if (state !== 'offline' && state !== 'connecting' && state !== 'server_error') return;
     state = 'syncing';
     offlineSince = null;
+    serverError = null;
     announce();
   }
 
@@ -287,8 +385,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   function halt(): void {
     if (interval) clearInterval(interval);
     if (debounce) clearTimeout(debounce);
+    if (retry) clearTimeout(retry);
     interval = null;
     debounce = null;
+    retry = null;
   }
 
   return {
@@ -310,6 +410,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       abort = new AbortController();
       state = 'offline';
       offlineSince = null;
+      serverError = null;
+      isolation.clear();
     },
     schedulePush() {
       announce();

@@ -56,7 +56,10 @@ export interface OutboxHooks {
 }
 
 export interface Outbox {
-  /** Applies the mutation optimistically and queues it; throws MutationRejected when it cannot apply. */
+  /**
+   * Applies the mutation optimistically and queues it; throws MutationRejected when it cannot apply and a ZodError
+   * when its arguments break the shared schemas (e.g. text with NUL).
+   */
   enqueue<M extends Mutation>(
     mutation: M,
     actorId: string,
@@ -168,7 +171,9 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
 
   return {
     enqueue<M extends Mutation>(m: M, actorId: string, now = new Date()) {
-      const queued = enqueueTx(m, actorId, now);
+      // The outbox's door: however the mutation was built, it is parsed with the shared schemas (common/input),
+      // so text the server could not store never gets queued (a ZodError reaches the caller, nothing is written).
+      const queued = enqueueTx(parseMutation(m.name, m.args), actorId, now);
       crashPoint('enqueue.committed');
       return queued as { mutationId: number; effect: M extends TicketMutation ? TicketEffect : MutationEffect };
     },

@@ -6,26 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { User } from '../../common/domain';
+import { isoDateTime, line } from '../../common/input';
 import type { Queryable } from '../db/driver';
 import { toIsoOrNull, type Row } from '../db/rows';
 import { HttpError } from '../http/errors';
 import { toE164 } from '../residents/phone';
 
-// eslint-disable-next-line no-control-regex
-const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(PRINTABLE, 'control characters are not allowed')
-    .refine((s) => !LONE_SURROGATE.test(s), 'text must be valid Unicode');
-
 export const NewBlock = z.object({
-  number: Text(32).pipe(z.string().min(3)),
-  reason: Text(200).pipe(z.string().min(1)),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  number: line(32, { trim: true, min: 3 }),
+  reason: line(200, { trim: true, min: 1 }),
+  expiresAt: isoDateTime().nullable().default(null),
 });
 
 export interface CallBlock {
@@ -102,9 +92,9 @@ export async function isBlocked(q: Queryable, from: string, now: Date): Promise<
 
 export const CallerIdRule = z.object({
   /** A dialled number with `*` wildcards, e.g. `021*` or `+8621*` or `*` (the default). */
-  pattern: Text(32).pipe(z.string().regex(/^[0-9+*#]{1,32}$/, 'digits, +, # and * only')),
-  callerId: Text(32).pipe(z.string().regex(/^\+?[0-9]{3,20}$/, 'a phone number')),
-  note: Text(200).default(''),
+  pattern: line(32, { trim: true }).pipe(z.string().regex(/^[0-9+*#]{1,32}$/, 'digits, +, # and * only')),
+  callerId: line(32, { trim: true }).pipe(z.string().regex(/^\+?[0-9]{3,20}$/, 'a phone number')),
+  note: line(200, { trim: true }).default(''),
 });
 export type CallerIdRule = z.output<typeof CallerIdRule>;
 export const CallerIdRules = z.object({ rules: z.array(CallerIdRule).max(200) });

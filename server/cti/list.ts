@@ -5,22 +5,21 @@
  */
 import { z } from 'zod';
 import type { Call } from '../../common/domain';
+import { KeysetCursor, Uuid, encodeKeyset, isoDateTime, line, queryInt } from '../../common/input';
 import type { Queryable } from '../db/driver';
 import { CALL_COLUMNS, callFromRow, toIso, type Row } from '../db/rows';
-import { HttpError } from '../http/errors';
 import { toE164 } from '../residents/phone';
 
 export const MAX_CALL_PAGE = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 export const CallListQuery = z.object({
   missed: Bool.optional(),
-  agent: z.string().regex(UUID, 'a user id').optional(),
-  number: z.string().trim().min(3).max(32).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_CALL_PAGE).default(50),
-  cursor: z.string().max(200).optional(),
+  agent: Uuid.optional(),
+  number: line(32, { trim: true, min: 3 }).optional(),
+  since: isoDateTime().optional(),
+  limit: queryInt(1, MAX_CALL_PAGE).default(50),
+  cursor: KeysetCursor.optional(),
 });
 export type CallListQuery = z.output<typeof CallListQuery>;
 
@@ -30,27 +29,9 @@ export interface CallListPage {
   nextCursor: string | null;
 }
 
-interface Position {
-  startedAt: string;
-  id: string;
-}
-
-export function encodeCallCursor(p: Position): string {
-  return Buffer.from(JSON.stringify([p.startedAt, p.id])).toString('base64url');
-}
-
-function decodeCallCursor(cursor: string): Position {
-  const bad = () => new HttpError(400, 'invalid_request', { reason: 'bad_cursor' });
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  const parsed = z.tuple([z.iso.datetime({ offset: true }), z.string().regex(UUID)]).safeParse(value);
-  if (!parsed.success) throw bad();
-  return { startedAt: parsed.data[0], id: parsed.data[1] };
+/** The cursor of the page after `p` (the last item's start time and id). */
+export function encodeCallCursor(p: { startedAt: string; id: string }): string {
+  return encodeKeyset({ at: p.startedAt, id: p.id });
 }
 
 export async function listCalls(q: Queryable, query: CallListQuery): Promise<CallListPage> {
@@ -65,8 +46,7 @@ export async function listCalls(q: Queryable, query: CallListQuery): Promise<Cal
   }
   if (query.since) where.push(`c.started_at >= ${param(query.since)}`);
   if (query.cursor) {
-    const from = decodeCallCursor(query.cursor);
-    where.push(`(c.started_at, c.id) < (${param(from.startedAt)}::timestamptz, ${param(from.id)}::uuid)`);
+    where.push(`(c.started_at, c.id) < (${param(query.cursor.at)}::timestamptz, ${param(query.cursor.id)}::uuid)`);
   }
   const columns = CALL_COLUMNS.split(', ')
     .map((col) => `c.${col}`)

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CallEvent, CallEventBatch } from '../../common/calls/envelope';
 import { CtiSiteSettings, CtiSiteSettingsPatch } from '../../common/calls/site-settings';
+import { Uuid } from '../../common/input';
 import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -40,7 +41,7 @@ export interface CtiRouteOptions {
 
 /** A webhook carries one event, or a batch of at most 100 small envelopes. */
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
-const Uuid = z.object({ id: z.string().uuid() });
+const IdParams = z.object({ id: Uuid });
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 /** Constant time whatever the lengths: equal-length digests are compared, never the strings. */
@@ -108,7 +109,7 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
   app.delete<{ Params: { id: string } }>('/api/v1/cti/blocks/:id', async (request) => {
     const user = currentUser(request);
     requirePermission(user, 'cti.blocks');
-    const { id } = parseRequest(Uuid, request.params);
+    const { id } = parseRequest(IdParams, request.params);
     return db.tx(async (q) => {
       if (!(await removeBlock(q, id))) throw new HttpError(404, 'not_found');
       await audit(q, user.id, 'cti.unblock', id, {});

@@ -14,14 +14,17 @@ import {
   type DirectoryResident,
 } from '../../common/residents/directory';
 import { maskPhone } from '../../common/residents/phone';
+import { parseLogPosition } from '../../common/input';
 import type { Queryable } from '../db/driver';
 import type { Row } from '../db/rows';
+import { HttpError } from '../http/errors';
 
-const START = '0:0';
-
+/** The query's cursor (DirectoryQuery checked it), or the start. */
 function parseCursor(cursor: string | undefined): [string, string] {
-  const [xid = '0', seq = '0'] = (cursor ?? START).split(':');
-  return [xid, seq];
+  if (cursor === undefined) return ['0', '0'];
+  const position = parseLogPosition(cursor);
+  if (!position) throw new HttpError(400, 'invalid_request', [{ path: ['cursor'], message: 'Invalid cursor' }]);
+  return [position.xid, position.seq];
 }
 
 const parseJson = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);

@@ -26,7 +26,11 @@ export function registerSyncRoutes(app: FastifyInstance, { db, now, slaSettings 
     requirePermission(user, 'sync');
     const body = parseRequest(PushRequest, request.body);
     assertSchemaVersion(body.schemaVersion);
-    return pushMutations(db, user, body, now(), slaSettings.context(), auditSource(request, body.clientId));
+    return pushMutations(db, user, body, now(), slaSettings.context(), {
+      source: auditSource(request, body.clientId),
+      onError: (err, m) =>
+        request.log.error({ err, mutationId: m.id, mutation: m.name }, 'push: a mutation could not be applied'),
+    });
   });
 
   app.post('/api/v1/sync/pull', async (request, reply) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { IntakeRequest, TicketListQuery, type IntakeReceipt } from '../../common/api';
 import type { Ticket } from '../../common/domain';
+import { Uuid } from '../../common/input';
 import { currentUser } from '../auth/hook';
 import { can, requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
@@ -11,7 +12,7 @@ import { ticketForClient } from '../privacy/wire';
 import { listTickets } from '../tickets/list';
 import { loadEvents, loadTicket } from '../tickets/store';
 
-const TicketParams = z.object({ id: z.string().uuid() });
+const TicketParams = z.object({ id: Uuid });
 
 /** The receipt for a caller that may not read tickets (the kiosk): no personal data comes back. */
 function intakeReceipt(ticket: Ticket): IntakeReceipt {

@@ -1,36 +1,17 @@
 /** The ticket list: filters plus keyset paging on (created_at DESC, id DESC). */
 import type { Ticket } from '../../common/domain';
 import type { TicketListQuery } from '../../common/api';
+import { encodeKeyset } from '../../common/input';
 import type { Queryable } from '../db/driver';
 import { TICKET_COLUMNS, ticketFromRow, type Row } from '../db/rows';
-import { HttpError } from '../http/errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ListScope {
   /** The caller, for `assignee=me`. */
   userId: string;
 }
 
-interface PageKey {
-  createdAt: string;
-  id: string;
-}
-
 // The key keeps created_at as PostgreSQL text (microseconds), so paging never skips rows that share a millisecond.
-const encodeKey = (k: PageKey) => Buffer.from(JSON.stringify([k.createdAt, k.id])).toString('base64url');
-
-function decodeKey(cursor: string): PageKey {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && UUID.test(id) && !isNaN(Date.parse(createdAt))) {
-      return { createdAt, id };
-    }
-  } catch {
-    // fall through: not one of our cursors
-  }
-  throw new HttpError(400, 'invalid_request', [{ path: ['cursor'], message: 'Invalid cursor' }]);
-}
+// TicketListQuery's cursor schema (common/input KeysetCursor) has decoded and checked it before it gets here.
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -47,12 +28,7 @@ export async function listTickets(
   if (query.queue) where.push(`team_id = ${bind(query.queue)}`);
   if (query.assignee === 'none') where.push('assignee_id IS NULL');
   else if (query.assignee === 'me') where.push(`assignee_id = ${bind(scope.userId)}`);
-  else if (query.assignee !== undefined) {
-    if (!UUID.test(query.assignee)) {
-      throw new HttpError(400, 'invalid_request', [{ path: ['assignee'], message: 'Expected me, none or a user id' }]);
-    }
-    where.push(`assignee_id = ${bind(query.assignee)}`);
-  }
+  else if (query.assignee !== undefined) where.push(`assignee_id = ${bind(query.assignee)}`);
   if (query.q?.trim()) {
     const pattern = bind(`%${escapeLike(query.q.trim())}%`);
     where.push(
@@ -61,8 +37,7 @@ export async function listTickets(
     );
   }
   if (query.cursor) {
-    const key = decodeKey(query.cursor);
-    where.push(`(created_at, id) < (${bind(key.createdAt)}::timestamptz, ${bind(key.id)}::uuid)`);
+    where.push(`(created_at, id) < (${bind(query.cursor.at)}::timestamptz, ${bind(query.cursor.id)}::uuid)`);
   }
 
   const { rows } = await q.query<Row>(
@@ -74,6 +49,6 @@ export async function listTickets(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > query.limit && last ? encodeKey({ createdAt: String(last.created_key), id: String(last.id) }) : null;
+    rows.length > query.limit && last ? encodeKeyset({ at: String(last.created_key), id: String(last.id) }) : null;
   return { items: page.map(ticketFromRow), nextCursor };
 }

@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CentralClient, CentralOfflineError, CentralRejectedError, CentralUnauthorizedError } from '../../main/central';
+import {
+  CentralClient,
+  CentralOfflineError,
+  CentralRejectedError,
+  CentralServerError,
+  CentralUnauthorizedError,
+} from '../../main/central';
 
 /** Answers by path: `/api/v1/me` echoes the Authorization header's presence; other paths pick a failure. */
 let server: Server;
@@ -55,7 +61,7 @@ describe('central client', () => {
     expect(seen.at(-1)).toEqual({ url: '/ok/api/v1/me', auth: 'Bearer t0ken' });
   });
 
-  it('tells unauthorized, rejected and offline apart', async () => {
+  it('tells unauthorized, rejected, server errors and offline apart', async () => {
     await expect(new CentralClient(`${base}/unauthorized`).me()).rejects.toBeInstanceOf(CentralUnauthorizedError);
 
     const push = new CentralClient(`${base}/bad`).push({
@@ -71,7 +77,13 @@ describe('central client', () => {
       details: { expected: 3 },
     });
 
-    await expect(new CentralClient(`${base}/down`).me()).rejects.toMatchObject({ kind: 'offline', status: 503 });
+    // A 5xx is an answering server (issue 11 §1): not "offline"; the server's own error code travels with it.
+    await expect(new CentralClient(`${base}/down`).me()).rejects.toBeInstanceOf(CentralServerError);
+    await expect(new CentralClient(`${base}/down`).me()).rejects.toMatchObject({
+      kind: 'server_error',
+      code: 'unavailable',
+      status: 503,
+    });
     await expect(new CentralClient(`${base}/garbled`).me()).rejects.toMatchObject({
       kind: 'rejected',
       code: 'bad_response',

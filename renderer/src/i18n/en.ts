@@ -159,6 +159,8 @@ export const en: Messages = {
     connecting: 'Connecting…',
     syncing: 'Syncing {{count}}',
     offline: 'Offline since {{time}}',
+    serverError: 'Server error (HTTP {{status}}): retrying, your changes are kept',
+    serverErrorNoStatus: 'Server error: retrying, your changes are kept',
     pending: '{{count}} pending',
     progress: 'Initial sync',
     progressRows: '{{rows}} / {{total}} rows downloaded',
@@ -207,6 +209,9 @@ export const en: Messages = {
       unknown_resident: 'The resident does not exist',
       unknown_team: 'The team does not exist',
       unknown_user: 'The assignee does not exist',
+      server_error: 'The server kept failing this change; it was set aside so that your other changes could sync',
+      cannot_apply: 'The server could not apply this change',
+      invalid_args: 'The change contained something the server does not accept',
     },
   },
   sop: {

@@ -184,6 +184,8 @@ export const zhCN = {
     connecting: '连接中…',
     syncing: '同步中 {{count}}',
     offline: '离线（自 {{time}}）',
+    serverError: '服务器出错（HTTP {{status}}），正在重试；更改已保存在本机',
+    serverErrorNoStatus: '服务器出错，正在重试；更改已保存在本机',
     pending: '待上传 {{count}}',
     progress: '初始同步',
     progressRows: '已下载 {{rows}} / {{total}} 条',
@@ -232,6 +234,9 @@ export const zhCN = {
       unknown_resident: '住户不存在',
       unknown_team: '班组不存在',
       unknown_user: '处理人不存在',
+      server_error: '服务器多次无法处理此更改，已将其搁置，其他更改照常同步',
+      cannot_apply: '服务器无法处理此更改',
+      invalid_args: '此更改包含服务器不接受的内容',
     },
   },
   sop: {

@@ -6,7 +6,8 @@
 import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../../common/sync';
 import { useSyncStatus } from '../../api/queries';
-import { formatClock, useTimeFormat, type TimeFormat } from './formatTime';
+import { formatClock, useTimeFormat } from './formatTime';
+import { stateText, type Translate } from './syncState';
 import { RejectedReview, RejectedToast, useNewRejections } from './RejectedChanges';
 import { useState } from 'react';
 import { CtiStatus } from '../phone/CtiStatus';
@@ -72,23 +73,6 @@ export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) =>
       )}
     </>
   );
-}
-
-type Translate = ReturnType<typeof useTranslation>['t'];
-
-function stateText(status: SyncStatus, t: Translate, timeFormat: TimeFormat): string {
-  switch (status.state) {
-    case 'online':
-      return t('sync.online');
-    case 'syncing':
-      return t('sync.syncing', { count: status.pending });
-    case 'connecting':
-      return t('sync.connecting');
-    case 'offline':
-      return status.offlineSince
-        ? t('sync.offline', { time: formatClock(status.offlineSince, timeFormat) })
-        : t('sync.offline', { time: '—' });
-  }
 }
 
 /** "初始同步 42%（8,400/20,000）"; "继续初始同步 …" after an interruption. */
