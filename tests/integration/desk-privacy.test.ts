@@ -34,7 +34,13 @@ interface Console {
 async function signedIn(username: string): Promise<Console> {
   const profileDir = mkdtempSync(join(tmpdir(), 'desk-privacy-'));
   dirs.push(profileDir);
-  const desk = await createDesk({ profileDir, serverUrl: baseUrl, sync: { intervalMs: 60_000 }, live: false });
+  const desk = await createDesk({
+    profileDir,
+    serverUrl: baseUrl,
+    sync: { intervalMs: 60_000 },
+    live: false,
+    residents: { minIntervalMs: 0 },
+  });
   desks.push(desk);
   const console: Console = {
     async call(method, input) {
@@ -56,6 +62,14 @@ beforeAll(async () => {
   await server.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
 });
+
+async function waitFor(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 afterAll(async () => {
   for (const desk of desks) await desk.close();
@@ -85,6 +99,10 @@ describe('desk privacy methods', () => {
     await agent.call('sync.now');
   });
 
+  /** The residents a console's directory finds for a name or number (downloaded in the background). */
+  const lookup = async (c: Console, q: string) =>
+    (await c.call('residents.lookup', { q })).items.map((m) => m.resident.id);
+
   it('exports a resident for an admin', async () => {
     const data = await admin.call('residents.export', { id: 'r1' });
     expect(data.resident.name).toBe('张伟');
@@ -104,12 +122,20 @@ describe('desk privacy methods', () => {
   });
 
   it('erases a resident; a console shows the anonymised ticket after its next pull', async () => {
+    await waitFor('the directory to hold r1', async () => (await lookup(agent, '张伟')).includes('r1'));
+    expect(await lookup(agent, '13800138000')).toContain('r1');
     const result = await admin.call('residents.erase', { id: 'r1', reason: '本人书面申请' });
     expect(result).toMatchObject({ residentId: 'r1', tickets: 1 });
     await agent.call('sync.now');
     const local = await agent.call('tickets.get', { id: ticketId });
     expect(local?.ticket).toMatchObject({ residentName: ERASED_RESIDENT_NAME, phone: null });
     expect(local?.ticket.title).toBe(`${ERASED_RESIDENT_NAME}家卫生间漏水`);
+    // The directory's tombstone reaches the console's cache: neither the name nor the number finds anyone.
+    await waitFor('the tombstone to reach the directory', async () => {
+      await agent.call('sync.now');
+      return (await lookup(agent, '张伟')).length === 0;
+    });
+    expect(await lookup(agent, '13800138000')).not.toContain('r1');
   });
 
   it('reads the audit log for a lead, newest first, a page at a time', async () => {
