@@ -105,6 +105,9 @@ test('triage by keyboard alone: view, move, take, advance, note, back, help, pal
 
   const list = page.getByRole('listbox', { name: '工单' });
   await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 60_000 });
+  // The initial sync has ended: the three repairs above, the newest changes, come last in it. Until then the
+  // unassigned view can hold a single demo row, and `j j` would have nowhere to go.
+  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
 
   // g u: the unassigned view.
   await page.keyboard.press('g');
