@@ -139,7 +139,7 @@ export async function openFuzzServer(): Promise<FuzzServer> {
     fingerprint: await createDbFingerprint(db),
     ticketId,
     callId,
-    refs: { ticketId, victimId, callId, agentId: staff.agent.id, ctiToken: CTI_TOKEN },
+    refs: { ticketId, residentId: 'r2', victimId, callId, agentId: staff.agent.id, ctiToken: CTI_TOKEN },
     async close() {
       await app.close();
       await db.close();
