@@ -23,6 +23,9 @@ export const CTI_TOKEN = 'fuzz-zammad-token-0123456789';
 export const USERNAMES = ['agent01', 'agent02', 'lead01', 'kiosk01', 'admin', 'pbx'] as const;
 export type Username = (typeof USERNAMES)[number];
 
+/** The address the suite's own sign-ins come from (not the fuzzed requests' 127.0.0.1). */
+const STAFF_ADDRESS = '10.20.30.40';
+
 export interface Route {
   method: string;
   url: string;
@@ -81,10 +84,14 @@ export async function openFuzzServer(): Promise<FuzzServer> {
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const tokens = new Map<Username, string>();
+  // The suite's staff sign in from their own PC. Fuzzed logins (wrong passwords, any username) come from
+  // 127.0.0.1 (inject's default, and the desk's sockets): the failed-login limits (server/auth/login-limits.ts,
+  // at their defaults here) soon hold that address, and must not stop the real owner signing in from elsewhere.
   const relogin = async (username: Username) => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
+      remoteAddress: STAFF_ADDRESS,
       payload: { username, password: PASSWORD },
     });
     if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
@@ -132,7 +139,7 @@ export async function openFuzzServer(): Promise<FuzzServer> {
     fingerprint: await createDbFingerprint(db),
     ticketId,
     callId,
-    refs: { ticketId, victimId, callId, agentId: staff.agent.id, ctiToken: CTI_TOKEN },
+    refs: { ticketId, residentId: 'r2', victimId, callId, agentId: staff.agent.id, ctiToken: CTI_TOKEN },
     async close() {
       await app.close();
       await db.close();

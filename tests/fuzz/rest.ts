@@ -33,8 +33,9 @@ interface RestCase {
 }
 
 /** A value for a path parameter: one that exists or is well-formed, or a bad string. */
-function paramValue(name: string, server: FuzzServer): fc.Arbitrary<string> {
-  const valid = name === 'token' ? CTI_TOKEN : name === 'id' ? server.ticketId : 'x';
+function paramValue(route: Route, name: string, server: FuzzServer): fc.Arbitrary<string> {
+  const id = route.url.startsWith('/api/v1/residents/') ? server.refs.residentId : server.ticketId;
+  const valid = name === 'token' ? CTI_TOKEN : name === 'id' ? id : 'x';
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant(encodeURIComponent(valid)) },
     { weight: 1, arbitrary: fc.uuid().map(encodeURIComponent) },
@@ -49,7 +50,7 @@ function caseFor(route: Route, server: FuzzServer): fc.Arbitrary<RestCase> {
   const query = ROUTE_QUERIES[`GET ${route.url}`] ?? { keys: ['limit', 'cursor', 'q'], valid: {} };
   return fc.record({
     who: fc.constantFrom<Who>(...USERNAMES, ...USERNAMES, 'nobody', 'forged'),
-    params: fc.record(Object.fromEntries(names.map((n) => [n, paramValue(n, server)]))),
+    params: fc.record(Object.fromEntries(names.map((n) => [n, paramValue(route, n, server)]))),
     query: fc.oneof(fc.constant(''), queryString(query.keys, query.valid)),
     body: inputFor(bodies[key]),
     contentType: fc.constantFrom(...CONTENT_TYPES),

@@ -9,6 +9,8 @@ import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 
 export interface Refs {
   ticketId: string;
+  /** A resident that erasure may really erase (the samples' others name r1). */
+  residentId: string;
   /** A ticket that deletions may really delete (the others keep `ticketId`). */
   victimId: string;
   callId: string;
@@ -120,6 +122,8 @@ export function routeBodies(refs: Refs): Record<string, Sample> {
     'PUT /api/v1/cti/caller-id-rules': () => ({ rules: [{ pattern: '021*', callerId: '02112345678', note: '' }] }),
     'PUT /api/v1/cti/settings': () => ({ enabled: true, wrapUpSeconds: 30 }),
     'POST /api/v1/cti/generic/:token': zammadSample,
+    'POST /api/v1/privacy/reveal': () => ({ subject: 'call', id: refs.callId, purpose: 'view' }),
+    'POST /api/v1/residents/:id/erase': () => ({ reason: '住户申请删除个人信息' }),
   };
 }
 
@@ -136,6 +140,16 @@ export const ROUTE_QUERIES: Record<string, { keys: string[]; valid: Record<strin
     valid: { missed: 'false', since: '2026-01-01T00:00:00Z', limit: '5' },
   },
   'GET /api/v1/live': { keys: ['clientId'], valid: {} },
+  'GET /api/v1/audit': {
+    keys: ['actor', 'action', 'subjectType', 'subjectId', 'since', 'until', 'cursor', 'limit'],
+    valid: {
+      action: 'resident.read',
+      subjectType: 'resident',
+      subjectId: 'r1',
+      since: '2026-01-01T00:00:00Z',
+      limit: '5',
+    },
+  },
 };
 
 /** Valid inputs of the desk methods (the WebSocket bridge target). */

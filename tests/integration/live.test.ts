@@ -242,6 +242,9 @@ describe('live pokes on one server (PGlite)', () => {
 
     const sockets = server?.live.size();
     expect((await openSocket(baseUrl, other, clientId)).status).toBe(403);
+    // Other spellings PostgreSQL reads as the same uuid are the same client.
+    expect((await openSocket(baseUrl, other, clientId.toUpperCase())).status).toBe(403);
+    expect((await openSocket(baseUrl, other, clientId.replaceAll('-', ''))).status).toBe(403);
     expect(server?.live.size()).toBe(sockets);
     const own = await openSocket(baseUrl, owner, clientId);
     expect(own.status).toBe(101);
@@ -250,6 +253,10 @@ describe('live pokes on one server (PGlite)', () => {
     const fresh = await openSocket(baseUrl, other, randomUUID());
     expect(fresh.status).toBe(101);
     fresh.ws?.close();
+    // So does an id that is no uuid at all (no push could have bound it): not a 500 from casting it.
+    const notUuid = await openSocket(baseUrl, other, 'yesterday');
+    expect(notUuid.status).toBe(101);
+    notUuid.ws?.close();
   });
 
   it('coalesces a burst of commits into few pokes per socket, the last one after the last commit', async () => {

@@ -11,6 +11,7 @@ import { backoffDelay, createLiveClient, liveUrl, type LiveState } from '../../m
 import { createCoalescer } from '../../server/live/coalesce';
 import { createLiveHub, type LiveSocket } from '../../server/live/hub';
 import { queryClientId, sourceClientId } from '../../server/live/source';
+import { canonicalClientId } from '../../server/sync/clients';
 
 class FakeSocket implements LiveSocket {
   readyState = 1;
@@ -204,6 +205,17 @@ describe('live hub', () => {
     expect(queryClientId({ clientId: 'abc-1' })).toBe('abc-1');
     expect(queryClientId({ clientId: ['a', 'b'] })).toBeNull();
     expect(queryClientId(undefined)).toBeNull();
+  });
+
+  it('reads a client id as the uuid PostgreSQL would, or as none (an id that is no uuid is nobody’s)', () => {
+    const id = '3f1c2a9e-0000-4000-8000-00000000000a';
+    expect(canonicalClientId(id)).toBe(id);
+    expect(canonicalClientId(id.toUpperCase())).toBe(id);
+    expect(canonicalClientId(id.replaceAll('-', ''))).toBe(id);
+    expect(canonicalClientId('abc-1')).toBeNull();
+    expect(canonicalClientId('yesterday')).toBeNull();
+    expect(canonicalClientId('Infinity')).toBeNull();
+    expect(canonicalClientId(`${id}0`)).toBeNull();
   });
 });
 
