@@ -275,47 +275,60 @@ describe('initial sync', () => {
   it('a rejected change names its ticket and reason; dismissRejected forgets it', async () => {
     const c = await openConsole(profile('fresh'));
     await c.call('sync.now');
-    const list = await c.call('tickets.list', { view: 'all', offset: 0, limit: 500 });
     const me = (await c.call('session.me')).user!;
-    // Both moves must be agent01's to make (common/ticket-access): the conflict, not a refusal, is the point.
-    const mayMove = (t: (typeof list.items)[number], to: string) =>
-      checkTicketAction(me, t, { kind: 'status', to: to as never }).ok;
-    // A ticket where the server can move it to T so that the console's next step N becomes illegal.
-    const pick = list.items
-      .map((t) => {
-        // Only steps that need no recorded outputs (photos, reply, follow-up…): the point here is the conflict.
-        const next = nextStatuses(t.type, t.status).filter(
-          (s) => findTransition(t.type, t.status, s)?.requires.length === 0,
-        );
-        const n = next[0];
-        const blocker = next.find((s) => n !== undefined && s !== n && !canTransition(t.type, s, n) && mayMove(t, s));
-        return n && blocker && mayMove(t, n) ? { ticket: t, n, blocker } : null;
-      })
-      .find((x) => x !== null);
-    expect(pick).toBeTruthy();
-    const { ticket, n, blocker } = pick!;
-
+    // A ticket of its own (the demo data's open tickets agent01 may move both ways are few, and which exist depends
+    // on the time the data was generated at): a repair agent01 files, unassigned, at `new`.
     const token = await apiLogin();
-    const push = await fetch(`${baseUrl}/api/v1/sync/push`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        clientId: randomUUID(),
-        schemaVersion: SYNC_SCHEMA_VERSION,
-        mutations: [
-          {
-            id: 1,
-            name: 'ticket.setStatus',
-            // A reason, should the blocker be a cancellation (which needs one).
-            args: { id: ticket.id, eventId: randomUUID(), status: blocker, reason: 'conflict test' },
-          },
-        ],
-      }),
+    const pushAs = (mutation: { name: string; args: Record<string, unknown> }) =>
+      fetch(`${baseUrl}/api/v1/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          clientId: randomUUID(),
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          mutations: [{ id: 1, ...mutation }],
+        }),
+      });
+    const ticketId = randomUUID();
+    const created = await pushAs({
+      name: 'ticket.create',
+      args: {
+        id: ticketId,
+        eventId: randomUUID(),
+        type: 'repair',
+        category: 'plumbing',
+        channel: 'phone',
+        title: 'conflict test',
+      },
+    });
+    expect(created.status).toBe(200);
+    expect(((await created.json()) as PushResponse).results[0]).toMatchObject({ outcome: 'applied' });
+    await c.call('sync.now');
+    const ticket = (await c.call('tickets.get', { id: ticketId }))!.ticket;
+    expect(ticket).toMatchObject({ status: 'new', assigneeId: null });
+
+    // Both moves must be agent01's to make (common/ticket-access): the conflict, not a refusal, is the point.
+    const mayMove = (to: string) => checkTicketAction(me, ticket, { kind: 'status', to: to as never }).ok;
+    // The server moves it to a blocker B so that the console's next step N becomes illegal; only steps that need no
+    // recorded outputs (photos, reply, follow-up…): the point here is the conflict.
+    const next = nextStatuses(ticket.type, ticket.status).filter(
+      (s) => findTransition(ticket.type, ticket.status, s)?.requires.length === 0,
+    );
+    const n = next[0];
+    expect(n).toBeDefined();
+    expect(mayMove(n!)).toBe(true);
+    const blocker = next.find((s) => s !== n && !canTransition(ticket.type, s, n!) && mayMove(s));
+    expect(blocker).toBeDefined();
+
+    const push = await pushAs({
+      name: 'ticket.setStatus',
+      // A reason, should the blocker be a cancellation (which needs one).
+      args: { id: ticket.id, eventId: randomUUID(), status: blocker, reason: 'conflict test' },
     });
     expect(push.status).toBe(200);
     expect(((await push.json()) as PushResponse).results[0]).toMatchObject({ outcome: 'applied' });
 
-    await c.call('tickets.setStatus', { id: ticket.id, status: n });
+    await c.call('tickets.setStatus', { id: ticket.id, status: n! });
     const status = await c.call('sync.now');
     const rejected = status.rejected.find((r) => r.ticketId === ticket.id);
     expect(rejected).toMatchObject({ name: 'ticket.setStatus', code: 'illegal_transition', ticketId: ticket.id });

@@ -8,9 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, Ticket, TicketEvent } from '../../common/domain';
 import { ERASED_RESIDENT_NAME, type EraseResult, type ResidentExport } from '../../common/privacy';
+import { maskPhone, phoneHashOf } from '../../common/residents/phone';
 import type { Change } from '../../common/sync';
 import { buildServer } from '../../server/app';
 import type { Db } from '../../server/db/driver';
+import { loadPhoneHasher } from '../../server/privacy/phone-hash';
 import { BACKENDS } from './support/backends';
 import { countRows } from './support/fixtures';
 import { actingAs, seedStaff, type Staff, type StaffName } from './support/staff';
@@ -241,11 +243,36 @@ for (const backend of BACKENDS) {
           );
           expect(events.map((e) => (e.data as TicketEvent).kind).sort()).toEqual(['comment', 'created']);
           const own = changes.filter((c) => c.id !== ids.other && c.id !== ids.callOther);
-          expect(mentions(own, [NAME, ...NUMBER_FORMS])).toEqual([]);
-          // Somebody else's data is untouched.
+          // Numbers travel masked with a keyed hash (issue 11 §4): the erased resident's masked form and hash are
+          // gone as well as the whole number, or a console could still tell their rows apart by them.
+          const hash = await loadPhoneHasher(db);
+          const erasedHash = phoneHashOf(hash, '13800138000');
+          expect(erasedHash).not.toBeNull();
+          expect(mentions(own, [NAME, ...NUMBER_FORMS, maskPhone('13800138000'), erasedHash!])).toEqual([]);
+          // Somebody else's data is untouched: pulled masked with its hash, as every number is…
+          const otherHash = phoneHashOf(hash, '021-6234 5678');
+          expect(otherHash).not.toBeNull();
           const other = changes.find((c) => c.id === ids.other)?.data as Ticket;
-          expect(other).toMatchObject({ residentName: OTHER_RESIDENT, phone: '021-6234 5678' });
-          expect((changes.find((c) => c.id === ids.callOther)?.data as Call).from).toBe('02162345678');
+          expect(other).toMatchObject({
+            residentName: OTHER_RESIDENT,
+            phone: maskPhone('021-6234 5678'),
+            phoneHash: otherHash,
+          });
+          expect(changes.find((c) => c.id === ids.callOther)?.data).toMatchObject<Partial<Call>>({
+            from: maskPhone('02162345678'),
+            fromHash: otherHash,
+            residentId: 'r2',
+          });
+          // …and still whole on the server (a number typed in full is recorded as E.164, server/privacy/ticket-phone).
+          const stored = await db.query<{ resident_name: string | null; phone: string | null }>(
+            'SELECT resident_name, phone FROM tickets WHERE id = $1',
+            [ids.other],
+          );
+          expect(stored.rows).toEqual([{ resident_name: OTHER_RESIDENT, phone: '+862162345678' }]);
+          const call = await db.query<{ from_raw: string | null }>('SELECT from_raw FROM calls WHERE id = $1', [
+            ids.callOther,
+          ]);
+          expect(call.rows).toEqual([{ from_raw: '02162345678' }]);
         });
 
         it('is audited with the reason and the counts', async () => {

@@ -169,10 +169,22 @@ for (const backend of BACKENDS) {
           phone: '13800138000',
         });
         expect(filed.statusCode).toBe(201);
-        expect(filed.json<Ticket>().phone).toBeNull();
+        // The kiosk gets a receipt (least privilege): the code to quote and the status, no phone field at all.
+        const receipt = filed.json<Record<string, unknown>>();
+        expect(Object.keys(receipt).sort()).toEqual(['category', 'code', 'createdAt', 'status', 'type']);
         expect(filed.body).not.toMatch(/13800138000|\*\*\*\* 8000/);
-        const listed = await s.request('kiosk01', 'GET', '/api/v1/tickets');
-        for (const t of listed.json<{ items: Ticket[] }>().items) expect(t.phone).toBeNull();
+        // The server kept the whole number the resident gave; only the kiosk is not shown it.
+        const stored = await s.db.query<{ id: string; phone: string | null }>(
+          'SELECT id, phone FROM tickets WHERE code = $1',
+          [receipt.code],
+        );
+        expect(stored.rows[0]?.phone).toContain('13800138000');
+        // And it reads no ticket back, masked or not: neither the list nor the one it filed.
+        for (const url of ['/api/v1/tickets', `/api/v1/tickets/${stored.rows[0]!.id}`]) {
+          const read = await s.request('kiosk01', 'GET', url);
+          expect(read.statusCode, url).toBe(403);
+          expect(read.body, url).not.toMatch(/13800138000|\*\*\*\* 8000/);
+        }
       });
     });
 
