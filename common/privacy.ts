@@ -9,7 +9,6 @@ import { Call, Role, Ticket, TicketEvent } from './domain';
 /** The name an erased resident keeps, on their record and on every ticket that named them. */
 export const ERASED_RESIDENT_NAME = '已删除住户';
 
-/** What an audit row's subject is (server/audit/log.ts writes these). */
 /** Every kind of audited act; the list is the log's vocabulary (the read API filters on it). */
 export const AUDIT_ACTIONS = [
   'resident.read',
@@ -28,8 +27,11 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** What an audit row's subject is (server/audit/log.ts writes these). */
 export const AUDIT_SUBJECT_TYPES = ['resident', 'ticket', 'call', 'directory', 'audit', 'user', 'system'] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
+export const isAuditSubjectType = (value: string): value is AuditSubjectType =>
+  (AUDIT_SUBJECT_TYPES as readonly string[]).includes(value);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // eslint-disable-next-line no-control-regex -- the point is to find control characters

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { VIEW_IDS } from '../../common/contract';
 import { CATEGORIES, CHANNELS, RESIDENT_TAGS, ROLES, TICKET_TYPES } from '../../common/domain';
+import { AUDIT_SUBJECT_TYPES } from '../../common/privacy';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -60,6 +61,7 @@ describe('renderer i18n resources', () => {
     ['role', ROLES],
     ['views', VIEW_IDS],
     ['priority', ['0', '1', '2', '3', '4']],
+    ['privacy.subjects', AUDIT_SUBJECT_TYPES],
   ];
 
   it.each(domainLabels)('labels every %s value in both languages', async (group, values) => {

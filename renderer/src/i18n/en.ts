@@ -704,6 +704,15 @@ export const en: Messages = {
       empty: 'Nothing matches',
       close: 'Close',
     },
+    subjects: {
+      resident: 'Resident',
+      ticket: 'Ticket',
+      call: 'Call',
+      directory: 'Residents directory',
+      audit: 'Audit log',
+      user: 'User',
+      system: 'System',
+    },
     actions: {
       'resident.read': "Read a resident's full record",
       'resident.reveal': "Revealed a resident's number",

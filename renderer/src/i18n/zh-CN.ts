@@ -707,6 +707,15 @@ export const zhCN = {
       empty: '没有符合条件的记录',
       close: '关闭',
     },
+    subjects: {
+      resident: '住户',
+      ticket: '工单',
+      call: '通话',
+      directory: '住户名录',
+      audit: '审计日志',
+      user: '用户',
+      system: '系统',
+    },
     actions: {
       'resident.read': '查看住户完整信息',
       'resident.reveal': '查看住户完整号码',

@@ -5,8 +5,9 @@
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { AuditItem } from '../../../../common/privacy';
+import { isAuditSubjectType, type AuditItem } from '../../../../common/privacy';
 import { desk } from '../../api/desk';
 import { useUsers } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
@@ -141,11 +142,18 @@ function AuditRow({ item, time }: { item: AuditItem; time: string }) {
       <td className="audit-time">{time}</td>
       <td>{actor}</td>
       <td>{auditActionLabel(item.action, i18n.language)}</td>
-      <td className="audit-subject">{item.subject}</td>
+      <td className="audit-subject">{subjectText(item, t)}</td>
       <td>{item.sourceIp ?? ''}</td>
       <td className="audit-detail">{detailText(item.detail)}</td>
     </tr>
   );
+}
+
+/** `工单 <id>` in the agent's language; rows written before subject types existed show their subject as stored. */
+function subjectText(item: AuditItem, t: TFunction): string {
+  const type = item.subjectType;
+  if (!type || !isAuditSubjectType(type)) return item.subject;
+  return [t(`privacy.subjects.${type}`), item.subjectId].filter(Boolean).join(' ');
 }
 
 /** `reason: 调班, tickets: 2`: the detail's facts on one line. */
