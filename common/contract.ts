@@ -12,18 +12,17 @@ import {
   Call as CallRecord,
   CallDirection,
   Category,
-  Channel,
   Priority,
   Team,
   Ticket,
   TicketEvent,
   TicketStatus,
   TEAM_IDS,
-  TicketType,
   User,
 } from './domain';
 import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, ResidentId } from './privacy';
 import { Uuid, isoDateTime, line, text } from './input';
+import { TicketCreateArgs } from './mutations';
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
 import { SyncStatus } from './sync';
@@ -107,23 +106,8 @@ export const METHODS = {
     z.object({ view: ViewId, index: z.number().int().min(0) }).nullable(),
   ),
   'tickets.create': method(
-    z.object({
-      type: TicketType,
-      category: Category,
-      channel: Channel,
-      priority: Priority.default(3),
-      title: text(200, { trim: true, min: 1 }),
-      description: text(5000).default(''),
-      unitId: line(64).nullable().default(null),
-      unitCode: text(32).nullable().default(null),
-      residentId: line(64).nullable().default(null),
-      residentName: text(64).nullable().default(null),
-      /** A number typed in full, or the masked form of the caller's or resident's number (see callId). */
-      phone: line(32).nullable().default(null),
-      teamId: line(32).nullable().default(null),
-      /** The call the ticket is taken from: the server records its caller's number when `phone` is masked. */
-      callId: Uuid.optional(),
-    }),
+    // The mutation's arguments without the ids the desk assigns (common/mutations).
+    TicketCreateArgs.omit({ id: true, eventId: true }),
     Ticket,
   ),
   'tickets.setStatus': method(

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../audit/log';
+import { DAY_MS, scheduleDaily } from '../jobs/daily';
 import type { Db, Queryable } from '../db/driver';
 import type { Row } from '../db/rows';
 import { notifyChanges } from '../sync/notify';
@@ -15,7 +16,6 @@ import { CALL_PERSONAL_COLUMNS, TICKET_PERSONAL_COLUMNS, scrubCalls, scrubTicket
 
 /** Three years, a leap day included. */
 export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 3 * 365 + 1;
-const DAY_MS = 86_400_000;
 /** Rows per transaction: a first run over years of history must not hold one huge transaction. */
 const BATCH = 1000;
 
@@ -125,21 +125,12 @@ export function scheduleRetention(
   db: Db,
   opts: { retentionDays: number; now: () => Date; intervalMs?: number },
 ): void {
-  let timer: NodeJS.Timeout | null = null;
-  const run = async () => {
-    try {
+  scheduleDaily(app, {
+    name: 'personal data retention',
+    intervalMs: opts.intervalMs,
+    run: async () => {
       const r = await anonymiseExpired(db, { retentionDays: opts.retentionDays, now: opts.now() });
       if (r.tickets + r.calls > 0) app.log.info({ retention: r }, 'anonymised personal data past retention');
-    } catch (err) {
-      app.log.error({ err }, 'personal data retention failed');
-    }
-  };
-  app.addHook('onReady', async () => {
-    await run();
-    timer = setInterval(() => void run(), opts.intervalMs ?? DAY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
+    },
   });
 }

@@ -4,12 +4,12 @@
  * the newest purged position. A pull from a cursor before the horizon is answered with `reset` (full resync).
  */
 import type { FastifyInstance } from 'fastify';
+import { DAY_MS, scheduleDaily } from '../jobs/daily';
 import type { Db } from '../db/driver';
 import { recordChanges } from './changes';
 import type { LogPosition } from './cursor';
 
 export const DEFAULT_TOMBSTONE_RETENTION_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export interface CompactionResult {
   purgedTickets: number;
@@ -85,21 +85,12 @@ export function scheduleCompaction(
   db: Db,
   opts: { retentionDays: number; now: () => Date; intervalMs?: number },
 ): void {
-  let timer: NodeJS.Timeout | null = null;
-  const run = async () => {
-    try {
+  scheduleDaily(app, {
+    name: 'tombstone compaction',
+    intervalMs: opts.intervalMs,
+    run: async () => {
       const r = await compactTombstones(db, { retentionDays: opts.retentionDays, now: opts.now() });
       if (r.purgedTickets > 0) app.log.info({ compaction: r }, 'purged expired tombstones');
-    } catch (err) {
-      app.log.error({ err }, 'tombstone compaction failed');
-    }
-  };
-  app.addHook('onReady', async () => {
-    await run();
-    timer = setInterval(() => void run(), opts.intervalMs ?? DAY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer);
+    },
   });
 }
