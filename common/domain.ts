@@ -91,6 +91,10 @@ export function shanghaiDate(at: Date): string {
 const Iso = z.string().datetime({ offset: true });
 const Uuid = z.string().uuid();
 
+/** Open tickets an agent holds at most when no capacity is set. */
+export const DEFAULT_AGENT_CAPACITY = 10;
+export const AGENT_CAPACITY_MAX = 200;
+
 export const User = z.object({
   id: Uuid,
   username: z.string(),
@@ -98,8 +102,18 @@ export const User = z.object({
   role: Role,
   extension: z.string().nullable(),
   teamId: z.string().nullable(),
+  /**
+   * Auto-assignment (issue 12): the ticket categories the agent handles (empty = every category of their team)
+   * and how many open tickets they hold at most. Optional on the wire: older servers and caches carry neither;
+   * read them through `agentSkills` / `agentCapacity`.
+   */
+  skills: z.array(Category).optional(),
+  capacity: z.number().int().min(0).max(AGENT_CAPACITY_MAX).optional(),
 });
 export type User = z.infer<typeof User>;
+
+export const agentCapacity = (u: Pick<User, 'capacity'>): number => u.capacity ?? DEFAULT_AGENT_CAPACITY;
+export const agentSkills = (u: Pick<User, 'skills'>): readonly Category[] => u.skills ?? [];
 
 export const Team = z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() });
 export type Team = z.infer<typeof Team>;

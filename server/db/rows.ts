@@ -3,6 +3,7 @@
  * `pg` returns bigint as string and PGlite as number, so every number and time is normalised here.
  */
 import {
+  DEFAULT_AGENT_CAPACITY,
   Call,
   NO_CALLBACK,
   type Presence,
@@ -131,7 +132,7 @@ export function eventFromRow(r: Row): TicketEvent {
 }
 
 /** Never includes password_hash: callers select USER_COLUMNS, and the mapper copies only wire fields. */
-export const USER_COLUMNS = 'id, username, name, role, extension, team_id';
+export const USER_COLUMNS = 'id, username, name, role, extension, team_id, skills, capacity';
 
 export function userFromRow(r: Row): User {
   return {
@@ -141,6 +142,8 @@ export function userFromRow(r: Row): User {
     role: r.role as User['role'],
     extension: strOrNull(r.extension),
     teamId: strOrNull(r.team_id),
+    skills: Array.isArray(r.skills) ? (r.skills as User['skills']) : [],
+    capacity: Number(r.capacity ?? DEFAULT_AGENT_CAPACITY),
   };
 }
 

@@ -10,6 +10,7 @@ import { migration007 } from './007_short_term_search';
 import { migration008 } from './008_calls_cti';
 import { migration009 } from './009_caller_id';
 import { migration010 } from './010_masked_phones';
+import { migration011 } from './011_agent_skills_capacity';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
