@@ -36,7 +36,7 @@ export async function issueToken(
 /** The active user behind a token, or null when it is unknown, expired, revoked or its user deactivated. */
 export async function verifyToken(q: Queryable, token: string, now: Date): Promise<User | null> {
   const { rows } = await q.query<Row>(
-    `SELECT u.id, u.username, u.name, u.role, u.extension, u.team_id, t.expires_at
+    `SELECT u.id, u.username, u.name, u.role, u.extension, u.team_id, u.skills, u.capacity, t.expires_at
        FROM auth_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
     [hashToken(token)],

@@ -1,6 +1,6 @@
 /** Creating users and checking their credentials. */
 import { randomUUID } from 'node:crypto';
-import type { Role, User } from '../../common/domain';
+import { DEFAULT_AGENT_CAPACITY, type Role, type User } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { USER_COLUMNS, userFromRow, type Row } from '../db/rows';
 import { recordChange } from '../sync/changes';
@@ -12,6 +12,8 @@ export interface NewUser {
   role: Role;
   extension?: string | null;
   teamId?: string | null;
+  skills?: User['skills'];
+  capacity?: number;
   password: string;
 }
 
@@ -23,11 +25,23 @@ export async function createUser(q: Queryable, input: NewUser): Promise<User> {
     role: input.role,
     extension: input.extension ?? null,
     teamId: input.teamId ?? null,
+    skills: input.skills ?? [],
+    capacity: input.capacity ?? DEFAULT_AGENT_CAPACITY,
   };
   await q.query(
-    `INSERT INTO users (id, username, name, role, extension, team_id, password_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [user.id, user.username, user.name, user.role, user.extension, user.teamId, await hashPassword(input.password)],
+    `INSERT INTO users (id, username, name, role, extension, team_id, skills, capacity, password_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      user.id,
+      user.username,
+      user.name,
+      user.role,
+      user.extension,
+      user.teamId,
+      user.skills,
+      user.capacity,
+      await hashPassword(input.password),
+    ],
   );
   // Consoles mirror users (assignee names) through pull.
   await recordChange(q, 'user', user.id, 'put');

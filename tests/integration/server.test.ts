@@ -118,6 +118,8 @@ for (const backend of BACKENDS) {
           role: 'agent',
           extension: '8001',
           teamId: 'cs',
+          skills: [],
+          capacity: 10,
         });
         const me = await client(app, body.token).get('/api/v1/me');
         expect(me.json()).toEqual({ user: body.user });
