@@ -158,6 +158,11 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     central,
     signedIn: () => session.user() !== null,
     clientId: () => repos.meta.clientId(),
+    pushUnsent: async () => {
+      if (outbox.count() === 0) return false;
+      await sync.syncNow();
+      return true;
+    },
   });
   // The phone (issue 10): calls from local adapters and the live socket, presence, callbacks.
   const phone = createDeskPhone({

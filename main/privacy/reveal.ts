@@ -21,12 +21,27 @@ export function createPhoneReveal(deps: {
   signedIn(): boolean;
   /** This desk's sync client id, for the audit row. */
   clientId(): string;
+  /**
+   * Sends this desk's unsent work now; true when there was some. A call the softphone reported a moment ago (or a
+   * ticket just filed) is on the server only once the outbox has gone: a reveal the server cannot place yet pushes
+   * and asks once more instead of telling the agent there is no number.
+   */
+  pushUnsent?(): Promise<boolean>;
 }): PhoneReveal {
+  async function ask(ref: PhoneRef, purpose: RevealPurpose): Promise<string> {
+    const { number } = await deps.central.reveal({ ...ref, purpose, clientId: deps.clientId() });
+    return number;
+  }
   async function reveal(ref: PhoneRef, purpose: RevealPurpose): Promise<string> {
     if (!deps.signedIn()) throw new DeskError('unauthenticated', 'Log in first');
     try {
-      const { number } = await deps.central.reveal({ ...ref, purpose, clientId: deps.clientId() });
-      return number;
+      try {
+        return await ask(ref, purpose);
+      } catch (err) {
+        const notYetThere = err instanceof CentralError && err.status === 404;
+        if (notYetThere && deps.pushUnsent && (await deps.pushUnsent())) return await ask(ref, purpose);
+        throw err;
+      }
     } catch (err) {
       throw deskError(err);
     }

@@ -46,7 +46,8 @@ function oldCache(): Database.Database {
 it('wipes every whole number and both cursors, keeps the outbox, and turns the E.164 columns into hash columns', () => {
   const db = oldCache();
   try {
-    expect(migrate(db, MIGRATIONS)).toBe(1);
+    // 010 and every later migration run.
+    expect(migrate(db, MIGRATIONS)).toBe(MIGRATIONS.filter((m) => m.version >= 10).length);
     const everything = JSON.stringify(
       ['tickets', 'tickets_fts', 'tickets_fts_short', 'calls', 'resident_phones', 'residents'].map((table) =>
         db.prepare(`SELECT * FROM ${table}`).all(),
