@@ -24,7 +24,9 @@ export const kioskSubject = (kioskUserId: string) => `kiosk:${kioskUserId}`;
 
 /** Whether `subject` used up its wrong tries in the current window. */
 export async function isLockedOut(q: Queryable, subject: string, limit: FailureLimit, now: Date): Promise<boolean> {
-  const { rows } = await q.query<Row>('SELECT window_start, failures FROM kiosk_failures WHERE subject = $1', [subject]);
+  const { rows } = await q.query<Row>('SELECT window_start, failures FROM kiosk_failures WHERE subject = $1', [
+    subject,
+  ]);
   const row = rows[0];
   if (!row) return false;
   const fresh = now.getTime() - new Date(toIso(row.window_start)).getTime() < limit.windowMs;

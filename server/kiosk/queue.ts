@@ -35,7 +35,13 @@ async function serviceMinutes(q: Queryable, day: string, line: QueueLine): Promi
   );
 }
 
-export async function takeNumber(db: Db, userId: string, line: QueueLine, day: string, now: Date): Promise<TakenNumber> {
+export async function takeNumber(
+  db: Db,
+  userId: string,
+  line: QueueLine,
+  day: string,
+  now: Date,
+): Promise<TakenNumber> {
   return db.tx(async (q) => {
     // One upsert per take: concurrent takes serialise on the counter row, so no two get the same number.
     const { rows } = await q.query<{ last: number }>(
@@ -132,7 +138,8 @@ export async function skip(db: Db, id: string, day: string): Promise<{ id: strin
         RETURNING id`,
       [id, day],
     );
-    if (!rows[0]) throw new HttpError(404, 'not_found', { message: 'No number of today is waiting or called with this id' });
+    if (!rows[0])
+      throw new HttpError(404, 'not_found', { message: 'No number of today is waiting or called with this id' });
     await notifyQueue(q);
     return { id };
   });

@@ -33,10 +33,9 @@ async function findUnit(q: Queryable, room: string): Promise<{ id: string; code:
   const { rows } =
     parsed.kind === 'exact'
       ? await q.query<{ id: string; code: string }>('SELECT id, code FROM units WHERE code = $1 LIMIT 2', [parsed.code])
-      : await q.query<{ id: string; code: string }>(
-          `SELECT id, code FROM units WHERE code LIKE '%-' || $1 LIMIT 2`,
-          [parsed.suffix],
-        );
+      : await q.query<{ id: string; code: string }>(`SELECT id, code FROM units WHERE code LIKE '%-' || $1 LIMIT 2`, [
+          parsed.suffix,
+        ]);
   return rows.length === 1 ? rows[0]! : null;
 }
 
