@@ -73,7 +73,9 @@ try {
     const [, url] = await host.started;
     const page = lobby ? url.replace('/?', `/${lobby}?`) : url;
     const account = lobby ? 'kiosk01' : 'agent01';
-    console.log(`\n  Open the ${lobby ?? 'console'}: ${page}\n  Demo sign-in: ${account} / demo   (Ctrl+C stops everything)\n`);
+    console.log(
+      `\n  Open the ${lobby ?? 'console'}: ${page}\n  Demo sign-in: ${account} / demo   (Ctrl+C stops everything)\n`,
+    );
   }
 } catch (err) {
   console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
