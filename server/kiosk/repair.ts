@@ -26,31 +26,41 @@ interface Match {
   phone: string;
 }
 
-/** The one unit a room number names (a partial number only when it fits exactly one unit). */
-async function findUnit(q: Queryable, room: string): Promise<{ id: string; code: string } | null> {
+/** Units a room number may name: an exact code ("3-1-502", in any project), or a partial one ("1-502"). */
+async function findUnits(q: Queryable, room: string): Promise<{ id: string; code: string }[]> {
   const parsed = parseRoomQuery(room);
-  if (!parsed) return null;
+  if (!parsed) return [];
   const { rows } =
     parsed.kind === 'exact'
-      ? await q.query<{ id: string; code: string }>('SELECT id, code FROM units WHERE code = $1 LIMIT 2', [parsed.code])
-      : await q.query<{ id: string; code: string }>(`SELECT id, code FROM units WHERE code LIKE '%-' || $1 LIMIT 2`, [
+      ? await q.query<{ id: string; code: string }>('SELECT id, code FROM units WHERE code = $1 LIMIT 50', [
+          parsed.code,
+        ])
+      : await q.query<{ id: string; code: string }>(`SELECT id, code FROM units WHERE code LIKE '%-' || $1 LIMIT 50`, [
           parsed.suffix,
         ]);
-  return rows.length === 1 ? rows[0]! : null;
+  return rows;
 }
 
+/**
+ * The resident of those units with a phone ending in `last4`. Room and digits must point at one unit: the same
+ * room in two projects with the same last four digits is ambiguous, and ambiguity files nothing.
+ */
 async function matchResident(q: Queryable, room: string, last4: string): Promise<Match | null> {
-  const unit = await findUnit(q, room);
-  if (!unit) return null;
+  const units = await findUnits(q, room);
+  if (units.length === 0) return null;
   const { rows } = await q.query<Row>(
-    `SELECT r.id, r.name, p.raw, p.e164 FROM resident_units ru
+    `SELECT ru.unit_id, r.id, r.name, p.raw, p.e164 FROM resident_units ru
        JOIN residents r ON r.id = ru.resident_id AND r.erased_at IS NULL
        JOIN resident_phones p ON p.resident_id = r.id
-      WHERE ru.unit_id = $1 ORDER BY r.name, r.id, p.raw`,
-    [unit.id],
+      WHERE ru.unit_id = ANY($1::text[]) ORDER BY ru.unit_id, r.name, r.id, p.raw`,
+    [units.map((u) => u.id)],
   );
-  const hit = rows.find((r) => endsWithDigits(String(r.e164 ?? r.raw), last4) || endsWithDigits(String(r.raw), last4));
-  if (!hit) return null;
+  const hits = rows.filter(
+    (r) => endsWithDigits(String(r.raw), last4) || endsWithDigits(r.e164 as string | null, last4),
+  );
+  const hit = hits[0];
+  if (!hit || hits.some((h) => h.unit_id !== hit.unit_id)) return null;
+  const unit = units.find((u) => u.id === hit.unit_id)!;
   return {
     unitId: unit.id,
     unitCode: unit.code,
