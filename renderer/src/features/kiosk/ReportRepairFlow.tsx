@@ -99,7 +99,7 @@ export function ReportRepairFlow({ onHome }: { onHome: () => void }) {
     void run({ room, last4, category, description: description.trim() || undefined });
   };
   return (
-    <KioskScreen title={kioskText('description')} onHome={onHome}>
+    <KioskScreen title={kioskText('reportRepair')} onHome={onHome}>
       <form className="kiosk-form" onSubmit={submit}>
         <KioskField
           id="kiosk-description"
