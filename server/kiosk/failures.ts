@@ -24,7 +24,7 @@ export const kioskSubject = (kioskUserId: string) => `kiosk:${kioskUserId}`;
 
 /** Whether `subject` used up its wrong tries in the current window. */
 export async function isLockedOut(q: Queryable, subject: string, limit: FailureLimit, now: Date): Promise<boolean> {
-  const { rows } = await q.query<Row>('SELECT window_start, failures FROM kiosk_failures WHERE subject = $1', [
+  const { rows } = await q.query<Row>('SELECT window_start, failures FROM kiosk_failed_attempts WHERE subject = $1', [
     subject,
   ]);
   const row = rows[0];
@@ -37,10 +37,10 @@ export async function isLockedOut(q: Queryable, subject: string, limit: FailureL
 export async function recordFailure(q: Queryable, subject: string, limit: FailureLimit, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - limit.windowMs).toISOString();
   await q.query(
-    `INSERT INTO kiosk_failures (subject, window_start, failures) VALUES ($1, $2, 1)
+    `INSERT INTO kiosk_failed_attempts (subject, window_start, failures) VALUES ($1, $2, 1)
      ON CONFLICT (subject) DO UPDATE SET
-       failures = CASE WHEN kiosk_failures.window_start <= $3 THEN 1 ELSE kiosk_failures.failures + 1 END,
-       window_start = CASE WHEN kiosk_failures.window_start <= $3 THEN $2 ELSE kiosk_failures.window_start END`,
+       failures = CASE WHEN kiosk_failed_attempts.window_start <= $3 THEN 1 ELSE kiosk_failed_attempts.failures + 1 END,
+       window_start = CASE WHEN kiosk_failed_attempts.window_start <= $3 THEN $2 ELSE kiosk_failed_attempts.window_start END`,
     [subject, now.toISOString(), cutoff],
   );
 }

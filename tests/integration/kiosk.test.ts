@@ -333,11 +333,13 @@ for (const backend of BACKENDS) {
         ['agent01', '/api/v1/queue/skip', {}],
       ];
       it.each(cases)('%s %s %j', async (user, url, payload) => {
-        const before = [await count('queue_numbers'), await count('tickets'), await count('kiosk_failures')];
+        const before = [await count('queue_numbers'), await count('tickets'), await count('kiosk_failed_attempts')];
         const res = await as(user).post(url, payload);
         expect(res.statusCode, res.body).toBe(400);
         expect(res.json<{ error: string }>().error).toBe('invalid_request');
-        expect([await count('queue_numbers'), await count('tickets'), await count('kiosk_failures')]).toEqual(before);
+        expect([await count('queue_numbers'), await count('tickets'), await count('kiosk_failed_attempts')]).toEqual(
+          before,
+        );
       });
     });
   });

@@ -28,8 +28,9 @@ CREATE TABLE queue_numbers (
 CREATE INDEX queue_numbers_waiting ON queue_numbers(day, line, seq) WHERE status = 'waiting';
 CREATE INDEX queue_numbers_called ON queue_numbers(day, called_at) WHERE called_at IS NOT NULL;
 
--- Wrong tries per subject ('kiosk:<user id>' or 'ticket:<code>') in a fixed window that starts at the first one.
-CREATE TABLE kiosk_failures (
+-- Wrong tries per subject ('kiosk:<user id>', 'ticket:<code>', 'room:<room>') in a fixed window that starts at the
+-- first one: sign-in-like bookkeeping, which a refused request rightly writes.
+CREATE TABLE kiosk_failed_attempts (
   subject       text PRIMARY KEY,
   window_start  timestamptz NOT NULL,
   failures      int NOT NULL
