@@ -244,6 +244,29 @@ for (const backend of BACKENDS) {
         expect(await count('tickets')).toBe(before);
       });
 
+      it('the same room in two projects with the same last 4 digits is ambiguous: nothing filed', async () => {
+        await db.query(
+          `INSERT INTO projects (id, name) VALUES ('p2', '枫林苑');
+           INSERT INTO buildings (id, project_id, number, name) VALUES ('p2-b3', 'p2', 3, '3号楼');
+           INSERT INTO units (id, project_id, building_id, code) VALUES ('p2-3-2-101', 'p2', 'p2-b3', '3-2-101');
+           INSERT INTO residents (id, name) VALUES ('r3', '王芳');
+           INSERT INTO resident_phones (resident_id, raw, e164) VALUES ('r3', '139 0000 5678', '+8613900005678');
+           INSERT INTO resident_units (resident_id, unit_id, relation) VALUES ('r3', 'p2-3-2-101', 'owner');`,
+        );
+        const before = await count('tickets');
+        // 李娜 rents 3-2-101 in p1 (phone …5678); 王芳 owns 3-2-101 in p2 (phone …5678).
+        const res = await as('kiosk01').post('/api/v1/kiosk/repairs', {
+          room: '3-2-101',
+          last4: '5678',
+          category: 'lift',
+        });
+        expect(body<{ error: string }>(res, 422).error).toBe('kiosk_not_matched');
+        expect(await count('tickets')).toBe(before);
+        await db.query(
+          `DELETE FROM resident_units WHERE resident_id = 'r3'; DELETE FROM resident_phones WHERE resident_id = 'r3';`,
+        );
+      });
+
       it('a status check needs the code and the matching digits; it answers the step and its limit only', async () => {
         const ok = body<KioskStatusAnswer>(
           await as('kiosk01').post('/api/v1/kiosk/status', { code: code.toLowerCase(), last4: '8000' }),
