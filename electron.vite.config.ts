@@ -36,6 +36,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'renderer/index.html'),
           kiosk: resolve(root, 'renderer/kiosk.html'),
+          display: resolve(root, 'renderer/display.html'),
         },
       },
     },

@@ -22,6 +22,18 @@ import {
 } from './domain';
 import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, ResidentId } from './privacy';
 import { Uuid, isoDateTime, line, text } from './input';
+import {
+  CallNextRequest,
+  CalledNumber,
+  KioskRepairReceipt,
+  KioskRepairRequest,
+  KioskStatusAnswer,
+  KioskStatusRequest,
+  QueueBoard,
+  QueueNumberId,
+  TakeNumberRequest,
+  TakenNumber,
+} from './kiosk/api';
 import { TicketCreateArgs } from './mutations';
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
@@ -293,6 +305,21 @@ export const METHODS = {
     z.object({ mutationIds: z.array(z.number().int().positive()).min(1).max(1000) }),
     SyncStatus,
   ),
+
+  // Lobby kiosk and queue (issue 12 §4). The kiosk's screen reaches only the kiosk.* ones, the lobby display only
+  // queue.board (common/surfaces); the console calls numbers to its counter.
+  /** Signs the lobby device in; only a kiosk account is accepted (the session of a lobby screen). */
+  'kiosk.signIn': method(
+    z.object({ username: line(64, { trim: true, min: 1 }), password: text(256, { min: 1 }) }),
+    Session,
+  ),
+  'kiosk.takeNumber': method(TakeNumberRequest, TakenNumber),
+  'kiosk.reportRepair': method(KioskRepairRequest, KioskRepairReceipt),
+  'kiosk.checkStatus': method(KioskStatusRequest, KioskStatusAnswer),
+  'queue.board': method(z.object({}), QueueBoard),
+  'queue.callNext': method(CallNextRequest, CalledNumber),
+  'queue.recall': method(QueueNumberId, CalledNumber),
+  'queue.skip': method(QueueNumberId, z.object({ id: Uuid })),
 } as const;
 
 export const EVENTS = {
@@ -313,6 +340,10 @@ export const EVENTS = {
   'calls.changed': z.object({}),
   'presence.changed': PresenceView,
   'cti.status': CtiStatus,
+
+  // Lobby kiosk and queue (issue 12 §4).
+  /** A queue number was taken, called, re-called or skipped: the board is worth asking again. */
+  'queue.changed': z.object({}),
 } as const;
 
 export type MethodName = keyof typeof METHODS;

@@ -27,3 +27,6 @@ export type LiveMessage = z.infer<typeof LiveMessage>;
 export const CALL_LIVE_TYPE = 'call';
 export const CallLiveMessage = z.object({ type: z.literal(CALL_LIVE_TYPE), call: Call });
 export type CallLiveMessage = z.infer<typeof CallLiveMessage>;
+
+/** The lobby queue changed (a number taken, called, re-called or skipped): displays fetch the board again. */
+export const QUEUE_LIVE_TYPE = 'queue';

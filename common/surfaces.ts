@@ -15,16 +15,26 @@ import {
   type MethodName,
 } from './contract';
 
-export const DESK_SURFACES = ['console', 'kiosk'] as const;
+export const DESK_SURFACES = ['console', 'kiosk', 'display'] as const;
 export type DeskSurface = (typeof DESK_SURFACES)[number];
 
 /**
- * The kiosk's desk methods. There are no kiosk flows yet: whether the kiosk's desk is signed in is all it may ask.
- * The kiosk issue adds its flows here (take a number, report a repair, check progress).
+ * The kiosk's desk methods: its three flows (take a number, report a repair, check a status) and signing the
+ * lobby device in with a kiosk account. Each answers only what its screen shows.
  */
-export const KIOSK_METHODS = ['session.me'] as const satisfies readonly MethodName[];
+export const KIOSK_METHODS = [
+  'session.me',
+  'kiosk.signIn',
+  'kiosk.takeNumber',
+  'kiosk.reportRepair',
+  'kiosk.checkStatus',
+] as const satisfies readonly MethodName[];
 /** The kiosk's events: no ticket, call or resident ever reaches its screen. */
 export const KIOSK_EVENTS = ['session.changed'] as const satisfies readonly EventName[];
+
+/** The lobby display (a TV): the queue board, live, and nothing else. */
+export const DISPLAY_METHODS = ['session.me', 'kiosk.signIn', 'queue.board'] as const satisfies readonly MethodName[];
+export const DISPLAY_EVENTS = ['session.changed', 'queue.changed'] as const satisfies readonly EventName[];
 
 export interface SurfaceAllowList {
   methods: readonly MethodName[];
@@ -34,6 +44,7 @@ export interface SurfaceAllowList {
 const ALLOW_LISTS: Readonly<Record<DeskSurface, SurfaceAllowList>> = {
   console: { methods: METHOD_NAMES, events: EVENT_NAMES },
   kiosk: { methods: KIOSK_METHODS, events: KIOSK_EVENTS },
+  display: { methods: DISPLAY_METHODS, events: DISPLAY_EVENTS },
 };
 
 export function allowList(surface: DeskSurface): SurfaceAllowList {
@@ -75,8 +86,16 @@ export function surfaceArg(surface: DeskSurface): string {
   return `${SURFACE_ARG}${surface}`;
 }
 
-/** The window's surface; without a (valid) argument the narrowest one, the kiosk's: a lost flag fails closed. */
+/** The window's surface; without a (valid) argument the kiosk's, a lobby screen's: a lost flag fails closed. */
 export function surfaceFromArgv(argv: readonly string[]): DeskSurface {
   const named = argv.filter((arg) => arg.startsWith(SURFACE_ARG)).map((arg) => arg.slice(SURFACE_ARG.length));
-  return named.length === 1 && named[0] === 'console' ? 'console' : 'kiosk';
+  const only = named.length === 1 ? named[0] : undefined;
+  return only === 'console' || only === 'display' ? only : 'kiosk';
 }
+
+/** The page each surface shows (browser host and Electron): a lobby session is sent to its own page only. */
+export const SURFACE_PAGES: Readonly<Record<DeskSurface, string>> = {
+  console: '/',
+  kiosk: '/kiosk',
+  display: '/display',
+};

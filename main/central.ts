@@ -12,6 +12,16 @@ import { User } from '../common/domain';
 import { AuditPage, EraseResult, ResidentExport, type AuditFilter } from '../common/privacy';
 import { DIRECTORY_SCHEMA_VERSION, DirectoryPage } from '../common/residents/directory';
 import { SlaSettingsDocument } from '../common/sla/settings';
+import {
+  CalledNumber,
+  KioskRepairReceipt,
+  KioskStatusAnswer,
+  QueueBoard,
+  TakenNumber,
+  type KioskRepairRequest,
+  type KioskStatusRequest,
+} from '../common/kiosk/api';
+import type { QueueLine } from '../common/kiosk/lines';
 import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
 
 export class CentralError extends Error {
@@ -148,6 +158,35 @@ export class CentralClient {
   /** Erases (anonymises) one resident on their request; the reason is kept in the audit log. */
   eraseResident(id: string, reason: string): Promise<EraseResult> {
     return this.request('POST', `/api/v1/residents/${encodeURIComponent(id)}/erase`, { reason }, EraseResult);
+  }
+
+  // Lobby kiosk and queue (issue 12 §4).
+  kioskTakeNumber(line: QueueLine): Promise<TakenNumber> {
+    return this.request('POST', '/api/v1/kiosk/numbers', { line }, TakenNumber);
+  }
+
+  kioskReportRepair(body: KioskRepairRequest): Promise<KioskRepairReceipt> {
+    return this.request('POST', '/api/v1/kiosk/repairs', body, KioskRepairReceipt);
+  }
+
+  kioskCheckStatus(body: KioskStatusRequest): Promise<KioskStatusAnswer> {
+    return this.request('POST', '/api/v1/kiosk/status', body, KioskStatusAnswer);
+  }
+
+  queueBoard(): Promise<QueueBoard> {
+    return this.request('GET', '/api/v1/queue/board', undefined, QueueBoard);
+  }
+
+  queueCallNext(body: { line?: QueueLine; counter: string }): Promise<CalledNumber> {
+    return this.request('POST', '/api/v1/queue/call-next', body, CalledNumber);
+  }
+
+  queueRecall(id: string): Promise<CalledNumber> {
+    return this.request('POST', '/api/v1/queue/recall', { id }, CalledNumber);
+  }
+
+  async queueSkip(id: string): Promise<void> {
+    await this.request('POST', '/api/v1/queue/skip', { id }, null);
   }
 
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */

@@ -31,6 +31,7 @@ import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
+import { createKioskService, isLobbySession } from './kiosk-service';
 
 const LOGOUT_FLUSH_MS = 3_000;
 
@@ -113,7 +114,10 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
             token: () => session.token(),
             clientId: () => repos.meta.clientId(),
             onPoke: () => sync.poke(),
-            onMessage: (message) => phone.onLive(message),
+            onMessage: (message) => {
+              phone.onLive(message);
+              kiosk.onLive(message);
+            },
             onOpen: () => sync.poke(),
             // The engine's next request confirms the 401 and clears the session.
             onUnauthorized: () => sync.poke(),
@@ -179,8 +183,12 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') phone.onSyncStatus(payload as SyncStatus);
   });
-  // A stored session resumes syncing (and pushes whatever was queued before the restart).
-  if (session.user()) {
+  // Lobby kiosk and display (issue 12 §4): their sign-in, flows and the queue board's live updates.
+  const kiosk = createKioskService({ central, session, serverUrl, emit: hub.emit, live: opts.live });
+  // A stored session resumes syncing (and pushes whatever was queued before the restart); a lobby device's syncs
+  // nothing (its account may read no ticket), it only listens for the queue.
+  kiosk.start();
+  if (session.user() && !isLobbySession(session.user())) {
     sync.start();
     live?.start();
     phone.start();
@@ -243,6 +251,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
       ...phone.handlers,
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
+      ...kiosk.handlers,
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {
@@ -255,6 +264,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     async close() {
       if (!repos.db.open) return;
       live?.stop();
+      kiosk.stop();
       await phone.stop();
       directorySync.stop();
       slaSettings.stop();

@@ -10,6 +10,7 @@ const { values: args } = parseArgs({
   options: {
     server: { type: 'string' },
     kiosk: { type: 'boolean', default: false },
+    display: { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.DESK_PORT ?? '5180' },
     'server-port': { type: 'string', default: process.env.DESK_SERVER_PORT ?? '4100' },
     browser: { type: 'boolean', default: false },
@@ -38,11 +39,13 @@ try {
     serverUrl = (await server.started)[1];
   }
 
-  const profile = join(home, 'profile');
+  // A lobby screen signs in with the kiosk account: its own profile, so it never shares the console's cache.
+  const lobby = args.kiosk ? 'kiosk' : args.display ? 'display' : null;
+  const profile = join(home, lobby ? `${lobby}-profile` : 'profile');
   const electron = args.browser ? null : electronBinary();
   if (electron) {
     const binding = await electronSqliteBinding(home);
-    const shellArgs = [root, '--server', serverUrl, '--profile', profile, ...(args.kiosk ? ['--kiosk'] : [])];
+    const shellArgs = [root, '--server', serverUrl, '--profile', profile, ...(lobby ? [`--${lobby}`] : [])];
     const shell = spawn(electron, shellArgs, {
       cwd: root,
       stdio: 'inherit',
@@ -68,8 +71,11 @@ try {
     );
     children.push(host.child);
     const [, url] = await host.started;
-    const page = args.kiosk ? url.replace('/?', '/kiosk?') : url;
-    console.log(`\n  Open the console: ${page}\n  Demo sign-in: agent01 / demo   (Ctrl+C stops everything)\n`);
+    const page = lobby ? url.replace('/?', `/${lobby}?`) : url;
+    const account = lobby ? 'kiosk01' : 'agent01';
+    console.log(
+      `\n  Open the ${lobby ?? 'console'}: ${page}\n  Demo sign-in: ${account} / demo   (Ctrl+C stops everything)\n`,
+    );
   }
 } catch (err) {
   console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -16,6 +16,7 @@ import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS, scheduleRetention } from './priva
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { registerKioskRoutes, type KioskRouteOptions } from './routes/kiosk';
 import { registerPrivacyRoutes } from './routes/privacy';
 import { registerRevealRoutes } from './routes/reveal';
 import { registerResidentRoutes } from './routes/residents';
@@ -49,6 +50,8 @@ export interface BuildServerOptions {
   live?: LiveOptions;
   /** Phone integration (issue 10). */
   cti?: CtiOptions;
+  /** Lobby kiosk (issue 12): its wrong-digits limits. */
+  kiosk?: KioskRouteOptions;
 }
 
 export interface CtiOptions {
@@ -76,6 +79,7 @@ export function buildServer({
   personalDataRetentionDays = DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
   live,
   cti = {},
+  kiosk,
 }: BuildServerOptions): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT_BYTES, trustProxy: fastifyTrustProxy(trustProxy) });
   const deps: ServerDeps = { db, now, slaSettings: createSlaSettingsStore(db, now) };
@@ -103,6 +107,7 @@ export function buildServer({
     registerAuditRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);
+    registerKioskRoutes(scope, deps, kiosk);
     registerCtiRoutes(scope, deps, {
       token: cti.token ?? null,
       rateLimit: cti.rateLimit ?? { max: 20_000, timeWindow: '1 minute' },

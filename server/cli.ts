@@ -1,8 +1,10 @@
 /**
  * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|large]
- *  [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin]` — runs the
- *  central server (migrations first), or creates the first admin and exits.
+ *  [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin]
+ *  [--add-kiosk NAME]` — runs the central server (migrations first), or creates the first admin (or a lobby kiosk
+ *  account) and exits.
  */
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,8 @@ import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 const USAGE =
   'usage: tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] ' +
-  '[--size small|large] [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin]';
+  '[--size small|large] [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin] ' +
+  '[--add-kiosk NAME]';
 
 const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01', 'pbx'];
 
@@ -28,6 +31,8 @@ interface CliOptions {
   seed: 'demo' | undefined;
   size: 'small' | 'large';
   initAdmin: boolean;
+  /** --add-kiosk NAME: create a lobby kiosk account (kiosk and display screens sign in with it) and exit. */
+  addKiosk: string | undefined;
   /** The Zammad-compatible CTI endpoint's token (--cti-token, else DESK_CTI_TOKEN); none: that endpoint is off. */
   ctiToken: string | null;
   /**
@@ -55,6 +60,7 @@ function parseCli(argv: string[]): CliOptions {
       seed: { type: 'string' },
       size: { type: 'string', default: 'small' },
       'init-admin': { type: 'boolean', default: false },
+      'add-kiosk': { type: 'string' },
       'cti-token': { type: 'string' },
       'retention-days': { type: 'string' },
       'trust-proxy': { type: 'string' },
@@ -84,6 +90,7 @@ function parseCli(argv: string[]): CliOptions {
     seed: values.seed,
     size: values.size,
     initAdmin: values['init-admin'],
+    addKiosk: values['add-kiosk'],
     ctiToken: ctiToken || null,
     retentionDays: retentionDays(values['retention-days'] ?? process.env.DESK_RETENTION_DAYS),
     trustProxy,
@@ -124,6 +131,19 @@ async function initAdmin(db: Db): Promise<void> {
   const { username, password } = await promptAdminCredentials();
   const admin = await createUser(db, { username, name: username, role: 'admin', password });
   process.stdout.write(`created admin ${admin.username} (${admin.id})\n`);
+}
+
+/**
+ * A lobby kiosk account: the role whose token may only take numbers, report repairs, check a status by code and
+ * last 4 digits, and read the queue board. Its password is DESK_KIOSK_PASSWORD or a random one, printed once.
+ */
+async function addKiosk(db: Db, username: string): Promise<void> {
+  if (!/^[\w.-]{1,64}$/.test(username)) fail('--add-kiosk needs a user name of letters, digits, _ . or -');
+  const password = process.env.DESK_KIOSK_PASSWORD || randomBytes(18).toString('base64url');
+  if (password.length < 8) fail('DESK_KIOSK_PASSWORD must have at least 8 characters');
+  const kiosk = await createUser(db, { username, name: username, role: 'kiosk', password });
+  process.stdout.write(`created kiosk account ${kiosk.username} (${kiosk.id})\n`);
+  if (!process.env.DESK_KIOSK_PASSWORD) process.stdout.write(`password (shown once): ${password}\n`);
 }
 
 async function seedDemoData(db: Db, size: 'small' | 'large'): Promise<void> {
@@ -174,6 +194,11 @@ async function main(): Promise<void> {
 
   if (options.initAdmin) {
     await initAdmin(db);
+    await db.close();
+    return;
+  }
+  if (options.addKiosk !== undefined) {
+    await addKiosk(db, options.addKiosk);
     await db.close();
     return;
   }

@@ -88,10 +88,11 @@ async function start(args: AppArgs): Promise<void> {
   desk = host;
   registerDeskIpc(host);
 
-  const plan = windowPlan(args.kiosk ? 'kiosk' : 'console', { preloadPath: PRELOAD_PATH, devTools: !app.isPackaged });
+  const mode = args.kiosk ? 'kiosk' : args.display ? 'display' : 'console';
+  const plan = windowPlan(mode, { preloadPath: PRELOAD_PATH, devTools: !app.isPackaged });
   if (plan.removeMenu) Menu.setApplicationMenu(null);
   mainWindow = createWindow(plan);
-  startUpdater({ isPackaged: app.isPackaged, kiosk: args.kiosk });
+  startUpdater({ isPackaged: app.isPackaged, kiosk: mode !== 'console' });
 }
 
 /** `app://desk/...` → a file of the built renderer, with the CSP on every response. */

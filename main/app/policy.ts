@@ -4,7 +4,7 @@
  * Only `import type` from electron: this module must load without the Electron runtime.
  */
 import type { BrowserWindowConstructorOptions, CustomScheme, Input, WebPreferences } from 'electron';
-import { surfaceArg, type DeskSurface } from '../../common/surfaces';
+import { SURFACE_PAGES, surfaceArg, type DeskSurface } from '../../common/surfaces';
 import { UsageError, hasFlag, readFlag, resolveServerUrl } from '../shell/args';
 import { buildCsp } from '../shell/csp';
 import { resolveStaticFile, type StaticFile } from '../shell/static-files';
@@ -24,7 +24,7 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = {
 export type WindowMode = DeskSurface;
 
 export function appUrl(mode: WindowMode): string {
-  return mode === 'kiosk' ? `${APP_ORIGIN}/kiosk` : `${APP_ORIGIN}/`;
+  return `${APP_ORIGIN}${SURFACE_PAGES[mode]}`;
 }
 
 /**
@@ -104,16 +104,20 @@ export function consoleWindowOptions(opts: {
   };
 }
 
-export function kioskWindowOptions(opts: { preloadPath: string }): BrowserWindowConstructorOptions {
+/** The lobby's full-screen windows: the kiosk, and the display (`--display`, a TV) locked down the same way. */
+export function kioskWindowOptions(
+  opts: { preloadPath: string },
+  mode: Exclude<WindowMode, 'console'> = 'kiosk',
+): BrowserWindowConstructorOptions {
   return {
     show: false,
-    title: '物业服务',
+    title: mode === 'display' ? '叫号屏' : '物业服务',
     backgroundColor: '#ffffff',
     kiosk: true,
     fullscreen: true,
     autoHideMenuBar: true,
     minimizable: false,
-    webPreferences: secureWebPreferences(opts.preloadPath, false, 'kiosk'),
+    webPreferences: secureWebPreferences(opts.preloadPath, false, mode),
   };
 }
 
@@ -128,11 +132,11 @@ export interface WindowPlan {
 }
 
 export function windowPlan(mode: WindowMode, opts: { preloadPath: string; devTools: boolean }): WindowPlan {
-  const kiosk = mode === 'kiosk';
+  const kiosk = mode !== 'console';
   return {
     mode,
     url: appUrl(mode),
-    options: kiosk ? kioskWindowOptions(opts) : consoleWindowOptions(opts),
+    options: mode === 'console' ? consoleWindowOptions(opts) : kioskWindowOptions(opts, mode),
     removeMenu: kiosk,
     blockShortcuts: kiosk,
   };
@@ -154,12 +158,14 @@ export function isBlockedKioskInput(input: Pick<Input, 'key' | 'control' | 'meta
 }
 
 export function shouldCheckForUpdates(opts: { isPackaged: boolean; kiosk: boolean }): boolean {
-  // Development builds have no update feed; kiosks are updated by their operator, never mid-session.
+  // Development builds have no update feed; kiosks (and displays) are updated by their operator, never mid-session.
   return opts.isPackaged && !opts.kiosk;
 }
 
 export interface AppArgs {
   kiosk: boolean;
+  /** `--display`: the lobby display (叫号屏) full screen, locked down like the kiosk. */
+  display: boolean;
   serverUrl: string;
   /** --profile DIR: becomes Electron's userData dir (desk cache, session, Chromium storage, single-instance lock). */
   profileDir: string | undefined;
@@ -172,6 +178,7 @@ export interface AppArgs {
 export function parseAppArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): AppArgs {
   return {
     kiosk: hasFlag(argv, 'kiosk'),
+    display: hasFlag(argv, 'display'),
     serverUrl: resolveServerUrl(readFlag(argv, 'server'), env),
     profileDir: readFlag(argv, 'profile'),
   };

@@ -5,8 +5,12 @@
  */
 import { extname, resolve, sep } from 'node:path';
 
-/** The two pages of the renderer, by URL path. Assets are referenced relatively (vite `base: './'`). */
-export const PAGE_FILES: Readonly<Record<string, string>> = { '/': 'index.html', '/kiosk': 'kiosk.html' };
+/** The pages of the renderer, by URL path. Assets are referenced relatively (vite `base: './'`). */
+export const PAGE_FILES: Readonly<Record<string, string>> = {
+  '/': 'index.html',
+  '/kiosk': 'kiosk.html',
+  '/display': 'display.html',
+};
 
 const ASSETS_PREFIX = '/assets/';
 

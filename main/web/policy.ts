@@ -12,12 +12,18 @@
  * bridge connection reaches only the kiosk's methods (common/surfaces) — the host decides, not the page.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { DeskSurface } from '../../common/surfaces';
+import { DESK_SURFACES, SURFACE_PAGES, type DeskSurface } from '../../common/surfaces';
+import { PAGE_FILES } from '../shell/static-files';
 import { buildCsp } from '../shell/csp';
 
 export const TOKEN_QUERY_PARAM = 'token';
 /** The page a kiosk session is for; a session opened anywhere else is the console's. */
-export const KIOSK_PAGE = '/kiosk';
+export const KIOSK_PAGE = SURFACE_PAGES.kiosk;
+
+/** The surface a session opened at `pathname` is for: the lobby pages' own, the console's anywhere else. */
+export function surfaceForPage(pathname: string): DeskSurface {
+  return DESK_SURFACES.find((surface) => surface !== 'console' && SURFACE_PAGES[surface] === pathname) ?? 'console';
+}
 
 /** Host header values that name this server; anything else is a rebinding attempt or a misdirected request. */
 export function allowedHosts(port: number): string[] {
@@ -116,15 +122,18 @@ export function decideHttpRequest(req: HttpRequestFacts): HttpDecision {
     const { launch } = req.state;
     const isLaunchToken = tokenMatches(launch.token, queryToken);
     if (isLaunchToken && !launch.used) {
-      return { kind: 'exchange', surface: url.pathname === KIOSK_PAGE ? 'kiosk' : 'console', location };
+      return { kind: 'exchange', surface: surfaceForPage(url.pathname), location };
     }
     // The browser that holds the session opened the link again: it needs nothing new.
     if (surface) return { kind: 'redirect', location };
     return { kind: 'forbidden', reason: isLaunchToken ? 'token_used' : 'token' };
   }
   if (!surface) return { kind: 'forbidden', reason: 'token' };
-  // A kiosk's session shows the kiosk, never the agent console.
-  if (surface === 'kiosk' && url.pathname === '/') return { kind: 'redirect', location: KIOSK_PAGE };
+  // A lobby session (kiosk, display) shows its own page only, never the agent console or the other lobby page.
+  const ownPage = SURFACE_PAGES[surface];
+  if (surface !== 'console' && url.pathname !== ownPage && Object.hasOwn(PAGE_FILES, url.pathname)) {
+    return { kind: 'redirect', location: ownPage };
+  }
   return { kind: 'allow', surface };
 }
 

@@ -1,4 +1,4 @@
-/** Lobby kiosk entry. It needs no desk data yet, so it does not open the desk connection at all. */
+/** Lobby kiosk entry: its screens talk to the desk host through the kiosk allow-list (common/surfaces). */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { KioskApp } from './features/kiosk/KioskApp';

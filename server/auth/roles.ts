@@ -34,6 +34,13 @@ export const PERMISSIONS = {
    * irreversible acts handled by whoever answers for the site's personal data, not part of a shift's work.
    */
   'residents.privacy': ['admin'],
+  // Lobby kiosk and queue (issue 12 §4).
+  /** The kiosk's own flows: take a number, report a repair, check a status (each shows only what it needs). */
+  'kiosk.flows': ['kiosk'],
+  /** The queue board (what is called, what comes next) and its live socket: the lobby display and the desk. */
+  'queue.watch': ['kiosk', 'agent', 'lead', 'admin'],
+  /** Call the next number to a counter, re-call or skip it. */
+  'queue.call': ['agent', 'lead', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

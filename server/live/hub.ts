@@ -49,6 +49,8 @@ export interface LiveHub {
   poke(sourceClientId?: string | null): number;
   /** Sends to every socket of the user on this process; returns how many sockets it went to. */
   sendToUser(userId: string, message: LiveMessage): number;
+  /** Sends to every socket on this process (the lobby queue's "board changed"); returns how many it went to. */
+  broadcast(message: LiveMessage): number;
   /** Closes the sockets opened with this token (logout); returns how many. */
   closeToken(token: string): number;
   size(): number;
@@ -191,6 +193,12 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
       for (const entry of [...entries]) {
         if (entry.peer.userId === userId && send(entry, text)) n++;
       }
+      return n;
+    },
+    broadcast(message) {
+      const text = JSON.stringify(message);
+      let n = 0;
+      for (const entry of [...entries]) if (send(entry, text)) n++;
       return n;
     },
     closeToken(token) {

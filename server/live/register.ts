@@ -7,7 +7,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { LIVE_PATH } from '../../common/live';
 import { currentUser } from '../auth/hook';
-import { requirePermission } from '../auth/roles';
+import { can, requirePermission } from '../auth/roles';
 import { verifyToken } from '../auth/tokens';
 import type { ServerDeps } from '../http/context';
 import { assertClientOwner } from '../sync/clients';
@@ -66,7 +66,8 @@ export function registerLive(app: FastifyInstance, deps: ServerDeps, options: Li
         // another user's console: refused as push and pull refuse it (its pokes are not this user's business).
         preHandler: async (request) => {
           const user = currentUser(request);
-          requirePermission(user, 'sync');
+          // Consoles sync; the lobby kiosk and display only hear that the queue board changed (issue 12 §4).
+          if (!can(user.role, 'sync')) requirePermission(user, 'queue.watch');
           const clientId = queryClientId(request.query);
           if (clientId !== null) await assertClientOwner(deps.db, clientId, user);
         },

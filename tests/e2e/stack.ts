@@ -269,3 +269,34 @@ export async function signIn(
   });
   await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
 }
+
+/** A lobby machine's browser host (kiosk or display): its own profile, its session opened at its own page. */
+export interface LobbyHost {
+  /** The lobby page's bare URL (`http://127.0.0.1:PORT/kiosk`): it opens with the session in `storageState`. */
+  url: string;
+  storageState: StorageState;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts another browser host against the stack's server, as the lobby's kiosk or display machine runs one, and
+ * spends its printed link at `/kiosk` or `/display` (the page the link is opened at fixes the session's page).
+ */
+export async function startLobbyHost(stack: Stack, page: 'kiosk' | 'display'): Promise<LobbyHost> {
+  const host = await start(
+    [webHost, '--port', '0', '--server', stack.serverUrl, '--profile', join(stack.dir, `${page}-profile`)],
+    /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+  );
+  const { consoleUrl, storageState } = await exchangeToken(host.match[1]!.replace('/?', `/${page}?`));
+  return {
+    url: `${consoleUrl}${page}`,
+    storageState,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (host.child.exitCode !== null) return done();
+        host.child.once('exit', () => done());
+        host.child.kill('SIGTERM');
+        setTimeout(() => host.child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}

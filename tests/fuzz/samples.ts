@@ -124,6 +124,13 @@ export function routeBodies(refs: Refs): Record<string, Sample> {
     'POST /api/v1/cti/generic/:token': zammadSample,
     'POST /api/v1/privacy/reveal': () => ({ subject: 'call', id: refs.callId, purpose: 'view' }),
     'POST /api/v1/residents/:id/erase': () => ({ reason: '住户申请删除个人信息' }),
+    // Lobby kiosk and queue (issue 12 §4).
+    'POST /api/v1/kiosk/numbers': () => ({ line: 'A' }),
+    'POST /api/v1/kiosk/repairs': () => ({ room: '3-1-502', last4: '8000', category: 'plumbing', description: '漏水' }),
+    'POST /api/v1/kiosk/status': () => ({ code: 'BX-20260501-0001', last4: '8000' }),
+    'POST /api/v1/queue/call-next': () => ({ line: 'A', counter: '1' }),
+    'POST /api/v1/queue/recall': (seed) => ({ id: seed }),
+    'POST /api/v1/queue/skip': (seed) => ({ id: seed }),
   };
 }
 
@@ -185,5 +192,13 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     'settings.setYearSchedule': () => ({ year: 2027, holidays: [], workdays: [] }),
     'settings.setLimits': () => ({ limits: {} }),
     'sync.dismissRejected': () => ({ mutationIds: [1] }),
+    // Lobby kiosk and queue (issue 12 §4).
+    'kiosk.signIn': () => ({ username: 'kiosk01', password: 'not the password' }),
+    'kiosk.takeNumber': () => ({ line: 'B' }),
+    'kiosk.reportRepair': () => ({ room: '3-1-502', last4: '8000', category: 'lift' }),
+    'kiosk.checkStatus': () => ({ code: 'BX-20260501-0001', last4: '8000' }),
+    'queue.callNext': () => ({ counter: '1' }),
+    'queue.recall': (seed) => ({ id: seed }),
+    'queue.skip': (seed) => ({ id: seed }),
   };
 }

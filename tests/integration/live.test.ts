@@ -172,6 +172,7 @@ describe('live pokes on one server (PGlite)', () => {
       ['agent01', 'agent'],
       ['agent02', 'agent'],
       ['kiosk01', 'kiosk'],
+      ['pbx', 'integration'],
     ] as const) {
       await createUser(db, { username, name: username, role, password: PASSWORD });
     }
@@ -202,10 +203,37 @@ describe('live pokes on one server (PGlite)', () => {
     await waitUntil(1_000, async () => (await b.call('tickets.get', { id: created.id }))?.ticket.status === 'accepted');
   });
 
-  it('refuses a live socket without a valid session (401) or without the sync permission (403)', async () => {
+  it('lobby (issue 12 §4): a kiosk account only; the display and the console hear the queue change live', async () => {
+    const display = await openConsole(baseUrl);
+    await expect(display.call('kiosk.signIn', { username: 'agent01', password: PASSWORD })).rejects.toMatchObject({
+      code: 'not_a_kiosk_account',
+    });
+    expect((await display.call('session.me')).user).toBeNull();
+    const before = display.liveChanges();
+    await display.call('kiosk.signIn', { username: 'kiosk01', password: PASSWORD });
+    await display.liveState('open', before);
+    const agent = await openConsole(baseUrl);
+    await ready(agent, 'agent01');
+    const heard = { display: 0, agent: 0 };
+    display.desk.subscribe((event) => void (event === 'queue.changed' && heard.display++));
+    agent.desk.subscribe((event) => void (event === 'queue.changed' && heard.agent++));
+
+    const taken = await display.call('kiosk.takeNumber', { line: 'B' });
+    await waitUntil(2_000, () => heard.display > 0 && heard.agent > 0);
+    const called = await agent.call('queue.callNext', { line: 'B', counter: '2' });
+    expect(called.label).toBe(taken.label);
+    await waitUntil(2_000, () => heard.display > 1);
+    expect((await display.call('queue.board')).called[0]).toMatchObject({ label: taken.label, counter: '2' });
+  });
+
+  it('refuses a live socket without a valid session (401) or without the sync or queue.watch permission (403)', async () => {
     expect((await openSocket(baseUrl, null)).status).toBe(401);
     expect((await openSocket(baseUrl, 'x'.repeat(43))).status).toBe(401);
-    expect((await openSocket(baseUrl, await login(baseUrl, 'kiosk01'))).status).toBe(403);
+    expect((await openSocket(baseUrl, await login(baseUrl, 'pbx'))).status).toBe(403);
+    // The lobby display's kiosk account listens for "the queue changed" (issue 12 §4), nothing it could read more.
+    const lobby = await openSocket(baseUrl, await login(baseUrl, 'kiosk01'));
+    expect(lobby.status).toBe(101);
+    lobby.ws?.close();
 
     // A valid token opens; its logout closes the socket as unauthorized; the token is refused afterwards.
     const token = await login(baseUrl, 'agent01');

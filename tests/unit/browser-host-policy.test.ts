@@ -174,6 +174,30 @@ describe('HTTP decisions', () => {
     });
   });
 
+  it("a session opened at /display is the display's, and each lobby session sees only its own page", () => {
+    expect(decideHttpRequest({ ...base, state: hostState(false), url: `/display?token=${TOKEN}` })).toEqual({
+      kind: 'exchange',
+      surface: 'display',
+      location: '/display',
+    });
+    const display = hostState(true, 'display');
+    for (const url of ['/', KIOSK_PAGE]) {
+      expect(decideHttpRequest({ ...base, state: display, cookie: COOKIE, url })).toEqual({
+        kind: 'redirect',
+        location: '/display',
+      });
+    }
+    expect(decideHttpRequest({ ...base, state: display, cookie: COOKIE, url: '/display' })).toEqual({
+      kind: 'allow',
+      surface: 'display',
+    });
+    const kiosk = hostState(true, 'kiosk');
+    expect(decideHttpRequest({ ...base, state: kiosk, cookie: COOKIE, url: '/display' })).toEqual({
+      kind: 'redirect',
+      location: KIOSK_PAGE,
+    });
+  });
+
   it('lets only a page load (GET) spend the token; pages are read with GET or HEAD', () => {
     const exchange = { kind: 'exchange', surface: 'console', location: '/' } as const;
     expect(isAllowedMethod('GET', exchange)).toBe(true);

@@ -200,6 +200,7 @@ describe('arguments', () => {
   it('defaults: console window, local server', () => {
     expect(parseAppArgs(electronArgv, {})).toEqual({
       kiosk: false,
+      display: false,
       serverUrl: 'http://127.0.0.1:4100',
       profileDir: undefined,
     });
@@ -210,7 +211,17 @@ describe('arguments', () => {
       [...electronArgv, '--no-sandbox', '--kiosk', '--server', 'https://desk.example.com/', '--profile=/tmp/p'],
       {},
     );
-    expect(args).toEqual({ kiosk: true, serverUrl: 'https://desk.example.com', profileDir: '/tmp/p' });
+    expect(args).toEqual({ kiosk: true, display: false, serverUrl: 'https://desk.example.com', profileDir: '/tmp/p' });
+  });
+
+  it('--display: the lobby display, full screen and locked down like the kiosk, with only the board', () => {
+    expect(parseAppArgs([...electronArgv, '--display'], {}).display).toBe(true);
+    const plan = windowPlan('display', { preloadPath: PRELOAD, devTools: true });
+    expect(plan.url).toBe(`${APP_ORIGIN}/display`);
+    expect(plan.options.kiosk).toBe(true);
+    expect(plan.options.webPreferences!.devTools).toBe(false);
+    expect(plan.options.webPreferences!.additionalArguments).toEqual(['--desk-surface=display']);
+    expect([plan.removeMenu, plan.blockShortcuts]).toEqual([true, true]);
   });
 
   it('uses DESK_SERVER_URL when --server is absent, and --server over it', () => {

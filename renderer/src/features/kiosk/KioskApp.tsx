@@ -1,75 +1,81 @@
 /**
- * Lobby kiosk start screen. The three services (take a number, report a repair, check progress) arrive in a
- * later issue ("Kiosk"); until then they are shown disabled as "coming soon" so the screen can be installed.
- * Text is bilingual at once: residents cannot be expected to find a language switch.
+ * The lobby kiosk (issue 12 §4): a start screen with three services — take a number, report a repair, check a
+ * status — in Chinese and English at once. Locked down (./useLockdown); after IDLE_TIMINGS without a touch it warns,
+ * then starts over, wiping what was entered (the screens remount under a new key).
  */
-import { useTranslation } from 'react-i18next';
+import { useState } from 'react';
+import { kioskText } from '../../i18n/kiosk';
+import { Bi } from './Bi';
+import { CheckStatusFlow } from './CheckStatusFlow';
+import { IdleWarning } from './IdleWarning';
 import { KioskClock } from './KioskClock';
 import { SearchIcon, TicketIcon, WrenchIcon } from './KioskIcons';
-import { useIdleReset } from './useIdleReset';
+import { BigButton } from './KioskParts';
+import { LobbySignIn } from './LobbySignIn';
+import { ReportRepairFlow } from './ReportRepairFlow';
+import { TakeNumberFlow } from './TakeNumberFlow';
+import { useIdleWarning } from './useIdleWarning';
+import { useLobbySession } from './useLobbySession';
 import { useLockdown } from './useLockdown';
 
-const IDLE_RESET_MS = 60_000;
+type Flow = 'start' | 'takeNumber' | 'reportRepair' | 'checkStatus';
 
 const SERVICES = [
-  { key: 'takeNumber', Icon: TicketIcon },
-  { key: 'reportRepair', Icon: WrenchIcon },
-  { key: 'checkProgress', Icon: SearchIcon },
+  { flow: 'takeNumber', Icon: TicketIcon },
+  { flow: 'reportRepair', Icon: WrenchIcon },
+  { flow: 'checkStatus', Icon: SearchIcon },
 ] as const;
 
 export function KioskApp() {
   useLockdown();
-  const resets = useIdleReset(IDLE_RESET_MS);
-  // Remounting on every idle reset returns to a clean start screen.
-  return <KioskStartScreen key={resets} />;
+  const { session, setSession } = useLobbySession();
+  const { resets, secondsLeft } = useIdleWarning();
+  if (session === null) return null; // asking the desk; a blank lobby screen for a moment
+  if (!session.user) return <LobbySignIn onSignedIn={setSession} />;
+  return (
+    <>
+      {/* A new key on every idle reset: a clean start screen, nothing of the last resident left. */}
+      <KioskFlows key={resets} />
+      {secondsLeft !== null && <IdleWarning secondsLeft={secondsLeft} />}
+    </>
+  );
 }
 
-function KioskStartScreen() {
-  const { i18n } = useTranslation();
-  const zh = i18n.getFixedT('zh-CN');
-  const en = i18n.getFixedT('en');
-
+function KioskFlows() {
+  const [flow, setFlow] = useState<Flow>('start');
+  const home = () => setFlow('start');
   return (
-    <main className="kiosk">
+    <main className="kiosk" aria-label={`${kioskText('services').zh} / ${kioskText('services').en}`}>
       <header className="kiosk-header">
-        <div className="kiosk-company">
-          <span lang="zh-CN">{zh('kiosk.company')}</span>
-          <span lang="en" className="kiosk-en">
-            {en('kiosk.company')}
-          </span>
-        </div>
+        <p className="kiosk-company">
+          <Bi text={kioskText('company')} />
+        </p>
         <KioskClock />
       </header>
-      <h1 className="kiosk-welcome">
-        <span lang="zh-CN">{zh('kiosk.welcome')}</span>
-        <span lang="en" className="kiosk-en">
-          {en('kiosk.welcome')}
-        </span>
-      </h1>
-      <div className="kiosk-services">
-        {SERVICES.map((service) => (
-          <button key={service.key} type="button" className="kiosk-service" disabled>
-            <span className="kiosk-icon">
-              <service.Icon />
-            </span>
-            <span className="kiosk-service-name" lang="zh-CN">
-              {zh(`kiosk.${service.key}`)}
-            </span>
-            <span className="kiosk-en" lang="en">
-              {en(`kiosk.${service.key}`)}
-            </span>
-            <span className="kiosk-soon">
-              {zh('kiosk.comingSoon')} / {en('kiosk.comingSoon')}
-            </span>
-          </button>
-        ))}
-      </div>
-      <p className="kiosk-hint">
-        <span lang="zh-CN">{zh('kiosk.hint')}</span>
-        <span lang="en" className="kiosk-en">
-          {en('kiosk.hint')}
-        </span>
-      </p>
+      {flow === 'start' && (
+        <section className="kiosk-screen" aria-labelledby="kiosk-welcome">
+          <h1 id="kiosk-welcome" className="kiosk-welcome">
+            <Bi text={kioskText('welcome')} />
+          </h1>
+          <div className="kiosk-services">
+            {SERVICES.map(({ flow: f, Icon }) => (
+              <BigButton
+                key={f}
+                text={kioskText(f)}
+                icon={<Icon />}
+                className="kiosk-service"
+                onClick={() => setFlow(f)}
+              />
+            ))}
+          </div>
+        </section>
+      )}
+      {flow === 'takeNumber' && <TakeNumberFlow onHome={home} />}
+      {flow === 'reportRepair' && <ReportRepairFlow onHome={home} />}
+      {flow === 'checkStatus' && <CheckStatusFlow onHome={home} />}
+      <footer className="kiosk-hint">
+        <Bi text={kioskText('hint')} />
+      </footer>
     </main>
   );
 }

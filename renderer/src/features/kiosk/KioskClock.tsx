@@ -2,7 +2,7 @@
 import { formatClock, formatLongDate, siteTimeZone } from '../console/formatTime';
 import { useClock } from './useClock';
 
-// The kiosk has no desk connection, so no SLA settings: it shows the default site zone (Asia/Shanghai).
+// The lobby screens fetch no SLA settings: they show the default site zone (Asia/Shanghai).
 const kioskFormat = () => ({ language: 'zh-CN', timeZone: siteTimeZone() });
 
 export function KioskClock() {

@@ -461,6 +461,32 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '关闭并回到原处', en: 'Close and return to where you were' },
     inText: true,
   },
+
+  // The lobby queue at the counter (issue 12 §4): q, then n / r / s.
+  {
+    keys: ['q n'],
+    scope: 'console',
+    group: 'general',
+    action: 'queue.callNext',
+    label: { zh: '柜台叫号：叫下一位', en: 'Counter: call the next number' },
+    palette: true,
+  },
+  {
+    keys: ['q r'],
+    scope: 'console',
+    group: 'general',
+    action: 'queue.recall',
+    label: { zh: '柜台叫号：重新叫当前号码', en: 'Counter: call the current number again' },
+    palette: true,
+  },
+  {
+    keys: ['q s'],
+    scope: 'console',
+    group: 'general',
+    action: 'queue.skip',
+    label: { zh: '柜台叫号：过号（未到场）', en: 'Counter: skip the number (did not come)' },
+    palette: true,
+  },
 ];
 
 /** A binding with its sequences parsed into canonical steps (see ./keys). */
