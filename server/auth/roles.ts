@@ -34,6 +34,11 @@ export const PERMISSIONS = {
    * irreversible acts handled by whoever answers for the site's personal data, not part of a shift's work.
    */
   'residents.privacy': ['admin'],
+  // Auto-assignment and escalation (issue 12 item 2).
+  /** The queues' settings, agents' load and capacity, the waiting queue and the escalations. */
+  'assignment.read': ['lead', 'admin'],
+  /** Change a queue's mode, skills filter and escalation, an agent's capacity; acknowledge an escalation. */
+  'assignment.manage': ['lead', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
