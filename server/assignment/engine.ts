@@ -117,7 +117,7 @@ async function lockWaiting(q: Queryable, teamId: string): Promise<Ticket[]> {
   const { rows } = await q.query<Row>(
     `SELECT ${TICKET_COLUMNS} FROM tickets
       WHERE team_id = $1 AND assignee_id IS NULL AND closed_at IS NULL AND deleted_at IS NULL
-      ORDER BY created_at, id LIMIT ${DRAIN_LIMIT}
+      ORDER BY created_at, filed_seq LIMIT ${DRAIN_LIMIT}
       FOR UPDATE SKIP LOCKED`,
     [teamId],
   );

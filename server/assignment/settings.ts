@@ -45,7 +45,7 @@ async function waitingTickets(q: Queryable, teamId: string): Promise<WaitingTick
   const { rows } = await q.query<Record<string, unknown>>(
     `SELECT id::text AS id, code, title, category, priority, created_at FROM tickets
       WHERE team_id = $1 AND assignee_id IS NULL AND closed_at IS NULL AND deleted_at IS NULL
-      ORDER BY created_at, id LIMIT 200`,
+      ORDER BY created_at, filed_seq LIMIT 200`,
     [teamId],
   );
   return rows.map((r) => ({
