@@ -93,6 +93,14 @@ export const Escalation = z.object({
 });
 export type Escalation = z.infer<typeof Escalation>;
 
+/** The routes' answers (the overview and one escalation are answered as they are). */
+export const SetQueueSettingsResponse = z.object({ settings: QueueSettings });
+export type SetQueueSettingsResponse = z.infer<typeof SetQueueSettingsResponse>;
+export const SetCapacityResponse = z.object({ capacity: z.number().int() });
+export type SetCapacityResponse = z.infer<typeof SetCapacityResponse>;
+export const EscalationList = z.object({ items: z.array(Escalation) });
+export type EscalationList = z.infer<typeof EscalationList>;
+
 /** The live message a new escalation sends to leads' and admins' consoles. */
 export const ESCALATION_LIVE_TYPE = 'escalation';
 

@@ -13,6 +13,14 @@ import { AuditPage, EraseResult, ResidentExport, type AuditFilter } from '../com
 import { DIRECTORY_SCHEMA_VERSION, DirectoryPage } from '../common/residents/directory';
 import { SlaSettingsDocument } from '../common/sla/settings';
 import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
+import {
+  AssignmentOverview,
+  Escalation,
+  EscalationList,
+  SetCapacityResponse,
+  SetQueueSettingsResponse,
+  type SetQueueSettingsRequest,
+} from '../common/assignment';
 
 export class CentralError extends Error {
   constructor(
@@ -148,6 +156,29 @@ export class CentralClient {
   /** Erases (anonymises) one resident on their request; the reason is kept in the audit log. */
   eraseResident(id: string, reason: string): Promise<EraseResult> {
     return this.request('POST', `/api/v1/residents/${encodeURIComponent(id)}/erase`, { reason }, EraseResult);
+  }
+
+  // Auto-assignment and escalation (issue 12 item 2): leads and admins; the server decides.
+  assignmentOverview(): Promise<AssignmentOverview> {
+    return this.request('GET', '/api/v1/assignment', undefined, AssignmentOverview);
+  }
+
+  setQueueSettings(teamId: string, body: SetQueueSettingsRequest): Promise<SetQueueSettingsResponse> {
+    const path = `/api/v1/assignment/queues/${encodeURIComponent(teamId)}`;
+    return this.request('PUT', path, body, SetQueueSettingsResponse);
+  }
+
+  setAgentCapacity(userId: string, capacity: number): Promise<SetCapacityResponse> {
+    const path = `/api/v1/assignment/agents/${encodeURIComponent(userId)}/capacity`;
+    return this.request('PUT', path, { capacity }, SetCapacityResponse);
+  }
+
+  escalations(open: boolean): Promise<EscalationList> {
+    return this.request('GET', `/api/v1/escalations?open=${open}`, undefined, EscalationList);
+  }
+
+  acknowledgeEscalation(id: string): Promise<Escalation> {
+    return this.request('POST', `/api/v1/escalations/${encodeURIComponent(id)}/acknowledge`, undefined, Escalation);
   }
 
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */

@@ -27,6 +27,7 @@ import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
 import { createPrivacyHandlers } from './privacy-service';
+import { createAssignmentService } from './assignment-service';
 import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
@@ -113,7 +114,10 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
             token: () => session.token(),
             clientId: () => repos.meta.clientId(),
             onPoke: () => sync.poke(),
-            onMessage: (message) => phone.onLive(message),
+            onMessage: (message) => {
+              phone.onLive(message);
+              assignment.onLive(message);
+            },
             onOpen: () => sync.poke(),
             // The engine's next request confirms the 401 and clears the session.
             onUnauthorized: () => sync.poke(),
@@ -153,6 +157,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status' && (payload as SyncStatus).state === 'online') void session.ensurePhoneHashKey();
   });
+  // Auto-assignment and escalation (issue 12 item 2): online settings, escalations announced from the live socket.
+  const assignment = createAssignmentService({ central, emit: (p) => hub.emit('assignment.escalated', p) });
   // Reveal (issue 11 §4): whole numbers only from the server, audited, never cached.
   const reveal = createPhoneReveal({
     central,
@@ -238,6 +244,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
       ...phone.handlers,
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
+      ...assignment.handlers,
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {
