@@ -124,6 +124,14 @@ export function routeBodies(refs: Refs): Record<string, Sample> {
     'POST /api/v1/cti/generic/:token': zammadSample,
     'POST /api/v1/privacy/reveal': () => ({ subject: 'call', id: refs.callId, purpose: 'view' }),
     'POST /api/v1/residents/:id/erase': () => ({ reason: '住户申请删除个人信息' }),
+    // Auto-assignment and escalation (issue 12 item 2).
+    'PUT /api/v1/assignment/queues/:teamId': () => ({
+      mode: 'round_robin',
+      skillsFilter: true,
+      escalateAfterMinutes: 30,
+      escalateToId: null,
+    }),
+    'PUT /api/v1/assignment/agents/:id/capacity': () => ({ capacity: 8 }),
   };
 }
 
@@ -150,6 +158,8 @@ export const ROUTE_QUERIES: Record<string, { keys: string[]; valid: Record<strin
       limit: '5',
     },
   },
+  // Auto-assignment and escalation (issue 12 item 2).
+  'GET /api/v1/escalations': { keys: ['open'], valid: { open: 'false' } },
 };
 
 /** Valid inputs of the desk methods (the WebSocket bridge target). */
@@ -185,5 +195,16 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     'settings.setYearSchedule': () => ({ year: 2027, holidays: [], workdays: [] }),
     'settings.setLimits': () => ({ limits: {} }),
     'sync.dismissRejected': () => ({ mutationIds: [1] }),
+    // Auto-assignment and escalation (issue 12 item 2).
+    'assignment.setQueue': () => ({
+      teamId: 'cs',
+      mode: 'least_loaded',
+      skillsFilter: false,
+      escalateAfterMinutes: null,
+      escalateToId: null,
+    }),
+    'assignment.setCapacity': () => ({ userId: refs.agentId, capacity: 5 }),
+    'assignment.escalations': () => ({ open: true }),
+    'assignment.acknowledge': () => ({ id }),
   };
 }
