@@ -9,7 +9,7 @@
  * capacity bounds how many. Break and offline (and no presence at all) receive nothing.
  */
 import { z } from 'zod';
-import { AGENT_CAPACITY_MAX, Category, PresenceState, type Category as CategoryT } from './domain';
+import { AGENT_CAPACITY_MAX, Category, PresenceState, TicketType, type Category as CategoryT } from './domain';
 import { Uuid, line } from './input';
 
 export const ASSIGNMENT_MODES = ['manual', 'round_robin', 'least_loaded'] as const;
@@ -82,6 +82,7 @@ export const Escalation = z.object({
   id: Uuid,
   ticketId: Uuid,
   ticketCode: z.string().nullable(),
+  ticketType: TicketType,
   title: z.string(),
   teamId: z.string().nullable(),
   step: z.string(),

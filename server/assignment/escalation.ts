@@ -5,7 +5,7 @@
  * each new one is pushed live to leads' and admins' consoles (NOTIFY, so every server node delivers its own).
  */
 import { ESCALATION_LIVE_TYPE, type Escalation } from '../../common/assignment';
-import type { User } from '../../common/domain';
+import type { TicketType, User } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';
 import { loadTicket } from '../tickets/store';
@@ -14,7 +14,7 @@ import { drainQueues, writeSystemAssignment } from './engine';
 
 export const ESCALATIONS_CHANNEL = 'desk_escalations';
 
-const ESCALATION_COLUMNS = `e.id::text AS id, e.ticket_id::text AS ticket_id, t.code, t.title, e.team_id, e.step,
+const ESCALATION_COLUMNS = `e.id::text AS id, e.ticket_id::text AS ticket_id, t.code, t.type, t.title, e.team_id, e.step,
   e.due_at, e.created_at, e.reassigned_to::text AS reassigned_to, e.acknowledged_at,
   e.acknowledged_by::text AS acknowledged_by`;
 
@@ -25,6 +25,7 @@ function escalationFromRow(r: Record<string, unknown>): Escalation {
     id: String(r.id),
     ticketId: String(r.ticket_id),
     ticketCode: r.code == null ? null : String(r.code),
+    ticketType: r.type as TicketType,
     title: String(r.title),
     teamId: r.team_id == null ? null : String(r.team_id),
     step: String(r.step),
