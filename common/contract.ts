@@ -310,7 +310,10 @@ export const METHODS = {
     QueueSettings,
   ),
   /** Sets an agent's capacity (open tickets at most). */
-  'assignment.setCapacity': method(SetCapacityRequest.extend({ userId: Uuid }).strict(), z.object({ capacity: z.number() })),
+  'assignment.setCapacity': method(
+    SetCapacityRequest.extend({ userId: Uuid }).strict(),
+    z.object({ capacity: z.number() }),
+  ),
   /** Open escalations (oldest first), or all recent ones. */
   'assignment.escalations': method(z.object({ open: z.boolean().default(true) }), z.array(Escalation)),
   'assignment.acknowledge': method(z.object({ id: Uuid }), Escalation),

@@ -4,7 +4,7 @@
  * when the queue names the lead's pick, reassigned to them. Leads see the open escalations and acknowledge them;
  * each new one is pushed live to leads' and admins' consoles (NOTIFY, so every server node delivers its own).
  */
-import { ESCALATION_LIVE_TYPE, type Escalation } from '../../common/assignment';
+import type { Escalation } from '../../common/assignment';
 import type { TicketType, User } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
 import { HttpError } from '../http/errors';

@@ -89,9 +89,10 @@ async function requireTeam(q: Queryable, teamId: string): Promise<void> {
 /** The lead's pick must be a lead or an admin who can take the ticket (an active user). */
 async function requireEscalationTarget(q: Queryable, userId: string | null): Promise<void> {
   if (userId === null) return;
-  const { rows } = await q.query(`SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('agent', 'lead', 'admin')`, [
-    userId,
-  ]);
+  const { rows } = await q.query(
+    `SELECT 1 FROM users WHERE id = $1 AND active AND role IN ('agent', 'lead', 'admin')`,
+    [userId],
+  );
   if (!rows[0]) {
     throw new HttpError(422, 'invalid_request', [
       { path: ['escalateToId'], message: 'Not an active agent, lead or admin' },

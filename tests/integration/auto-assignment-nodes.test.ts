@@ -48,7 +48,13 @@ describe.skipIf(skipReason !== null)('auto-assignment on two server nodes (Postg
     db = await openDb({ url: url.toString() });
     await migrate(db);
     await db.query(`INSERT INTO teams (id, name_zh, name_en) VALUES ('cs', '客服', 'Customer service')`);
-    const lead = await createUser(db, { username: 'lead01', name: 'lead', role: 'lead', teamId: 'cs', password: PASSWORD });
+    const lead = await createUser(db, {
+      username: 'lead01',
+      name: 'lead',
+      role: 'lead',
+      teamId: 'cs',
+      password: PASSWORD,
+    });
     for (let i = 0; i < AGENTS; i++) {
       const agent = await createUser(db, {
         username: `agent0${i}`,

@@ -41,7 +41,12 @@ for (const backend of BACKENDS) {
     let tokens: Record<StaffName, string>;
     const as = (name: StaffName) => actingAs(app, tokens[name]);
     const put = (name: StaffName, url: string, payload: unknown) =>
-      app.inject({ method: 'PUT', url, headers: { authorization: `Bearer ${tokens[name]}` }, payload: payload as object });
+      app.inject({
+        method: 'PUT',
+        url,
+        headers: { authorization: `Bearer ${tokens[name]}` },
+        payload: payload as object,
+      });
     const setQueue = (settings: Partial<typeof MANUAL>, name: StaffName = 'lead') =>
       put(name, '/api/v1/assignment/queues/cs', { ...MANUAL, ...settings });
     const assigneeOf = async (id: string) =>
@@ -207,9 +212,9 @@ for (const backend of BACKENDS) {
       }
       expect((await put('lead', '/api/v1/assignment/queues/nope', MANUAL)).statusCode).toBe(404);
       expect((await setQueue({ escalateToId: randomUUID() })).statusCode).toBe(422);
-      expect((await put('lead', `/api/v1/assignment/agents/${staff.lead.id}/capacity`, { capacity: 3 })).statusCode).toBe(
-        404,
-      ); // a lead is not an agent: no capacity to set
+      expect(
+        (await put('lead', `/api/v1/assignment/agents/${staff.lead.id}/capacity`, { capacity: 3 })).statusCode,
+      ).toBe(404); // a lead is not an agent: no capacity to set
       expect(await countRows(db)).toEqual(before);
       const settings = await db.query(`SELECT mode FROM assignment_queues WHERE team_id = 'cs'`);
       expect(settings.rows).toEqual([{ mode: 'manual' }]);

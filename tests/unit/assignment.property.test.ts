@@ -21,17 +21,17 @@ const candidate = (i: number) =>
       presence: fc.option(fc.constantFrom(...PRESENCE_STATES), { nil: null }),
       loadShare: fc.double({ min: 0, max: 1, noNaN: true }),
     })
-    .map(
-      ({ skills, capacity, presence, loadShare }): Candidate => ({
-        id: `agent-${String(i).padStart(2, '0')}`,
-        skills,
-        capacity,
-        load: Math.floor(loadShare * capacity),
-        presence,
-        lastTurn: null,
-      }),
-    );
-const team = fc.integer({ min: 0, max: 8 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => candidate(i))));
+    .map(({ skills, capacity, presence, loadShare }): Candidate => ({
+      id: `agent-${String(i).padStart(2, '0')}`,
+      skills,
+      capacity,
+      load: Math.floor(loadShare * capacity),
+      presence,
+      lastTurn: null,
+    }));
+const team = fc
+  .integer({ min: 0, max: 8 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => candidate(i))));
 
 /** Runs a stream of tickets through the decision as the server does (load and turn move with each pick). */
 function simulate(
@@ -112,4 +112,3 @@ describe('auto-assignment decision', () => {
     );
   });
 });
-

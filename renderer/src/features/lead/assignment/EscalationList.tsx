@@ -48,8 +48,7 @@ export function EscalationList() {
           const ticket = e.ticketCode ?? e.title;
           return (
             <li key={e.id}>
-              <span className="assign-code">{ticket}</span> {e.title} · {t('step')}:{' '}
-              {stepName(e)} · {t('dueAt')}{' '}
+              <span className="assign-code">{ticket}</span> {e.title} · {t('step')}: {stepName(e)} · {t('dueAt')}{' '}
               {formatFullTime(e.dueAt, timeFormat)}
               {e.reassignedTo && <> · {t('reassignedTo', { name: nameOf(e.reassignedTo) })}</>}{' '}
               <button
@@ -67,4 +66,3 @@ export function EscalationList() {
     </section>
   );
 }
-
