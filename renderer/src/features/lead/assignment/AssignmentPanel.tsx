@@ -29,16 +29,20 @@ export function AssignmentPanel() {
   const queue = queues.find((q) => q.settings.teamId === teamId) ?? queues[0];
   return (
     <section className="assign-panel" aria-label={t('title')}>
-      <label className="assign-queue-pick">
-        <span>{t('queue')}</span>
-        <select value={queue?.settings.teamId ?? ''} onChange={(e) => setTeamId(e.target.value)}>
+      <div className="assign-queue-pick">
+        <span id="assign-queue-label">{t('queue')}</span>
+        <select
+          aria-labelledby="assign-queue-label"
+          value={queue?.settings.teamId ?? ''}
+          onChange={(e) => setTeamId(e.target.value)}
+        >
           {queues.map((q) => (
             <option key={q.settings.teamId} value={q.settings.teamId}>
               {`${q.nameZh} / ${q.nameEn}`} · {t(`mode.${q.settings.mode}`)} · {q.waiting.length}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       {queue && <QueueDetail key={queue.settings.teamId} queue={queue} />}
     </section>
   );
