@@ -37,12 +37,16 @@ function escalationFromRow(r: Record<string, unknown>): Escalation {
   };
 }
 
-/** Open escalations first (oldest first), then the latest acknowledged ones. */
-export async function listEscalations(q: Queryable, { open }: { open: boolean }): Promise<Escalation[]> {
+/** Open escalations first (oldest first), then the acknowledged ones; `id`: that one only. */
+export async function listEscalations(
+  q: Queryable,
+  { open, id = null }: { open: boolean; id?: string | null },
+): Promise<Escalation[]> {
   const { rows } = await q.query<Record<string, unknown>>(
     `SELECT ${ESCALATION_COLUMNS} FROM escalations e JOIN tickets t ON t.id = e.ticket_id
-      WHERE t.deleted_at IS NULL ${open ? 'AND e.acknowledged_at IS NULL' : ''}
+      WHERE t.deleted_at IS NULL ${open ? 'AND e.acknowledged_at IS NULL' : ''} AND ($1::uuid IS NULL OR e.id = $1)
       ORDER BY (e.acknowledged_at IS NULL) DESC, e.created_at, e.id LIMIT 500`,
+    [id],
   );
   return rows.map(escalationFromRow);
 }
@@ -55,7 +59,7 @@ export async function acknowledgeEscalation(db: Db, user: User, id: string, now:
       [id, now.toISOString(), user.id],
     );
     if (!rows[0]) throw new HttpError(404, 'not_found', { message: `Escalation ${id} does not exist` });
-    const [escalation] = (await listEscalations(q, { open: false })).filter((e) => e.id === id);
+    const [escalation] = await listEscalations(q, { open: false, id });
     if (!escalation) throw new HttpError(404, 'not_found', { message: `Escalation ${id} does not exist` });
     await q.query('SELECT pg_notify($1, $2)', [ESCALATIONS_CHANNEL, id]);
     return escalation;

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { LIVE_PATH } from '../../common/live';
 import type { AssignmentOverview, Escalation, QueueSettings } from '../../common/assignment';
 import { buildServer } from '../../server/app';
 import { drainQueue } from '../../server/assignment/engine';
@@ -65,7 +67,7 @@ for (const backend of BACKENDS) {
       ({ db, dispose } = await backend.open());
       ({ staff, tokens } = await seedStaff(db));
       app = buildServer({ db });
-      await app.ready();
+      await app.listen({ host: '127.0.0.1', port: 0 });
     });
     afterAll(async () => {
       await app?.close();
@@ -244,6 +246,38 @@ for (const backend of BACKENDS) {
       expect((await as('lead').post(`/api/v1/escalations/${randomUUID()}/acknowledge`)).statusCode).toBe(404);
       expect((await as('lead').post('/api/v1/escalations/bad/acknowledge')).statusCode).toBe(400);
       expect((await as('lead').get('/api/v1/escalations?open=maybe')).statusCode).toBe(400);
+    });
+
+    it('pushes a new escalation live to the leads’ and admins’ sockets, not to agents’', async () => {
+      expect((await setQueue({ escalateAfterMinutes: 5 })).statusCode).toBe(200);
+      const id = randomUUID();
+      await as('lead').push(create(id));
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const open = (name: StaffName) =>
+        new Promise<{ ws: WebSocket; messages: unknown[] }>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}${LIVE_PATH}`, {
+            headers: { authorization: `Bearer ${tokens[name]}` },
+          });
+          const messages: unknown[] = [];
+          ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())));
+          ws.on('open', () => resolve({ ws, messages }));
+          ws.on('error', reject);
+        });
+      const lead = await open('lead');
+      const agent = await open('agent');
+      try {
+        const { rows } = await db.query<{ due: string }>('SELECT sla_due_at AS due FROM tickets WHERE id = $1', [id]);
+        const [escalationId] = await sweepAssignments(db, new Date(new Date(rows[0]!.due).getTime() + 6 * 60_000));
+        expect(escalationId).toBeDefined();
+        await expect
+          .poll(() => lead.messages, { timeout: 5_000 })
+          .toContainEqual({ type: 'escalation', id: escalationId });
+        expect(agent.messages.filter((m) => (m as { type: string }).type === 'escalation')).toEqual([]);
+      } finally {
+        lead.ws.close();
+        agent.ws.close();
+      }
     });
   });
 }
