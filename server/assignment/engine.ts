@@ -179,13 +179,17 @@ export async function autoAssignAfterWrite(
   onError: (err: unknown) => void = () => {},
 ): Promise<Assigned[]> {
   if (touched.ticketIds.length === 0 && touched.userIds.length === 0) return [];
+  // One round trip when every touched queue is manual (most pushes): no savepoint, no lock.
+  const { rows } = await q.query<{ team_id: string }>(
+    `SELECT team_id FROM assignment_queues
+      WHERE mode <> 'manual'
+        AND team_id IN (SELECT team_id FROM tickets WHERE id = ANY($1::uuid[])
+                        UNION SELECT team_id FROM users WHERE id = ANY($2::uuid[]))`,
+    [touched.ticketIds, touched.userIds],
+  );
+  if (rows.length === 0) return [];
   await q.query('SAVEPOINT auto_assign');
   try {
-    const { rows } = await q.query<{ team_id: string }>(
-      `SELECT team_id FROM tickets WHERE id = ANY($1::uuid[]) AND team_id IS NOT NULL
-       UNION SELECT team_id FROM users WHERE id = ANY($2::uuid[]) AND team_id IS NOT NULL`,
-      [touched.ticketIds, touched.userIds],
-    );
     const assigned = await drainQueues(
       q,
       rows.map((r) => String(r.team_id)),
