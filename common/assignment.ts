@@ -119,15 +119,13 @@ export interface Candidate {
 
 const hasSkill = (c: Candidate, category: CategoryT) => c.skills.length === 0 || c.skills.includes(category);
 
-/** Who may take this ticket now: receiving presence, room under capacity, and the skill when the queue asks. */
+/** At the desk (a receiving presence) with room under capacity: may take some ticket now. */
+export const canReceive = (c: Candidate): boolean =>
+  c.presence !== null && RECEIVING_PRESENCE.includes(c.presence) && c.load < c.capacity;
+
+/** Who may take this ticket now: able to receive, and with the skill when the queue asks. */
 export function eligible(candidates: readonly Candidate[], category: CategoryT, skillsFilter: boolean): Candidate[] {
-  return candidates.filter(
-    (c) =>
-      c.presence !== null &&
-      RECEIVING_PRESENCE.includes(c.presence) &&
-      c.load < c.capacity &&
-      (!skillsFilter || hasSkill(c, category)),
-  );
+  return candidates.filter((c) => canReceive(c) && (!skillsFilter || hasSkill(c, category)));
 }
 
 /** Never assigned first, then the longest since the last turn; the id breaks ties so every node decides alike. */

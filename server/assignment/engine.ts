@@ -12,7 +12,7 @@
  * queue itself once it gets the lock, so nothing deadlocks and nothing is lost.
  */
 import { randomUUID } from 'node:crypto';
-import { chooseAssignee, type AssignmentMode, type Candidate } from '../../common/assignment';
+import { canReceive, chooseAssignee, type AssignmentMode, type Candidate } from '../../common/assignment';
 import type { Category, PresenceState, Ticket } from '../../common/domain';
 import { recordAudit, type AuditSource } from '../audit/log';
 import type { Queryable } from '../db/driver';
@@ -143,7 +143,9 @@ export async function drainQueue(q: Queryable, teamId: string, now: Date): Promi
   const queue = await queueMode(q, teamId, true);
   if (!queue || queue.mode === 'manual') return []; // switched to manual meanwhile
   const candidates = await loadCandidates(q, teamId);
-  if (candidates.length === 0) return [];
+  // Nobody at the desk with room: everything waits, and the waiting tickets need not even be read.
+  const anyoneFree = () => candidates.some(canReceive);
+  if (!anyoneFree()) return [];
   let turn = Math.max(0, ...candidates.map((c) => c.lastTurn ?? 0));
   const assigned: Assigned[] = [];
   for (const ticket of await lockWaiting(q, teamId)) {
@@ -155,7 +157,7 @@ export async function drainQueue(q: Queryable, teamId: string, now: Date): Promi
     await writeSystemAssignment(q, ticket, pick.id, queue.mode, now);
     await takeTurn(q, teamId, pick.id, turn, now);
     assigned.push({ ticketId: ticket.id, assigneeId: pick.id, teamId });
-    if (candidates.every((c) => c.load >= c.capacity)) break;
+    if (!anyoneFree()) break;
   }
   return assigned;
 }
