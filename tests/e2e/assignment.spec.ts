@@ -71,3 +71,25 @@ test('a lead sets a queue to round robin and a new ticket is auto-assigned; the 
   expect(res.status).toBe(200);
   expect(((await res.json()) as { ticket: { assigneeId: string | null } }).ticket.assigneeId).toBe(agentId);
 });
+
+test('an overdue step is escalated live to the lead, who acknowledges it by keyboard', async ({ page }) => {
+  // The server's sweep runs once a minute: the escalation appears within that.
+  test.setTimeout(180_000);
+  const { consoleUrl } = stack();
+  await signIn(page, consoleUrl, { username: 'lead01' });
+  await page.keyboard.press('g');
+  await page.keyboard.press('q');
+  const dialog = page.getByRole('dialog', { name: '自动分派与升级' });
+  // The demo data's electrical queue holds a ticket whose step is overdue by more than a minute.
+  await dialog.getByRole('combobox', { name: '队列', exact: true }).selectOption('electrical');
+  await dialog.getByLabel('超时多少分钟后升级').fill('1');
+  await dialog.getByRole('button', { name: '保存规则' }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+
+  const acknowledge = dialog.getByRole('button', { name: /^确认 .+ 的升级$/ });
+  await expect(acknowledge.first()).toBeVisible({ timeout: 90_000 });
+  const before = await acknowledge.count();
+  await acknowledge.first().focus();
+  await page.keyboard.press('Enter');
+  await expect(acknowledge).toHaveCount(before - 1);
+});
