@@ -102,6 +102,24 @@ export type SetCapacityResponse = z.infer<typeof SetCapacityResponse>;
 export const EscalationList = z.object({ items: z.array(Escalation) });
 export type EscalationList = z.infer<typeof EscalationList>;
 
+/** Why the system assigned a ticket: the queue's rule, or an escalation to the lead's pick. */
+export type AssignRule = Exclude<AssignmentMode, 'manual'> | 'escalation';
+
+const RULE_NAMES: Record<AssignRule, { zh: string; en: string }> = {
+  round_robin: { zh: '轮流分派', en: 'round robin' },
+  least_loaded: { zh: '按负载最少', en: 'least loaded' },
+  escalation: { zh: '超时升级', en: 'escalation' },
+};
+
+/**
+ * The note on a system assignment's timeline event: written once by the server and read on every console, in
+ * both languages (the event's `data.rule` keeps the rule itself).
+ */
+export function systemAssignmentNote(rule: AssignRule): string {
+  const name = RULE_NAMES[rule];
+  return `系统自动分派（${name.zh}）/ Assigned by the system (${name.en})`;
+}
+
 /** The live message a new escalation sends to leads' and admins' consoles. */
 export const ESCALATION_LIVE_TYPE = 'escalation';
 

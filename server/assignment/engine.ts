@@ -12,7 +12,14 @@
  * queue itself once it gets the lock, so nothing deadlocks and nothing is lost.
  */
 import { randomUUID } from 'node:crypto';
-import { canReceive, chooseAssignee, type AssignmentMode, type Candidate } from '../../common/assignment';
+import {
+  canReceive,
+  chooseAssignee,
+  systemAssignmentNote,
+  type AssignRule,
+  type AssignmentMode,
+  type Candidate,
+} from '../../common/assignment';
 import type { Category, PresenceState, Ticket } from '../../common/domain';
 import { recordAudit, type AuditSource } from '../audit/log';
 import type { Queryable } from '../db/driver';
@@ -28,9 +35,6 @@ export interface Assigned {
   assigneeId: string;
   teamId: string;
 }
-
-/** Why the system assigned a ticket: the queue's rule, or an escalation to the lead's pick. */
-export type AssignRule = AssignmentMode | 'escalation';
 
 /**
  * Writes one system assignment as an ordinary ticket event (it syncs and shows in the timeline) with its audit
@@ -52,7 +56,7 @@ export async function writeSystemAssignment(
       id: randomUUID(),
       ticketId: ticket.id,
       kind: 'assign',
-      body: reason,
+      body: systemAssignmentNote(rule),
       data: { from: ticket.assigneeId, to: assigneeId, teamFrom: ticket.teamId, teamTo: ticket.teamId, reason, rule },
       authorId: null,
       createdAt: at,

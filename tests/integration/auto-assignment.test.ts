@@ -100,12 +100,16 @@ for (const backend of BACKENDS) {
       // Alternating: never the same agent twice in a row.
       for (let i = 1; i < assignees.length; i++) expect(assignees[i]).not.toBe(assignees[i - 1]);
 
-      const events = await db.query<{ author_id: string | null; data: Record<string, unknown> }>(
-        `SELECT author_id, data FROM ticket_events WHERE ticket_id = $1 AND kind = 'assign'`,
+      const events = await db.query<{ author_id: string | null; body: string; data: Record<string, unknown> }>(
+        `SELECT author_id, body, data FROM ticket_events WHERE ticket_id = $1 AND kind = 'assign'`,
         [ids[0]],
       );
       expect(events.rows).toEqual([
-        { author_id: null, data: expect.objectContaining({ to: assignees[0], rule: 'round_robin' }) },
+        {
+          author_id: null,
+          body: '系统自动分派（轮流分派）/ Assigned by the system (round robin)',
+          data: expect.objectContaining({ to: assignees[0], rule: 'round_robin' }),
+        },
       ]);
       const audit = await db.query<{ actor_id: string | null; data: Record<string, unknown> }>(
         `SELECT actor_id, data FROM audit_log WHERE action = 'ticket.reassign' AND subject_id = $1`,
