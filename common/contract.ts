@@ -40,6 +40,13 @@ import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, Sl
 import { SyncStatus } from './sync';
 import { REASON_MAX } from './ticket-access';
 import { StatusOutputs } from './workflows';
+import {
+  AssignmentOverview,
+  Escalation,
+  QueueSettings,
+  SetCapacityRequest,
+  SetQueueSettingsRequest,
+} from './assignment';
 
 /** Required where common/ticket-access says so: cancelling, raising to P0/P1, reassigning another's ticket. */
 const Reason = text(REASON_MAX, { trim: true }).optional();
@@ -320,6 +327,22 @@ export const METHODS = {
   'queue.callNext': method(CallNextRequest, CalledNumber),
   'queue.recall': method(QueueNumberId, CalledNumber),
   'queue.skip': method(QueueNumberId, z.object({ id: Uuid })),
+  // Auto-assignment and escalation (issue 12 item 2): leads and admins, online only (the server decides).
+  /** Every team queue: its settings, agents (load, capacity, presence) and waiting tickets, oldest first. */
+  'assignment.overview': method(z.object({}), AssignmentOverview),
+  /** Sets one queue's mode, skills filter and escalation; waiting tickets are assigned at once if they can be. */
+  'assignment.setQueue': method(
+    SetQueueSettingsRequest.extend({ teamId: QueueSettings.shape.teamId }).strict(),
+    QueueSettings,
+  ),
+  /** Sets an agent's capacity (open tickets at most). */
+  'assignment.setCapacity': method(
+    SetCapacityRequest.extend({ userId: Uuid }).strict(),
+    z.object({ capacity: z.number() }),
+  ),
+  /** Open escalations (oldest first), or all recent ones. */
+  'assignment.escalations': method(z.object({ open: z.boolean().default(true) }), z.array(Escalation)),
+  'assignment.acknowledge': method(z.object({ id: Uuid }), Escalation),
 } as const;
 
 export const EVENTS = {
@@ -344,6 +367,9 @@ export const EVENTS = {
   // Lobby kiosk and queue (issue 12 §4).
   /** A queue number was taken, called, re-called or skipped: the board is worth asking again. */
   'queue.changed': z.object({}),
+  // Auto-assignment and escalation (issue 12 item 2).
+  /** The server escalated (or a lead acknowledged) an overdue step: leads' escalation lists are worth asking again. */
+  'assignment.escalated': z.object({ id: Uuid }),
 } as const;
 
 export type MethodName = keyof typeof METHODS;

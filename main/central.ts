@@ -23,6 +23,14 @@ import {
 } from '../common/kiosk/api';
 import type { QueueLine } from '../common/kiosk/lines';
 import { PullResponse, PushResponse, type PullRequest, type PushRequest } from '../common/sync';
+import {
+  AssignmentOverview,
+  Escalation,
+  EscalationList,
+  SetCapacityResponse,
+  SetQueueSettingsResponse,
+  type SetQueueSettingsRequest,
+} from '../common/assignment';
 
 export class CentralError extends Error {
   constructor(
@@ -187,6 +195,29 @@ export class CentralClient {
 
   async queueSkip(id: string): Promise<void> {
     await this.request('POST', '/api/v1/queue/skip', { id }, null);
+  }
+
+  // Auto-assignment and escalation (issue 12 item 2): leads and admins; the server decides.
+  assignmentOverview(): Promise<AssignmentOverview> {
+    return this.request('GET', '/api/v1/assignment', undefined, AssignmentOverview);
+  }
+
+  setQueueSettings(teamId: string, body: SetQueueSettingsRequest): Promise<SetQueueSettingsResponse> {
+    const path = `/api/v1/assignment/queues/${encodeURIComponent(teamId)}`;
+    return this.request('PUT', path, body, SetQueueSettingsResponse);
+  }
+
+  setAgentCapacity(userId: string, capacity: number): Promise<SetCapacityResponse> {
+    const path = `/api/v1/assignment/agents/${encodeURIComponent(userId)}/capacity`;
+    return this.request('PUT', path, { capacity }, SetCapacityResponse);
+  }
+
+  escalations(open: boolean): Promise<EscalationList> {
+    return this.request('GET', `/api/v1/escalations?open=${open}`, undefined, EscalationList);
+  }
+
+  acknowledgeEscalation(id: string): Promise<Escalation> {
+    return this.request('POST', `/api/v1/escalations/${encodeURIComponent(id)}/acknowledge`, undefined, Escalation);
   }
 
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */

@@ -27,6 +27,7 @@ import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
 import { createPrivacyHandlers } from './privacy-service';
+import { createAssignmentService } from './assignment-service';
 import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
@@ -117,6 +118,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
             onMessage: (message) => {
               phone.onLive(message);
               kiosk.onLive(message);
+              assignment.onLive(message);
             },
             onOpen: () => sync.poke(),
             // The engine's next request confirms the 401 and clears the session.
@@ -157,6 +159,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status' && (payload as SyncStatus).state === 'online') void session.ensurePhoneHashKey();
   });
+  // Auto-assignment and escalation (issue 12 item 2): online settings, escalations announced from the live socket.
+  const assignment = createAssignmentService({ central, emit: (p) => hub.emit('assignment.escalated', p) });
   // Reveal (issue 11 §4): whole numbers only from the server, audited, never cached.
   const reveal = createPhoneReveal({
     central,
@@ -252,6 +256,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       ...phone.handlers,
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
       ...kiosk.handlers,
+      ...assignment.handlers,
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {

@@ -13,6 +13,7 @@ import { registerErrorHandlers } from './http/handlers';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerLive, type LiveOptions } from './live/register';
 import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS, scheduleRetention } from './privacy/retention';
+import { registerAssignment } from './assignment/register';
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
@@ -112,6 +113,7 @@ export function buildServer({
       token: cti.token ?? null,
       rateLimit: cti.rateLimit ?? { max: 20_000, timeWindow: '1 minute' },
     });
+    registerAssignment(scope, deps);
   });
   return app;
 }

@@ -41,6 +41,11 @@ export const PERMISSIONS = {
   'queue.watch': ['kiosk', 'agent', 'lead', 'admin'],
   /** Call the next number to a counter, re-call or skip it. */
   'queue.call': ['agent', 'lead', 'admin'],
+  // Auto-assignment and escalation (issue 12 item 2).
+  /** The queues' settings, agents' load and capacity, the waiting queue and the escalations. */
+  'assignment.read': ['lead', 'admin'],
+  /** Change a queue's mode, skills filter and escalation, an agent's capacity; acknowledge an escalation. */
+  'assignment.manage': ['lead', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

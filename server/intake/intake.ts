@@ -13,6 +13,7 @@ import { findResidentsByPhone } from '../residents/lookup';
 import { toE164 } from '../residents/phone';
 import { executeMutation } from '../sync/execute';
 import { notifyChanges } from '../sync/notify';
+import { autoAssignAfterWrite } from '../assignment/engine';
 
 async function findUnit(q: Queryable, unitId: string): Promise<{ id: string; code: string }> {
   const { rows } = await q.query<{ id: string; code: string }>('SELECT id, code FROM units WHERE id = $1', [unitId]);
@@ -62,6 +63,8 @@ export async function createIntakeTicket(
         sla,
       });
       if (!ticket) throw new Error('ticket.create produced no ticket');
+      // Auto-assignment (issue 12): decided in the transaction that files the ticket.
+      await autoAssignAfterWrite(q, { ticketIds: [ticket.id], userIds: [] }, now);
       await notifyChanges(q, { intake: ticket.id });
       return ticket;
     } catch (err) {

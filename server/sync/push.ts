@@ -19,6 +19,7 @@ import { requireOwnRow } from './clients';
 import { executeMutation, flushBatch } from './execute';
 import { TicketWriteBatch } from './write-batch';
 import { notifyChanges } from './notify';
+import { autoAssignAfterWrite } from '../assignment/engine';
 
 type PushedMutation = PushRequest['mutations'][number];
 
@@ -218,6 +219,15 @@ async function pushInTransaction(
   if (!isolate) {
     await flushBatch(q, writes, scope.batch.changes, now);
     await recordChangeRows(q, scope.batch.changes);
+  }
+  // Auto-assignment (issue 12): decided in this transaction, for the queues the applied mutations touched.
+  const applied = scope.batch.processed.filter((p) => p.result.outcome === 'applied');
+  if (applied.length > 0) {
+    await autoAssignAfterWrite(
+      q,
+      { ticketIds: applied.flatMap((p) => ticketIdOf(p.mutation)), userIds: [user.id] },
+      now,
+    );
   }
   await recordProcessed(q, req.clientId, scope.batch.processed, now);
   await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = $3 WHERE client_id = $1', [

@@ -131,6 +131,14 @@ export function routeBodies(refs: Refs): Record<string, Sample> {
     'POST /api/v1/queue/call-next': () => ({ line: 'A', counter: '1' }),
     'POST /api/v1/queue/recall': (seed) => ({ id: seed }),
     'POST /api/v1/queue/skip': (seed) => ({ id: seed }),
+    // Auto-assignment and escalation (issue 12 item 2).
+    'PUT /api/v1/assignment/queues/:teamId': () => ({
+      mode: 'round_robin',
+      skillsFilter: true,
+      escalateAfterMinutes: 30,
+      escalateToId: null,
+    }),
+    'PUT /api/v1/assignment/agents/:id/capacity': () => ({ capacity: 8 }),
   };
 }
 
@@ -157,6 +165,8 @@ export const ROUTE_QUERIES: Record<string, { keys: string[]; valid: Record<strin
       limit: '5',
     },
   },
+  // Auto-assignment and escalation (issue 12 item 2).
+  'GET /api/v1/escalations': { keys: ['open'], valid: { open: 'false' } },
 };
 
 /** Valid inputs of the desk methods (the WebSocket bridge target). */
@@ -200,5 +210,16 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     'queue.callNext': () => ({ counter: '1' }),
     'queue.recall': (seed) => ({ id: seed }),
     'queue.skip': (seed) => ({ id: seed }),
+    // Auto-assignment and escalation (issue 12 item 2).
+    'assignment.setQueue': () => ({
+      teamId: 'cs',
+      mode: 'least_loaded',
+      skillsFilter: false,
+      escalateAfterMinutes: null,
+      escalateToId: null,
+    }),
+    'assignment.setCapacity': () => ({ userId: refs.agentId, capacity: 5 }),
+    'assignment.escalations': () => ({ open: true }),
+    'assignment.acknowledge': () => ({ id }),
   };
 }

@@ -4,6 +4,7 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { assignText } from './assign';
 import { en } from './en';
 import { registerKioskTexts } from './kiosk';
 import { zhCN, type Messages } from './zh-CN';
@@ -42,6 +43,7 @@ export function initI18n(): typeof i18next {
     interpolation: { escapeValue: false }, // React escapes already
   });
   registerKioskTexts(i18next);
+  for (const lng of LANGUAGES) i18next.addResourceBundle(lng, 'assign', assignText[lng]);
   return i18next;
 }
 

@@ -12,6 +12,7 @@ import { CallsScreen } from '../phone/CallsScreen';
 import { PhoneHost } from '../phone/PhoneHost';
 import { QueueCounterHost } from '../queue/QueueCounterHost';
 import { PrivacyHost } from '../privacy/PrivacyHost';
+import { AssignmentHost } from '../lead/assignment/AssignmentHost';
 import { useCallsView } from '../phone/useCallsView';
 import { Header } from './Header';
 import { TriageProvider } from './keyboard/TriageProvider';
@@ -90,6 +91,7 @@ export function ConsoleLayout({ user }: { user: User }) {
         <IntakeHost onOpenTicket={showTicket} />
         <PrivacyHost user={user} />
         <QueueCounterHost user={user} />
+        <AssignmentHost user={user} />
       </div>
     </TriageProvider>
   );

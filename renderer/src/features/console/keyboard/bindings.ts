@@ -260,6 +260,14 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '住户个人信息：导出 / 删除（管理员）', en: 'Resident personal data: export / erase (admins)' },
     palette: true,
   },
+  {
+    keys: ['g q'],
+    scope: 'console',
+    group: 'go',
+    action: 'assignment.open',
+    label: { zh: '自动分派与升级（值班主管、管理员）', en: 'Auto-assignment and escalation (leads and admins)' },
+    palette: true,
+  },
 
   // The phone: call keys work everywhere, also while typing (function keys no browser or desktop takes).
   {

@@ -1,0 +1,95 @@
+/**
+ * Auto-assignment in the console (issue 12 item 2): a lead opens the panel with `g q`, switches the customer-service
+ * queue to round robin, and a new ticket filed into that queue is assigned at once by the server to the one agent
+ * who is available; the panel passes axe-core with no serious or critical violation.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { randomUUID } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { SYNC_SCHEMA_VERSION } from '../../common/sync';
+import { apiToken, signIn, useStack } from './stack';
+
+const stack = useStack();
+
+async function push(serverUrl: string, token: string, mutations: { name: string; args: unknown }[]) {
+  const res = await fetch(`${serverUrl}/api/v1/sync/push`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      clientId: randomUUID(),
+      schemaVersion: SYNC_SCHEMA_VERSION,
+      mutations: mutations.map((m, i) => ({ id: i + 1, ...m })),
+    }),
+  });
+  expect(res.status).toBe(200);
+  const { results } = (await res.json()) as { results: { outcome: string }[] };
+  expect(results.map((r) => r.outcome)).toEqual(mutations.map(() => 'applied'));
+}
+
+test('a lead sets a queue to round robin and a new ticket is auto-assigned; the panel passes axe', async ({ page }) => {
+  const { serverUrl, consoleUrl } = stack();
+  // agent02 (no open tickets in the demo data) is the only agent at the desk.
+  const agentToken = await apiToken(serverUrl, 'agent02');
+  await push(serverUrl, agentToken, [{ name: 'presence.set', args: { state: 'available' } }]);
+  const me = await fetch(`${serverUrl}/api/v1/me`, { headers: { authorization: `Bearer ${agentToken}` } });
+  const agentId = ((await me.json()) as { user: { id: string } }).user.id;
+
+  await signIn(page, consoleUrl, { username: 'lead01', signOutFirst: true });
+  await page.keyboard.press('g');
+  await page.keyboard.press('q');
+  const dialog = page.getByRole('dialog', { name: '自动分派与升级' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('combobox', { name: '队列', exact: true }).selectOption('cs');
+  // agent02's row says they are available (空闲): they are the one who can receive.
+  await expect(dialog.getByRole('row').filter({ hasText: '空闲' })).toHaveCount(1);
+  await dialog.getByRole('radio', { name: '轮流分派' }).check();
+  await dialog.getByRole('button', { name: '保存规则' }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+
+  const { violations } = await new AxeBuilder({ page }).include('.assignment-dialog').analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  // A new ticket in the customer-service queue: the server assigns it in the transaction that files it.
+  const leadToken = await apiToken(serverUrl, 'lead01');
+  const id = randomUUID();
+  await push(serverUrl, leadToken, [
+    {
+      name: 'ticket.create',
+      args: {
+        id,
+        eventId: randomUUID(),
+        type: 'enquiry',
+        category: 'other',
+        channel: 'phone',
+        title: '咨询停车',
+        teamId: 'cs',
+      },
+    },
+  ]);
+  const res = await fetch(`${serverUrl}/api/v1/tickets/${id}`, { headers: { authorization: `Bearer ${leadToken}` } });
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { ticket: { assigneeId: string | null } }).ticket.assigneeId).toBe(agentId);
+});
+
+test('an overdue step is escalated live to the lead, who acknowledges it by keyboard', async ({ page }) => {
+  // The server's sweep runs once a minute: the escalation appears within that.
+  test.setTimeout(180_000);
+  const { consoleUrl } = stack();
+  await signIn(page, consoleUrl, { username: 'lead01' });
+  await page.keyboard.press('g');
+  await page.keyboard.press('q');
+  const dialog = page.getByRole('dialog', { name: '自动分派与升级' });
+  // The demo data's electrical queue holds a ticket whose step is overdue by more than a minute.
+  await dialog.getByRole('combobox', { name: '队列', exact: true }).selectOption('electrical');
+  await dialog.getByLabel('超时多少分钟后升级').fill('1');
+  await dialog.getByRole('button', { name: '保存规则' }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+
+  const acknowledge = dialog.getByRole('button', { name: /^确认 .+ 的升级$/ });
+  await expect(acknowledge.first()).toBeVisible({ timeout: 90_000 });
+  const before = await acknowledge.count();
+  await acknowledge.first().focus();
+  await page.keyboard.press('Enter');
+  await expect(acknowledge).toHaveCount(before - 1);
+});
