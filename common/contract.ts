@@ -20,6 +20,7 @@ import {
   TEAM_IDS,
   User,
 } from './domain';
+import { LeadBoard, ReassignNotice, ReassignRequest, ReassignResult } from './lead/board';
 import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, ResidentId } from './privacy';
 import { Uuid, isoDateTime, line, text } from './input';
 import { TicketCreateArgs } from './mutations';
@@ -293,6 +294,15 @@ export const METHODS = {
     z.object({ mutationIds: z.array(z.number().int().positive()).min(1).max(1000) }),
     SyncStatus,
   ),
+
+  // ── Lead board (issue 12 item 1) ──
+  /** Lead/admin: queue counts, agents (presence, call, load, handled today) and the SLA-risk list, from the cache. */
+  'lead.board': method(z.object({}), LeadBoard),
+  /**
+   * Lead/admin: moves tickets (chosen, or a whole team queue) to an agent, one `ticket.assign` per ticket through
+   * the outbox (offline-safe), each carrying the reason; says which moved (for undo) and which the rules refused.
+   */
+  'lead.reassign': method(ReassignRequest, ReassignResult),
 } as const;
 
 export const EVENTS = {
@@ -313,6 +323,10 @@ export const EVENTS = {
   'calls.changed': z.object({}),
   'presence.changed': PresenceView,
   'cti.status': CtiStatus,
+
+  // ── Lead board (issue 12 item 1) ──
+  /** Someone else moved a ticket to, or away from, this desk's agent (a polite live notice). */
+  'lead.reassigned': ReassignNotice,
 } as const;
 
 export type MethodName = keyof typeof METHODS;

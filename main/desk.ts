@@ -31,6 +31,7 @@ import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
 import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
+import { createLeadService } from './lead/service';
 
 const LOGOUT_FLUSH_MS = 3_000;
 
@@ -174,6 +175,20 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') phone.onSyncStatus(payload as SyncStatus);
   });
+  // The lead board (issue 12): board and bulk moves for leads; everyone hears of tickets moved to or from them.
+  const lead = createLeadService({
+    repos,
+    outbox,
+    user: () => session.user(),
+    emit: hub.emit,
+    onLocalChange: (ids) => {
+      hub.emit('tickets.changed', { ids });
+      sync.schedulePush();
+    },
+  });
+  hub.subscribe((event) => {
+    if (event === 'tickets.changed') lead.onTicketsChanged();
+  });
   // A stored session resumes syncing (and pushes whatever was queued before the restart).
   if (session.user()) {
     sync.start();
@@ -237,6 +252,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'settings.setYearSchedule': async (schedule) => slaSettings.setYearSchedule(schedule),
       'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
       ...phone.handlers,
+      ...lead.handlers,
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),

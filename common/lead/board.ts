@@ -3,7 +3,7 @@
  * board from its cache (main/lead); the renderer draws it. Kept here so both sides, and the tests, share one shape.
  */
 import { z } from 'zod';
-import { Category, PresenceState, Role, TicketStatus } from '../domain';
+import { CallDirection, Category, PresenceState, Role, TicketStatus } from '../domain';
 import { Uuid, line, text } from '../input';
 import { REASON_MAX } from '../ticket-access';
 
@@ -33,7 +33,7 @@ export type QueueCounts = z.infer<typeof QueueCounts>;
 /** The call an agent is on or wrapping up, as the board shows it (the number stays masked). */
 export const AgentCall = z.object({
   id: z.string(),
-  direction: z.enum(['inbound', 'outbound']),
+  direction: CallDirection,
   from: z.string().nullable(),
   startedAt: Iso,
   answeredAt: Iso.nullable(),
