@@ -100,7 +100,12 @@ export const ReassignRequest = z.object({
 export type ReassignRequest = z.infer<typeof ReassignRequest>;
 
 /** One ticket moved: where from and to (`z` puts it back with `from`). */
-export const Move = z.object({ id: z.string(), code: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable() });
+export const Move = z.object({
+  id: z.string(),
+  code: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
 export type Move = z.infer<typeof Move>;
 
 export const ReassignResult = z.object({

@@ -125,7 +125,13 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
       presenceSince: presence?.since ?? null,
       wrapUpUntil: presence?.state === 'wrap_up' ? presence.wrapUpUntil : null,
       call: call
-        ? { id: call.id, direction: call.direction, from: call.from, startedAt: call.startedAt, answeredAt: call.answeredAt }
+        ? {
+            id: call.id,
+            direction: call.direction,
+            from: call.from,
+            startedAt: call.startedAt,
+            answeredAt: call.answeredAt,
+          }
         : null,
       openLoad: load,
       handledToday: done,

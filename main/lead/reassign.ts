@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { isOpen } from '../../common/workflows';
 import { MutationRejected, parseMutation } from '../../common/mutations';
-import { BULK_MAX, bulkNeedsReason, type Move, type ReassignRequest, type ReassignResult } from '../../common/lead/board';
+import {
+  BULK_MAX,
+  bulkNeedsReason,
+  type Move,
+  type ReassignRequest,
+  type ReassignResult,
+} from '../../common/lead/board';
 import type { AssignScope } from '../../common/ticket-access';
 import type { CacheRepos } from '../cache';
 import { DeskError } from '../session';

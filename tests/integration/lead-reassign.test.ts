@@ -13,7 +13,15 @@ import { actingAs, seedStaff, type Staff, type StaffName } from './support/staff
 
 const create = (id: string) => ({
   name: 'ticket.create',
-  args: { id, eventId: randomUUID(), type: 'repair', category: 'plumbing', channel: 'phone', title: '厨房漏水', teamId: 'plumbing' },
+  args: {
+    id,
+    eventId: randomUUID(),
+    type: 'repair',
+    category: 'plumbing',
+    channel: 'phone',
+    title: '厨房漏水',
+    teamId: 'plumbing',
+  },
 });
 const assign = (id: string, assigneeId: string | null, extra: { reason?: string; scope?: string } = {}) => ({
   name: 'ticket.assign',
@@ -87,7 +95,9 @@ for (const backend of BACKENDS) {
         { outcome: 'rejected', error: { code: 'reason_required' } },
         { outcome: 'rejected', error: { code: 'reason_required' } },
       ]);
-      const results = await lead.push(...ids.map((id) => assign(id, staff.agent2.id, { scope: 'queue', reason: '王芳下班' })));
+      const results = await lead.push(
+        ...ids.map((id) => assign(id, staff.agent2.id, { scope: 'queue', reason: '王芳下班' })),
+      );
       expect(results).toMatchObject([{ outcome: 'applied' }, { outcome: 'applied' }]);
       for (const [n, id] of ids.entries()) {
         expect(await assigneeOf(id)).toBe(staff.agent2.id);
