@@ -3,7 +3,7 @@
  * board from its cache (main/lead); the renderer draws it. Kept here so both sides, and the tests, share one shape.
  */
 import { z } from 'zod';
-import { CallDirection, Category, PresenceState, Role, TicketStatus } from '../domain';
+import { CallDirection, Category, PresenceState, Role, TicketStatus, TicketType } from '../domain';
 import { Uuid, line, text } from '../input';
 import { REASON_MAX } from '../ticket-access';
 
@@ -66,6 +66,7 @@ export const RiskItem = z.object({
   title: z.string(),
   teamId: z.string().nullable(),
   priority: z.number().int(),
+  type: TicketType,
   /** The SOP step the ticket is at, and the SLA milestone whose clock runs. */
   status: TicketStatus,
   milestone: z.string().nullable(),

@@ -11,6 +11,7 @@ import {
   type Presence,
   type Role,
   type TicketStatus,
+  type TicketType,
   type User,
 } from '../../common/domain';
 import {
@@ -44,6 +45,7 @@ interface RiskRow {
   title: string;
   team_id: string | null;
   priority: number;
+  type: TicketType;
   status: TicketStatus;
   sla_milestone: string | null;
   sla_due_at: string;
@@ -75,7 +77,7 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
   );
   // Open tickets in deadline order (tickets_by_open_sla): the breached first, then the least time left.
   const risk = db.prepare<{ now: number; limit: number }, RiskRow>(
-    `SELECT id, code, title, team_id, priority, status, sla_milestone, sla_due_at, sla_due_ms, sla_risk_ms, assignee_id
+    `SELECT id, code, title, team_id, priority, type, status, sla_milestone, sla_due_at, sla_due_ms, sla_risk_ms, assignee_id
        FROM tickets
       WHERE is_open = 1 AND sla_due_ms < ${SLA_NO_DEADLINE} AND (sla_due_ms < @now OR sla_risk_ms <= @now)
       ORDER BY sla_due_ms, id LIMIT @limit`,
@@ -102,6 +104,7 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
           title: r.title,
           teamId: r.team_id,
           priority: r.priority,
+          type: r.type,
           status: r.status,
           milestone: r.sla_milestone,
           dueAt: r.sla_due_at,

@@ -114,7 +114,7 @@ describe('lead board through the desk', () => {
   });
 
   it('a lead moves a queue with a reason; both agents hear of it live; the timeline shows it; undo restores', async () => {
-    const created = [];
+    const created: string[] = [];
     for (const title of ['厨房漏水', '卫生间堵塞']) {
       const t = await holder.call('tickets.create', {
         type: 'repair',

@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
+import { registerLeadText } from './lead';
 import { zhCN, type Messages } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -40,6 +41,7 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     interpolation: { escapeValue: false }, // React escapes already
   });
+  registerLeadText(i18next);
   return i18next;
 }
 

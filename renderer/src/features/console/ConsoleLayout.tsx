@@ -11,6 +11,7 @@ import { CallsNav } from '../phone/CallsNav';
 import { CallsScreen } from '../phone/CallsScreen';
 import { PhoneHost } from '../phone/PhoneHost';
 import { PrivacyHost } from '../privacy/PrivacyHost';
+import { LeadHost } from '../lead/LeadHost';
 import { useCallsView } from '../phone/useCallsView';
 import { Header } from './Header';
 import { TriageProvider } from './keyboard/TriageProvider';
@@ -88,6 +89,7 @@ export function ConsoleLayout({ user }: { user: User }) {
         <StepFormHost user={user} />
         <IntakeHost onOpenTicket={showTicket} />
         <PrivacyHost user={user} />
+        <LeadHost user={user} />
       </div>
     </TriageProvider>
   );
