@@ -72,12 +72,12 @@ test('lead board: axe, keyboard reassignment, and a queue move seen live on the 
 
     // The smallest non-empty team queue, moved whole with a reason.
     const rows = board.locator('.lead-queues tbody tr[data-queue]:not([data-queue=""])');
-    const counts = await rows.evaluateAll((trs) =>
-      trs.map((tr) => ({
-        queue: tr.getAttribute('data-queue') ?? '',
-        open: Number(tr.querySelector('[data-count="open"]')?.textContent ?? 0),
-      })),
-    );
+    const counts: { queue: string; open: number }[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      const open = Number(await row.locator('[data-count="open"]').textContent());
+      counts.push({ queue: (await row.getAttribute('data-queue')) ?? '', open });
+    }
     const smallest = counts.filter((c) => c.open > 0).sort((a, b) => a.open - b.open)[0];
     expect(smallest, 'a team queue with open tickets in the demo data').toBeTruthy();
     await board.locator(`tr[data-queue="${smallest!.queue}"]`).getByRole('button').click();

@@ -88,7 +88,10 @@ const TEXT = {
     zh: '工单 {{code}} 已由 {{by}} 转派给他人',
     en: 'Ticket {{code}} was reassigned away from you by {{by}}',
   },
-  noticeManyReceived: { zh: '{{count}} 张工单已由 {{by}} 转派给您', en: '{{count}} tickets were reassigned to you by {{by}}' },
+  noticeManyReceived: {
+    zh: '{{count}} 张工单已由 {{by}} 转派给您',
+    en: '{{count}} tickets were reassigned to you by {{by}}',
+  },
   noticeManyLost: {
     zh: '您的 {{count}} 张工单已由 {{by}} 转派给他人',
     en: '{{count}} of your tickets were reassigned away by {{by}}',
