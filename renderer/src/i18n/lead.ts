@@ -6,7 +6,7 @@ import type { i18n as I18n } from 'i18next';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-const TEXT = {
+export const LEAD_TEXT = {
   title: { zh: '组长看板', en: 'Lead board' },
   close: { zh: '关闭看板', en: 'Close the board' },
   updatedAt: { zh: '更新于 {{time}}', en: 'Updated {{time}}' },
@@ -102,11 +102,11 @@ const TEXT = {
   assignmentSlot: { zh: '自动分配与升级', en: 'Auto-assignment and escalation' },
 } as const;
 
-export type LeadKey = keyof typeof TEXT;
+export type LeadKey = keyof typeof LEAD_TEXT;
 const NAMESPACE = 'lead';
 
 const bundle = (language: 'zh' | 'en') =>
-  Object.fromEntries(Object.entries(TEXT).map(([key, text]) => [key, text[language]]));
+  Object.fromEntries(Object.entries(LEAD_TEXT).map(([key, text]) => [key, text[language]]));
 
 /** Adds the `lead` namespace to i18next in both languages. */
 export function registerLeadText(i18n: I18n): void {

@@ -6,24 +6,12 @@
 import { useEffect } from 'react';
 import type { ReassignNotice } from '../../../../common/lead/board';
 import { desk } from '../../api/desk';
-import { useLeadText, type LeadT } from '../../i18n/lead';
+import { useLeadText } from '../../i18n/lead';
 import { announce } from '../phone/notify';
+import { noticeText } from './noticeText';
 
 /** Notices this close together are one move. */
 const BURST_MS = 250;
-
-export function noticeText(batch: readonly ReassignNotice[], t: LeadT): string {
-  const first = batch[0];
-  if (!first) return '';
-  const by = first.byName || t('someone');
-  const reason = first.reason ? ` · ${t('noticeReason', { reason: first.reason })}` : '';
-  if (batch.length === 1) {
-    const code = first.code ?? t('newTicket');
-    return t(first.direction === 'received' ? 'noticeReceived' : 'noticeLost', { code, by }) + reason;
-  }
-  const key = first.direction === 'received' ? 'noticeManyReceived' : 'noticeManyLost';
-  return t(key, { count: batch.length, by }) + reason;
-}
 
 export function ReassignNotices() {
   const t = useLeadText();
