@@ -117,14 +117,17 @@ export function registerLeadText(i18n: I18n): void {
 type Translate = (key: string, values?: object) => string;
 export type LeadT = (key: LeadKey, values?: Record<string, string | number>) => string;
 
+/** The lead board's `t` in `language`, from an i18next instance that has the namespace (registerLeadText). */
+export function leadTextOf(i18n: I18n, language: string): LeadT {
+  // The console's typed resources do not list this namespace (on purpose: see above); LeadKey types its keys.
+  const getFixedT = i18n.getFixedT.bind(i18n) as unknown as (lng: string, ns: string) => Translate;
+  const fixed = getFixedT(language, NAMESPACE);
+  return (key, values) => fixed(key, values);
+}
+
 /** The lead board's `t`, typed by this file's keys, re-made when the language changes. */
 export function useLeadText(): LeadT {
   const { i18n } = useTranslation();
   const language = i18n.language;
-  return useMemo(() => {
-    // The console's typed resources do not list this namespace (on purpose: see above); LeadKey types its keys.
-    const getFixedT = i18n.getFixedT.bind(i18n) as unknown as (lng: string, ns: string) => Translate;
-    const fixed = getFixedT(language, NAMESPACE);
-    return (key, values) => fixed(key, values);
-  }, [i18n, language]);
+  return useMemo(() => leadTextOf(i18n, language), [i18n, language]);
 }

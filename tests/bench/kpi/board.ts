@@ -40,8 +40,11 @@ const SHOWN = { available: '空闲', break: '小休' } as const;
 const clock = () => performance.timeOrigin + performance.now();
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** In the page: resolves with the clock of the first frame after `[data-agent=id] .lead-presence` reads `text`. */
-const WAIT_FOR_CARD = `({ id, text, timeoutMs }) => new Promise((resolve) => {
+/**
+ * The in-page probe (an init script: the console's CSP forbids eval, and this project's Node typings have no DOM).
+ * `wait` resolves with the clock of the first frame after `[data-agent=id] .lead-presence` reads `text`, or null.
+ */
+const PROBE = `window.__leadBench = { wait: ({ id, text, timeoutMs }) => new Promise((resolve) => {
   const clock = () => performance.timeOrigin + performance.now();
   const shows = () => document.querySelector('[data-agent="' + id + '"] .lead-presence')?.textContent === text;
   let done = false;
@@ -50,7 +53,8 @@ const WAIT_FOR_CARD = `({ id, text, timeoutMs }) => new Promise((resolve) => {
   const observer = new MutationObserver(() => { if (!done && shows()) { observer.disconnect(); seen(); } });
   const timer = setTimeout(() => finish(null), timeoutMs);
   if (shows()) seen(); else observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-})`;
+}) };`;
+type Probe = { __leadBench: { wait(arg: { id: string; text: string; timeoutMs: number }): Promise<number | null> } };
 
 interface Agent {
   id: string;
@@ -144,6 +148,7 @@ export async function measureLeadBoardRefresh(ctx: BenchContext): Promise<BenchE
       agents.push(agent);
     }
     const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1600, height: 1000 } });
+    await page.addInitScript(PROBE);
     await page.goto(host.url);
     await page.getByLabel('用户名').fill('lead01', { timeout: 60_000 });
     await page.getByLabel('密码').fill(PASSWORD);
@@ -155,9 +160,10 @@ export async function measureLeadBoardRefresh(ctx: BenchContext): Promise<BenchE
     await page.keyboard.press('g');
     await page.keyboard.press('l');
     const online = page.locator('.lead-agent .lead-presence', { hasText: SHOWN.available });
-    await page.waitForFunction(`document.querySelectorAll('.lead-agent').length >= ${ONLINE_AGENTS}`, undefined, {
-      timeout: 60_000,
-    });
+    await page
+      .locator('.lead-agent')
+      .nth(ONLINE_AGENTS - 1)
+      .waitFor({ timeout: 60_000 });
     await online.nth(ONLINE_AGENTS - 1).waitFor({ timeout: 60_000 });
 
     // The page's clock against ours: read in the middle of the shortest of 20 round trips.
@@ -177,9 +183,11 @@ export async function measureLeadBoardRefresh(ctx: BenchContext): Promise<BenchE
     for (let i = 0; i < CHANGES; i++) {
       const agent = agents[i % agents.length]!;
       const next = agent.state === 'available' ? 'break' : 'available';
-      const painted = page.evaluate(
-        `(${WAIT_FOR_CARD})(${JSON.stringify({ id: agent.id, text: SHOWN[next], timeoutMs: 10_000 })})`,
-      ) as Promise<number | null>;
+      const painted = page.evaluate((arg) => (globalThis as unknown as Probe).__leadBench.wait(arg), {
+        id: agent.id,
+        text: SHOWN[next],
+        timeoutMs: 10_000,
+      });
       const started = clock();
       await setPresence(serverUrl, agent, next);
       const at = await painted;

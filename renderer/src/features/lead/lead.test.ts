@@ -5,7 +5,7 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { ReassignNotice } from '../../../../common/lead/board';
-import { LEAD_TEXT, registerLeadText, type LeadT } from '../../i18n/lead';
+import { LEAD_TEXT, leadTextOf, registerLeadText, type LeadT } from '../../i18n/lead';
 import { noticeText } from './noticeText';
 
 const placeholders = (text: string) => [...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
@@ -14,8 +14,7 @@ async function leadT(language: 'zh-CN' | 'en'): Promise<LeadT> {
   const i18n = i18next.createInstance();
   await i18n.init({ lng: language, resources: {}, interpolation: { escapeValue: false } });
   registerLeadText(i18n);
-  const t = i18n.getFixedT(language, 'lead') as unknown as (key: string, values?: object) => string;
-  return (key, values) => t(key, values);
+  return leadTextOf(i18n, language);
 }
 
 const notice = (n: number, patch: Partial<ReassignNotice> = {}): ReassignNotice => ({
