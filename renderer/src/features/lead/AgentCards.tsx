@@ -7,15 +7,23 @@ import type { AgentCard } from '../../../../common/lead/board';
 import { loadLevel } from '../../../../common/lead/board';
 import type { Category } from '../../../../common/domain';
 import type { LeadT } from '../../i18n/lead';
+import { useNow } from '../console/sop/useNow';
 
 const clockText = (ms: number) => {
   const seconds = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 };
 
-function Card({ agent, now, category, t }: { agent: AgentCard; now: number; category(c: Category): string; t: LeadT }) {
+/** A line with a running clock: only it re-renders each second, not the board. */
+function Ticking({ text }: { text(now: number): string }) {
+  const now = useNow(1_000).getTime();
+  return <p>{text(now)}</p>;
+}
+
+function Card({ agent, category, t }: { agent: AgentCard; category(c: Category): string; t: LeadT }) {
   const { setNodeRef, isOver } = useDroppable({ id: agent.userId, data: { name: agent.name } });
   const level = loadLevel(agent.openLoad, agent.capacity);
+  const { call, wrapUpUntil } = agent;
   const nameId = `lead-agent-${agent.userId}`;
   return (
     <li
@@ -26,15 +34,17 @@ function Card({ agent, now, category, t }: { agent: AgentCard; now: number; cate
     >
       <h4 id={nameId}>{agent.name}</h4>
       <p className="lead-presence">{t(`presence_${agent.presence}`)}</p>
-      {agent.call && agent.presence === 'on_call' && (
-        <p>
-          {t('onCall', {
-            from: agent.call.from ?? '—',
-            time: clockText(now - Date.parse(agent.call.answeredAt ?? agent.call.startedAt)),
-          })}
-        </p>
+      {call && agent.presence === 'on_call' && (
+        <Ticking
+          text={(now) =>
+            t('onCall', {
+              from: call.from ?? '—',
+              time: clockText(now - Date.parse(call.answeredAt ?? call.startedAt)),
+            })
+          }
+        />
       )}
-      {agent.wrapUpUntil && <p>{t('wrapUpLeft', { time: clockText(Date.parse(agent.wrapUpUntil) - now) })}</p>}
+      {wrapUpUntil && <Ticking text={(now) => t('wrapUpLeft', { time: clockText(Date.parse(wrapUpUntil) - now) })} />}
       <p className={`lead-load load-${level}`} data-load={agent.openLoad}>
         {t('load', { load: agent.openLoad, capacity: agent.capacity })} · {t(`load_${level}`)}
       </p>
@@ -54,12 +64,10 @@ function Card({ agent, now, category, t }: { agent: AgentCard; now: number; cate
 
 export function AgentCards({
   agents,
-  now,
   category,
   t,
 }: {
   agents: readonly AgentCard[];
-  now: number;
   category(c: Category): string;
   t: LeadT;
 }) {
@@ -71,7 +79,7 @@ export function AgentCards({
       </p>
       <ul>
         {agents.map((agent) => (
-          <Card key={agent.userId} agent={agent} now={now} category={category} t={t} />
+          <Card key={agent.userId} agent={agent} category={category} t={t} />
         ))}
       </ul>
     </section>

@@ -27,7 +27,6 @@ import { isTextField, stepFromEvent } from '../console/keyboard/keys';
 import { createSequenceMatcher } from '../console/keyboard/matcher';
 import { ModalDialog } from '../console/keyboard/ModalDialog';
 import { runAction } from '../console/keyboard/registry';
-import { useNow } from '../console/sop/useNow';
 import { AgentCards } from './AgentCards';
 import { jumpBetweenCards } from './keyboardDrag';
 import { MoveDialog } from './MoveDialog';
@@ -53,7 +52,6 @@ export function LeadBoard({ user, extras, onClose }: { user: User; extras?: Reac
   const users = useUsers();
   const teams = useTeams();
   const moves = useMoves(t);
-  const now = useNow(1_000).getTime();
   const [cursor, setCursor] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [pending, setPending] = useState<PendingMove | null>(null);
@@ -204,7 +202,7 @@ export function LeadBoard({ user, extras, onClose }: { user: User; extras?: Reac
             >
               <div className="lead-columns">
                 <RiskList items={risk} selected={selected} onToggle={toggle} onFocusRow={setCursor} text={text} t={t} />
-                <AgentCards agents={agents} now={now} category={labels.category} t={t} />
+                <AgentCards agents={agents} category={labels.category} t={t} />
               </div>
             </DndContext>
             {selected.size > 0 && (

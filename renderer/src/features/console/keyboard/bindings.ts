@@ -523,6 +523,13 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '撤销上一次转派', en: 'Undo the last move' },
   },
   {
+    keys: ['?'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'help.open',
+    label: { zh: '快捷键帮助（看板上）', en: 'Keyboard shortcuts (on the board)' },
+  },
+  {
     keys: ['Space'],
     scope: 'lead',
     group: 'lead',
