@@ -12,6 +12,7 @@ import type { Rebound } from './cache/identity';
 import { bindToServer, bindToUser, normalizeServerUrl } from './cache/identity';
 import { CentralClient } from './central';
 import { createEventHub } from './events';
+import type { EventPayload } from '../common/contract';
 import type { SyncStatus } from '../common/sync';
 import type { DeskHost, DeskHostOptions } from './host';
 import { createKeyFileSecretStore } from './secrets/key-file';
@@ -186,8 +187,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       sync.schedulePush();
     },
   });
-  hub.subscribe((event) => {
-    if (event === 'tickets.changed') lead.onTicketsChanged();
+  hub.subscribe((event, payload) => {
+    if (event === 'tickets.changed') lead.onTicketsChanged((payload as EventPayload<'tickets.changed'>).ids);
   });
   // A stored session resumes syncing (and pushes whatever was queued before the restart).
   if (session.user()) {

@@ -55,8 +55,21 @@ interface RiskRow {
 }
 
 export interface BoardQuery {
-  /** The board at `now`; "handled today" counts from `midnightMs` (the desk's local midnight). */
-  board(now: Date, midnightMs: number): LeadBoard;
+  /**
+   * The board at `now`; "handled today" counts from `midnightMs` (the desk's local midnight). `ticketsVersion`
+   * changes whenever cached tickets did: the same version within RISK_REUSE_MS reuses the ticket figures.
+   */
+  board(now: Date, midnightMs: number, ticketsVersion: number): LeadBoard;
+}
+
+/** Ticket figures unchanged for this long are reused: at-risk and breached move with the clock, minutes at a time. */
+export const RISK_REUSE_MS = 15_000;
+
+interface TicketFigures {
+  queues: QueueCounts[];
+  risk: RiskItem[];
+  load: Map<string, number>;
+  done: Map<string, number>;
 }
 
 export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'presence' | 'calls'>): BoardQuery {
@@ -142,12 +155,31 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
     return card;
   }
 
+  /** What the tickets say (the heavy part: it walks the open tickets), apart from who is online. */
+  function ticketFigures(nowMs: number, midnightMs: number): TicketFigures {
+    return {
+      queues: queueCounts(nowMs),
+      risk: riskList(nowMs),
+      load: new Map(loads.all().map((r) => [r.assignee_id, r.n])),
+      done: new Map(handled.all({ since: midnightMs }).map((r) => [r.assignee_id, r.n])),
+    };
+  }
+
+  // Tickets are re-read only after they changed (or when the risk clock has moved on): an agent's presence or a
+  // call changes far more often, and needs only the directory and the presence table.
+  let memo: { version: number; atMs: number; figures: TicketFigures } | null = null;
+
   return {
-    board(now, midnightMs) {
+    board(now, midnightMs, ticketsVersion) {
       const nowMs = now.getTime();
       const read = db.transaction(() => {
-        const load = new Map(loads.all().map((r) => [r.assignee_id, r.n]));
-        const done = new Map(handled.all({ since: midnightMs }).map((r) => [r.assignee_id, r.n]));
+        const fresh =
+          memo !== null &&
+          memo.version === ticketsVersion &&
+          nowMs - memo.atMs >= 0 &&
+          nowMs - memo.atMs < RISK_REUSE_MS;
+        if (!fresh) memo = { version: ticketsVersion, atMs: nowMs, figures: ticketFigures(nowMs, midnightMs) };
+        const { queues, risk, load, done } = memo!.figures;
         const presence = new Map(repos.presence.all().map((p) => [p.userId, p]));
         const agents = repos.directory
           .users()
@@ -157,7 +189,7 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
             const call = p?.callId ? repos.calls.get(p.callId) : undefined;
             return card(u, p, call, load.get(u.id) ?? 0, done.get(u.id) ?? 0);
           });
-        return { queues: queueCounts(nowMs), agents: orderAgents(agents), risk: riskList(nowMs) };
+        return { queues, agents: orderAgents(agents), risk };
       });
       return { at: now.toISOString(), ...read() };
     },

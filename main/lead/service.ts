@@ -16,8 +16,11 @@ import { createReassigner } from './reassign';
 
 export interface LeadService {
   handlers: Pick<DeskHandlers, 'lead.board' | 'lead.reassign'>;
-  /** After the cache's tickets changed (a pull, usually): tell this agent about tickets moved to or from them. */
-  onTicketsChanged(): void;
+  /**
+   * After the cache's tickets changed (a pull, usually; `ids` may be empty when only presence or calls came): the
+   * board re-reads its ticket figures, and this agent hears of tickets moved to or from them.
+   */
+  onTicketsChanged(ids: readonly string[]): void;
 }
 
 const localMidnight = (now: Date) => new Date(now).setHours(0, 0, 0, 0);
@@ -35,6 +38,7 @@ export function createLeadService(deps: {
   const query = createBoardQuery(deps.repos);
   const reassigner = createReassigner(deps.repos, deps.outbox);
   const notices = createReassignNotices(deps.repos);
+  let ticketsVersion = 0;
 
   function requireLead(): User {
     const user = deps.user();
@@ -47,16 +51,18 @@ export function createLeadService(deps: {
       'lead.board': async () => {
         requireLead();
         const at = now();
-        return query.board(at, localMidnight(at));
+        return query.board(at, localMidnight(at), ticketsVersion);
       },
       'lead.reassign': async (req) => {
         const lead = requireLead();
         const result = reassigner.reassign(req, lead.id);
+        // The desk announces them (tickets.changed), which also moves the board's tickets version on.
         if (result.moved.length > 0) deps.onLocalChange(result.moved.map((m) => m.id));
         return result;
       },
     },
-    onTicketsChanged() {
+    onTicketsChanged(ids) {
+      if (ids.length > 0) ticketsVersion++;
       const me = deps.user()?.id;
       if (!me) return;
       for (const notice of notices.collect(me, now())) deps.emit('lead.reassigned', notice);

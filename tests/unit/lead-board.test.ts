@@ -14,7 +14,7 @@ import {
   type AgentCard,
   type Move,
 } from '../../common/lead/board';
-import { createBoardQuery } from '../../main/lead/board-query';
+import { RISK_REUSE_MS, createBoardQuery } from '../../main/lead/board-query';
 import { createReassignNotices } from '../../main/lead/notices';
 import { createReassigner } from '../../main/lead/reassign';
 import { createOutbox } from '../../main/sync/outbox';
@@ -125,7 +125,7 @@ describe('the board from the cache', () => {
     repos.tickets.put(testTicket(4, { teamId: 'lift', ...clock(300, 200) }));
     repos.tickets.put(testTicket(5, { teamId: 'lift', status: 'closed', closedAt: iso(-5), ...clock(-30, -60) }));
     repos.tickets.put(testTicket(6, { teamId: null }));
-    const board = query.board(new Date(NOW), MIDNIGHT);
+    const board = query.board(new Date(NOW), MIDNIGHT, 0);
     expect(board.queues).toEqual([
       { teamId: null, open: 1, unassigned: 1, atRisk: 0, breached: 0 },
       { teamId: 'lift', open: 1, unassigned: 1, atRisk: 0, breached: 0 },
@@ -140,7 +140,7 @@ describe('the board from the cache', () => {
     repos.tickets.put(testTicket(3, { ...clock(300, 200) }));
     repos.tickets.put(testTicket(4, { status: 'closed', closedAt: iso(-1), ...clock(-90, -100) }));
     repos.tickets.put(testTicket(5, { ...clock(5, -1) }));
-    const risk = query.board(new Date(NOW), MIDNIGHT).risk;
+    const risk = query.board(new Date(NOW), MIDNIGHT, 0).risk;
     expect(risk.map((r) => [r.title, r.risk, r.minutesLeft])).toEqual([
       ['t2', 'breached', -30],
       ['t5', 'at_risk', 5],
@@ -181,7 +181,7 @@ describe('the board from the cache', () => {
     for (let n = 1; n <= 3; n++) repos.tickets.put(testTicket(n, { assigneeId: AGENT_A.id }));
     repos.tickets.put(testTicket(4, { assigneeId: AGENT_A.id, status: 'closed', closedAt: iso(-60) }));
     repos.tickets.put(testTicket(5, { assigneeId: AGENT_A.id, status: 'closed', closedAt: iso(-7 * 60) })); // yesterday
-    const agents = query.board(new Date(NOW), MIDNIGHT).agents;
+    const agents = query.board(new Date(NOW), MIDNIGHT, 0).agents;
     expect(agents.map((a) => a.name)).toEqual(['坐席2', '坐席3', '组长']);
     expect(agents[0]).toMatchObject({
       presence: 'on_call',
@@ -193,6 +193,25 @@ describe('the board from the cache', () => {
     });
     expect(agents[1]).toMatchObject({ presence: 'wrap_up', wrapUpUntil: iso(1), capacity: 10, openLoad: 0 });
     expect(agents[2]).toMatchObject({ presence: 'offline', call: null });
+  });
+});
+
+describe('re-reading tickets only after they changed', () => {
+  it('reuses the ticket figures for the same tickets version, never the presence', () => {
+    const { repos, query } = setup();
+    repos.tickets.put(testTicket(1, { teamId: 'lift' }));
+    expect(query.board(new Date(NOW), MIDNIGHT, 1).queues).toMatchObject([{ teamId: 'lift', open: 1 }]);
+    repos.tickets.put(testTicket(2, { teamId: 'lift' }));
+    repos.presence.put({ userId: AGENT_B.id, state: 'break', since: iso(0), wrapUpUntil: null, callId: null });
+    const same = query.board(new Date(NOW + 1_000), MIDNIGHT, 1);
+    expect(same.queues).toMatchObject([{ teamId: 'lift', open: 1 }]);
+    expect(same.agents.find((a) => a.userId === AGENT_B.id)?.presence).toBe('break');
+    expect(query.board(new Date(NOW + 2_000), MIDNIGHT, 2).queues).toMatchObject([{ teamId: 'lift', open: 2 }]);
+    repos.tickets.put(testTicket(3, { teamId: 'lift' }));
+    // The clock moved on past the reuse window: risk is time-dependent, so the figures are read again.
+    expect(query.board(new Date(NOW + 2_000 + RISK_REUSE_MS), MIDNIGHT, 2).queues).toMatchObject([
+      { teamId: 'lift', open: 3 },
+    ]);
   });
 });
 
