@@ -185,5 +185,8 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     'settings.setYearSchedule': () => ({ year: 2027, holidays: [], workdays: [] }),
     'settings.setLimits': () => ({ limits: {} }),
     'sync.dismissRejected': () => ({ mutationIds: [1] }),
+    // Lead board (issue 12).
+    'lead.board': () => ({}),
+    'lead.reassign': () => ({ target: { kind: 'tickets', ids: [id] }, assigneeId: refs.agentId, reason: '调班' }),
   };
 }
