@@ -64,6 +64,25 @@ test('lead board: axe, keyboard reassignment, and a queue move seen live on the 
     await expect(page.getByText(`已转派 1 张工单给 ${receiver.name}`)).toBeVisible();
     await expect(board.locator(`.lead-risk-row[data-ticket="${ticketId}"]`)).toContainText(receiver.name);
 
+    // Keyboard drag (@dnd-kit KeyboardSensor): Space picks up the second ticket, ↓ goes to the first agent card,
+    // Space drops it there; a ticket someone else holds then asks for the reason with that agent chosen.
+    await expect(page.getByText(/已转派 1 张工单给/)).toBeHidden(); // the first move's notice has gone
+    const second = board.locator('.lead-risk-row').nth(1);
+    await second.locator('.lead-risk-handle').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await expect(board.locator('.lead-agent.lead-drop-over')).toHaveCount(1);
+    const target = await board.locator('.lead-agent.lead-drop-over').getAttribute('data-agent');
+    await page.keyboard.press('Space');
+    const done = page.getByText(/已转派 1 张工单给|没有需要转派的工单/);
+    await expect(move.or(done)).toBeVisible();
+    if (await move.isVisible()) {
+      await expect(move.getByLabel('转派给')).toHaveValue(target ?? '');
+      await move.getByLabel('原因').fill('拖放转派测试');
+      await page.keyboard.press('Enter');
+      await expect(done).toBeVisible();
+    }
+
     // The receiving agent's own console, on the same server.
     agentConsole = await startExtraConsole(stack().serverUrl);
     const agentContext = await browser.newContext({ locale: 'zh-CN', storageState: agentConsole.storageState });
