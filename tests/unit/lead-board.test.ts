@@ -238,6 +238,26 @@ describe('bulk moves through the outbox', () => {
     expect(repos.tickets.events(testTicket(1).id).at(-1)).toMatchObject({ kind: 'assign', body: '下班交接' });
   });
 
+  it('moves a selection as `selection`, needing a reason; one ticket alone needs none unless someone holds it', () => {
+    const { repos, outbox, reassigner } = setup();
+    repos.tickets.put(testTicket(1));
+    repos.tickets.put(testTicket(2, { assigneeId: AGENT_A.id }));
+    const both = { kind: 'tickets', ids: [testTicket(1).id, testTicket(2).id] } as const;
+    expect(() => reassigner.reassign({ target: both, assigneeId: AGENT_B.id }, LEAD.id)).toThrow(/reason/);
+    expect(
+      reassigner.reassign({ target: both, assigneeId: AGENT_B.id, reason: '均衡负载' }, LEAD.id).moved,
+    ).toHaveLength(2);
+    expect(outbox.pending().map((e) => (e.args as { scope?: string }).scope)).toEqual(['selection', 'selection']);
+    repos.tickets.put(testTicket(3));
+    const one = { kind: 'tickets', ids: [testTicket(3).id] } as const;
+    expect(reassigner.reassign({ target: one, assigneeId: AGENT_A.id }, LEAD.id).moved).toHaveLength(1);
+    expect(outbox.pending().at(-1)?.args).not.toHaveProperty('scope');
+    // Someone holds it now: the shared rules ask the lead for a reason.
+    expect(reassigner.reassign({ target: one, assigneeId: AGENT_B.id }, LEAD.id).refused).toMatchObject([
+      { code: 'reason_required' },
+    ]);
+  });
+
   it("an agent's queue move is refused by the shared rules, ticket by ticket, and nothing is queued", () => {
     const { repos, outbox, reassigner } = setup(AGENT_A);
     repos.tickets.put(testTicket(1, { teamId: 'plumbing' }));
