@@ -13,6 +13,7 @@ import {
   undoGroups,
   type AgentCard,
   type Move,
+  type ReassignTarget,
 } from '../../common/lead/board';
 import { RISK_REUSE_MS, createBoardQuery } from '../../main/lead/board-query';
 import { createReassignNotices } from '../../main/lead/notices';
@@ -242,14 +243,14 @@ describe('bulk moves through the outbox', () => {
     const { repos, outbox, reassigner } = setup();
     repos.tickets.put(testTicket(1));
     repos.tickets.put(testTicket(2, { assigneeId: AGENT_A.id }));
-    const both = { kind: 'tickets', ids: [testTicket(1).id, testTicket(2).id] } as const;
+    const both: ReassignTarget = { kind: 'tickets', ids: [testTicket(1).id, testTicket(2).id] };
     expect(() => reassigner.reassign({ target: both, assigneeId: AGENT_B.id }, LEAD.id)).toThrow(/reason/);
     expect(
       reassigner.reassign({ target: both, assigneeId: AGENT_B.id, reason: '均衡负载' }, LEAD.id).moved,
     ).toHaveLength(2);
     expect(outbox.pending().map((e) => (e.args as { scope?: string }).scope)).toEqual(['selection', 'selection']);
     repos.tickets.put(testTicket(3));
-    const one = { kind: 'tickets', ids: [testTicket(3).id] } as const;
+    const one: ReassignTarget = { kind: 'tickets', ids: [testTicket(3).id] };
     expect(reassigner.reassign({ target: one, assigneeId: AGENT_A.id }, LEAD.id).moved).toHaveLength(1);
     expect(outbox.pending().at(-1)?.args).not.toHaveProperty('scope');
     // Someone holds it now: the shared rules ask the lead for a reason.
