@@ -20,6 +20,7 @@ import {
   TEAM_IDS,
   User,
 } from './domain';
+import { LeadBoard, ReassignNotice, ReassignRequest, ReassignResult } from './lead/board';
 import { AuditFilter, AuditPage, EraseReason, EraseResult, ResidentExport, ResidentId } from './privacy';
 import { Uuid, isoDateTime, line, text } from './input';
 import {
@@ -343,6 +344,14 @@ export const METHODS = {
   /** Open escalations (oldest first), or all recent ones. */
   'assignment.escalations': method(z.object({ open: z.boolean().default(true) }), z.array(Escalation)),
   'assignment.acknowledge': method(z.object({ id: Uuid }), Escalation),
+  // ── Lead board (issue 12 item 1) ──
+  /** Lead/admin: queue counts, agents (presence, call, load, handled today) and the SLA-risk list, from the cache. */
+  'lead.board': method(z.object({}), LeadBoard),
+  /**
+   * Lead/admin: moves tickets (chosen, or a whole team queue) to an agent, one `ticket.assign` per ticket through
+   * the outbox (offline-safe), each carrying the reason; says which moved (for undo) and which the rules refused.
+   */
+  'lead.reassign': method(ReassignRequest, ReassignResult),
 } as const;
 
 export const EVENTS = {
@@ -370,6 +379,9 @@ export const EVENTS = {
   // Auto-assignment and escalation (issue 12 item 2).
   /** The server escalated (or a lead acknowledged) an overdue step: leads' escalation lists are worth asking again. */
   'assignment.escalated': z.object({ id: Uuid }),
+  // ── Lead board (issue 12 item 1) ──
+  /** Someone else moved a ticket to, or away from, this desk's agent (a polite live notice). */
+  'lead.reassigned': ReassignNotice,
 } as const;
 
 export type MethodName = keyof typeof METHODS;

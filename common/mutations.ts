@@ -21,6 +21,7 @@ import { CALL_MUTATION_ARGS, PresenceSetArgs } from './calls/args';
 import { Uuid, isoDateTime, line, text } from './input';
 import { ticketSla, type TicketSlaContext } from './sla/ticket-sla';
 import {
+  ASSIGN_SCOPES,
   REASON_MAX,
   REASON_REQUIRED_MESSAGE,
   checkTicketAction,
@@ -78,6 +79,8 @@ export const TicketAssignArgs = z.object({
   assigneeId: Uuid.nullable(),
   teamId: line(32).nullable().optional(),
   reason: Reason,
+  /** Part of a bulk move (issue 12 lead board); `queue` is for leads and admins only. Absent: one ticket. */
+  scope: z.enum(ASSIGN_SCOPES).optional(),
 });
 export const TicketCommentArgs = z.object({ id: Uuid, eventId: Uuid, body: Required(5000) });
 /**
@@ -356,11 +359,13 @@ function applyTicketOrCall(
     case 'ticket.assign': {
       const a = m.args;
       const t = requireTicket(ctx, a.id);
-      const reason = authorize(ctx, t, { kind: 'assign', assigneeId: a.assigneeId }, a.reason);
+      const action = { kind: 'assign', assigneeId: a.assigneeId, scope: a.scope } as const;
+      const reason = authorize(ctx, t, action, a.reason);
       if (!isOpen(t.status)) throw new MutationRejected('closed', 'A closed ticket cannot be reassigned');
       const teamId = a.teamId === undefined ? t.teamId : a.teamId;
       const ticket = touched(t, ctx, { assigneeId: a.assigneeId, teamId });
-      const data = { from: t.assigneeId, to: a.assigneeId, teamFrom: t.teamId, teamTo: teamId };
+      const moved = { from: t.assigneeId, to: a.assigneeId, teamFrom: t.teamId, teamTo: teamId };
+      const data = a.scope === undefined ? moved : { ...moved, scope: a.scope };
       return { ticket, events: [event(a, ctx, 'assign', reason, withReason(data, reason))] };
     }
     case 'ticket.comment': {

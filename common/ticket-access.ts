@@ -38,7 +38,14 @@ export type TicketAction =
   | { kind: 'delete' }
   | { kind: 'status'; to: TicketStatus }
   | { kind: 'edit'; priority?: number | undefined }
-  | { kind: 'assign'; assigneeId: string | null };
+  | { kind: 'assign'; assigneeId: string | null; scope?: AssignScope | undefined };
+
+/**
+ * How much a reassignment moves (issue 12): one ticket, a chosen selection, or a whole team queue. Moving a queue
+ * is a lead's or an admin's act whoever holds its tickets, and always states why.
+ */
+export const ASSIGN_SCOPES = ['ticket', 'selection', 'queue'] as const;
+export type AssignScope = (typeof ASSIGN_SCOPES)[number];
 
 export type AccessCheck =
   { ok: true; reasonRequired: boolean } | { ok: false; code: 'forbidden'; message: { zh: string; en: string } };
@@ -67,7 +74,7 @@ export function reasonRequired(ticket: Ticket, action: TicketAction, actor: Acto
     case 'edit':
       return action.priority !== undefined && action.priority <= REASON_PRIORITY && action.priority < ticket.priority;
     case 'assign':
-      return heldByOther(ticket, actor) && action.assigneeId !== ticket.assigneeId;
+      return action.scope === 'queue' || (heldByOther(ticket, actor) && action.assigneeId !== ticket.assigneeId);
     default:
       return false;
   }
@@ -99,6 +106,9 @@ export function checkTicketAction(
   if (!ticket) return { ok: true, reasonRequired: false }; // nothing to judge: the mutation reports not_found
   const allowed: AccessCheck = { ok: true, reasonRequired: reasonRequired(ticket, action, actor) };
   if (supervisor || action.kind === 'comment') return allowed;
+  if (action.kind === 'assign' && action.scope === 'queue') {
+    return deny('只有主管或管理员可以整队列转派', 'Only a lead or an admin may reassign a whole queue');
+  }
   if (action.kind === 'assign' && heldByOther(ticket, actor) && action.assigneeId !== ticket.assigneeId) {
     return deny('改派他人的工单须由主管或管理员操作', "Reassigning someone else's ticket is for leads and admins");
   }

@@ -12,6 +12,7 @@ import type { Rebound } from './cache/identity';
 import { bindToServer, bindToUser, normalizeServerUrl } from './cache/identity';
 import { CentralClient } from './central';
 import { createEventHub } from './events';
+import type { EventPayload } from '../common/contract';
 import type { SyncStatus } from '../common/sync';
 import type { DeskHost, DeskHostOptions } from './host';
 import { createKeyFileSecretStore } from './secrets/key-file';
@@ -33,6 +34,7 @@ import { createDirectorySync, type DirectorySyncOptions } from './residents-dire
 import { createSlaSettingsSync } from './sla-settings';
 import { createTicketService } from './ticket-service';
 import { createKioskService, isLobbySession } from './kiosk-service';
+import { createLeadService } from './lead/service';
 
 const LOGOUT_FLUSH_MS = 3_000;
 
@@ -187,6 +189,20 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') phone.onSyncStatus(payload as SyncStatus);
   });
+  // The lead board (issue 12): board and bulk moves for leads; everyone hears of tickets moved to or from them.
+  const lead = createLeadService({
+    repos,
+    outbox,
+    user: () => session.user(),
+    emit: hub.emit,
+    onLocalChange: (ids) => {
+      hub.emit('tickets.changed', { ids });
+      sync.schedulePush();
+    },
+  });
+  hub.subscribe((event, payload) => {
+    if (event === 'tickets.changed') lead.onTicketsChanged((payload as EventPayload<'tickets.changed'>).ids);
+  });
   // Lobby kiosk and display (issue 12 §4): their sign-in, flows and the queue board's live updates.
   const kiosk = createKioskService({ central, session, serverUrl, emit: hub.emit, live: opts.live });
   // A stored session resumes syncing (and pushes whatever was queued before the restart); a lobby device's syncs
@@ -254,6 +270,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'settings.setYearSchedule': async (schedule) => slaSettings.setYearSchedule(schedule),
       'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
       ...phone.handlers,
+      ...lead.handlers,
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
       ...kiosk.handlers,
       ...assignment.handlers,

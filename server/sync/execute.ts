@@ -187,6 +187,8 @@ export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteCon
       from: current.assigneeId,
       to: m.args.assigneeId,
       reason: reasonOf(m.args),
+      // A bulk move (issue 12 lead board) says so; a single reassignment's row keeps its issue-11 shape.
+      ...(m.args.scope ? { scope: m.args.scope } : {}),
     });
   }
   // A no-op (e.g. a tag someone else already added) writes nothing.

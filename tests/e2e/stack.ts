@@ -300,3 +300,37 @@ export async function startLobbyHost(stack: Stack, page: 'kiosk' | 'display'): P
       }),
   };
 }
+
+/** Another console (a browser host with a profile of its own) against a running stack's server. */
+export interface ExtraConsole {
+  consoleUrl: string;
+  storageState: StorageState;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a second console on the same central server, as a colleague's desk would be (issue 12: the lead's move
+ * seen live on the agent's console). Stop it before the stack.
+ */
+export async function startExtraConsole(serverUrl: string): Promise<ExtraConsole> {
+  ensureWebHostBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-extra-'));
+  const host = await start(
+    [webHost, '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
+    /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+  );
+  const { consoleUrl, storageState } = await exchangeToken(host.match[1]!);
+  return {
+    consoleUrl,
+    storageState,
+    async stop() {
+      if (host.child.exitCode === null) {
+        const exited = new Promise<void>((done) => host.child.once('exit', () => done()));
+        host.child.kill('SIGTERM');
+        setTimeout(() => host.child.kill('SIGKILL'), 5000).unref();
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -221,5 +221,8 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     'assignment.setCapacity': () => ({ userId: refs.agentId, capacity: 5 }),
     'assignment.escalations': () => ({ open: true }),
     'assignment.acknowledge': () => ({ id }),
+    // Lead board (issue 12).
+    'lead.board': () => ({}),
+    'lead.reassign': () => ({ target: { kind: 'tickets', ids: [id] }, assigneeId: refs.agentId, reason: '调班' }),
   };
 }

@@ -7,6 +7,7 @@ import { initReactI18next } from 'react-i18next';
 import { assignText } from './assign';
 import { en } from './en';
 import { registerKioskTexts } from './kiosk';
+import { registerLeadText } from './lead';
 import { zhCN, type Messages } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -44,6 +45,7 @@ export function initI18n(): typeof i18next {
   });
   registerKioskTexts(i18next);
   for (const lng of LANGUAGES) i18next.addResourceBundle(lng, 'assign', assignText[lng]);
+  registerLeadText(i18next);
   return i18next;
 }
 

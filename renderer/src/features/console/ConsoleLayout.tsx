@@ -12,7 +12,8 @@ import { CallsScreen } from '../phone/CallsScreen';
 import { PhoneHost } from '../phone/PhoneHost';
 import { QueueCounterHost } from '../queue/QueueCounterHost';
 import { PrivacyHost } from '../privacy/PrivacyHost';
-import { AssignmentHost } from '../lead/assignment/AssignmentHost';
+import { AssignmentHost, AssignmentSections } from '../lead/assignment/AssignmentHost';
+import { LeadHost } from '../lead/LeadHost';
 import { useCallsView } from '../phone/useCallsView';
 import { Header } from './Header';
 import { TriageProvider } from './keyboard/TriageProvider';
@@ -92,6 +93,7 @@ export function ConsoleLayout({ user }: { user: User }) {
         <PrivacyHost user={user} />
         <QueueCounterHost user={user} />
         <AssignmentHost user={user} />
+        <LeadHost user={user} extras={<AssignmentSections />} />
       </div>
     </TriageProvider>
   );

@@ -3,7 +3,7 @@
  * title in view (focus on the dialog, which scrolls with ↑/↓/PgUp/PgDn); Tab reaches the close button, Esc closes.
  */
 import { useTranslation } from 'react-i18next';
-import { COMPILED_BINDINGS, GROUP_ORDER, textIn } from './bindings';
+import { COMPILED_BINDINGS, GROUP_ORDER, GROUP_TITLES, textIn } from './bindings';
 import { KeyHint } from './KeyHint';
 import { ModalDialog } from './ModalDialog';
 
@@ -19,7 +19,11 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
           if (bindings.length === 0) return null;
           return (
             <section key={group} className="kb-help-group" aria-labelledby={`kb-help-${group}`}>
-              <h3 id={`kb-help-${group}`}>{t(`triage.groups.${group}`)}</h3>
+              <h3 id={`kb-help-${group}`}>
+                {group === 'lead' && GROUP_TITLES.lead
+                  ? textIn(GROUP_TITLES.lead, i18n.language)
+                  : t(`triage.groups.${group as Exclude<typeof group, 'lead'>}`)}
+              </h3>
               <dl>
                 {bindings.map((binding) => (
                   <div key={`${binding.action}:${binding.arg ?? ''}:${binding.scope}`} className="kb-help-row">

@@ -18,9 +18,13 @@
 import { VIEW_IDS } from '../../../../../common/contract';
 import { parseSequence, parseStep } from './keys';
 
-/** `pop`: while focus is in the incoming-call pop; `wrapup`: in the after-call (wrap-up) form. */
-export type Scope = 'console' | 'note' | 'dialog' | 'pop' | 'wrapup';
-export type Group = 'move' | 'ticket' | 'select' | 'go' | 'phone' | 'general' | 'pop' | 'note' | 'wrapup' | 'dialog';
+/**
+ * `pop`: while focus is in the incoming-call pop; `wrapup`: in the after-call (wrap-up) form; `lead`: on the lead
+ * board (issue 12), outside its text fields.
+ */
+export type Scope = 'console' | 'note' | 'dialog' | 'pop' | 'wrapup' | 'lead';
+export type Group =
+  'move' | 'ticket' | 'select' | 'go' | 'phone' | 'general' | 'pop' | 'note' | 'wrapup' | 'dialog' | 'lead';
 export const GROUP_ORDER: readonly Group[] = [
   'move',
   'ticket',
@@ -32,7 +36,12 @@ export const GROUP_ORDER: readonly Group[] = [
   'note',
   'wrapup',
   'dialog',
+  'lead',
 ];
+/** Groups titled here rather than in the console's resource files (a feature's own group, in both languages). */
+export const GROUP_TITLES: Partial<Record<Group, Text>> = {
+  lead: { zh: '组长看板内', en: 'On the lead board' },
+};
 
 export interface Text {
   zh: string;
@@ -250,6 +259,14 @@ export const BINDINGS: readonly Binding[] = [
     group: 'go',
     action: 'audit.open',
     label: { zh: '审计日志（值班主管、管理员）', en: 'Audit log (leads and admins)' },
+    palette: true,
+  },
+  {
+    keys: ['g l'],
+    scope: 'console',
+    group: 'go',
+    action: 'lead.open',
+    label: { zh: '组长看板（值班主管、管理员）', en: 'Lead board (leads and admins)' },
     palette: true,
   },
   {
@@ -494,6 +511,66 @@ export const BINDINGS: readonly Binding[] = [
     action: 'queue.skip',
     label: { zh: '柜台叫号：过号（未到场）', en: 'Counter: skip the number (did not come)' },
     palette: true,
+  },
+  // On the lead board (issue 12): its risk list, moves and undo.
+  {
+    keys: ['j', 'ArrowDown'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.next',
+    label: { zh: '下一张风险工单', en: 'Next ticket at risk' },
+  },
+  {
+    keys: ['k', 'ArrowUp'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.prev',
+    label: { zh: '上一张风险工单', en: 'Previous ticket at risk' },
+  },
+  {
+    keys: ['x'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.toggleSelect',
+    label: { zh: '选中/取消选中工单（批量转派）', en: 'Select or unselect the ticket (bulk move)' },
+  },
+  {
+    keys: ['a'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.move',
+    label: { zh: '转派当前或所选工单给坐席…', en: 'Reassign this or the selected tickets…' },
+  },
+  {
+    keys: ['q'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.moveQueue',
+    label: { zh: '整队列转派（当前工单所在队列）…', en: "Move the whole queue (this ticket's)…" },
+  },
+  {
+    keys: ['z'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.undo',
+    label: { zh: '撤销上一次转派', en: 'Undo the last move' },
+  },
+  {
+    keys: ['?'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'help.open',
+    label: { zh: '快捷键帮助（看板上）', en: 'Keyboard shortcuts (on the board)' },
+  },
+  {
+    keys: ['Space'],
+    scope: 'lead',
+    group: 'lead',
+    action: 'lead.drag',
+    label: {
+      zh: '拿起工单，用方向键移到坐席卡片，再按空格放下（Esc 取消）',
+      en: 'Pick up the ticket, arrow keys to an agent card, Space drops it (Esc cancels)',
+    },
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
- * The assignment panel and escalation list reachable on their own (`g q` and the palette, leads and admins) until
- * the lead board mounts them; anyone else has no such action, and the server decides in any case.
+ * The escalation list and the assignment panel: on the lead board (its assignment slot) and on their own (`g q` and
+ * the palette, leads and admins); anyone else has no such action, and the server decides in any case.
  */
 import { useState } from 'react';
 import type { Role, User } from '../../../../../common/domain';
@@ -30,8 +30,17 @@ export function AssignmentDialog({ onClose }: { onClose: () => void }) {
   const t = useAssignText();
   return (
     <ModalDialog title={t('title')} className="assignment-dialog" onClose={onClose}>
+      <AssignmentSections />
+    </ModalDialog>
+  );
+}
+
+/** What the lead board shows in its assignment slot: overdue steps first, then the queues' rules. */
+export function AssignmentSections() {
+  return (
+    <>
       <EscalationList />
       <AssignmentPanel />
-    </ModalDialog>
+    </>
   );
 }
