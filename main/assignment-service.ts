@@ -7,8 +7,8 @@
 import { ESCALATION_LIVE_TYPE } from '../common/assignment';
 import type { DeskHandlers, EventPayload } from '../common/contract';
 import type { LiveMessage } from '../common/live';
-import { CentralError, type CentralClient } from './central';
-import { DeskError } from './session';
+import type { CentralClient } from './central';
+import { online } from './online-only';
 
 type AssignmentHandlers = Pick<
   DeskHandlers,
@@ -18,24 +18,6 @@ type AssignmentHandlers = Pick<
   | 'assignment.escalations'
   | 'assignment.acknowledge'
 >;
-
-function explained(err: unknown): unknown {
-  if (!(err instanceof CentralError)) return err;
-  if (err.kind === 'offline') {
-    return new DeskError('offline', 'The server cannot be reached: this needs a connection. Nothing was changed.');
-  }
-  if (err.kind === 'unauthorized') return new DeskError('unauthenticated', 'Log in again. Nothing was changed.');
-  if (err.code === 'forbidden') return new DeskError('forbidden', 'Your role may not do this. Nothing was changed.');
-  return new DeskError(err.code, err.message);
-}
-
-async function online<T>(request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (err) {
-    throw explained(err);
-  }
-}
 
 export function createAssignmentService(deps: {
   central: CentralClient;

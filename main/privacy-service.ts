@@ -4,30 +4,12 @@
  * when they cannot.
  */
 import type { DeskHandlers } from '../common/contract';
-import { CentralError, type CentralClient } from './central';
-import { DeskError } from './session';
+import type { CentralClient } from './central';
+import { online as onlineOnly } from './online-only';
 
 type PrivacyHandlers = Pick<DeskHandlers, 'audit.list' | 'residents.export' | 'residents.erase'>;
 
-/** The server's answer as an error the renderer can tell apart (its `code`) and show (its message). */
-function explained(err: unknown): unknown {
-  if (!(err instanceof CentralError)) return err;
-  if (err.kind === 'offline') {
-    return new DeskError('offline', 'The server cannot be reached: this needs a connection. Nothing was changed.');
-  }
-  if (err.kind === 'unauthorized') return new DeskError('unauthenticated', 'Log in again. Nothing was changed.');
-  if (err.code === 'forbidden') return new DeskError('forbidden', 'Your role may not do this. Nothing was changed.');
-  if (err.code === 'not_found') return new DeskError('not_found', 'No such resident on the server.');
-  return new DeskError(err.code, err.message);
-}
-
-async function online<T>(request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (err) {
-    throw explained(err);
-  }
-}
+const online = <T>(request: () => Promise<T>) => onlineOnly(request, 'No such resident on the server.');
 
 export function createPrivacyHandlers(deps: {
   central: CentralClient;
