@@ -30,7 +30,7 @@ export function LobbySignIn({ onSignedIn }: { onSignedIn: (session: Session) => 
         <h1 id="lobby-signin-title" className="kiosk-screen-title">
           <Bi text={kioskText('signInTitle')} />
         </h1>
-        <p>
+        <p className="kiosk-hint">
           <Bi text={kioskText('signInHint')} />
         </p>
         <form className="kiosk-form" onSubmit={submit}>

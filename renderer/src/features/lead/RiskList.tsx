@@ -4,7 +4,9 @@
  */
 import { useDraggable } from '@dnd-kit/core';
 import type { RiskItem } from '../../../../common/lead/board';
+import { currentLanguage } from '../../i18n';
 import type { LeadT } from '../../i18n/lead';
+import { formatDuration } from '../console/sop/timeLeft';
 
 export interface RiskRowText {
   code(item: RiskItem): string;
@@ -30,10 +32,9 @@ function Row({
 }) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: item.ticketId });
   const code = text.code(item);
-  const left =
-    item.minutesLeft < 0
-      ? t('minutesOver', { minutes: -item.minutesLeft })
-      : t('minutesLeft', { minutes: item.minutesLeft });
+  // "已超 2天20小时" reads at a glance where "已超 4087 分钟" does not.
+  const time = formatDuration(item.minutesLeft * 60_000, currentLanguage() === 'en' ? 'en' : 'zh');
+  const left = item.minutesLeft < 0 ? t('timeOver', { time }) : t('timeLeft', { time });
   return (
     <li
       className={`lead-risk-row risk-${item.risk}${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}`}
