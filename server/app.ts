@@ -16,6 +16,7 @@ import { DEFAULT_PERSONAL_DATA_RETENTION_DAYS, scheduleRetention } from './priva
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { registerKpiRoutes } from './routes/kpi';
 import { registerPrivacyRoutes } from './routes/privacy';
 import { registerRevealRoutes } from './routes/reveal';
 import { registerResidentRoutes } from './routes/residents';
@@ -103,6 +104,7 @@ export function buildServer({
     registerAuditRoutes(scope, deps);
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);
+    registerKpiRoutes(scope, deps);
     registerCtiRoutes(scope, deps, {
       token: cti.token ?? null,
       rateLimit: cti.rateLimit ?? { max: 20_000, timeWindow: '1 minute' },

@@ -34,6 +34,8 @@ export const PERMISSIONS = {
    * irreversible acts handled by whoever answers for the site's personal data, not part of a shift's work.
    */
   'residents.privacy': ['admin'],
+  /** The KPI dashboard and its CSV (GET /api/v1/kpi, /api/v1/kpi.csv): the shift lead's and the admin's figures. */
+  'kpi.read': ['lead', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,81 @@
+/**
+ * The KPI report's two queries, over kpi_ticket_facts (migration 0016) and calls. Each returns one row per
+ * (period, group) and, through GROUPING SETS, one per group over the whole range (`total` = 1): percentiles over
+ * the whole range cannot be combined from the periods'. Parameters: $1 start, $2 end (instants), $3 the site's
+ * UTC offset in seconds. Period buckets match common/kpi/periods.ts (the KPI integration test checks both).
+ */
+import type { KpiGroup, KpiPeriod } from '../../common/kpi';
+
+/** 1970-01-05, the first Monday after the epoch, in seconds. */
+const FIRST_MONDAY_S = 4 * 86_400;
+
+/** The period's start (epoch seconds) of instant column `col`, in a zone $3 seconds east of UTC. */
+export function bucketSql(period: KpiPeriod, col: string): string {
+  const local = `(extract(epoch FROM ${col}) + $3)`;
+  switch (period) {
+    case 'shift':
+      return `floor(${local} / 28800) * 28800 - $3`;
+    case 'day':
+      return `floor(${local} / 86400) * 86400 - $3`;
+    case 'week':
+      return `floor((${local} - ${FIRST_MONDAY_S}) / 604800) * 604800 + ${FIRST_MONDAY_S} - $3`;
+    case 'month':
+      return `extract(epoch FROM date_trunc('month', (${col} AT TIME ZONE 'UTC') + make_interval(secs => $3))) - $3`;
+  }
+}
+
+const minutesBetween = (from: string, to: string) => `extract(epoch FROM (${to} - ${from})) / 60`;
+const ratio = (part: string, whole: string) => `(count(*) FILTER (WHERE ${part}))::float8 / NULLIF(${whole}, 0)`;
+const metRate = (col: string) => `${ratio(`${col}`, `count(${col})`)}`;
+
+export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
+  const grp = group === 'team' ? 'team_id' : group === 'agent' ? 'assignee_id::text' : 'NULL::text';
+  const completed = 'completed_at IS NOT NULL';
+  const followed = `${completed} AND type IN ('repair', 'complaint')`;
+  return `
+    WITH f AS (
+      SELECT ${bucketSql(period, 'created_at')} AS b, ${grp} AS g, *,
+             ${minutesBetween('created_at', 'first_response_at')} AS response_min
+      FROM kpi_ticket_facts
+      WHERE created_at >= $1 AND created_at < $2 AND NOT deleted AND status <> 'cancelled')
+    SELECT b, g, GROUPING(b) AS total,
+      count(*)::float8 AS "tickets",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY response_min) AS "firstResponseMedianMin",
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY response_min) AS "firstResponseP90Min",
+      ${metRate('sla_respond_met')} AS "onTimeRespond",
+      ${metRate('sla_on_site_met')} AS "onTimeOnSite",
+      ${metRate('sla_fix_met')} AS "onTimeFix",
+      ${metRate('sla_reply_met')} AS "onTimeReply",
+      ${metRate('sla_follow_up_met')} AS "onTimeFollowUp",
+      ${ratio(`status = 'closed'`, 'count(*)')} AS "completionRate",
+      ${ratio(`${completed} AND reopen_count > 0`, `count(*) FILTER (WHERE ${completed})`)} AS "reopenRate",
+      avg(satisfaction)::float8 AS "satisfactionAvg",
+      ${ratio(`${followed} AND followed_up_at IS NOT NULL`, `count(*) FILTER (WHERE ${followed})`)} AS "followUpRate",
+      ${ratio('first_contact_resolved', 'count(*)')} AS "firstContactResolution"
+    FROM f
+    GROUP BY GROUPING SETS ((b, g), (g))`;
+}
+
+export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
+  const grp = group === 'team' ? 'u.team_id' : group === 'agent' ? 'c.agent_id::text' : 'NULL::text';
+  const join = group === 'team' ? 'LEFT JOIN users u ON u.id = c.agent_id' : '';
+  const ended = `state = 'ended'`;
+  const callbackDone = `c.detail #>> '{callback,doneAt}'`;
+  return `
+    WITH inbound AS (
+      SELECT ${bucketSql(period, 'c.started_at')} AS b, ${grp} AS g, c.state, c.missed, c.answered_at, c.ended_at,
+             CASE WHEN c.missed AND c.callback_state = 'done' AND ${callbackDone} IS NOT NULL
+                  THEN ${minutesBetween('COALESCE(c.ended_at, c.started_at)', `(${callbackDone})::timestamptz`)}
+             END AS callback_min
+      FROM calls c ${join}
+      WHERE c.direction = 'inbound' AND c.started_at >= $1 AND c.started_at < $2)
+    SELECT b, g, GROUPING(b) AS total,
+      count(*)::float8 AS "callsInbound",
+      ${ratio(`${ended} AND answered_at IS NOT NULL`, `count(*) FILTER (WHERE ${ended})`)} AS "callAnswerRate",
+      ${ratio(`${ended} AND missed`, `count(*) FILTER (WHERE ${ended})`)} AS "callAbandonRate",
+      avg(extract(epoch FROM (ended_at - answered_at))) FILTER (WHERE answered_at IS NOT NULL AND ended_at IS NOT NULL)::float8
+        AS "avgHandleSec",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
+    FROM inbound
+    GROUP BY GROUPING SETS ((b, g), (g))`;
+}
