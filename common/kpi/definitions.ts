@@ -62,7 +62,14 @@ const onTime = (id: KpiId, clockZh: string, clockEn: string): KpiDefinition =>
   );
 
 export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
-  d('tickets', 'count', '工单量', 'Tickets', '本期创建的工单数（已取消、已删除的不计）。', 'Tickets created in the period (cancelled and deleted ones excluded).'),
+  d(
+    'tickets',
+    'count',
+    '工单量',
+    'Tickets',
+    '本期创建的工单数（已取消、已删除的不计）。',
+    'Tickets created in the period (cancelled and deleted ones excluded).',
+  ),
   d(
     'firstResponseMedianMin',
     'min',
@@ -90,7 +97,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '办结率',
     'Completion rate (办结率)',
     '本期创建的工单中，目前状态为“已办结/已回访”（closed）的比例。',
-    'Of the period\'s tickets: the share whose status is now closed.',
+    "Of the period's tickets: the share whose status is now closed.",
   ),
   d(
     'reopenRate',
@@ -98,7 +105,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '返修率',
     'Reopen rate (返修)',
     '本期创建且已完工（报修已完工、投诉已答复或已办结）的工单中，至少被返修（reopened）一次的比例。',
-    'Of the period\'s tickets that reached completion (repair done, complaint replied, or closed): the share reopened at least once.',
+    "Of the period's tickets that reached completion (repair done, complaint replied, or closed): the share reopened at least once.",
   ),
   d(
     'satisfactionAvg',
@@ -106,7 +113,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '满意度',
     'Satisfaction',
     '回访时住户给出的满意度评分（1–5 分）的平均值；每张工单取最后一次评分。',
-    'The mean of residents\' satisfaction scores (1–5) given at follow-up; a ticket\'s last score counts.',
+    "The mean of residents' satisfaction scores (1–5) given at follow-up; a ticket's last score counts.",
   ),
   d(
     'followUpRate',
@@ -114,7 +121,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '回访率',
     'Follow-up rate (回访率)',
     '本期创建且已完工的报修与投诉工单中，回访时联系上住户的比例。',
-    'Of the period\'s repair and complaint tickets that reached completion: the share whose follow-up call reached the resident.',
+    "Of the period's repair and complaint tickets that reached completion: the share whose follow-up call reached the resident.",
   ),
   d(
     'firstContactResolution',
@@ -124,14 +131,21 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '本期工单中，第一次状态变化就从“待受理”直接办结、且从未返修的比例。',
     'Of the period\'s tickets: the share whose first status change went straight from "new" to closed and that were never reopened.',
   ),
-  d('callsInbound', 'count', '来电量', 'Inbound calls', '本期开始的呼入电话数（含未接）。', 'Inbound calls that started in the period (missed ones included).'),
+  d(
+    'callsInbound',
+    'count',
+    '来电量',
+    'Inbound calls',
+    '本期开始的呼入电话数（含未接）。',
+    'Inbound calls that started in the period (missed ones included).',
+  ),
   d(
     'callAnswerRate',
     'ratio',
     '接通率',
     'Answer rate',
     '本期已结束的呼入电话中被坐席接听的比例。',
-    'Of the period\'s ended inbound calls: the share an agent answered.',
+    "Of the period's ended inbound calls: the share an agent answered.",
   ),
   d(
     'callAbandonRate',
@@ -139,7 +153,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '放弃率',
     'Abandon rate',
     '本期已结束的呼入电话中未接（来电方挂断或无人接听）的比例。',
-    'Of the period\'s ended inbound calls: the share missed (the caller hung up or nobody answered).',
+    "Of the period's ended inbound calls: the share missed (the caller hung up or nobody answered).",
   ),
   d(
     'avgHandleSec',
@@ -155,7 +169,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     '未接回拨时长（中位数）',
     'Missed-call callback (median)',
     '本期未接来电从挂断到回拨完成的分钟数中位数（只计已完成回拨的）。',
-    'Minutes from a missed call\'s end until its callback was done: the median over missed calls whose callback is done.',
+    "Minutes from a missed call's end until its callback was done: the median over missed calls whose callback is done.",
   ),
 ];
 

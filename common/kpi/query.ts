@@ -34,10 +34,7 @@ export const KpiQuery = z
 export type KpiQuery = z.output<typeof KpiQuery>;
 
 export const KpiValues = z.object(
-  Object.fromEntries(KPI_IDS.map((id) => [id, z.number().nullable()])) as Record<
-    KpiId,
-    z.ZodNullable<z.ZodNumber>
-  >,
+  Object.fromEntries(KPI_IDS.map((id) => [id, z.number().nullable()])) as Record<KpiId, z.ZodNullable<z.ZodNumber>>,
 );
 export type KpiValues = z.output<typeof KpiValues>;
 

@@ -2,14 +2,7 @@
  * Builds a KPI report (common/kpi/query.ts) from the two SQL queries of ./sql: rows per period and group, and each
  * group's totals over the whole range. Each query's time is measured (the bench prints it; the route ignores it).
  */
-import {
-  KPI_IDS,
-  type KpiId,
-  type KpiQuery,
-  type KpiReport,
-  type KpiRow,
-  type KpiValues,
-} from '../../common/kpi';
+import { KPI_IDS, type KpiId, type KpiQuery, type KpiReport, type KpiRow, type KpiValues } from '../../common/kpi';
 import { periodKey, reportRange } from '../../common/kpi/periods';
 import { DEFAULT_SITE_TIME_ZONE, fixedUtcOffsetMinutes } from '../../common/sla/timezone';
 import type { Queryable } from '../db/driver';
