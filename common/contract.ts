@@ -25,6 +25,7 @@ import { Uuid, isoDateTime, line, text } from './input';
 import { TicketCreateArgs } from './mutations';
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
+import { KpiCsv, KpiQuery, KpiReport } from './kpi';
 import { SyncStatus } from './sync';
 import { REASON_MAX } from './ticket-access';
 import { StatusOutputs } from './workflows';
@@ -293,6 +294,12 @@ export const METHODS = {
     z.object({ mutationIds: z.array(z.number().int().positive()).min(1).max(1000) }),
     SyncStatus,
   ),
+
+  // ── KPI dashboard (issue 12 item 3) ──
+  /** Lead/admin (the server decides), online only: the KPI report, computed by the server. */
+  'kpi.report': method(KpiQuery, KpiReport),
+  /** Lead/admin, online only: the same report as CSV (UTF-8 with BOM), for the renderer to save. */
+  'kpi.csv': method(KpiQuery, KpiCsv),
 } as const;
 
 export const EVENTS = {

@@ -26,6 +26,7 @@ import { createCallService } from './call-service';
 import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
+import { createKpiHandlers } from './kpi-service';
 import { createPrivacyHandlers } from './privacy-service';
 import { createPhoneReveal } from './privacy/reveal';
 import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
@@ -238,6 +239,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'settings.setLimits': async ({ limits }) => slaSettings.setLimits(limits),
       ...phone.handlers,
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
+      ...createKpiHandlers(central),
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {

@@ -3,13 +3,13 @@
  * SQL over the KPI facts (server/kpi). Aggregates only — no resident's data — so reads are not audited.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { KpiQuery, type KpiReport } from '../../common/kpi';
+import { KpiQuery, kpiCsv, kpiCsvFileName, type KpiReport } from '../../common/kpi';
 import { siteTimeZone } from '../../common/sla/settings';
 import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { parseRequest } from '../http/errors';
-import { kpiCsv, kpiCsvFileName } from '../kpi/csv';
+
 import { kpiReport } from '../kpi/report';
 
 export function registerKpiRoutes(app: FastifyInstance, { db, now, slaSettings }: ServerDeps): void {

@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
+import { kpiText } from './kpi';
 import { zhCN, type Messages } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -40,6 +41,7 @@ export function initI18n(): typeof i18next {
     fallbackLng: 'zh-CN',
     interpolation: { escapeValue: false }, // React escapes already
   });
+  for (const lng of LANGUAGES) i18next.addResourceBundle(lng, 'kpi', kpiText[lng]);
   return i18next;
 }
 

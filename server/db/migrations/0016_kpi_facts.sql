@@ -105,11 +105,16 @@ CREATE TRIGGER kpi_ticket_updated AFTER UPDATE ON tickets FOR EACH ROW
          NEW.sla_milestone, NEW.sla_started_at))
   EXECUTE FUNCTION kpi_ticket_updated();
 
--- New status events (the seed inserts them in batches): the facts of their tickets, recomputed.
+-- New status events: the facts of their tickets, recomputed. A bulk load (server/seed/load.ts) sets
+-- kpi.bulk_load for its transaction and recomputes every ticket once at its end instead: per batch, the same work
+-- cost it as much again as the inserts themselves.
 CREATE FUNCTION kpi_events_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   ids uuid[];
 BEGIN
+  IF current_setting('kpi.bulk_load', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   SELECT array_agg(DISTINCT ticket_id) INTO ids FROM added WHERE kind = 'status';
   IF ids IS NOT NULL THEN
     PERFORM kpi_apply_event_facts(ids);

@@ -1,9 +1,11 @@
 /**
- * The KPI report as CSV (GET /api/v1/kpi.csv): the same rows and numbers as the JSON, ratios as fractions (0.9231),
- * one column per metric in KPI_IDS order, headed by its Chinese and English names. A UTF-8 BOM makes Excel read it
+ * The KPI report as CSV, built by this one function for GET /api/v1/kpi.csv and the desk's kpi.csv: the same rows
+ * and numbers as the JSON, ratios as fractions (0.9231), one column per metric in KPI_IDS order, headed by its
+ * Chinese and English names. A UTF-8 BOM makes Excel read it
  * as UTF-8 (without it, Chinese turns into mojibake there).
  */
-import { KPI_DEFINITIONS, type KpiReport, type KpiRow } from '../../common/kpi';
+import { KPI_DEFINITIONS } from './definitions';
+import type { KpiReport, KpiRow } from './query';
 
 const BOM = '\uFEFF';
 const TOTAL_LABEL = '合计 Total';
