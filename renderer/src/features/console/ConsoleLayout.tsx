@@ -10,6 +10,7 @@ import { IntakeHost } from '../intake/IntakeHost';
 import { CallsNav } from '../phone/CallsNav';
 import { CallsScreen } from '../phone/CallsScreen';
 import { PhoneHost } from '../phone/PhoneHost';
+import { KpiHost } from '../kpi/KpiHost';
 import { PrivacyHost } from '../privacy/PrivacyHost';
 import { useCallsView } from '../phone/useCallsView';
 import { Header } from './Header';
@@ -88,6 +89,7 @@ export function ConsoleLayout({ user }: { user: User }) {
         <StepFormHost user={user} />
         <IntakeHost onOpenTicket={showTicket} />
         <PrivacyHost user={user} />
+        <KpiHost user={user} />
       </div>
     </TriageProvider>
   );

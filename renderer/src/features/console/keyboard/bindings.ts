@@ -260,6 +260,15 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '住户个人信息：导出 / 删除（管理员）', en: 'Resident personal data: export / erase (admins)' },
     palette: true,
   },
+  // KPI dashboard (issue 12 item 3).
+  {
+    keys: ['g d'],
+    scope: 'console',
+    group: 'go',
+    action: 'kpi.open',
+    label: { zh: 'KPI 看板（值班主管、管理员）', en: 'KPI dashboard (leads and admins)' },
+    palette: true,
+  },
 
   // The phone: call keys work everywhere, also while typing (function keys no browser or desktop takes).
   {
