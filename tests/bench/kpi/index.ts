@@ -1,0 +1,21 @@
+/**
+ * The `kpi` bench group (issue 12, DESIGN.md §9): the slowest KPI query over the demo's large data on PGlite and
+ * on PostgreSQL (kpi.query_max_ms.pglite / .postgres, budget 200 ms each), and the lead board's refresh.
+ */
+import type { BenchGroup } from '../types';
+import { kpiQueryBench } from './query';
+
+export const kpiGroup: BenchGroup = {
+  name: 'kpi',
+  description: 'KPI queries over 200k tickets and 300k calls, PGlite and PostgreSQL; lead board refresh (issue 12)',
+  setup() {
+    return Promise.resolve({
+      benches: [
+        kpiQueryBench('pglite'),
+        kpiQueryBench('postgres'),
+        // ── Lead board (issue 12 item 1): the lead engineer wires boardRefreshBench() from ./board here. ──
+      ],
+      async dispose() {},
+    });
+  },
+};
