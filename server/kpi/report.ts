@@ -13,7 +13,16 @@ export interface KpiTimings {
   callsMs: number;
 }
 
-type SqlRow = { b: unknown; g: string | null; total: unknown } & Partial<Record<KpiId, unknown>>;
+type SqlRow = { b: unknown; g: string | null; total: unknown; response_pct?: unknown } & Partial<
+  Record<KpiId, unknown>
+>;
+
+/** The tickets query sorts first responses once for both percentiles: [median, p90], or null with none. */
+function withPercentiles(r: SqlRow): SqlRow {
+  if (!('response_pct' in r)) return r;
+  const pct = Array.isArray(r.response_pct) ? (r.response_pct as unknown[]) : [null, null];
+  return { ...r, firstResponseMedianMin: pct[0], firstResponseP90Min: pct[1] };
+}
 
 /** Ratios to 4 places, everything else to 2: what the screen and the CSV both show. */
 function rounded(id: KpiId, value: unknown): number | null {
@@ -54,7 +63,7 @@ export async function kpiReport(
   const names = await groupNames(q, query);
 
   const byKey = new Map<string, KpiRow>();
-  for (const r of [...tickets.result.rows, ...calls.result.rows]) {
+  for (const r of [...tickets.result.rows.map(withPercentiles), ...calls.result.rows]) {
     const isTotal = Number(r.total) === 1;
     const startMs = isTotal ? null : Number(r.b) * 1000;
     const key = `${startMs ?? 'total'}|${r.g ?? ''}`;

@@ -11,7 +11,7 @@ const FIRST_MONDAY_S = 4 * 86_400;
 
 /** The period's start (epoch seconds) of instant column `col`, in a zone $3 seconds east of UTC. */
 export function bucketSql(period: KpiPeriod, col: string): string {
-  const local = `(extract(epoch FROM ${col}) + $3)`;
+  const local = `(date_part('epoch', ${col}) + $3)`;
   switch (period) {
     case 'shift':
       return `floor(${local} / 28800) * 28800 - $3`;
@@ -20,11 +20,11 @@ export function bucketSql(period: KpiPeriod, col: string): string {
     case 'week':
       return `floor((${local} - ${FIRST_MONDAY_S}) / 604800) * 604800 + ${FIRST_MONDAY_S} - $3`;
     case 'month':
-      return `extract(epoch FROM date_trunc('month', (${col} AT TIME ZONE 'UTC') + make_interval(secs => $3))) - $3`;
+      return `date_part('epoch', date_trunc('month', (${col} AT TIME ZONE 'UTC') + make_interval(secs => $3))) - $3`;
   }
 }
 
-const minutesBetween = (from: string, to: string) => `extract(epoch FROM (${to} - ${from})) / 60`;
+const minutesBetween = (from: string, to: string) => `date_part('epoch', ${to} - ${from}) / 60`;
 const ratio = (part: string, whole: string) => `(count(*) FILTER (WHERE ${part}))::float8 / NULLIF(${whole}, 0)`;
 const metRate = (col: string) => `${ratio(`${col}`, `count(${col})`)}`;
 
@@ -34,14 +34,12 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
   const followed = `${completed} AND type IN ('repair', 'complaint')`;
   return `
     WITH f AS (
-      SELECT ${bucketSql(period, 'created_at')} AS b, ${grp} AS g, *,
-             ${minutesBetween('created_at', 'first_response_at')} AS response_min
+      SELECT ${bucketSql(period, 'created_at')} AS b, ${grp} AS g, *
       FROM kpi_ticket_facts
       WHERE created_at >= $1 AND created_at < $2 AND NOT deleted AND status <> 'cancelled')
     SELECT b, g, GROUPING(b) AS total,
       count(*)::float8 AS "tickets",
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY response_min) AS "firstResponseMedianMin",
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY response_min) AS "firstResponseP90Min",
+      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY response_min) AS response_pct,
       ${metRate('sla_respond_met')} AS "onTimeRespond",
       ${metRate('sla_on_site_met')} AS "onTimeOnSite",
       ${metRate('sla_fix_met')} AS "onTimeFix",
@@ -73,7 +71,7 @@ export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
       count(*)::float8 AS "callsInbound",
       ${ratio(`${ended} AND answered_at IS NOT NULL`, `count(*) FILTER (WHERE ${ended})`)} AS "callAnswerRate",
       ${ratio(`${ended} AND missed`, `count(*) FILTER (WHERE ${ended})`)} AS "callAbandonRate",
-      avg(extract(epoch FROM (ended_at - answered_at))) FILTER (WHERE answered_at IS NOT NULL AND ended_at IS NOT NULL)::float8
+      avg(date_part('epoch', ended_at - answered_at)) FILTER (WHERE answered_at IS NOT NULL AND ended_at IS NOT NULL)::float8
         AS "avgHandleSec",
       percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
     FROM inbound

@@ -210,9 +210,7 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
       counts[s.table] = rows.length;
       progress(s.table, rows.length);
     }
-    await q.query(
-      `SELECT kpi_apply_event_facts(ARRAY(SELECT id FROM tickets)), set_config('kpi.bulk_load', 'off', true)`,
-    );
+    await q.query(`SELECT kpi_rebuild_facts(), set_config('kpi.bulk_load', 'off', true)`);
     progress('kpi_ticket_facts', counts.tickets ?? 0);
     let logged = 0;
     for (const [entity, select] of CHANGE_LOG) {
