@@ -34,7 +34,10 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
   const followed = `${completed} AND type IN ('repair', 'complaint')`;
   return `
     WITH f AS (
-      SELECT ${bucketSql(period, 'created_at')} AS b, ${grp} AS g, *
+      -- Only the columns the aggregates read: every row is sorted for the percentiles, narrower is faster.
+      SELECT ${bucketSql(period, 'created_at')} AS b, ${grp} AS g, response_min, status, type, completed_at,
+             reopen_count, satisfaction, followed_up_at, first_contact_resolved, sla_respond_met, sla_on_site_met,
+             sla_fix_met, sla_reply_met, sla_follow_up_met
       FROM kpi_ticket_facts
       WHERE created_at >= $1 AND created_at < $2 AND NOT deleted AND status <> 'cancelled')
     SELECT b, g, GROUPING(b) AS total,
@@ -57,11 +60,12 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
 export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
   const grp = group === 'team' ? 'u.team_id' : group === 'agent' ? 'c.agent_id::text' : 'NULL::text';
   const join = group === 'team' ? 'LEFT JOIN users u ON u.id = c.agent_id' : '';
-  const ended = `state = 'ended'`;
+  const ended = 'ended';
   const callbackDone = `c.detail #>> '{callback,doneAt}'`;
   return `
     WITH inbound AS (
-      SELECT ${bucketSql(period, 'c.started_at')} AS b, ${grp} AS g, c.state, c.missed, c.answered_at, c.ended_at,
+      SELECT ${bucketSql(period, 'c.started_at')} AS b, ${grp} AS g, c.state = 'ended' AS ended, c.missed,
+             c.answered_at IS NOT NULL AS answered, date_part('epoch', c.ended_at - c.answered_at) AS handle_sec,
              CASE WHEN c.missed AND c.callback_state = 'done' AND ${callbackDone} IS NOT NULL
                   THEN ${minutesBetween('COALESCE(c.ended_at, c.started_at)', `(${callbackDone})::timestamptz`)}
              END AS callback_min
@@ -69,10 +73,9 @@ export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
       WHERE c.direction = 'inbound' AND c.started_at >= $1 AND c.started_at < $2)
     SELECT b, g, GROUPING(b) AS total,
       count(*)::float8 AS "callsInbound",
-      ${ratio(`${ended} AND answered_at IS NOT NULL`, `count(*) FILTER (WHERE ${ended})`)} AS "callAnswerRate",
+      ${ratio(`${ended} AND answered`, `count(*) FILTER (WHERE ${ended})`)} AS "callAnswerRate",
       ${ratio(`${ended} AND missed`, `count(*) FILTER (WHERE ${ended})`)} AS "callAbandonRate",
-      avg(date_part('epoch', ended_at - answered_at)) FILTER (WHERE answered_at IS NOT NULL AND ended_at IS NOT NULL)::float8
-        AS "avgHandleSec",
+      avg(handle_sec) AS "avgHandleSec",
       percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
     FROM inbound
     GROUP BY GROUPING SETS ((b, g), (g))`;
