@@ -1,17 +1,24 @@
 /**
- * Builds a KPI report (common/kpi/query.ts) from the two SQL queries of ./sql: rows per period and group, and each
+ * Builds a KPI report (common/kpi/query.ts) from the SQL queries of ./sql: rows per period and group, and each
  * group's totals over the whole range. Each query's time is measured (the bench prints it; the route ignores it).
  */
 import { KPI_IDS, type KpiId, type KpiQuery, type KpiReport, type KpiRow, type KpiValues } from '../../common/kpi';
 import { periodKey, reportRange } from '../../common/kpi/periods';
 import { DEFAULT_SITE_TIME_ZONE, fixedUtcOffsetMinutes } from '../../common/sla/timezone';
 import type { Db, Queryable } from '../db/driver';
-import { callKpiSql, ticketKpiSql } from './sql';
+import { callKpiSql, callbackPercentileSql, responsePercentileSql, ticketKpiSql } from './sql';
 
-export interface KpiTimings {
-  ticketsMs: number;
-  callsMs: number;
-}
+/** The report's queries, run in this order (the bench prints each). */
+const QUERIES = {
+  tickets: ticketKpiSql,
+  responses: responsePercentileSql,
+  calls: callKpiSql,
+  callbacks: callbackPercentileSql,
+} as const;
+export type KpiQueryName = keyof typeof QUERIES;
+
+/** Each query's time (ms), by query name. */
+export type KpiTimings = Record<KpiQueryName, number>;
 
 type SqlRow = { b: unknown; g: string | null; total: unknown; response_pct?: unknown } & Partial<
   Record<KpiId, unknown>
@@ -75,12 +82,17 @@ async function buildReport(
   const offsetMin = fixedUtcOffsetMinutes(timeZone) ?? 480;
   const { start, end } = reportRange(query.from, query.to, offsetMin);
   const params = [new Date(start).toISOString(), new Date(end).toISOString(), offsetMin * 60];
-  const tickets = await timed(() => q.query<SqlRow>(ticketKpiSql(query.period, query.group), params));
-  const calls = await timed(() => q.query<SqlRow>(callKpiSql(query.period, query.group), params));
+  const results: SqlRow[] = [];
+  const timings = {} as KpiTimings;
+  for (const [name, sql] of Object.entries(QUERIES) as [KpiQueryName, (typeof QUERIES)[KpiQueryName]][]) {
+    const { result, ms } = await timed(() => q.query<SqlRow>(sql(query.period, query.group), params));
+    results.push(...result.rows.map(withPercentiles));
+    timings[name] = ms;
+  }
   const names = await groupNames(q, query);
 
   const byKey = new Map<string, KpiRow>();
-  for (const r of [...tickets.result.rows.map(withPercentiles), ...calls.result.rows]) {
+  for (const r of results) {
     const isTotal = Number(r.total) === 1;
     const startMs = isTotal ? null : Number(r.b) * 1000;
     const key = `${startMs ?? 'total'}|${r.g ?? ''}`;
@@ -109,5 +121,5 @@ async function buildReport(
     rows: all.filter((r) => r.periodStart !== null).sort(order),
     totals: all.filter((r) => r.periodStart === null).sort(order),
   };
-  return { report, timings: { ticketsMs: tickets.ms, callsMs: calls.ms } };
+  return { report, timings };
 }
