@@ -38,6 +38,7 @@ import {
 import { TicketCreateArgs } from './mutations';
 import { RESIDENT_LOOKUP_LIMIT, ResidentLookupResult } from './residents/directory';
 import { SetSlaLimitsRequest, SetWeatherAlertRequest, SetYearScheduleRequest, SlaSettingsView } from './sla/settings';
+import { KpiCsv, KpiQuery, KpiReport } from './kpi';
 import { SyncStatus } from './sync';
 import { REASON_MAX } from './ticket-access';
 import { StatusOutputs } from './workflows';
@@ -352,6 +353,11 @@ export const METHODS = {
    * the outbox (offline-safe), each carrying the reason; says which moved (for undo) and which the rules refused.
    */
   'lead.reassign': method(ReassignRequest, ReassignResult),
+  // ── KPI dashboard (issue 12 item 3) ──
+  /** Lead/admin (the server decides), online only: the KPI report, computed by the server. */
+  'kpi.report': method(KpiQuery, KpiReport),
+  /** Lead/admin, online only: the same report as CSV (UTF-8 with BOM), for the renderer to save. */
+  'kpi.csv': method(KpiQuery, KpiCsv),
 } as const;
 
 export const EVENTS = {

@@ -6,6 +6,7 @@
  */
 import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
+import { KpiReport, type KpiQuery } from '../common/kpi';
 import { LoginResponse, RevealResponse, type RevealRequest } from '../common/api';
 import { PhoneHashKeyResponse } from '../common/residents/phone-hash';
 import { User } from '../common/domain';
@@ -218,6 +219,12 @@ export class CentralClient {
 
   acknowledgeEscalation(id: string): Promise<Escalation> {
     return this.request('POST', `/api/v1/escalations/${encodeURIComponent(id)}/acknowledge`, undefined, Escalation);
+  }
+
+  /** The KPI report (leads and admins; the server decides). */
+  kpiReport(query: KpiQuery): Promise<KpiReport> {
+    const params = new URLSearchParams({ period: query.period, from: query.from, to: query.to, group: query.group });
+    return this.request('GET', `/api/v1/kpi?${params.toString()}`, undefined, KpiReport);
   }
 
   /** `signal` lets the caller abandon a request early (shutdown); the timeout always applies. */

@@ -27,6 +27,7 @@ import { createCallService } from './call-service';
 import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
+import { createKpiHandlers } from './kpi-service';
 import { createPrivacyHandlers } from './privacy-service';
 import { createAssignmentService } from './assignment-service';
 import { createPhoneReveal } from './privacy/reveal';
@@ -274,6 +275,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       ...createPrivacyHandlers({ central, onErased: () => sync.poke() }),
       ...kiosk.handlers,
       ...assignment.handlers,
+      ...createKpiHandlers(central),
       'sync.status': async () => sync.status(),
       'sync.now': async () => sync.syncNow(),
       'sync.dismissRejected': async ({ mutationIds }) => {

@@ -18,6 +18,7 @@ import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerKioskRoutes, type KioskRouteOptions } from './routes/kiosk';
+import { registerKpiRoutes } from './routes/kpi';
 import { registerPrivacyRoutes } from './routes/privacy';
 import { registerRevealRoutes } from './routes/reveal';
 import { registerResidentRoutes } from './routes/residents';
@@ -109,6 +110,7 @@ export function buildServer({
     registerSyncRoutes(scope, deps);
     registerSettingsRoutes(scope, deps);
     registerKioskRoutes(scope, deps, kiosk);
+    registerKpiRoutes(scope, deps);
     registerCtiRoutes(scope, deps, {
       token: cti.token ?? null,
       rateLimit: cti.rateLimit ?? { max: 20_000, timeWindow: '1 minute' },

@@ -46,6 +46,8 @@ export const PERMISSIONS = {
   'assignment.read': ['lead', 'admin'],
   /** Change a queue's mode, skills filter and escalation, an agent's capacity; acknowledge an escalation. */
   'assignment.manage': ['lead', 'admin'],
+  /** The KPI dashboard and its CSV (GET /api/v1/kpi, /api/v1/kpi.csv): the shift lead's and the admin's figures. */
+  'kpi.read': ['lead', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

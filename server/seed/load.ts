@@ -202,12 +202,16 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
     await q.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
     if (await hasUsers(q)) return { seeded: false, counts: {} };
     const counts: Record<string, number> = {};
+    // The KPI facts of every ticket, computed once after the events are in (migration 0016), same transaction.
+    await q.query(`SELECT set_config('kpi.bulk_load', 'on', true)`);
     for (const s of tableSpecs(passwordHash, now)) {
       const rows = s.rows(data);
       await insertBatches(q, s, rows);
       counts[s.table] = rows.length;
       progress(s.table, rows.length);
     }
+    await q.query(`SELECT kpi_rebuild_facts(), set_config('kpi.bulk_load', 'off', true)`);
+    progress('kpi_ticket_facts', counts.tickets ?? 0);
     let logged = 0;
     for (const [entity, select] of CHANGE_LOG) {
       const { rows } = await q.query<{ n: number }>(

@@ -3,8 +3,9 @@
  * here and `npm run bench -- --only NAME` runs it.
  */
 import { ctiGroup } from './cti';
+import { kpiGroup } from './kpi';
 import { syncGroup } from './sync';
 import { triageGroup } from './triage';
 import type { BenchGroup } from './types';
 
-export const GROUPS: readonly BenchGroup[] = [syncGroup, triageGroup, ctiGroup];
+export const GROUPS: readonly BenchGroup[] = [syncGroup, triageGroup, ctiGroup, kpiGroup];

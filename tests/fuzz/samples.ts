@@ -142,6 +142,11 @@ export function routeBodies(refs: Refs): Record<string, Sample> {
   };
 }
 
+const KPI_QUERY_SAMPLE = {
+  keys: ['period', 'from', 'to', 'group'],
+  valid: { period: 'day', from: '2026-11-01', to: '2026-11-07', group: 'team' },
+};
+
 /** Query keys a route reads, and a valid value for some of them. */
 export const ROUTE_QUERIES: Record<string, { keys: string[]; valid: Record<string, string> }> = {
   'GET /api/v1/tickets': {
@@ -167,6 +172,9 @@ export const ROUTE_QUERIES: Record<string, { keys: string[]; valid: Record<strin
   },
   // Auto-assignment and escalation (issue 12 item 2).
   'GET /api/v1/escalations': { keys: ['open'], valid: { open: 'false' } },
+  // KPI dashboard (issue 12 item 3).
+  'GET /api/v1/kpi': KPI_QUERY_SAMPLE,
+  'GET /api/v1/kpi.csv': KPI_QUERY_SAMPLE,
 };
 
 /** Valid inputs of the desk methods (the WebSocket bridge target). */
@@ -224,5 +232,8 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     // Lead board (issue 12).
     'lead.board': () => ({}),
     'lead.reassign': () => ({ target: { kind: 'tickets', ids: [id] }, assigneeId: refs.agentId, reason: '调班' }),
+    // KPI dashboard (issue 12 item 3).
+    'kpi.report': () => ({ period: 'week', from: '2026-11-02', to: '2026-11-29', group: 'agent' }),
+    'kpi.csv': () => ({ period: 'month', from: '2026-01-01', to: '2026-11-30', group: 'all' }),
   };
 }

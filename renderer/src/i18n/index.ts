@@ -8,6 +8,7 @@ import { assignText } from './assign';
 import { en } from './en';
 import { registerKioskTexts } from './kiosk';
 import { registerLeadText } from './lead';
+import { kpiText } from './kpi';
 import { zhCN, type Messages } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -46,6 +47,7 @@ export function initI18n(): typeof i18next {
   registerKioskTexts(i18next);
   for (const lng of LANGUAGES) i18next.addResourceBundle(lng, 'assign', assignText[lng]);
   registerLeadText(i18next);
+  for (const lng of LANGUAGES) i18next.addResourceBundle(lng, 'kpi', kpiText[lng]);
   return i18next;
 }
 

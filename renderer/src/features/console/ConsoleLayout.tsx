@@ -11,6 +11,7 @@ import { CallsNav } from '../phone/CallsNav';
 import { CallsScreen } from '../phone/CallsScreen';
 import { PhoneHost } from '../phone/PhoneHost';
 import { QueueCounterHost } from '../queue/QueueCounterHost';
+import { KpiHost } from '../kpi/KpiHost';
 import { PrivacyHost } from '../privacy/PrivacyHost';
 import { AssignmentHost, AssignmentSections } from '../lead/assignment/AssignmentHost';
 import { LeadHost } from '../lead/LeadHost';
@@ -94,6 +95,7 @@ export function ConsoleLayout({ user }: { user: User }) {
         <QueueCounterHost user={user} />
         <AssignmentHost user={user} />
         <LeadHost user={user} extras={<AssignmentSections />} />
+        <KpiHost user={user} />
       </div>
     </TriageProvider>
   );

@@ -285,6 +285,15 @@ export const BINDINGS: readonly Binding[] = [
     label: { zh: '自动分派与升级（值班主管、管理员）', en: 'Auto-assignment and escalation (leads and admins)' },
     palette: true,
   },
+  // KPI dashboard (issue 12 item 3).
+  {
+    keys: ['g d'],
+    scope: 'console',
+    group: 'go',
+    action: 'kpi.open',
+    label: { zh: 'KPI 看板（值班主管、管理员）', en: 'KPI dashboard (leads and admins)' },
+    palette: true,
+  },
 
   // The phone: call keys work everywhere, also while typing (function keys no browser or desktop takes).
   {

@@ -1,0 +1,4 @@
+export * from './definitions';
+export * from './periods';
+export * from './query';
+export * from './csv';

@@ -1,0 +1,112 @@
+/**
+ * The KPI report's queries, over kpi_ticket_facts (migration 0016) and calls. Each returns one row per
+ * (period, group) and, through GROUPING SETS, one per group over the whole range (`total` = 1): percentiles over
+ * the whole range cannot be combined from the periods'. The percentiles have queries of their own, over just the
+ * values they sort: an ordered-set aggregate makes PostgreSQL sort every input row by group, wide rows included,
+ * where the counts and averages alone are hashed. Parameters: $1 start, $2 end (instants), $3 the site's
+ * UTC offset in seconds. Period buckets match common/kpi/periods.ts (the KPI integration test checks both).
+ */
+import type { KpiGroup, KpiPeriod } from '../../common/kpi';
+
+/** 1970-01-05, the first Monday after the epoch, in seconds. */
+const FIRST_MONDAY_S = 4 * 86_400;
+
+/** The period's start (epoch seconds) of instant column `col`, in a zone $3 seconds east of UTC. */
+export function bucketSql(period: KpiPeriod, col: string): string {
+  const local = `(date_part('epoch', ${col}) + $3)`;
+  switch (period) {
+    case 'shift':
+      return `floor(${local} / 28800) * 28800 - $3`;
+    case 'day':
+      return `floor(${local} / 86400) * 86400 - $3`;
+    case 'week':
+      return `floor((${local} - ${FIRST_MONDAY_S}) / 604800) * 604800 + ${FIRST_MONDAY_S} - $3`;
+    case 'month':
+      return `date_part('epoch', date_trunc('month', (${col} AT TIME ZONE 'UTC') + make_interval(secs => $3))) - $3`;
+  }
+}
+
+const minutesBetween = (from: string, to: string) => `date_part('epoch', ${to} - ${from}) / 60`;
+const ratio = (part: string, whole: string) => `(count(*) FILTER (WHERE ${part}))::float8 / NULLIF(${whole}, 0)`;
+const metRate = (col: string) => `${ratio(`${col}`, `count(${col})`)}`;
+const BY_PERIOD_AND_GROUP = 'GROUP BY GROUPING SETS ((b, g), (g))';
+
+/** The tickets a report counts: created in [$1, $2), neither cancelled nor deleted. */
+const TICKETS_IN_RANGE = `FROM kpi_ticket_facts WHERE created_at >= $1 AND created_at < $2 AND NOT deleted AND status <> 'cancelled'`;
+const ticketGroup = (group: KpiGroup) =>
+  group === 'team' ? 'team_id' : group === 'agent' ? 'assignee_id::text' : 'NULL::text';
+
+export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
+  const completed = 'completed_at IS NOT NULL';
+  const followed = `${completed} AND type IN ('repair', 'complaint')`;
+  return `
+    WITH f AS (
+      SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g, status, type, completed_at,
+             reopen_count, satisfaction, followed_up_at, first_contact_resolved, sla_respond_met, sla_on_site_met,
+             sla_fix_met, sla_reply_met, sla_follow_up_met
+      ${TICKETS_IN_RANGE})
+    SELECT b, g, GROUPING(b) AS total,
+      count(*)::float8 AS "tickets",
+      ${metRate('sla_respond_met')} AS "onTimeRespond",
+      ${metRate('sla_on_site_met')} AS "onTimeOnSite",
+      ${metRate('sla_fix_met')} AS "onTimeFix",
+      ${metRate('sla_reply_met')} AS "onTimeReply",
+      ${metRate('sla_follow_up_met')} AS "onTimeFollowUp",
+      ${ratio(`status = 'closed'`, 'count(*)')} AS "completionRate",
+      ${ratio(`${completed} AND reopen_count > 0`, `count(*) FILTER (WHERE ${completed})`)} AS "reopenRate",
+      avg(satisfaction)::float8 AS "satisfactionAvg",
+      ${ratio(`${followed} AND followed_up_at IS NOT NULL`, `count(*) FILTER (WHERE ${followed})`)} AS "followUpRate",
+      ${ratio('first_contact_resolved', 'count(*)')} AS "firstContactResolution"
+    FROM f
+    ${BY_PERIOD_AND_GROUP}`;
+}
+
+/** First-response median and p90 in one sort: `response_pct` = [median, p90]. */
+export function responsePercentileSql(period: KpiPeriod, group: KpiGroup): string {
+  return `
+    WITH f AS (
+      SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g, response_min
+      ${TICKETS_IN_RANGE} AND response_min IS NOT NULL)
+    SELECT b, g, GROUPING(b) AS total,
+      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY response_min) AS response_pct
+    FROM f
+    ${BY_PERIOD_AND_GROUP}`;
+}
+
+const callGroup = (group: KpiGroup) =>
+  group === 'team' ? 'u.team_id' : group === 'agent' ? 'c.agent_id::text' : 'NULL::text';
+const callJoin = (group: KpiGroup) => (group === 'team' ? 'LEFT JOIN users u ON u.id = c.agent_id' : '');
+const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.started_at >= $1 AND c.started_at < $2`;
+
+export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
+  return `
+    WITH inbound AS (
+      SELECT ${bucketSql(period, 'c.started_at')} AS b, ${callGroup(group)} AS g, c.state = 'ended' AS ended,
+             c.missed, c.answered_at IS NOT NULL AS answered,
+             date_part('epoch', c.ended_at - c.answered_at) AS handle_sec
+      FROM calls c ${callJoin(group)}
+      WHERE ${INBOUND_IN_RANGE})
+    SELECT b, g, GROUPING(b) AS total,
+      count(*)::float8 AS "callsInbound",
+      ${ratio('ended AND answered', 'count(*) FILTER (WHERE ended)')} AS "callAnswerRate",
+      ${ratio('ended AND missed', 'count(*) FILTER (WHERE ended)')} AS "callAbandonRate",
+      avg(handle_sec) AS "avgHandleSec"
+    FROM inbound
+    ${BY_PERIOD_AND_GROUP}`;
+}
+
+/** Missed calls whose callback is done: minutes from the call's end to the callback, median. */
+export function callbackPercentileSql(period: KpiPeriod, group: KpiGroup): string {
+  const doneAt = `(c.detail #>> '{callback,doneAt}')::timestamptz`;
+  return `
+    WITH called_back AS (
+      SELECT ${bucketSql(period, 'c.started_at')} AS b, ${callGroup(group)} AS g,
+             ${minutesBetween('COALESCE(c.ended_at, c.started_at)', doneAt)} AS callback_min
+      FROM calls c ${callJoin(group)}
+      WHERE ${INBOUND_IN_RANGE} AND c.missed AND c.callback_state = 'done'
+        AND c.detail #>> '{callback,doneAt}' IS NOT NULL)
+    SELECT b, g, GROUPING(b) AS total,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
+    FROM called_back
+    ${BY_PERIOD_AND_GROUP}`;
+}
