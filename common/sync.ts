@@ -177,6 +177,12 @@ export const PullResponse = z.object({
    * and on a first pull; absent otherwise and from older servers.
    */
   estimate: z.number().int().nonnegative().optional(),
+  /**
+   * Committed changes wait beyond this response, held back by the horizon (a transaction older than theirs was still
+   * running): pull again shortly. No poke may follow, since that older transaction may write nothing to the log.
+   * Absent from older servers (their consoles wait for the next poke or the interval).
+   */
+  heldBack: z.boolean().optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

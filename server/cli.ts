@@ -189,6 +189,9 @@ async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
   const db = await openDb({ url: options.url, dataDir: options.dataDir });
   await migrate(db);
+  // PGlite runs no autovacuum, so no statistics unless asked: refresh them at each start, before answering, so the
+  // planner does not take grown tables for empty ones (one slow plan stalls every request on PGlite's one connection).
+  if (db.kind === 'pglite') await db.query('ANALYZE');
   const masked = await backfillPhoneMasks(db);
   if (masked > 0) process.stdout.write(`masked the phone numbers of ${masked} ticket(s) for the consoles\n`);
 

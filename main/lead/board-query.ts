@@ -1,7 +1,10 @@
 /**
- * The lead board from the desk's cache (issue 12 item 1): four small aggregate queries over the ticket indexes the
- * views already use, plus the directory and the pulled presence. Nothing here walks the whole cache twice: queue
- * counts are one pass over the open tickets, the risk list is an ordered range with a LIMIT.
+ * The lead board from the desk's cache (issue 12 item 1): four small aggregate queries, plus the directory and the
+ * pulled presence. Queue counts and agents' loads each read one partial covering index over the open tickets only
+ * (cache migration 012), never the tickets' rows; handled today is a range of today's closed; the risk list an
+ * ordered range with a LIMIT. The ticket figures are kept until the tickets change or the clock reaches the next
+ * deadline or at-risk instant of an open ticket (the first moment a count could change), so a presence or call
+ * change reads no ticket at all.
  */
 import {
   AGENT_CAPACITY_MAX,
@@ -39,6 +42,27 @@ interface QueueRow {
   breached: number;
 }
 
+/** The statements over tickets (exported for the plan tests: each must read an index, never the table's rows). */
+export const BOARD_SQL = {
+  // The same definitions as the `overdue` and `at_risk` views, counted per team in one walk of tickets_board_queue.
+  queues: `SELECT team_id, COUNT(*) AS open, SUM(assignee_id IS NULL) AS unassigned,
+            SUM(${VIEW_FILTERS.at_risk}) AS at_risk, SUM(${VIEW_FILTERS.overdue}) AS breached
+       FROM tickets WHERE is_open = 1 GROUP BY team_id ORDER BY team_id`,
+  loads: `SELECT assignee_id, COUNT(*) AS n FROM tickets
+      WHERE assignee_id IS NOT NULL AND is_open = 1 GROUP BY assignee_id`,
+  handled: `SELECT assignee_id, COUNT(*) AS n FROM tickets
+      WHERE is_open = 0 AND closed_ms >= @since AND assignee_id IS NOT NULL GROUP BY assignee_id`,
+  // Open tickets in deadline order (tickets_by_open_sla): the breached first, then the least time left.
+  risk: `SELECT id, code, title, team_id, priority, type, status, sla_milestone, sla_due_at, sla_due_ms, sla_risk_ms, assignee_id
+       FROM tickets
+      WHERE is_open = 1 AND sla_due_ms < ${SLA_NO_DEADLINE} AND (sla_due_ms < @now OR sla_risk_ms <= @now)
+      ORDER BY sla_due_ms, id LIMIT @limit`,
+  // The next instants at which a ticket figure changes by the clock alone: an open ticket's deadline passes
+  // (breached from then, at risk no more) or its at-risk instant comes (at risk, and on the risk list).
+  nextDue: 'SELECT MIN(sla_due_ms) AS at FROM tickets WHERE is_open = 1 AND sla_due_ms >= @now',
+  nextRisk: 'SELECT MIN(sla_risk_ms) AS at FROM tickets WHERE is_open = 1 AND sla_risk_ms > @now',
+} as const;
+
 interface RiskRow {
   id: string;
   code: string | null;
@@ -57,44 +81,27 @@ interface RiskRow {
 export interface BoardQuery {
   /**
    * The board at `now`; "handled today" counts from `midnightMs` (the desk's local midnight). `ticketsVersion`
-   * changes whenever cached tickets did: the same version within RISK_REUSE_MS reuses the ticket figures.
+   * changes whenever cached tickets did: the same version, the same midnight and a clock before the next deadline
+   * or at-risk instant reuse the ticket figures (they are still exact).
    */
   board(now: Date, midnightMs: number, ticketsVersion: number): LeadBoard;
 }
 
-/** Ticket figures unchanged for this long are reused: at-risk and breached move with the clock, minutes at a time. */
-export const RISK_REUSE_MS = 15_000;
-
 interface TicketFigures {
   queues: QueueCounts[];
-  risk: RiskItem[];
+  risk: RiskRow[];
   load: Map<string, number>;
   done: Map<string, number>;
 }
 
 export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'presence' | 'calls'>): BoardQuery {
   const { db } = repos;
-  // The same definitions as the `overdue` and `at_risk` views, counted per team in one walk of the open tickets.
-  const queues = db.prepare<{ now: number }, QueueRow>(
-    `SELECT team_id, COUNT(*) AS open, SUM(assignee_id IS NULL) AS unassigned,
-            SUM(${VIEW_FILTERS.at_risk}) AS at_risk, SUM(${VIEW_FILTERS.overdue}) AS breached
-       FROM tickets WHERE is_open = 1 GROUP BY team_id ORDER BY team_id`,
-  );
-  const loads = db.prepare<[], { assignee_id: string; n: number }>(
-    `SELECT assignee_id, COUNT(*) AS n FROM tickets
-      WHERE assignee_id IS NOT NULL AND is_open = 1 GROUP BY assignee_id`,
-  );
-  const handled = db.prepare<{ since: number }, { assignee_id: string; n: number }>(
-    `SELECT assignee_id, COUNT(*) AS n FROM tickets
-      WHERE is_open = 0 AND closed_ms >= @since AND assignee_id IS NOT NULL GROUP BY assignee_id`,
-  );
-  // Open tickets in deadline order (tickets_by_open_sla): the breached first, then the least time left.
-  const risk = db.prepare<{ now: number; limit: number }, RiskRow>(
-    `SELECT id, code, title, team_id, priority, type, status, sla_milestone, sla_due_at, sla_due_ms, sla_risk_ms, assignee_id
-       FROM tickets
-      WHERE is_open = 1 AND sla_due_ms < ${SLA_NO_DEADLINE} AND (sla_due_ms < @now OR sla_risk_ms <= @now)
-      ORDER BY sla_due_ms, id LIMIT @limit`,
-  );
+  const queues = db.prepare<{ now: number }, QueueRow>(BOARD_SQL.queues);
+  const loads = db.prepare<[], { assignee_id: string; n: number }>(BOARD_SQL.loads);
+  const handled = db.prepare<{ since: number }, { assignee_id: string; n: number }>(BOARD_SQL.handled);
+  const risk = db.prepare<{ now: number; limit: number }, RiskRow>(BOARD_SQL.risk);
+  const nextDue = db.prepare<{ now: number }, { at: number | null }>(BOARD_SQL.nextDue);
+  const nextRisk = db.prepare<{ now: number }, { at: number | null }>(BOARD_SQL.nextRisk);
 
   function queueCounts(nowMs: number): QueueCounts[] {
     return queues.all({ now: nowMs }).map((r) => ({
@@ -106,8 +113,9 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
     }));
   }
 
-  function riskList(nowMs: number): RiskItem[] {
-    return risk.all({ now: nowMs, limit: RISK_LIST_LIMIT }).flatMap((r) => {
+  /** The risk list at `nowMs` from rows read at or before it (minutes left move on with the clock). */
+  function riskList(rows: readonly RiskRow[], nowMs: number): RiskItem[] {
+    return rows.flatMap((r) => {
       const level = riskAt(r.sla_due_ms, r.sla_risk_ms, nowMs);
       if (!level) return [];
       return [
@@ -155,19 +163,28 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
     return card;
   }
 
-  /** What the tickets say (the heavy part: it walks the open tickets), apart from who is online. */
+  /** What the tickets say, apart from who is online. */
   function ticketFigures(nowMs: number, midnightMs: number): TicketFigures {
     return {
       queues: queueCounts(nowMs),
-      risk: riskList(nowMs),
+      risk: risk.all({ now: nowMs, limit: RISK_LIST_LIMIT }),
       load: new Map(loads.all().map((r) => [r.assignee_id, r.n])),
       done: new Map(handled.all({ since: midnightMs }).map((r) => [r.assignee_id, r.n])),
     };
   }
 
-  // Tickets are re-read only after they changed (or when the risk clock has moved on): an agent's presence or a
-  // call changes far more often, and needs only the directory and the presence table.
-  let memo: { version: number; atMs: number; figures: TicketFigures } | null = null;
+  /** The first instant after `nowMs` at which a figure read at `nowMs` may differ, by the clock alone. */
+  function validUntil(nowMs: number): number {
+    const due = nextDue.get({ now: nowMs })?.at ?? Infinity;
+    const risky = nextRisk.get({ now: nowMs })?.at ?? Infinity;
+    return Math.min(due, risky);
+  }
+
+  // Tickets are re-read only after they changed, on a new day, or once the clock reaches the next deadline or
+  // at-risk instant: an agent's presence or a call changes far more often, and needs only the directory and the
+  // presence table.
+  let memo: { version: number; midnightMs: number; atMs: number; untilMs: number; figures: TicketFigures } | null =
+    null;
 
   return {
     board(now, midnightMs, ticketsVersion) {
@@ -176,10 +193,20 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
         const fresh =
           memo !== null &&
           memo.version === ticketsVersion &&
-          nowMs - memo.atMs >= 0 &&
-          nowMs - memo.atMs < RISK_REUSE_MS;
-        if (!fresh) memo = { version: ticketsVersion, atMs: nowMs, figures: ticketFigures(nowMs, midnightMs) };
-        const { queues, risk, load, done } = memo!.figures;
+          memo.midnightMs === midnightMs &&
+          nowMs >= memo.atMs &&
+          nowMs < memo.untilMs;
+        if (!fresh) {
+          memo = {
+            version: ticketsVersion,
+            midnightMs,
+            atMs: nowMs,
+            untilMs: validUntil(nowMs),
+            figures: ticketFigures(nowMs, midnightMs),
+          };
+        }
+        const { queues, load, done } = memo!.figures;
+        const risk = riskList(memo!.figures.risk, nowMs);
         const presence = new Map(repos.presence.all().map((p) => [p.userId, p]));
         const agents = repos.directory
           .users()

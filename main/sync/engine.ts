@@ -34,6 +34,12 @@ export interface SyncEngineOptions {
   applyChunkSize?: number;
   /** When a mutation the server keeps failing is withdrawn (./isolate). */
   isolation?: IsolationOptions;
+  /**
+   * The pull again after a page whose changes the server held back (`heldBack`): first after this long, doubling
+   * while they stay held back, up to `heldBackMaxMs` (ms).
+   */
+  heldBackDelayMs?: number;
+  heldBackMaxMs?: number;
 }
 
 export interface SyncEngineDeps {
@@ -76,6 +82,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   const pushBatch = Math.min(options.pushBatch ?? 200, 1000);
   const pullLimit = options.pullLimit ?? 2_000;
   const applyChunkSize = options.applyChunkSize ?? APPLY_CHUNK_SIZE;
+  const heldBackDelayMs = options.heldBackDelayMs ?? 25;
+  const heldBackMaxMs = options.heldBackMaxMs ?? 1_000;
   const log = deps.log ?? ((message, err) => console.warn(`[sync] ${message}`, err ?? ''));
 
   let state: SyncStatus['state'] = 'offline';
@@ -89,6 +97,9 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
   let interval: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let retry: NodeJS.Timeout | null = null;
+  /** The pull again for changes the server held back, and how many in a row were (for the backoff). */
+  let heldBackTimer: NodeJS.Timeout | null = null;
+  let heldBackRun = 0;
   const isolation = createIsolation(options.isolation);
   let abort = new AbortController();
   let running: Promise<void> = Promise.resolve();
@@ -143,7 +154,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     }
     try {
       const failure = await pushAll(signal);
-      await pullAll(signal, initial, failure === null);
+      const heldBack = await pullAll(signal, initial, failure === null);
+      pullAgainIfHeldBack(heldBack);
       offlineSince = null;
       lastSyncAt = new Date().toISOString();
       if (failure) {
@@ -175,6 +187,25 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       progress = null;
       announce();
     }
+  }
+
+  /**
+   * The last page said committed changes wait behind an older transaction still running (server/sync/pull.ts):
+   * the poke that announced them has been spent, and none may come when that transaction ends, so pull again by
+   * ourselves — soon at first, backing off while it lasts — rather than wait for the next poke or the interval.
+   */
+  function pullAgainIfHeldBack(heldBack: boolean): void {
+    if (!heldBack) {
+      heldBackRun = 0;
+      return;
+    }
+    if (heldBackTimer || !interval) return; // one is due already, or stopped (no session)
+    const delay = Math.min(heldBackMaxMs, heldBackDelayMs * 2 ** Math.min(heldBackRun++, 20));
+    heldBackTimer = setTimeout(() => {
+      heldBackTimer = null;
+      void request();
+    }, delay);
+    heldBackTimer.unref();
   }
 
   /** The server answered with a 5xx: shown as its own state, never as offline. */
@@ -283,8 +314,12 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     }
   }
 
-  /** `pushBetween`: push what the agent does meanwhile between pages (not while a push is failing). */
-  async function pullAll(signal: AbortSignal, initial: boolean, pushBetween: boolean): Promise<void> {
+  /**
+   * `pushBetween`: push what the agent does meanwhile between pages (not while a push is failing). Resolves with
+   * whether the last page said the server held committed changes back (`heldBack`).
+   */
+  async function pullAll(signal: AbortSignal, initial: boolean, pushBetween: boolean): Promise<boolean> {
+    let heldBack: boolean;
     let rows = 0;
     let total: number | null = null;
     const resumed = initial && meta.get('pull_cursor') !== null;
@@ -347,7 +382,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         }
         if (result.directoryChanged) emit('directory.changed', {});
         announce();
-        if (!page.more) break;
+        if (!page.more) {
+          heldBack = page.heldBack === true;
+          break;
+        }
       }
     } finally {
       pages.close();
@@ -362,6 +400,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         })
         .finally(() => (backgroundWork = null));
     }
+    return heldBack;
   }
 
   /** The server answered: a long cycle (a resumed initial sync) must not keep saying "offline" until it ends. */
@@ -386,9 +425,12 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     if (interval) clearInterval(interval);
     if (debounce) clearTimeout(debounce);
     if (retry) clearTimeout(retry);
+    if (heldBackTimer) clearTimeout(heldBackTimer);
     interval = null;
     debounce = null;
     retry = null;
+    heldBackTimer = null;
+    heldBackRun = 0;
   }
 
   return {

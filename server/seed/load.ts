@@ -197,7 +197,7 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
   // Every demo account has the same, published password: one hash (salt included) serves them all. At the
   // production scrypt cost (~0.4 s each) hashing per user would add ~15 s to every demo start.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return db.tx(async (q) => {
+  const result = await db.tx(async (q): Promise<SeedDemoResult> => {
     // Two servers seeding one PostgreSQL at once: the second waits here, then sees the users and stops.
     await q.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
     if (await hasUsers(q)) return { seeded: false, counts: {} };
@@ -226,4 +226,9 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
     counts.change_log = logged;
     return { seeded: true, counts };
   });
+  // Statistics for the tables just filled: without them the planner takes them for the empty tables they were
+  // (PGlite runs no autovacuum; PostgreSQL's comes later) and, e.g., hash-joins every unit for each resident of a
+  // directory page — seconds a page, on a server whose one PGlite connection everything else then waits behind.
+  if (result.seeded) await db.query('ANALYZE');
+  return result;
 }

@@ -166,6 +166,20 @@ async function estimateRemaining(q: Queryable, from: LogPosition): Promise<numbe
   return Math.max(0, Number(rows[0]?.last ?? 0) - Number(from.seq));
 }
 
+/**
+ * Whether committed log rows lie after `from` at or beyond the horizon: their transaction finished, but one older
+ * than it had not when the horizon was taken, so this pull leaves them out. The NOTIFY of their commit has been
+ * spent on this very pull, and the older transaction may notify nobody when it ends (a login, an audited read, a
+ * push whose mutations were all refused): the console must come back by itself. One index probe (change_log_order).
+ */
+async function heldBeyondHorizon(q: Queryable, from: LogPosition, horizon: string): Promise<boolean> {
+  const { rows } = await q.query<{ held: unknown }>(
+    `SELECT EXISTS (SELECT 1 FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid >= $3::xid8) AS held`,
+    [from.xid, from.seq, horizon],
+  );
+  return rows[0]?.held === true;
+}
+
 /** Whether compaction purged change-log rows after `from`: such a cursor may have missed a deletion. */
 async function beforeSyncHorizon(q: Queryable, from: LogPosition): Promise<boolean> {
   if (from.xid === LOG_START.xid && from.seq === LOG_START.seq) return false;
@@ -266,6 +280,7 @@ export async function pullChanges(
     changes: await currentState(db, page),
     more,
   };
+  if (!more && (await heldBeyondHorizon(db, lastRow ?? from, horizon))) response.heldBack = true;
   if (req.schemaVersion < TICKET_ROWS_SCHEMA_VERSION) response.changes = ticketsAsObjects(response.changes);
   else if (req.schemaVersion < PHONE_HASH_SCHEMA_VERSION) response.changes = ticketRowsWithoutHash(response.changes);
   if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);

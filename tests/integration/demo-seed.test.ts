@@ -55,6 +55,16 @@ describe('seedDemo on PGlite (small)', () => {
     await db?.close();
   });
 
+  it('leaves the planner statistics of what it filled (PGlite has no autovacuum to gather them)', async () => {
+    const { rows } = await db.query<{ relname: string; analyzed: boolean }>(
+      `SELECT relname, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables
+        WHERE relname IN ('residents', 'resident_units', 'units', 'tickets') ORDER BY relname`,
+    );
+    expect(rows).toEqual(
+      ['resident_units', 'residents', 'tickets', 'units'].map((relname) => ({ relname, analyzed: true })),
+    );
+  });
+
   it('loads everything the generator produced, with change_log rows for synced entities', async () => {
     expect(first.seeded).toBe(true);
     console.info(`demo small seeded into PGlite in ${loadMs} ms`, first.counts);

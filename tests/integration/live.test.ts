@@ -480,4 +480,30 @@ describePg('live pokes across two server processes on one PostgreSQL', () => {
     await a.call('tickets.setStatus', { id: created.id, status: 'accepted' });
     await waitUntil(2_000, async () => (await b.call('tickets.get', { id: created.id }))?.ticket.status === 'accepted');
   });
+
+  it('a change held back behind an older transaction reaches B when that one ends, though it notifies nobody', async () => {
+    const a = await openConsole(node1);
+    const b = await openConsole(node2);
+    await ready(a, 'agent01');
+    await ready(b, 'agent02');
+    // An older transaction with an xid that commits without a NOTIFY (as a login, an audited directory page or a
+    // push refused whole do): while it runs, the pull horizon leaves out every transaction after it.
+    const older = new pg.Client({ connectionString: dbUrl });
+    await older.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      const created = await a.call('tickets.create', newTicket('Held back 3-1-502'));
+      await waitUntil(5_000, async () => (await a.call('sync.status')).pending === 0);
+      // B was poked and pulled meanwhile, but not the ticket: its commit lies beyond the horizon.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await b.call('tickets.get', { id: created.id })).toBeNull();
+      await older.query('COMMIT');
+      // No poke follows; B polls every 60 s.
+      const seen = await waitUntil(3_000, async () => (await b.call('tickets.get', { id: created.id })) !== null);
+      expect(seen).toBeLessThan(3_000);
+    } finally {
+      await older.end();
+    }
+  });
 });

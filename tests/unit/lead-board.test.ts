@@ -15,7 +15,8 @@ import {
   type Move,
   type ReassignTarget,
 } from '../../common/lead/board';
-import { RISK_REUSE_MS, createBoardQuery } from '../../main/lead/board-query';
+import { BOARD_SQL, createBoardQuery } from '../../main/lead/board-query';
+import type { CacheDb } from '../../main/cache/db';
 import { createReassignNotices } from '../../main/lead/notices';
 import { createReassigner } from '../../main/lead/reassign';
 import { createOutbox } from '../../main/sync/outbox';
@@ -198,21 +199,82 @@ describe('the board from the cache', () => {
 });
 
 describe('re-reading tickets only after they changed', () => {
-  it('reuses the ticket figures for the same tickets version, never the presence', () => {
-    const { repos, query } = setup();
-    repos.tickets.put(testTicket(1, { teamId: 'lift' }));
-    expect(query.board(new Date(NOW), MIDNIGHT, 1).queues).toMatchObject([{ teamId: 'lift', open: 1 }]);
-    repos.tickets.put(testTicket(2, { teamId: 'lift' }));
+  /** The board over a cache whose statements count how often they read the tickets table. */
+  function countingTicketReads(repos: ReturnType<typeof setup>['repos']) {
+    const reads = { n: 0 };
+    const db = new Proxy(repos.db, {
+      get(target, key, receiver) {
+        if (key !== 'prepare') return Reflect.get(target, key, receiver) as unknown;
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          if (!/\bFROM tickets\b/.test(sql)) return statement;
+          return new Proxy(statement, {
+            get(s, k, r) {
+              const value = Reflect.get(s, k, r) as unknown;
+              if ((k !== 'all' && k !== 'get') || typeof value !== 'function') return value;
+              return (...args: unknown[]) => {
+                reads.n++;
+                return (value as (...a: unknown[]) => unknown).apply(s, args);
+              };
+            },
+          });
+        };
+      },
+    }) as CacheDb;
+    return { reads, query: createBoardQuery({ ...repos, db }) };
+  }
+
+  it('a presence change reads no ticket, however late, until the tickets change or a deadline comes', () => {
+    const { repos } = setup();
+    repos.tickets.put(testTicket(1, { teamId: 'lift', ...clock(120, 60) }));
+    const { reads, query } = countingTicketReads(repos);
+    expect(query.board(new Date(NOW), MIDNIGHT, 1).queues).toMatchObject([{ teamId: 'lift', open: 1, atRisk: 0 }]);
+    const first = reads.n;
+    expect(first).toBeGreaterThan(0);
+    repos.tickets.put(testTicket(2, { teamId: 'lift' })); // not announced yet: the same tickets version
     repos.presence.put({ userId: AGENT_B.id, state: 'break', since: iso(0), wrapUpUntil: null, callId: null });
-    const same = query.board(new Date(NOW + 1_000), MIDNIGHT, 1);
-    expect(same.queues).toMatchObject([{ teamId: 'lift', open: 1 }]);
-    expect(same.agents.find((a) => a.userId === AGENT_B.id)?.presence).toBe('break');
-    expect(query.board(new Date(NOW + 2_000), MIDNIGHT, 2).queues).toMatchObject([{ teamId: 'lift', open: 2 }]);
-    repos.tickets.put(testTicket(3, { teamId: 'lift' }));
-    // The clock moved on past the reuse window: risk is time-dependent, so the figures are read again.
-    expect(query.board(new Date(NOW + 2_000 + RISK_REUSE_MS), MIDNIGHT, 2).queues).toMatchObject([
-      { teamId: 'lift', open: 3 },
-    ]);
+    // 59 minutes on, still before ticket 1's at-risk instant: nothing in the figures can have moved.
+    const later = query.board(new Date(NOW + 59 * 60_000), MIDNIGHT, 1);
+    expect(reads.n).toBe(first);
+    expect(later.agents.find((a) => a.userId === AGENT_B.id)?.presence).toBe('break');
+    expect(later.queues).toMatchObject([{ teamId: 'lift', open: 1 }]);
+    // The tickets changed: read again.
+    expect(query.board(new Date(NOW + 59 * 60_000), MIDNIGHT, 2).queues).toMatchObject([{ teamId: 'lift', open: 2 }]);
+    expect(reads.n).toBeGreaterThan(first);
+  });
+
+  it('reads the tickets again when an at-risk instant or a deadline comes, or a new day starts', () => {
+    const { repos, query } = setup();
+    repos.tickets.put(testTicket(1, { teamId: 'lift', ...clock(120, 60) }));
+    const at = (minutes: number, midnight = MIDNIGHT) => query.board(new Date(NOW + minutes * 60_000), midnight, 1);
+    expect(at(0).queues).toMatchObject([{ atRisk: 0, breached: 0 }]);
+    expect(at(0).risk).toEqual([]);
+    expect(at(60).queues).toMatchObject([{ atRisk: 1, breached: 0 }]);
+    expect(at(90).risk).toMatchObject([{ risk: 'at_risk', minutesLeft: 30 }]);
+    expect(at(119).risk).toMatchObject([{ minutesLeft: 1 }]);
+    expect(at(120.01).queues).toMatchObject([{ atRisk: 0, breached: 1 }]);
+    expect(at(121.5).risk).toMatchObject([{ risk: 'breached', minutesLeft: -2 }]);
+    repos.tickets.put(testTicket(2, { status: 'closed', assigneeId: AGENT_A.id, closedAt: iso(-60 * 24) }));
+    // Closed yesterday, unannounced: counted once the day (not the version) moves back to yesterday's midnight.
+    const handled = (midnight: number) =>
+      at(122, midnight).agents.find((a) => a.userId === AGENT_A.id)?.handledToday ?? -1;
+    expect(handled(MIDNIGHT)).toBe(0);
+    expect(handled(MIDNIGHT - 86_400_000)).toBe(1);
+  });
+
+  it('counts queues and loads from the board indexes alone, never the tickets rows', () => {
+    const { repos } = setup();
+    const plan = (sql: string) =>
+      repos.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ now: NOW, since: MIDNIGHT, limit: 50 })
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+    expect(plan(BOARD_SQL.queues)).toMatch(/USING COVERING INDEX tickets_board_queue/);
+    expect(plan(BOARD_SQL.queues)).not.toMatch(/TEMP B-TREE/);
+    expect(plan(BOARD_SQL.loads)).toMatch(/USING COVERING INDEX tickets_board_load/);
+    expect(plan(BOARD_SQL.nextRisk)).toMatch(/INDEX tickets_board_risk_at/);
+    expect(plan(BOARD_SQL.nextDue)).toMatch(/INDEX tickets_by_open_sla/);
   });
 });
 

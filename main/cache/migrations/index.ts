@@ -11,6 +11,7 @@ import { migration008 } from './008_calls_cti';
 import { migration009 } from './009_caller_id';
 import { migration010 } from './010_masked_phones';
 import { migration011 } from './011_agent_skills_capacity';
+import { migration012 } from './012_lead_board';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
