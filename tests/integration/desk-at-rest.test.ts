@@ -135,8 +135,8 @@ afterAll(async () => {
 });
 
 describe('a signed-in session guards every desk method', () => {
-  it('lets only signing in answer without one: the allow-list is exactly login, me and logout', async () => {
-    expect([...PRE_LOGIN_METHODS].sort()).toEqual(['session.login', 'session.logout', 'session.me']);
+  it('lets only signing in answer without one: the allow-list is exactly the two sign-ins (console and lobby), me and logout', async () => {
+    expect([...PRE_LOGIN_METHODS].sort()).toEqual(['kiosk.signIn', 'session.login', 'session.logout', 'session.me']);
     const c = await openConsole(profile());
     expect(await methodsAnsweringSignedOut(c)).toEqual([]);
     // Through the transport too, with valid input.

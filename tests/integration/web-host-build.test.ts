@@ -62,8 +62,9 @@ describe('scripts/build-web-host.mjs', () => {
     // No import of a project file is left: main/ and common/ are in the bundle.
     expect(code).not.toMatch(/from\s*["']\.{1,2}\//);
     expect(code).not.toMatch(/\.ts["']/);
-    // Import statements only: `from`/`import` as a keyword, not the word inside a string ("q('from')").
-    const packages = [...code.matchAll(/(?<!["'\w$])(?:from|import)\s*["']([^"'.][^"']*)["']/g)]
+    // Import statements only, where a statement starts: not the word inside a string ("q('from')", SQL's
+    // "json_extract(e.data, '$.from')").
+    const packages = [...code.matchAll(/(?:^|[;}\n])\s*import\s*(?:[\w$*{},\s]+?\s*from\s*)?["']([^"'.][^"']*)["']/g)]
       .map((m) => m[1]!)
       .filter((name) => !name.startsWith('node:'));
     expect(new Set(packages)).toEqual(new Set(['better-sqlite3-multiple-ciphers']));
