@@ -9,6 +9,7 @@ export interface StoredFigure {
   budget: number;
   ratio?: number;
   ratioTo?: string;
+  data?: string;
 }
 
 /** Writes the measured entries into `file`, keeping every other key already there. Returns the merged object. */
@@ -25,6 +26,7 @@ export function mergeResults(file: string, entries: readonly BenchEntry[]): Reco
     const figure: StoredFigure = { value: e.value, unit: e.unit, budget: e.budget };
     if (e.ratio !== undefined) figure.ratio = e.ratio;
     if (e.ratioTo !== undefined) figure.ratioTo = e.ratioTo;
+    if (e.data !== undefined) figure.data = e.data;
     stored[e.key] = figure;
   }
   const sorted = Object.fromEntries(Object.entries(stored).sort(([a], [b]) => a.localeCompare(b)));
@@ -46,15 +48,15 @@ function row(o: BenchOutcome): string[] {
   if (isEntry(o)) {
     const limit = `${o.unit === 'per_s' ? '≥' : '≤'} ${formatNumber(o.budget)}`;
     const ratio = o.ratio === undefined ? '' : `${formatNumber(o.ratio)}× ${o.ratioTo ?? ''}`.trim();
-    return [o.key, formatNumber(o.value), o.unit, limit, withinBudget(o) ? '✓' : '✗', ratio];
+    return [o.key, formatNumber(o.value), o.unit, limit, withinBudget(o) ? '✓' : '✗', ratio, o.data ?? ''];
   }
-  if (isSkip(o)) return [o.key, '—', '', '', 'skipped', o.skipped];
-  return [o.key, '—', '', '', '✗ failed', o.error];
+  if (isSkip(o)) return [o.key, '—', '', '', 'skipped', o.skipped, ''];
+  return [o.key, '—', '', '', '✗ failed', o.error, ''];
 }
 
-/** A plain-text table: key, value, unit, budget, within budget, ratio (and to what). */
+/** A plain-text table: key, value, unit, budget, within budget, ratio (and to what), data size. */
 export function formatTable(outcomes: readonly BenchOutcome[]): string {
-  const header = ['key', 'value', 'unit', 'budget', 'within', 'ratio (to)'];
+  const header = ['key', 'value', 'unit', 'budget', 'within', 'ratio (to)', 'data'];
   const rows = [header, ...outcomes.map(row)];
   const widths = header.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
   const line = (r: string[]) =>

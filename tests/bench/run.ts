@@ -88,8 +88,11 @@ async function main(): Promise<void> {
         outcomes.push(...produced);
         mergeResults(RESULTS_FILE, produced.filter(isEntry));
         for (const o of produced) {
-          if (isEntry(o)) ctx.log(`${o.key} = ${o.value} ${o.unit} (${withinBudget(o) ? 'within' : 'MISSED'} budget)`);
-          else if (isSkip(o)) ctx.log(`${o.key}: skipped — ${o.skipped}`);
+          if (isEntry(o)) {
+            ctx.log(`${o.key} = ${o.value} ${o.unit} (${withinBudget(o) ? 'within' : 'MISSED'} budget)`);
+            if (o.data) ctx.log(`  data: ${o.data}`);
+            if (o.span) ctx.log(`  measured: ${o.span}`);
+          } else if (isSkip(o)) ctx.log(`${o.key}: skipped — ${o.skipped}`);
         }
         ctx.log(`${bench.name} done in ${seconds(performance.now() - benchStarted)}; ${load()}`);
       }
