@@ -1,8 +1,8 @@
 /** Wire format of the sync protocol (DESIGN.md §5): push of outbox mutations, pull of changes by cursor. */
 import { z } from 'zod';
-import type { Ticket } from './domain';
 import { Uuid, decodeBase64Url, parseLogPosition, type LogPosition } from './input';
 import { MutationName } from './mutations';
+import { TICKET_FIELD_NAMES } from './ticket-fields';
 
 /**
  * Bumped when the wire format changes; the server accepts every version from OLDEST_SYNC_SCHEMA_VERSION on.
@@ -33,47 +33,11 @@ export const TICKET_ROWS_SCHEMA_VERSION = 3;
 export const PHONE_HASH_SCHEMA_VERSION = 5;
 
 /**
- * The order of a ticket row's values (schema 3). Part of the protocol: the database function that writes rows
- * (server migration 0007) follows it, and changing it means a new schema version.
+ * The order of a ticket row's values (schema 3): the order of the one field declaration (./ticket-fields). Part of
+ * the protocol: the database function that writes rows (server migrations 0007, 0010) follows it, and changing it
+ * means a new schema version.
  */
-export const TICKET_ROW_FIELDS = [
-  'id',
-  'code',
-  'type',
-  'category',
-  'channel',
-  'priority',
-  'status',
-  'title',
-  'description',
-  'unitId',
-  'unitCode',
-  'residentId',
-  'residentName',
-  'phone',
-  'teamId',
-  'assigneeId',
-  'createdBy',
-  'createdAt',
-  'updatedAt',
-  'closedAt',
-  'version',
-  'tags',
-  'slaMilestone',
-  'slaStartedAt',
-  'slaDueAt',
-  'slaRiskAt',
-  'slaPausedAt',
-  'slaRemainingMinutes',
-  'slaProvisional',
-  'slaPauses',
-  'phoneHash',
-] as const satisfies readonly (keyof Ticket)[];
-
-// Every Ticket field has its place in a row (a field missing above fails the build here).
-type MissingRowFields = Exclude<keyof Ticket, (typeof TICKET_ROW_FIELDS)[number]>;
-const everyTicketFieldInRows: [MissingRowFields] extends [never] ? true : MissingRowFields = true;
-void everyTicketFieldInRows;
+export const TICKET_ROW_FIELDS = TICKET_FIELD_NAMES;
 
 /**
  * A ticket `put`'s data as an object to validate: a schema-3 row is spread over the field names; anything else

@@ -13,6 +13,12 @@ import {
   type User,
 } from '../../common/domain';
 import { maskPhoneOrNull } from '../../common/residents/phone';
+import {
+  TICKET_FIELDS,
+  type TicketFieldKind,
+  type TicketFieldKinds,
+  type TicketFieldSpec,
+} from '../../common/ticket-fields';
 
 export type Row = Record<string, unknown>;
 
@@ -27,50 +33,47 @@ export const toInt = (value: unknown): number => Number(value);
 const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null => (value == null ? null : String(value));
 
+/** The declared fields the server stores (phoneHash is computed by the wire function, migration 0010). */
+const STORED_FIELDS = TICKET_FIELDS.filter((f: TicketFieldSpec) => f.serverColumn !== false);
+
 /**
- * Every column a ticket write sets. The last, `phone_masked`, is derived (maskPhone of `phone`: the pull's wire
- * carries it, migration 0010); reads ignore it.
+ * Every column a ticket write sets: the declared ones (common/ticket-fields), then `phone_masked`, derived
+ * (maskPhone of `phone`: the pull's wire carries it, migration 0010); reads ignore it.
  */
-export const TICKET_COLUMNS = `id, code, type, category, channel, priority, status, title, description, unit_id, unit_code,
-  resident_id, resident_name, phone, team_id, assignee_id, created_by, created_at, updated_at, closed_at, version, tags,
-  sla_milestone, sla_started_at, sla_due_at, sla_risk_at, sla_paused_at, sla_remaining_minutes, sla_provisional,
-  sla_pauses, phone_masked`;
+export const TICKET_COLUMNS = [...STORED_FIELDS.map((f) => f.column), 'phone_masked'].join(', ');
+
+/** Column value → Ticket value, per kind. Both drivers return timestamptz as Date, bigint as string or number. */
+const FROM_COLUMN: { [K in TicketFieldKind]: (value: unknown) => TicketFieldKinds[K] } = {
+  text: (v) => (v == null ? '' : String(v)),
+  textOrNull: strOrNull,
+  int: toInt,
+  numberOrNull: (v) => (v == null ? null : Number(v)),
+  time: toIso,
+  timeOrNull: toIsoOrNull,
+  bool: Boolean,
+  stringList: (v) => (Array.isArray(v) ? v.map(String) : []),
+  pauses: slaPausesFrom,
+};
+
+/**
+ * Every field, in order: a ticket starts as a copy of it, so it has its final shape from the start (an object that
+ * grows field by field under computed names turns into a slow dictionary in V8, and every later read pays).
+ */
+const TICKET_SHAPE: Record<string, unknown> = Object.fromEntries(TICKET_FIELDS.map((f) => [f.field, null]));
+const decoders = TICKET_FIELDS.map((f: TicketFieldSpec) => {
+  const decode = FROM_COLUMN[f.kind] as (value: unknown) => unknown;
+  const column = f.column;
+  // The hash goes out with the pull (the wire column); the server itself matches numbers by E.164.
+  return f.serverColumn === false ? () => null : (r: Row) => decode(r[column]);
+});
+/** The stored fields in TICKET_COLUMNS order: each value as it is (pg sends arrays as text[]) but the jsonb ones. */
+const PARAM_FIELDS = STORED_FIELDS.map((f) => f.field);
+const JSON_PARAMS = STORED_FIELDS.flatMap((f, i) => (f.kind === 'pauses' ? [i] : []));
 
 export function ticketFromRow(r: Row): Ticket {
-  return {
-    id: str(r.id),
-    code: strOrNull(r.code),
-    type: r.type as Ticket['type'],
-    category: r.category as Ticket['category'],
-    channel: r.channel as Ticket['channel'],
-    priority: toInt(r.priority),
-    status: r.status as Ticket['status'],
-    title: str(r.title),
-    description: str(r.description ?? ''),
-    unitId: strOrNull(r.unit_id),
-    unitCode: strOrNull(r.unit_code),
-    residentId: strOrNull(r.resident_id),
-    residentName: strOrNull(r.resident_name),
-    phone: strOrNull(r.phone),
-    teamId: strOrNull(r.team_id),
-    assigneeId: strOrNull(r.assignee_id),
-    createdBy: strOrNull(r.created_by),
-    createdAt: toIso(r.created_at),
-    updatedAt: toIso(r.updated_at),
-    closedAt: toIsoOrNull(r.closed_at),
-    version: toInt(r.version),
-    tags: Array.isArray(r.tags) ? r.tags.map(String) : [],
-    slaMilestone: (r.sla_milestone ?? null) as Ticket['slaMilestone'],
-    slaStartedAt: toIsoOrNull(r.sla_started_at),
-    slaDueAt: toIsoOrNull(r.sla_due_at),
-    slaRiskAt: toIsoOrNull(r.sla_risk_at),
-    slaPausedAt: toIsoOrNull(r.sla_paused_at),
-    slaRemainingMinutes: r.sla_remaining_minutes == null ? null : Number(r.sla_remaining_minutes),
-    slaProvisional: Boolean(r.sla_provisional),
-    slaPauses: slaPausesFrom(r.sla_pauses),
-    // The hash goes out with the pull (the wire column); the server itself matches numbers by E.164.
-    phoneHash: null,
-  };
+  const ticket = { ...TICKET_SHAPE };
+  for (let i = 0; i < TICKET_FIELDS.length; i++) ticket[TICKET_FIELDS[i]!.field] = decoders[i]!(r);
+  return ticket as Ticket;
 }
 
 function slaPausesFrom(value: unknown): Ticket['slaPauses'] {
@@ -81,39 +84,10 @@ function slaPausesFrom(value: unknown): Ticket['slaPauses'] {
 
 /** Parameters for an INSERT/UPSERT listing TICKET_COLUMNS in order. */
 export function ticketToParams(t: Ticket): unknown[] {
-  return [
-    t.id,
-    t.code,
-    t.type,
-    t.category,
-    t.channel,
-    t.priority,
-    t.status,
-    t.title,
-    t.description,
-    t.unitId,
-    t.unitCode,
-    t.residentId,
-    t.residentName,
-    t.phone,
-    t.teamId,
-    t.assigneeId,
-    t.createdBy,
-    t.createdAt,
-    t.updatedAt,
-    t.closedAt,
-    t.version,
-    t.tags,
-    t.slaMilestone,
-    t.slaStartedAt,
-    t.slaDueAt,
-    t.slaRiskAt,
-    t.slaPausedAt,
-    t.slaRemainingMinutes,
-    t.slaProvisional,
-    JSON.stringify(t.slaPauses),
-    maskPhoneOrNull(t.phone),
-  ];
+  const params: unknown[] = PARAM_FIELDS.map((field) => t[field]);
+  for (const i of JSON_PARAMS) params[i] = JSON.stringify(params[i]);
+  params.push(maskPhoneOrNull(t.phone));
+  return params;
 }
 
 export const EVENT_COLUMNS = 'id, ticket_id, kind, body, data, author_id, created_at';

@@ -3,10 +3,11 @@
  * batches (each statement well under PostgreSQL's 65,535-parameter limit), then change_log rows for the synced
  * entities so consoles pull everything on their first sync.
  */
-import { maskPhoneOrNull } from '../../common/residents/phone';
+import type { Ticket } from '../../common/domain';
 import { hashPassword } from '../auth/password';
 import type { Db, Queryable } from '../db/driver';
-import { generateDemo, type DemoData, type DemoSize } from './generate';
+import { TICKET_COLUMNS, ticketToParams } from '../db/rows';
+import { generateDemo, type DemoData, type DemoSize, type TicketRow as DemoTicket } from './generate';
 
 export const DEFAULT_DEMO_SEED = 20261126;
 export const DEMO_PASSWORD = 'demo';
@@ -41,6 +42,9 @@ interface TableSpec<T> {
 function spec<T>(s: TableSpec<T>): TableSpec<unknown> {
   return s as TableSpec<unknown>;
 }
+
+/** A generated ticket as the server stores it: no tags yet, the SLA fields spread, the hash computed on the wire. */
+const demoTicket = ({ sla, ...t }: DemoTicket): Ticket => ({ ...t, ...sla, tags: [], phoneHash: null });
 
 /** Tables in foreign-key order. */
 function tableSpecs(passwordHash: string, now: Date): TableSpec<unknown>[] {
@@ -90,22 +94,10 @@ function tableSpecs(passwordHash: string, now: Date): TableSpec<unknown>[] {
     }),
     spec({
       table: 'tickets',
-      // prettier-ignore
-      columns: [
-        'id', 'code', 'type', 'category', 'channel', 'priority', 'status', 'title', 'description', 'unit_id',
-        'unit_code', 'resident_id', 'resident_name', 'phone', 'team_id', 'assignee_id', 'created_by', 'created_at',
-        'updated_at', 'closed_at', 'version', 'sla_milestone', 'sla_started_at', 'sla_due_at', 'sla_risk_at',
-        'sla_paused_at', 'sla_remaining_minutes', 'sla_provisional', 'sla_pauses', 'phone_masked',
-      ],
+      // The server's own column list and parameters (common/ticket-fields, server/db/rows).
+      columns: TICKET_COLUMNS.split(', '),
       rows: (d) => d.tickets,
-      // prettier-ignore
-      values: (t) => [
-        t.id, t.code, t.type, t.category, t.channel, t.priority, t.status, t.title, t.description, t.unitId,
-        t.unitCode, t.residentId, t.residentName, t.phone, t.teamId, t.assigneeId, t.createdBy, t.createdAt,
-        t.updatedAt, t.closedAt, t.version, t.sla.slaMilestone, t.sla.slaStartedAt, t.sla.slaDueAt, t.sla.slaRiskAt,
-        t.sla.slaPausedAt, t.sla.slaRemainingMinutes, t.sla.slaProvisional, JSON.stringify(t.sla.slaPauses),
-        maskPhoneOrNull(t.phone),
-      ],
+      values: (t) => ticketToParams(demoTicket(t)),
     }),
     spec({
       table: 'ticket_code_counters',
