@@ -23,18 +23,18 @@ import { createLiveClient, type LiveOptions } from './sync/live';
 import { createOutbox } from './sync/outbox';
 import { createRebaser } from './sync/rebase';
 import { createTicketShadow } from './sync/shadow';
-import { createCallService } from './call-service';
+import { createCallService } from './services/call';
 import { createCallerIdLookup } from './cti/caller-id';
 import { createDeskPhone } from './cti/phone';
 import { createResidentRepo } from './cache/residents';
-import { createKpiHandlers } from './kpi-service';
-import { createPrivacyHandlers } from './privacy-service';
-import { createAssignmentService } from './assignment-service';
+import { createKpiHandlers } from './services/kpi';
+import { createPrivacyHandlers } from './services/privacy';
+import { createAssignmentService } from './services/assignment';
 import { createPhoneReveal } from './privacy/reveal';
-import { createDirectorySync, type DirectorySyncOptions } from './residents-directory';
-import { createSlaSettingsSync } from './sla-settings';
-import { createTicketService } from './ticket-service';
-import { createKioskService, isLobbySession } from './kiosk-service';
+import { createResidentsSync, type ResidentsSyncOptions } from './sync/residents';
+import { createSlaSettingsSync } from './sync/sla-settings';
+import { createTicketService } from './services/ticket';
+import { createKioskService, isLobbySession } from './services/kiosk';
 import { createLeadService } from './lead/service';
 
 const LOGOUT_FLUSH_MS = 3_000;
@@ -48,7 +48,7 @@ export interface DeskOptions extends DeskHostOptions {
   /** The live socket (pokes to pull): its reconnect timings and state callback; false turns it off. */
   live?: LiveOptions | false;
   /** The residents directory download (page size, interval, backoff). */
-  residents?: DirectorySyncOptions;
+  residents?: ResidentsSyncOptions;
 }
 
 export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
@@ -63,7 +63,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   const central = new CentralClient(serverUrl, { timeoutMs: opts.requestTimeoutMs, fetch: opts.fetch });
   const session = createSessionService({
     meta: repos.meta,
-    directory: repos.directory,
+    staff: repos.staff,
     central,
     phoneHash: repos.phoneHash,
     serverUrl,
@@ -101,7 +101,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       onUnauthorized: () => {
         live?.stop();
         // The session is gone: their fetches would only be refused (and log it) until the next login.
-        directorySync.stop();
+        residentsSync.stop();
         slaSettings.stop();
         hub.emit('session.changed', session.clear());
       },
@@ -148,12 +148,12 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
   const residents = createResidentRepo(repos.db, repos.phoneHash.hash);
   const duplicates = createDuplicateQuery(repos.db, repos.tickets);
-  const directorySync = createDirectorySync(
+  const residentsSync = createResidentsSync(
     { central, residents, onChange: () => hub.emit('residents.changed', {}) },
     opts.residents,
   );
   hub.subscribe((event, payload) => {
-    if (event === 'sync.status') directorySync.onSyncStatus(payload as SyncStatus);
+    if (event === 'sync.status') residentsSync.onSyncStatus(payload as SyncStatus);
   });
   hub.subscribe((event, payload) => {
     if (event === 'sync.status') slaSettings.onSyncStatus(payload as SyncStatus);
@@ -222,7 +222,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         live?.stop();
         await sync.stop();
         const s = await session.login(username, password);
-        directorySync.start();
+        residentsSync.start();
         slaSettings.start();
         sync.start(); // the initial pull runs in the background and reports progress in sync.status
         live?.start();
@@ -235,7 +235,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         await Promise.race([sync.syncNow(), delay(LOGOUT_FLUSH_MS, undefined, { ref: false })]);
         live?.stop();
         await phone.stop();
-        directorySync.stop();
+        residentsSync.stop();
         slaSettings.stop(); // a fetch the logout overtakes is refused (401): expected, not logged
         await sync.stop();
         const s = await session.logout();
@@ -264,8 +264,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
         items: residents.lookup(q, limit),
         directoryEmpty: residents.isEmpty(),
       }),
-      'directory.users': async () => repos.directory.users(),
-      'directory.teams': async () => repos.directory.teams(),
+      'directory.users': async () => repos.staff.users(),
+      'directory.teams': async () => repos.staff.teams(),
       'settings.sla': async () => slaSettings.view(),
       'settings.setWeatherAlert': async ({ on }) => slaSettings.setWeatherAlert(on),
       'settings.setYearSchedule': async (schedule) => slaSettings.setYearSchedule(schedule),
@@ -290,7 +290,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       live?.stop();
       kiosk.stop();
       await phone.stop();
-      directorySync.stop();
+      residentsSync.stop();
       slaSettings.stop();
       await sync.stop();
       await bulkLoad.checkpointed();

@@ -13,7 +13,7 @@ export const PRE_LOGIN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'session.me',
   // Idempotent: signing out of a session the server already ended must still answer.
   'session.logout',
-  // The lobby kiosk's and display's own sign-in (a kiosk account only: ./kiosk-service).
+  // The lobby kiosk's and display's own sign-in (a kiosk account only: ./services/kiosk).
   'kiosk.signIn',
 ]);
 

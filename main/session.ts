@@ -6,7 +6,7 @@
  */
 import type { Session } from '../common/contract';
 import { User } from '../common/domain';
-import type { DirectoryRepo, MetaRepo } from './cache';
+import type { StaffRepo, MetaRepo } from './cache';
 import { CentralError, type CentralClient } from './central';
 import type { PhoneHashKey } from './privacy/phone-hash';
 import { errorLine } from './log-line';
@@ -42,7 +42,7 @@ export interface SessionService {
 
 export function createSessionService(deps: {
   meta: MetaRepo;
-  directory: DirectoryRepo;
+  staff: StaffRepo;
   central: CentralClient;
   phoneHash: PhoneHashKey;
   serverUrl: string;
@@ -50,7 +50,7 @@ export function createSessionService(deps: {
   /** Runs after the server accepted the credentials, before the session is stored (see cache/identity). */
   onAuthenticated(user: User): void;
 }): SessionService {
-  const { meta, directory, central, serverUrl, secrets } = deps;
+  const { meta, staff, central, serverUrl, secrets } = deps;
 
   const storeToken = (token: string | null) => {
     meta.set('session_token_sealed', token === null ? null : secrets.seal(token));
@@ -131,7 +131,7 @@ export function createSessionService(deps: {
       storeToken(res.token);
       token = res.token;
       meta.set('session_user', JSON.stringify(res.user));
-      directory.putUser(res.user);
+      staff.putUser(res.user);
       central.setToken(res.token);
       deps.phoneHash.set(null); // this login's secret, not a stale one
       await ensurePhoneHashKey();

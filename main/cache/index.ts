@@ -2,13 +2,13 @@
 import { createPhoneHashKey, type PhoneHashKey } from '../privacy/phone-hash';
 import { createCallRepo, type CallRepo } from './calls';
 import type { CacheDb } from './db';
-import { createDirectoryRepo, type DirectoryRepo } from './directory';
+import { createStaffRepo, type StaffRepo } from './staff';
 import { createMetaRepo, type MetaRepo } from './meta';
 import { createPresenceRepo, type PresenceRepo } from './presence';
 import { createTicketRepo, type TicketRepo } from './tickets';
 
 export { openCache, type CacheDb } from './db';
-export type { CallRepo, DirectoryRepo, MetaRepo, PresenceRepo, TicketRepo };
+export type { CallRepo, StaffRepo, MetaRepo, PresenceRepo, TicketRepo };
 
 export interface CacheRepos {
   db: CacheDb;
@@ -16,7 +16,7 @@ export interface CacheRepos {
   /** The session's phone hash secret: the repositories hash the whole numbers they are given, then mask them. */
   phoneHash: PhoneHashKey;
   tickets: TicketRepo;
-  directory: DirectoryRepo;
+  staff: StaffRepo;
   calls: CallRepo;
   presence: PresenceRepo;
 }
@@ -29,7 +29,7 @@ export function createRepos(db: CacheDb): CacheRepos {
     meta,
     phoneHash,
     tickets: createTicketRepo(db, phoneHash.hash),
-    directory: createDirectoryRepo(db),
+    staff: createStaffRepo(db),
     calls: createCallRepo(db, phoneHash.hash),
     presence: createPresenceRepo(db),
   };

@@ -1,5 +1,5 @@
 /**
- * The lead board from the desk's cache (issue 12 item 1): four small aggregate queries, plus the directory and the
+ * The lead board from the desk's cache (issue 12 item 1): four small aggregate queries, plus the staff list and the
  * pulled presence. Queue counts and agents' loads each read one partial covering index over the open tickets only
  * (cache migration 012), never the tickets' rows; handled today is a range of today's closed; the risk list an
  * ordered range with a LIMIT. The ticket figures are kept until the tickets change or the clock reaches the next
@@ -94,7 +94,7 @@ interface TicketFigures {
   done: Map<string, number>;
 }
 
-export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'presence' | 'calls'>): BoardQuery {
+export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'staff' | 'presence' | 'calls'>): BoardQuery {
   const { db } = repos;
   const queues = db.prepare<{ now: number }, QueueRow>(BOARD_SQL.queues);
   const loads = db.prepare<[], { assignee_id: string; n: number }>(BOARD_SQL.loads);
@@ -181,7 +181,7 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
   }
 
   // Tickets are re-read only after they changed, on a new day, or once the clock reaches the next deadline or
-  // at-risk instant: an agent's presence or a call changes far more often, and needs only the directory and the
+  // at-risk instant: an agent's presence or a call changes far more often, and needs only the staff list and the
   // presence table.
   let memo: { version: number; midnightMs: number; atMs: number; untilMs: number; figures: TicketFigures } | null =
     null;
@@ -208,7 +208,7 @@ export function createBoardQuery(repos: Pick<CacheRepos, 'db' | 'directory' | 'p
         const { queues, load, done } = memo!.figures;
         const risk = riskList(memo!.figures.risk, nowMs);
         const presence = new Map(repos.presence.all().map((p) => [p.userId, p]));
-        const agents = repos.directory
+        const agents = repos.staff
           .users()
           .filter((u) => BOARD_ROLES.includes(u.role))
           .map((u) => {

@@ -25,7 +25,7 @@ export interface ReassignNotices {
   collect(me: string, now: Date): ReassignNotice[];
 }
 
-export function createReassignNotices(repos: Pick<CacheRepos, 'db' | 'directory'>): ReassignNotices {
+export function createReassignNotices(repos: Pick<CacheRepos, 'db' | 'staff'>): ReassignNotices {
   const { db } = repos;
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(rowid) AS seq FROM ticket_events');
   const arrived = db.prepare<{ after: number; me: string; since: number }, NoticeRow>(
@@ -43,7 +43,7 @@ export function createReassignNotices(repos: Pick<CacheRepos, 'db' | 'directory'
       const rows = arrived.all({ after: mark, me, since: now.getTime() - NOTICE_WINDOW_MS });
       mark = Math.max(mark, lastSeq.get()?.seq ?? 0);
       if (rows.length === 0) return [];
-      const names = new Map(repos.directory.users().map((u) => [u.id, u.name]));
+      const names = new Map(repos.staff.users().map((u) => [u.id, u.name]));
       return rows.map((r) => {
         const data = JSON.parse(r.data) as { to?: unknown };
         return {

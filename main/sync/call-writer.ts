@@ -22,10 +22,10 @@ export interface CallWriter {
   write(m: CallMutation, actorId: string, now: Date): MutationEffect;
 }
 
-export function createCallWriter(repos: Pick<CacheRepos, 'calls' | 'presence' | 'directory'>): CallWriter {
-  const { calls, presence, directory } = repos;
-  const resolveAgent = (ref: string) => matchAgent(ref, directory.users())?.id ?? null;
-  const nameOf = (id: string) => directory.users().find((u) => u.id === id)?.name ?? id;
+export function createCallWriter(repos: Pick<CacheRepos, 'calls' | 'presence' | 'staff'>): CallWriter {
+  const { calls, presence, staff } = repos;
+  const resolveAgent = (ref: string) => matchAgent(ref, staff.users())?.id ?? null;
+  const nameOf = (id: string) => staff.users().find((u) => u.id === id)?.name ?? id;
   const none: MutationEffect = { ticket: null, events: [], deleted: null, calls: [] };
 
   return {

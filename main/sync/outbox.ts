@@ -18,7 +18,7 @@ import type { PushResponse } from '../../common/sync';
 import type { Actor } from '../../common/ticket-access';
 import type { CacheDb, TicketRepo } from '../cache';
 import { createCallRepo } from '../cache/calls';
-import { createDirectoryRepo } from '../cache/directory';
+import { createStaffRepo } from '../cache/staff';
 import { createPresenceRepo } from '../cache/presence';
 import { createCallWriter } from './call-writer';
 import { crashPoint } from './crash-points';
@@ -106,7 +106,7 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
   const callWriter = createCallWriter({
     calls,
     presence: createPresenceRepo(db),
-    directory: createDirectoryRepo(db),
+    staff: createStaffRepo(db),
   });
   // An optimistic delete hides the row only: its events stay, so a rollback (shadow restore) is complete.
   const hideTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');

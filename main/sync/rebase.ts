@@ -67,7 +67,7 @@ export const BULK_CHUNK_BUDGET_MS = 20;
 const SYNCED_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'calls', 'presence'];
 
 export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketShadow): Rebaser {
-  const { db, tickets, directory, meta, calls, presence } = repos;
+  const { db, tickets, staff, meta, calls, presence } = repos;
 
   function writeChange(c: Change, touched: Set<string>): boolean {
     const put = c.op === 'put';
@@ -85,12 +85,12 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
         } else tickets.deleteEvent(c.id);
         return false;
       case 'user':
-        if (put) directory.putUser(User.parse(c.data));
-        else directory.deleteUser(c.id);
+        if (put) staff.putUser(User.parse(c.data));
+        else staff.deleteUser(c.id);
         return true;
       case 'team':
-        if (put) directory.putTeam(Team.parse(c.data));
-        else directory.deleteTeam(c.id);
+        if (put) staff.putTeam(Team.parse(c.data));
+        else staff.deleteTeam(c.id);
         return true;
       case 'call':
         if (put) calls.put(Call.parse(c.data));

@@ -52,8 +52,8 @@ function setup(user: User | null = AGENT, settings: Partial<CtiSettings> = {}, w
   const temp = openTempCache('desk-calls-');
   temps.push(temp);
   const { repos } = temp;
-  repos.directory.putUser(AGENT);
-  repos.directory.putUser(OTHER);
+  repos.staff.putUser(AGENT);
+  repos.staff.putUser(OTHER);
   const shadow = createTicketShadow(repos.db, repos.tickets);
   const outbox = createOutbox(repos.db, repos.tickets, shadow, { actor: () => user, phoneHash: repos.phoneHash.hash });
   const rebaser = createRebaser(repos, outbox, shadow);

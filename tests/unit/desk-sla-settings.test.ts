@@ -1,5 +1,5 @@
 /**
- * The desk's copy of the SLA settings (main/sla-settings.ts): cached in the meta table so it works offline,
+ * The desk's copy of the SLA settings (main/sync/sla-settings.ts): cached in the meta table so it works offline,
  * used for optimistic SLA fields, and changed only through the server, whose refusals come back as they were.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import {
   CentralUnauthorizedError,
   type CentralClient,
 } from '../../main/central';
-import { createSlaSettingsSync } from '../../main/sla-settings';
+import { createSlaSettingsSync } from '../../main/sync/sla-settings';
 import { createOutbox } from '../../main/sync/outbox';
 import { createTicketShadow } from '../../main/sync/shadow';
 import { parseMutation } from '../../common/mutations';

@@ -58,7 +58,7 @@ function setup(actor: User = LEAD) {
   const temp = openTempCache('desk-lead-');
   temps.push(temp);
   const { repos } = temp;
-  for (const u of [LEAD, AGENT_A, AGENT_B, TECH]) repos.directory.putUser(u);
+  for (const u of [LEAD, AGENT_A, AGENT_B, TECH]) repos.staff.putUser(u);
   const outbox = createOutbox(repos.db, repos.tickets, createTicketShadow(repos.db, repos.tickets), {
     actor: () => actor,
   });

@@ -146,7 +146,7 @@ async function signIn(ctx: BenchContext, serverUrl: string, profile: string, exp
       `  ${DEMO_AGENT} signed in (real login); initial sync of ${rows.toLocaleString('en-US')} rows in ${seconds(started)}`,
     );
 
-    // The directory downloads after the sync cycle (main/residents-directory.ts); read its progress beside it.
+    // The directory downloads after the sync cycle (main/sync/residents.ts); read its progress beside it.
     started = performance.now();
     const reader = openProfileCache(profile);
     try {

@@ -1,4 +1,4 @@
-/** What went wrong with an online-only privacy call, in the agent's words (the host's codes, main/privacy-service). */
+/** What went wrong with an online-only privacy call, in the agent's words (the host's codes, main/services/privacy). */
 import type { TFunction } from 'i18next';
 import { deskErrorCode, deskErrorMessage } from '../../api/errors';
 

@@ -1,4 +1,4 @@
-/** What went wrong with an assignment call, in the lead's words (the host's codes, main/assignment-service). */
+/** What went wrong with an assignment call, in the lead's words (the host's codes, main/services/assignment). */
 import { deskErrorCode, deskErrorMessage } from '../../../api/errors';
 import type { AssignT } from './useAssignText';
 

@@ -2,8 +2,8 @@
  * Desk methods that work online only (the server keeps the data and decides who may): the server's refusal as an
  * error the renderer can tell apart (its `code`) and show (its message), saying that nothing was changed.
  */
-import { CentralError } from './central';
-import { DeskError } from './session';
+import { CentralError } from '../central';
+import { DeskError } from '../session';
 
 export function explainedCentralError(err: unknown, notFound?: string): unknown {
   if (!(err instanceof CentralError)) return err;

@@ -3,12 +3,12 @@
  * the directory pages changed since the stored cursor. One refresh at a time; failures back off exponentially so
  * an unreachable or refusing server is not asked again on every cycle. Never blocks the sync engine.
  */
-import type { SyncStatus } from '../common/sync';
-import type { ResidentRepo } from './cache/residents';
-import { CentralError, type CentralClient } from './central';
-import { errorLine } from './log-line';
+import type { SyncStatus } from '../../common/sync';
+import type { ResidentRepo } from '../cache/residents';
+import { CentralError, type CentralClient } from '../central';
+import { errorLine } from '../log-line';
 
-export interface DirectorySyncOptions {
+export interface ResidentsSyncOptions {
   /** Residents per page (the server allows up to 5,000). */
   pageSize?: number;
   /** Least time between two refreshes after a success (ms): sync cycles follow every push. */
@@ -21,7 +21,7 @@ export interface DirectorySyncOptions {
   log?: (line: string) => void;
 }
 
-export interface DirectorySync {
+export interface ResidentsSync {
   /** Downloads every page after the stored cursor now (joins a refresh in progress). Resolves with residents written. */
   refresh(): Promise<number>;
   /** The sync engine's status: refresh after each cycle that reached the server, within the interval/backoff. */
@@ -31,15 +31,15 @@ export interface DirectorySync {
   start(): void;
 }
 
-export function createDirectorySync(
+export function createResidentsSync(
   deps: {
     central: CentralClient;
     residents: ResidentRepo;
     /** After each page that wrote residents: lookups made meanwhile may find more now. */
     onChange?: () => void;
   },
-  options: DirectorySyncOptions = {},
-): DirectorySync {
+  options: ResidentsSyncOptions = {},
+): ResidentsSync {
   const pageSize = options.pageSize ?? 2000;
   const minIntervalMs = options.minIntervalMs ?? 15_000;
   const backoffMs = options.backoffMs ?? 5_000;

@@ -12,7 +12,7 @@ import {
   CentralUnauthorizedError,
   type CentralClient,
 } from '../../main/central';
-import { createDirectorySync } from '../../main/residents-directory';
+import { createResidentsSync } from '../../main/sync/residents';
 
 const resident = (id: string) => ({ id, name: `住户${id}`, tags: [], phones: [], units: [] });
 const online = (lastSyncAt: string): SyncStatus => ({
@@ -60,7 +60,7 @@ describe('residents directory download', () => {
   it('downloads every page after the stored cursor, then only what is new', async () => {
     const list = ['a', 'b', 'c', 'd', 'e'];
     const server = fakeCentral(list, 2);
-    const sync = createDirectorySync({ central: server.central, residents: repo });
+    const sync = createResidentsSync({ central: server.central, residents: repo });
     expect(await sync.refresh()).toBe(5);
     expect(server.calls).toEqual([null, '1:2', '1:4']);
     expect(repo.count()).toBe(5);
@@ -72,7 +72,7 @@ describe('residents directory download', () => {
   it('refreshes after sync cycles that reached the server, no sooner than the interval, backing off on failure', async () => {
     let clock = 0;
     const server = fakeCentral(['a'], 10);
-    const sync = createDirectorySync(
+    const sync = createResidentsSync(
       { central: server.central, residents: repo },
       { now: () => clock, minIntervalMs: 1000, backoffMs: 100, maxBackoffMs: 400, log: () => {} },
     );
@@ -117,7 +117,7 @@ describe('residents directory download', () => {
 
   it('does nothing once stopped', async () => {
     const server = fakeCentral(['a'], 10);
-    const sync = createDirectorySync({ central: server.central, residents: repo });
+    const sync = createResidentsSync({ central: server.central, residents: repo });
     sync.stop();
     sync.onSyncStatus(online('t1'));
     expect(await sync.refresh()).toBe(0);
@@ -130,7 +130,7 @@ describe('residents directory download', () => {
     const central = {
       residentDirectory: () => Promise.reject(failure),
     } as unknown as CentralClient;
-    const sync = createDirectorySync({ central, residents: repo }, { log: (line) => lines.push(line) });
+    const sync = createResidentsSync({ central, residents: repo }, { log: (line) => lines.push(line) });
     await expect(sync.refresh()).rejects.toBe(failure);
     expect(lines).toEqual([]); // the sync engine signs the desk out; nothing to add
 

@@ -13,12 +13,12 @@ import {
   type SlaSettingsView,
   type TicketSlaContext,
   type YearSchedule,
-} from '../common/sla';
-import type { SyncStatus } from '../common/sync';
-import type { MetaRepo } from './cache';
-import { CentralError, type CentralClient } from './central';
-import { errorLine } from './log-line';
-import { DeskError } from './session';
+} from '../../common/sla';
+import type { SyncStatus } from '../../common/sync';
+import type { MetaRepo } from '../cache';
+import { CentralError, type CentralClient } from '../central';
+import { errorLine } from '../log-line';
+import { DeskError } from '../session';
 
 export interface SlaSettingsSyncOptions {
   /** Least time between two fetches triggered by sync cycles (ms); a live poke's cycle may come sooner. */

@@ -3,12 +3,12 @@
  * passed to the central server, and the board's live updates. A lobby session syncs nothing: its account may read
  * no ticket, resident or call, so the desk keeps no cache for it and only listens for "the queue changed".
  */
-import type { DeskHandlers, EventName, EventPayload, MethodName } from '../common/contract';
-import type { User } from '../common/domain';
-import { QUEUE_LIVE_TYPE, type LiveMessage } from '../common/live';
-import { CentralError, type CentralClient } from './central';
-import { DeskError, type SessionService } from './session';
-import { createLiveClient, type LiveOptions } from './sync/live';
+import type { DeskHandlers, EventName, EventPayload, MethodName } from '../../common/contract';
+import type { User } from '../../common/domain';
+import { QUEUE_LIVE_TYPE, type LiveMessage } from '../../common/live';
+import { CentralError, type CentralClient } from '../central';
+import { DeskError, type SessionService } from '../session';
+import { createLiveClient, type LiveOptions } from '../sync/live';
 
 /** Whether this session belongs to a lobby device (kiosk or display), which runs no sync, calls or directory. */
 export function isLobbySession(user: User | null): boolean {

@@ -19,7 +19,7 @@ interface TeamRow {
   name_en: string;
 }
 
-export interface DirectoryRepo {
+export interface StaffRepo {
   users(): User[];
   teams(): Team[];
   putUser(user: User): void;
@@ -28,7 +28,7 @@ export interface DirectoryRepo {
   deleteTeam(id: string): void;
 }
 
-export function createDirectoryRepo(db: CacheDb): DirectoryRepo {
+export function createStaffRepo(db: CacheDb): StaffRepo {
   const selectUsers = db.prepare<[], UserRow>(
     'SELECT id, username, name, role, extension, team_id, skills, capacity FROM users ORDER BY name, username',
   );

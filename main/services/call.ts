@@ -1,10 +1,10 @@
 /** Call logging at the desk: an outbox mutation like any other, so it works offline and arrives exactly once. */
 import { randomUUID } from 'node:crypto';
-import type { MethodOutput, ParsedInput } from '../common/contract';
-import { parseMutation } from '../common/mutations';
-import type { CallRepo } from './cache';
-import { DeskError } from './session';
-import type { Outbox } from './sync/outbox';
+import type { MethodOutput, ParsedInput } from '../../common/contract';
+import { parseMutation } from '../../common/mutations';
+import type { CallRepo } from '../cache';
+import { DeskError } from '../session';
+import type { Outbox } from '../sync/outbox';
 
 export interface CallService {
   log(input: ParsedInput<'calls.log'>): MethodOutput<'calls.log'>;

@@ -3,8 +3,8 @@
  * three ask the central server at once — none works offline, and the server decides who may — and say plainly why
  * when they cannot.
  */
-import type { DeskHandlers } from '../common/contract';
-import type { CentralClient } from './central';
+import type { DeskHandlers } from '../../common/contract';
+import type { CentralClient } from '../central';
 import { online as onlineOnly } from './online-only';
 
 type PrivacyHandlers = Pick<DeskHandlers, 'audit.list' | 'residents.export' | 'residents.erase'>;

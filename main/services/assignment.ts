@@ -4,10 +4,10 @@
  * once and says plainly why when it cannot. A new escalation arrives on the live socket and is announced to the
  * renderer (`assignment.escalated`), which asks again.
  */
-import { ESCALATION_LIVE_TYPE } from '../common/assignment';
-import type { DeskHandlers, EventPayload } from '../common/contract';
-import type { LiveMessage } from '../common/live';
-import type { CentralClient } from './central';
+import { ESCALATION_LIVE_TYPE } from '../../common/assignment';
+import type { DeskHandlers, EventPayload } from '../../common/contract';
+import type { LiveMessage } from '../../common/live';
+import type { CentralClient } from '../central';
 import { online } from './online-only';
 
 type AssignmentHandlers = Pick<

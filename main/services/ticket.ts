@@ -1,10 +1,10 @@
 /** What the console does with tickets: read views from the cache, and turn actions into outbox mutations. */
 import { randomUUID } from 'node:crypto';
-import type { MethodOutput, ParsedInput } from '../common/contract';
-import { parseMutation, type MutationName, type TicketEffect, type TicketMutation } from '../common/mutations';
-import type { TicketRepo } from './cache';
-import type { Outbox } from './sync/outbox';
-import { DeskError } from './session';
+import type { MethodOutput, ParsedInput } from '../../common/contract';
+import { parseMutation, type MutationName, type TicketEffect, type TicketMutation } from '../../common/mutations';
+import type { TicketRepo } from '../cache';
+import type { Outbox } from '../sync/outbox';
+import { DeskError } from '../session';
 
 export interface TicketService {
   views(): MethodOutput<'tickets.views'>;

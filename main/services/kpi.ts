@@ -3,10 +3,10 @@
  * decides who may read it; the CSV is built from that report by the same function the server's /api/v1/kpi.csv
  * uses (common/kpi/csv), so the file holds exactly the numbers on screen. Online only: figures are never cached.
  */
-import type { DeskHandlers } from '../common/contract';
-import { kpiCsv, kpiCsvFileName } from '../common/kpi';
-import { CentralError, type CentralClient } from './central';
-import { DeskError } from './session';
+import type { DeskHandlers } from '../../common/contract';
+import { kpiCsv, kpiCsvFileName } from '../../common/kpi';
+import { CentralError, type CentralClient } from '../central';
+import { DeskError } from '../session';
 
 type KpiHandlers = Pick<DeskHandlers, 'kpi.report' | 'kpi.csv'>;
 
