@@ -46,7 +46,15 @@ async function main(): Promise<void> {
 
   // Signed in first: the desk shows nothing otherwise. The resume point is still the cache's alone: a pull never
   // removes a comment the cache holds (queued or acknowledged), and a first life's cache has none of ours.
-  if (!(await call('session.me', {})).user) await call('session.login', { username, password });
+  // The server may be down for a restart (the kill runs kill it too): sign in once it answers again.
+  for (let attempt = 0; !(await call('session.me', {})).user; attempt++) {
+    try {
+      await call('session.login', { username, password });
+    } catch (err) {
+      if (attempt >= 600) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   const present = new Set<number>();
   const missing = new Set(ticketIds);
   for (const id of ticketIds) {
@@ -76,8 +84,9 @@ async function main(): Promise<void> {
 
   // Drain: push until the outbox is empty, then one more cycle pulls the acknowledged state back.
   let status = await call('sync.now', {});
-  for (let i = 0; status.pending > 0 || status.state !== 'online'; i++) {
-    if (i > 500) throw new Error(`desk-child: outbox does not drain: ${JSON.stringify(status)}`);
+  const drainUntil = Date.now() + 45_000;
+  while (status.pending > 0 || status.state !== 'online') {
+    if (Date.now() > drainUntil) throw new Error(`desk-child: outbox does not drain: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 20));
     status = await call('sync.now', {});
   }

@@ -18,6 +18,7 @@ import { keypressDuringInitialBench } from './keypress';
 import { kill9Bench } from './kill9';
 import { propagationBench } from './propagation';
 import { pushBench } from './push';
+import { prepareDemoLarge, type DemoLarge } from './demo-large';
 
 async function prepareHundredK(backend: Backend, ctx: BenchContext): Promise<HundredK> {
   const started = performance.now();
@@ -65,19 +66,35 @@ export const syncGroup: BenchGroup = {
       }
       return p;
     };
+    // The demo's large data (200k tickets) the push benches write into: loaded once per backend, on first use.
+    const demo = new Map<Backend, Promise<DemoLarge>>();
+    const demoLarge = (backend: Backend) => () => {
+      let p = demo.get(backend);
+      if (!p) {
+        p = prepareDemoLarge(backend, ctx);
+        demo.set(backend, p);
+      }
+      return p;
+    };
     return {
       benches: [
         initialSyncBench('pglite', hundredK('pglite')),
         initialSyncBench('postgres', hundredK('postgres')),
         keypressDuringInitialBench(hundredK('pglite')),
-        pushBench('pglite'),
-        pushBench('postgres'),
+        pushBench('pglite', 'concurrent', demoLarge('pglite')),
+        pushBench('pglite', 'offline', demoLarge('pglite')),
+        pushBench('postgres', 'concurrent', demoLarge('postgres')),
+        pushBench('postgres', 'offline', demoLarge('postgres')),
         propagationBench(),
         kill9Bench(),
       ],
       async dispose() {
         const databases: BenchDatabase[] = [];
         for (const p of prepared.values()) {
+          const fixture = await p.catch(() => null);
+          if (fixture) databases.push(fixture.database);
+        }
+        for (const p of demo.values()) {
           const fixture = await p.catch(() => null);
           if (fixture) databases.push(fixture.database);
         }
