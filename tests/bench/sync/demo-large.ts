@@ -21,6 +21,8 @@ export interface DemoLarge {
   database: BenchDatabase;
   /** One agent per desk (`DESKS` of them), password DEMO_PASSWORD. */
   agents: User[];
+  /** Bearer tokens by username, once signed in (sessions are stored: they outlive a server restart). */
+  tokens: Map<string, string>;
 }
 
 /** Agents agent21 … agentNN of the customer-service team, with the demo agents' password hash. */
@@ -66,7 +68,7 @@ export async function prepareDemoLarge(backend: Backend, ctx: BenchContext, size
             .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
             .join(', ')})`,
       );
-      return { database, agents: rows.map(userFromRow) };
+      return { database, agents: rows.map(userFromRow), tokens: new Map() };
     } finally {
       await db.close();
     }

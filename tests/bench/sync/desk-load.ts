@@ -193,10 +193,11 @@ export class DeskLoad {
 }
 
 /**
- * The open tickets the desks work on: `perDesk` for each of `desks`, disjoint, spread over the whole table (`salt`
- * picks another spread). Those `agent` may act on come first (common/ticket-access inReach: unassigned, its team's,
- * or at a step the desk is responsible for), dealt out in turn; then open tickets others hold, on which a desk
- * writes notes and logs calls (its status and assignment steps there are refused by the rules and never sent).
+ * The tickets the desks work on: `perDesk` for each of `desks`, disjoint, spread over the whole table (`salt` picks
+ * another spread). Open tickets `agent` may act on come first (common/ticket-access inReach: unassigned, its team's,
+ * or at a step the desk is responsible for), then open tickets others hold, then closed ones residents call about
+ * again; on the last two a desk writes notes and logs calls (the rules refuse its status and assignment steps there,
+ * so those are never sent). Dealt out in turn, so every desk gets its share of each kind.
  */
 export async function workingSets(
   db: Db,
@@ -204,19 +205,24 @@ export async function workingSets(
   desks: number,
   perDesk: number,
   salt: string,
-): Promise<{ sets: Ticket[][]; inReach: number }> {
+): Promise<{ sets: Ticket[][]; inReach: number; open: number }> {
   const wanted = desks * perDesk;
-  const { rows } = await db.query<Row>(
-    `SELECT ${TICKET_COLUMNS} FROM tickets
-      WHERE deleted_at IS NULL AND status NOT IN ('closed', 'cancelled')
-      ORDER BY md5(id::text || $2) LIMIT $1`,
-    [wanted * 10, salt],
-  );
+  const pick = async (open: boolean, limit: number) =>
+    (
+      await db.query<Row>(
+        `SELECT ${TICKET_COLUMNS} FROM tickets
+          WHERE deleted_at IS NULL AND (status IN ('closed', 'cancelled')) = $3
+          ORDER BY md5(id::text || $2) LIMIT $1`,
+        [limit, salt, !open],
+      )
+    ).rows.map(ticketFromRow);
   const actor = { id: agent.id, role: agent.role, teamId: agent.teamId };
-  const all = rows.map(ticketFromRow);
-  const reachable = all.filter((t) => inReach(t, actor));
-  const tickets = [...reachable, ...all.filter((t) => !inReach(t, actor))].slice(0, wanted);
-  if (tickets.length < wanted) throw new Error(`only ${tickets.length} open tickets for ${desks} desks × ${perDesk}`);
+  const open = await pick(true, wanted * 10);
+  const reachable = open.filter((t) => inReach(t, actor));
+  const others = open.filter((t) => !inReach(t, actor));
+  let tickets = [...reachable, ...others].slice(0, wanted);
+  if (tickets.length < wanted) tickets = [...tickets, ...(await pick(false, wanted - tickets.length))];
+  if (tickets.length < wanted) throw new Error(`only ${tickets.length} tickets for ${desks} desks × ${perDesk}`);
   const sets = Array.from({ length: desks }, (_, d) => tickets.filter((_, i) => i % desks === d));
-  return { sets, inReach: Math.min(reachable.length, wanted) };
+  return { sets, inReach: Math.min(reachable.length, wanted), open: Math.min(open.length, wanted) };
 }

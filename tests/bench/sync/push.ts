@@ -47,12 +47,18 @@ interface Desk {
   central: CentralClient;
 }
 
-/** Signs each desk's agent in (a desk's own session), as the desk host does before its first push. */
-async function openDesks(serverUrl: string, loads: readonly DeskLoad[]): Promise<Desk[]> {
+/**
+ * Signs each desk's agent in, as the desk host does before its first push (scrypt at the production cost: a
+ * session is reused by the later benches of the group, as a desk keeps its session across server restarts).
+ */
+async function openDesks(serverUrl: string, demo: DemoLarge, loads: readonly DeskLoad[]): Promise<Desk[]> {
   const desks: Desk[] = [];
   for (const load of loads) {
     const central = new CentralClient(serverUrl, { timeoutMs: 120_000 });
-    central.setToken(await apiLogin(serverUrl, load.agent.username, DEMO_PASSWORD));
+    const name = load.agent.username;
+    let token = demo.tokens.get(name);
+    if (!token) demo.tokens.set(name, (token = await apiLogin(serverUrl, name, DEMO_PASSWORD)));
+    central.setToken(token);
     desks.push({ load, central });
   }
   return desks;
@@ -260,8 +266,8 @@ interface PushRun {
 }
 
 /** The concurrent desks: a warm-up, then PUSH_SECONDS measured. */
-async function concurrentRun(serverUrl: string, loads: readonly DeskLoad[], ctx: BenchContext) {
-  const desks = await openDesks(serverUrl, loads);
+async function concurrentRun(serverUrl: string, demo: DemoLarge, loads: readonly DeskLoad[], ctx: BenchContext) {
+  const desks = await openDesks(serverUrl, demo, loads);
   const warm = await pushFor(desks, WARMUP_SECONDS, null);
   ctx.log(`  warm-up: ${warm.mutations} mutations in ${warm.requests} pushes over ${warm.ms.toFixed(0)} ms`);
   const sent: SentPush[] = [];
@@ -279,8 +285,8 @@ async function concurrentRun(serverUrl: string, loads: readonly DeskLoad[], ctx:
 }
 
 /** One desk back from an offline spell: OFFLINE_QUEUE mutations in batches of PUSH_BATCH. */
-async function offlineRun(serverUrl: string, load: DeskLoad) {
-  const [desk] = await openDesks(serverUrl, [load]);
+async function offlineRun(serverUrl: string, demo: DemoLarge, load: DeskLoad) {
+  const [desk] = await openDesks(serverUrl, demo, [load]);
   if (!desk) throw new Error('no desk');
   // Its first pushes of the day went through before it dropped off (warms the server's code paths).
   await push(desk, load.queue(3), null);
@@ -331,7 +337,10 @@ export function pushBench(
         const perDesk = shape === 'concurrent' ? TICKETS_PER_DESK : OFFLINE_TICKETS;
         const picked = await workingSets(db, agent, desks, perDesk, shape);
         sets = picked.sets;
-        ctx.log(`  ${desks} × ${perDesk} open tickets, ${picked.inReach} of them in an agent's reach`);
+        ctx.log(
+          `  ${desks} desks × ${perDesk} tickets: ${picked.open} open (${picked.inReach} in an agent's reach), ` +
+            `${desks * perDesk - picked.open} closed`,
+        );
       } finally {
         await db.close();
       }
@@ -345,8 +354,8 @@ export function pushBench(
       try {
         run =
           shape === 'concurrent'
-            ? await concurrentRun(server.url, loads, ctx)
-            : await offlineRun(server.url, loads[0] as DeskLoad);
+            ? await concurrentRun(server.url, demo, loads, ctx)
+            : await offlineRun(server.url, demo, loads[0] as DeskLoad);
       } finally {
         await server.stop();
       }
