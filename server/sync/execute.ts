@@ -258,10 +258,7 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
     await flushBatch(q, batch, requireChanges(ctx), ctx.now);
   }
   const args = { ...m.args };
-  if (
-    args.residentId !== null &&
-    !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId, batch))
-  ) {
+  if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId, batch))) {
     args.residentId = null;
   }
   if (args.ticketId !== null && !(await liveTicket(q, args.ticketId, batch))) args.ticketId = null;

@@ -39,7 +39,7 @@ export function createPushQueue(db: Db, parallel = db.kind === 'pglite' ? 1 : 4)
     const group: Waiting[] = [];
     const clients = new Set<string>();
     let mutations = 0;
-    for (let i = 0; i < waiting.length && group.length < MAX_GROUP_PUSHES; ) {
+    for (let i = 0; i < waiting.length && group.length < MAX_GROUP_PUSHES;) {
       const w = waiting[i] as Waiting;
       const n = w.item.req.mutations.length;
       const client = w.item.req.clientId.toLowerCase().replaceAll('-', '');

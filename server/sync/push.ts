@@ -252,7 +252,9 @@ async function pushFast(q: Queryable, items: readonly PushItem[], now: Date): Pr
   items.forEach((item, index) => {
     let last: number;
     try {
-      last = Number(requireOwnRow(byClient.get(canonicalClientId(item.req.clientId) ?? ''), item.user).last_mutation_id);
+      last = Number(
+        requireOwnRow(byClient.get(canonicalClientId(item.req.clientId) ?? ''), item.user).last_mutation_id,
+      );
     } catch (err) {
       if (err instanceof HttpError) return void (outcomes[index] = err);
       throw err;
@@ -295,7 +297,10 @@ async function pushFast(q: Queryable, items: readonly PushItem[], now: Date): Pr
   if (applied.length > 0) {
     await autoAssignAfterWrite(
       q,
-      { ticketIds: applied.flatMap((p) => ticketIdOf(p.mutation)), userIds: [...new Set(runs.map((r) => r.item.user.id))] },
+      {
+        ticketIds: applied.flatMap((p) => ticketIdOf(p.mutation)),
+        userIds: [...new Set(runs.map((r) => r.item.user.id))],
+      },
       now,
     );
   }
@@ -348,7 +353,11 @@ async function pushIsolated(q: Queryable, item: PushItem, isolate: OnPushError):
   }
   const applied = scope.batch.processed.filter((p) => p.result.outcome === 'applied');
   if (applied.length > 0) {
-    await autoAssignAfterWrite(q, { ticketIds: applied.flatMap((p) => ticketIdOf(p.mutation)), userIds: [user.id] }, now);
+    await autoAssignAfterWrite(
+      q,
+      { ticketIds: applied.flatMap((p) => ticketIdOf(p.mutation)), userIds: [user.id] },
+      now,
+    );
   }
   await recordProcessed(
     q,

@@ -46,7 +46,11 @@ async function addDeskAgents(db: Db, upTo: number): Promise<void> {
 }
 
 /** `size` is `large` for every figure; `small` only serves to try the benches out quickly. */
-export async function prepareDemoLarge(backend: Backend, ctx: BenchContext, size: DemoSize = 'large'): Promise<DemoLarge> {
+export async function prepareDemoLarge(
+  backend: Backend,
+  ctx: BenchContext,
+  size: DemoSize = 'large',
+): Promise<DemoLarge> {
   const started = performance.now();
   const database = await createBenchDatabase(backend);
   try {

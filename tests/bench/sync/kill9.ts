@@ -24,7 +24,10 @@ export const KILL_LANES = 2;
 /** Comments each desk lane produces over its lives. */
 export const KILL_MUTATIONS = 1_000;
 
-async function withCentral<T>(backend: Backend, fn: (central: Awaited<ReturnType<typeof processCentral>>) => Promise<T>) {
+async function withCentral<T>(
+  backend: Backend,
+  fn: (central: Awaited<ReturnType<typeof processCentral>>) => Promise<T>,
+) {
   if (backend === 'pglite') {
     const dir = tempDir('kill-pglite');
     const central = await processCentral('pglite', dir);
@@ -101,7 +104,15 @@ export function kill9Bench(): Bench {
         const data = `${KILL_LANES} desks × ${KILL_MUTATIONS} mutations, server ${backend} in its own process`;
         const span = 'kills counted only when they hit a live process or a backend inside a transaction';
         out.push(
-          { key: `sync.kill9_kills.${backend}`, value: r.killed + serverKills, unit: 'count', budget: KILLS_MIN, atLeast: true, data, span },
+          {
+            key: `sync.kill9_kills.${backend}`,
+            value: r.killed + serverKills,
+            unit: 'count',
+            budget: KILLS_MIN,
+            atLeast: true,
+            data,
+            span,
+          },
           {
             key: `sync.kill9_server_kills.${backend}`,
             value: serverKills,
@@ -116,11 +127,31 @@ export function kill9Bench(): Bench {
           },
         );
       }
-      const data = runs.map(([b, r]) => `${b}: ${r.mutations} mutations, ${r.killed} desk + ${r.server.serverKills + r.server.backendKills} server kills`).join('; ');
-      const span = 'after the last kill: an undisturbed desk life per lane drains its outbox, then the server rows are counted';
+      const data = runs
+        .map(
+          ([b, r]) =>
+            `${b}: ${r.mutations} mutations, ${r.killed} desk + ${r.server.serverKills + r.server.backendKills} server kills`,
+        )
+        .join('; ');
+      const span =
+        'after the last kill: an undisturbed desk life per lane drains its outbox, then the server rows are counted';
       out.unshift(
-        { key: 'sync.kill9_lost', value: runs.reduce((n, [, r]) => n + r.lost, 0), unit: 'count', budget: 0, data, span },
-        { key: 'sync.kill9_duplicated', value: runs.reduce((n, [, r]) => n + r.duplicated, 0), unit: 'count', budget: 0, data, span },
+        {
+          key: 'sync.kill9_lost',
+          value: runs.reduce((n, [, r]) => n + r.lost, 0),
+          unit: 'count',
+          budget: 0,
+          data,
+          span,
+        },
+        {
+          key: 'sync.kill9_duplicated',
+          value: runs.reduce((n, [, r]) => n + r.duplicated, 0),
+          unit: 'count',
+          budget: 0,
+          data,
+          span,
+        },
       );
       return out;
     },

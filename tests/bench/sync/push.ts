@@ -149,10 +149,7 @@ async function baselineOf(db: Db, sent: readonly SentPush[]): Promise<BaselinePu
     `SELECT row_to_json(t) AS j FROM (SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::uuid[])) t`,
     ids.tickets,
   );
-  const events = await rows(
-    'SELECT row_to_json(e) AS j FROM ticket_events e WHERE id = ANY($1::uuid[])',
-    ids.events,
-  );
+  const events = await rows('SELECT row_to_json(e) AS j FROM ticket_events e WHERE id = ANY($1::uuid[])', ids.events);
   const calls = await rows('SELECT row_to_json(c) AS j FROM calls c WHERE id = ANY($1::uuid[])', ids.calls);
   const clientIds = new Map<string, string>();
   const created = new Map<string, string>();
@@ -319,7 +316,10 @@ export function pushBench(
         'desk pulls or holds a live socket meanwhile (the NOTIFY of each commit is sent, nobody listens)'
       : 'from the first queued batch sent to the last one answered; the desk then has nothing more to send; no pull';
   return {
-    name: shape === 'concurrent' ? `push throughput, ${DESKS} desks at once (${backend})` : `push, offline queue (${backend})`,
+    name:
+      shape === 'concurrent'
+        ? `push throughput, ${DESKS} desks at once (${backend})`
+        : `push, offline queue (${backend})`,
     keys: [key],
     async run(ctx: BenchContext): Promise<Array<BenchEntry | BenchSkip>> {
       if (backend === 'postgres' && !postgresAdminUrl()) {
@@ -369,8 +369,10 @@ export function pushBench(
         const userId = demo.agents[0]?.id ?? '';
         const rawMs = await writeBaseline(db, baseline, userId);
         const rawPerSecond = (run.mutations / rawMs) * 1000;
-        ctx.log(`  the same rows written set-based, per push, same concurrency: ${rawMs.toFixed(0)} ms → ` +
-          `${rawPerSecond.toFixed(0)} mutations/s`);
+        ctx.log(
+          `  the same rows written set-based, per push, same concurrency: ${rawMs.toFixed(0)} ms → ` +
+            `${rawPerSecond.toFixed(0)} mutations/s`,
+        );
         return [
           {
             key,
