@@ -1,7 +1,8 @@
 /**
  * The `sync` bench group (issue 3, DESIGN.md §9): initial sync of 100k tickets (PGlite, PostgreSQL), push
- * throughput (PGlite, PostgreSQL), propagation between two consoles, keypress latency during the initial sync,
- * and the kill -9 run. The PostgreSQL variants need TEST_DATABASE_URL or BENCH_DATABASE_URL.
+ * throughput into the demo's 200k tickets (50 desks at once, and one desk's offline queue; PGlite, PostgreSQL),
+ * propagation between two consoles, keypress latency during the initial sync, and the kill -9 run (desks and
+ * servers killed). The PostgreSQL variants need TEST_DATABASE_URL or BENCH_DATABASE_URL.
  */
 import type { BenchContext, BenchGroup } from '../types';
 import {
