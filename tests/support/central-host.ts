@@ -157,6 +157,18 @@ export async function processCentral(backend: 'pglite' | 'postgres', target: str
     await migrate(db);
     return db;
   };
+  /** Starts the server again; a failed start (e.g. the port not yet free) is retried a few times. */
+  const restart = async (log: (line: string) => void): Promise<ChildProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await spawnServer(port, args);
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        log(`server restart failed (attempt ${attempt}), retrying: ${String(err).slice(0, 500)}`);
+        await sleep(1_000);
+      }
+    }
+  };
   const host: CentralHost = {
     label: backend === 'pglite' ? 'PGlite server process' : 'PostgreSQL server process',
     async withDb(fn) {
@@ -193,7 +205,7 @@ export async function processCentral(backend: 'pglite' | 'postgres', target: str
           else counts.missed += 1;
           child = null;
           const restarted = performance.now();
-          child = await spawnServer(port, args);
+          child = await restart(log);
           log(
             `server killed (${counts.serverKills} so far, ${counts.backendKills} backends), ` +
               `restarted in ${(performance.now() - restarted).toFixed(0)} ms`,

@@ -47,11 +47,12 @@ async function main(): Promise<void> {
   // Signed in first: the desk shows nothing otherwise. The resume point is still the cache's alone: a pull never
   // removes a comment the cache holds (queued or acknowledged), and a first life's cache has none of ours.
   // The server may be down for a restart (the kill runs kill it too): sign in once it answers again.
-  for (let attempt = 0; !(await call('session.me', {})).user; attempt++) {
+  const signInUntil = Date.now() + 150_000;
+  while (!(await call('session.me', {})).user) {
     try {
       await call('session.login', { username, password });
     } catch (err) {
-      if (attempt >= 600) throw err;
+      if (Date.now() > signInUntil) throw err;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -77,9 +78,18 @@ async function main(): Promise<void> {
   }
   emit({ ready: true, next: highest + 1, gaps });
 
+  // While the server is down (the kill runs kill it too) the desk waits for it before making more: the work, and
+  // so the kills at push and pull points, spread over the time the server is up.
+  async function syncWhenReachable(): Promise<void> {
+    const until = Date.now() + 60_000;
+    while ((await call('sync.now', {})).state === 'offline' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   for (let k = highest + 1; k <= total; k++) {
     await call('tickets.comment', { id: ticketIds[k % ticketIds.length] ?? '', body: `m-${k}` });
-    if (k % chunk === 0) await call('sync.now', {});
+    if (k % chunk === 0) await syncWhenReachable();
   }
 
   // Drain: push until the outbox is empty, then one more cycle pulls the acknowledged state back.
