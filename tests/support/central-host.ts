@@ -31,6 +31,8 @@ export interface FaultCounts {
 
 export interface CentralHost {
   readonly label: string;
+  /** Whether its faults take the server down (desks then wait for it: tests/support/desk-child DESK_WAIT_ONLINE). */
+  readonly killsServer: boolean;
   /** Runs `fn` against the database while no server holds it (setup before start, inspection after stop). */
   withDb<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** Starts the server; its base URL stays the same across restarts. */
@@ -55,6 +57,7 @@ export async function inProcessCentral(): Promise<CentralHost> {
   let app: FastifyInstance | null = null;
   return {
     label: 'in-process PGlite',
+    killsServer: false,
     withDb: (fn) => fn(db),
     async start() {
       app = buildServer({ db, loginRateLimit: { max: 10_000, timeWindow: '1 minute' } });
@@ -171,6 +174,7 @@ export async function processCentral(backend: 'pglite' | 'postgres', target: str
   };
   const host: CentralHost = {
     label: backend === 'pglite' ? 'PGlite server process' : 'PostgreSQL server process',
+    killsServer: true,
     async withDb(fn) {
       const db = await open();
       try {

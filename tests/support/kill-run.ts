@@ -313,6 +313,7 @@ export async function runKillRun(opts: KillRunOptions): Promise<KillRunResult> {
       DESK_PASSWORD: PASSWORD,
       DESK_TICKETS: lane.ticketIds.join(','),
       DESK_TOTAL: String(opts.mutations),
+      ...(central.killsServer ? { DESK_WAIT_ONLINE: '1' } : {}),
     });
     const outcomes: LaneOutcome[] = lanes.map(() => ({
       kills: [],
