@@ -6,7 +6,7 @@ import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { HttpError, parseRequest } from '../http/errors';
 import { pullChanges, serializePullResponse } from '../sync/pull';
-import { pushMutations } from '../sync/push';
+import { createPushQueue } from '../sync/push-queue';
 
 /** The server speaks the current wire format and the older ones, so consoles can update after the server. */
 function assertSchemaVersion(version: number): void {
@@ -21,12 +21,18 @@ function assertSchemaVersion(version: number): void {
 }
 
 export function registerSyncRoutes(app: FastifyInstance, { db, now, slaSettings }: ServerDeps): void {
+  // Pushes that arrive together commit together (group commit); each is answered after its group commits.
+  const pushes = createPushQueue(db);
   app.post('/api/v1/sync/push', async (request) => {
     const user = currentUser(request);
     requirePermission(user, 'sync');
     const body = parseRequest(PushRequest, request.body);
     assertSchemaVersion(body.schemaVersion);
-    return pushMutations(db, user, body, now(), slaSettings.context(), {
+    return pushes.push({
+      user,
+      req: body,
+      now: now(),
+      sla: slaSettings.context(),
       source: auditSource(request, body.clientId),
       onError: (err, m) =>
         request.log.error({ err, mutationId: m.id, mutation: m.name }, 'push: a mutation could not be applied'),

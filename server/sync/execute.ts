@@ -251,18 +251,17 @@ async function audit(
  * is dropped from the log, the call itself is kept. Insert-only by the desk's uuid.
  */
 async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: ExecuteContext): Promise<MutationEffect> {
+  const { batch } = ctx;
   // A call may name a ticket the batch created and has not written yet (and calls reference tickets): write first.
-  if (ctx.batch) await flushBatch(q, ctx.batch, requireChanges(ctx), ctx.now);
+  // Any other ticket is in the database already: the batch's pending writes can wait for its end.
+  if (batch && m.args.ticketId !== null && batch.unwritten(m.args.ticketId)) {
+    await flushBatch(q, batch, requireChanges(ctx), ctx.now);
+  }
   const args = { ...m.args };
-  if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId))) {
+  if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId, batch))) {
     args.residentId = null;
   }
-  if (
-    args.ticketId !== null &&
-    !(await exists(q, 'SELECT 1 FROM tickets WHERE id = $1 AND deleted_at IS NULL', args.ticketId))
-  ) {
-    args.ticketId = null;
-  }
+  if (args.ticketId !== null && !(await liveTicket(q, args.ticketId, batch))) args.ticketId = null;
   const effect = applyMutation(
     { name: m.name, args },
     { actorId: ctx.actorId, now: ctx.now, current: undefined, code: null },
@@ -279,6 +278,13 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
     if (await insertCall(q, call)) await logChange(q, ctx, 'call', call.id);
   }
   return effect;
+}
+
+/** Whether the ticket exists and is not deleted, as the batch sees it (read-your-writes) or as stored. */
+async function liveTicket(q: Queryable, id: string, batch: TicketWriteBatch | undefined): Promise<boolean> {
+  const seen = batch?.get(id);
+  if (seen) return seen.current !== undefined;
+  return (await exists(q, 'SELECT 1 FROM tickets WHERE id = $1 AND deleted_at IS NULL', id)) !== undefined;
 }
 
 async function insertCall(q: Queryable, c: Call): Promise<boolean> {

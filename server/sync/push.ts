@@ -15,10 +15,10 @@ import { isTransientDbError, sqlStateOf } from '../db/errors';
 import type { AuditSource } from '../audit/log';
 import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
-import { requireOwnRow } from './clients';
+import { canonicalClientId, requireOwnRow } from './clients';
 import { executeMutation, flushBatch } from './execute';
 import { TicketWriteBatch } from './write-batch';
-import { notifyChanges } from './notify';
+import { CHANGES_CHANNEL, notifyChanges } from './notify';
 import { autoAssignAfterWrite } from '../assignment/engine';
 
 type PushedMutation = PushRequest['mutations'][number];
@@ -150,21 +150,20 @@ async function processIsolated(scope: PushScope, m: PushedMutation, onError: OnP
   return record(scope, m, { id: m.id, outcome: 'applied' });
 }
 
-/** One sync_mutations row per processed mutation, applied or rejected: one multi-row INSERT. */
+/** One sync_mutations row per processed mutation, applied or rejected, of one or more clients: one INSERT. */
 async function recordProcessed(
   q: Queryable,
-  clientId: string,
-  processed: BatchWrites['processed'],
+  processed: readonly { clientId: string; mutation: PushedMutation; result: PushResult }[],
   now: Date,
 ): Promise<void> {
   if (processed.length === 0) return;
   await q.query(
     `INSERT INTO sync_mutations (client_id, mutation_id, name, outcome, error_code, error, processed_at)
-     SELECT $1, mutation_id, name, outcome, error_code, error, $7
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-         AS t(mutation_id, name, outcome, error_code, error)`,
+     SELECT client_id, mutation_id, name, outcome, error_code, error, $7
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS t(client_id, mutation_id, name, outcome, error_code, error)`,
     [
-      clientId,
+      processed.map((p) => p.clientId),
       processed.map((p) => p.mutation.id),
       processed.map((p) => p.mutation.name),
       processed.map((p) => p.result.outcome),
@@ -175,52 +174,183 @@ async function recordProcessed(
   );
 }
 
+/** Moves the clients' last mutation ids on (and their last-seen time): one UPDATE. */
+async function advanceClients(q: Queryable, lasts: readonly { clientId: string; last: number }[], now: Date) {
+  await q.query(
+    `UPDATE sync_clients c SET last_mutation_id = t.last, last_seen_at = $3
+       FROM unnest($1::uuid[], $2::bigint[]) AS t(client_id, last) WHERE c.client_id = t.client_id`,
+    [lasts.map((l) => l.clientId), lasts.map((l) => l.last), now.toISOString()],
+  );
+}
+
+/** One poke per client whose push applied something (PostgreSQL delivers them at commit): one statement. */
+async function notifyClients(q: Queryable, clientIds: readonly string[]): Promise<void> {
+  if (clientIds.length === 0) return;
+  if (clientIds.length === 1) return notifyChanges(q, { clientId: clientIds[0] as string });
+  await q.query(`SELECT pg_notify($1, json_build_object('clientId', c)::text) FROM unnest($2::text[]) AS c`, [
+    CHANGES_CHANNEL,
+    clientIds,
+  ]);
+}
+
 /** Told about each mutation the server could not apply for a reason no rule names (the route logs it). */
 export type OnPushError = (err: unknown, mutation: PushedMutation) => void;
 
-async function pushInTransaction(
-  q: Queryable,
-  user: User,
-  req: PushRequest,
-  now: Date,
-  sla: TicketSlaContext | undefined,
-  source: AuditSource | undefined,
-  isolate: OnPushError | null,
-): Promise<PushResponse> {
+/** One console's push, as the route received it. */
+export interface PushItem {
+  user: User;
+  req: PushRequest;
+  now: Date;
+  sla?: TicketSlaContext | undefined;
+  source?: AuditSource | undefined;
+  onError?: OnPushError | undefined;
+}
+
+/**
+ * Whether the push can run from `last`: the new mutations must follow it without a hole (id > last + 1 refuses the
+ * whole request, 409, and nothing of it is written).
+ */
+function checkSequence(req: PushRequest, last: number): HttpError | null {
+  let expected = last + 1;
+  for (const m of req.mutations) {
+    if (m.id < expected) continue;
+    if (m.id > expected) return new HttpError(409, 'mutation_gap', { expected });
+    expected += 1;
+  }
+  return null;
+}
+
+/**
+ * The fast path for one or more pushes of different consoles in one transaction (a group, see ./push-queue): the
+ * client rows locked in one query (in id order), every ticket the pushes touch read and locked in one query (in id
+ * order, so concurrent transactions cannot deadlock), each push's mutations run in arrival order against one
+ * TicketWriteBatch (a later push sees what an earlier one wrote, as it would after its commit), and the writes of
+ * all of them made at the end with one statement per table. A push refused as a whole (403 not its client, 409 a
+ * hole in its ids) gets its HttpError and writes nothing; any other failure throws and writes nothing at all.
+ */
+async function pushFast(q: Queryable, items: readonly PushItem[], now: Date): Promise<Array<PushResponse | HttpError>> {
+  const clientIds = items.map((i) => i.req.clientId);
+  // Two pushes of one console in one group would both start from the same last id: the queue never groups them.
+  if (new Set(clientIds.map(canonicalClientId)).size !== clientIds.length) {
+    throw new Error('a push group holds two pushes of the same console');
+  }
+  await q.query(
+    `INSERT INTO sync_clients (client_id, user_id, created_at, last_mutation_id, last_seen_at)
+     SELECT client_id, user_id, $3, 0, $3 FROM unnest($1::uuid[], $2::uuid[]) AS t(client_id, user_id)
+      ORDER BY client_id
+     ON CONFLICT (client_id) DO NOTHING`,
+    [clientIds, items.map((i) => i.user.id), now.toISOString()],
+  );
+  const { rows } = await q.query<{ client_id: string; user_id: string; last_mutation_id: unknown }>(
+    `SELECT client_id::text, user_id, last_mutation_id FROM sync_clients WHERE client_id = ANY($1::uuid[])
+      ORDER BY client_id FOR UPDATE`,
+    [clientIds],
+  );
+  const byClient = new Map(rows.map((r) => [r.client_id, r]));
+  const outcomes: Array<PushResponse | HttpError> = [];
+  const runs: { item: PushItem; index: number; last: number; scope: PushScope; results: PushResult[] }[] = [];
+  items.forEach((item, index) => {
+    let last: number;
+    try {
+      last = Number(
+        requireOwnRow(byClient.get(canonicalClientId(item.req.clientId) ?? ''), item.user).last_mutation_id,
+      );
+    } catch (err) {
+      if (err instanceof HttpError) return void (outcomes[index] = err);
+      throw err;
+    }
+    const refused = checkSequence(item.req, last);
+    if (refused) return void (outcomes[index] = refused);
+    const scope: PushScope = {
+      q,
+      user: item.user,
+      now: item.now,
+      schemaVersion: item.req.schemaVersion,
+      sla: item.sla,
+      batch: { changes: [], processed: [] },
+      source: item.source,
+    };
+    runs.push({ item, index, last, scope, results: [] });
+  });
+
+  const writes = new TicketWriteBatch();
+  await writes.prefetch(
+    q,
+    runs.flatMap((r) => r.item.req.mutations.filter((m) => m.id > r.last).flatMap((m) => ticketIdOf(m))),
+  );
+  const changes: PendingChange[] = [];
+  for (const run of runs) {
+    for (const m of run.item.req.mutations) {
+      if (m.id <= run.last) {
+        run.results.push({ id: m.id, outcome: 'duplicate' });
+        continue;
+      }
+      run.results.push(await processInBatch(run.scope, m, writes));
+      run.last = m.id;
+    }
+    changes.push(...run.scope.batch.changes);
+  }
+  await flushBatch(q, writes, changes, now);
+  await recordChangeRows(q, changes);
+  // Auto-assignment (issue 12): decided in this transaction, for the queues the applied mutations touched.
+  const applied = runs.flatMap((r) => r.scope.batch.processed.filter((p) => p.result.outcome === 'applied'));
+  if (applied.length > 0) {
+    await autoAssignAfterWrite(
+      q,
+      {
+        ticketIds: applied.flatMap((p) => ticketIdOf(p.mutation)),
+        userIds: [...new Set(runs.map((r) => r.item.user.id))],
+      },
+      now,
+    );
+  }
+  await recordProcessed(
+    q,
+    runs.flatMap((r) => r.scope.batch.processed.map((p) => ({ clientId: r.item.req.clientId, ...p }))),
+    now,
+  );
+  if (runs.length > 0) {
+    await advanceClients(
+      q,
+      runs.map((r) => ({ clientId: r.item.req.clientId, last: r.last })),
+      now,
+    );
+  }
+  await notifyClients(
+    q,
+    runs.filter((r) => r.results.some((x) => x.outcome === 'applied')).map((r) => r.item.req.clientId),
+  );
+  for (const run of runs) outcomes[run.index] = { lastMutationId: run.last, results: run.results };
+  return outcomes;
+}
+
+/**
+ * The careful path, taken only after the fast one failed: one push in its own transaction, each mutation in its
+ * own savepoint (processIsolated).
+ */
+async function pushIsolated(q: Queryable, item: PushItem, isolate: OnPushError): Promise<PushResponse> {
+  const { user, req, now } = item;
   let last = await lockClient(q, req.clientId, user, now);
+  const refused = checkSequence(req, last);
+  if (refused) throw refused;
   const results: PushResult[] = [];
   const scope: PushScope = {
     q,
     user,
     now,
     schemaVersion: req.schemaVersion,
-    sla,
+    sla: item.sla,
     batch: { changes: [], processed: [] },
-    source,
+    source: item.source,
   };
-  const writes = new TicketWriteBatch();
-  if (!isolate) {
-    // Every ticket the batch touches, read and locked in one query (in id order, so concurrent pushes cannot
-    // deadlock).
-    await writes.prefetch(
-      q,
-      req.mutations.filter((m) => m.id > last).flatMap((m) => ticketIdOf(m)),
-    );
-  }
   for (const m of req.mutations) {
     if (m.id <= last) {
       results.push({ id: m.id, outcome: 'duplicate' });
       continue;
     }
-    if (m.id > last + 1) throw new HttpError(409, 'mutation_gap', { expected: last + 1 });
-    results.push(isolate ? await processIsolated(scope, m, isolate) : await processInBatch(scope, m, writes));
+    results.push(await processIsolated(scope, m, isolate));
     last = m.id;
   }
-  if (!isolate) {
-    await flushBatch(q, writes, scope.batch.changes, now);
-    await recordChangeRows(q, scope.batch.changes);
-  }
-  // Auto-assignment (issue 12): decided in this transaction, for the queues the applied mutations touched.
   const applied = scope.batch.processed.filter((p) => p.result.outcome === 'applied');
   if (applied.length > 0) {
     await autoAssignAfterWrite(
@@ -229,12 +359,12 @@ async function pushInTransaction(
       now,
     );
   }
-  await recordProcessed(q, req.clientId, scope.batch.processed, now);
-  await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = $3 WHERE client_id = $1', [
-    req.clientId,
-    last,
-    now.toISOString(),
-  ]);
+  await recordProcessed(
+    q,
+    scope.batch.processed.map((p) => ({ clientId: req.clientId, ...p })),
+    now,
+  );
+  await advanceClients(q, [{ clientId: req.clientId, last }], now);
   if (results.some((r) => r.outcome === 'applied')) await notifyChanges(q, { clientId: req.clientId });
   return { lastMutationId: last, results };
 }
@@ -245,18 +375,49 @@ async function pushInTransaction(
  * savepoint per mutation, and the one that failed is rejected with a reason and consumes its id like a rule
  * rejection, so the console's outbox behind it moves on.
  */
-export async function pushMutations(
+export async function pushOne(db: Db, item: PushItem): Promise<PushResponse> {
+  let outcome: PushResponse | HttpError;
+  try {
+    // A refusal of the whole request rolls the transaction back (the client row it may have created too).
+    outcome = await db.tx(async (q) => {
+      const [result] = await pushFast(q, [item], item.now);
+      if (result instanceof HttpError) throw result;
+      return result as PushResponse;
+    });
+  } catch (err) {
+    if (err instanceof HttpError || isTransientDbError(err)) throw err;
+    return db.tx((q) => pushIsolated(q, item, item.onError ?? (() => {})));
+  }
+  return outcome;
+}
+
+/**
+ * Several consoles' pushes in one transaction (./push-queue groups those that arrive while the database is busy):
+ * one commit, and one statement per table, for all of them. Each settles exactly as it would alone: when the
+ * group's transaction fails, nothing of it was written and each push runs again on its own (pushOne).
+ */
+export async function pushGroup(db: Db, items: readonly PushItem[]): Promise<Array<PushResponse | Error>> {
+  if (items.length === 1) {
+    const item = items[0] as PushItem;
+    return [await pushOne(db, item).catch((err: unknown) => toError(err))];
+  }
+  try {
+    return await db.tx((q) => pushFast(q, items, new Date(Math.max(...items.map((i) => i.now.getTime())))));
+  } catch {
+    return Promise.all(items.map((item) => pushOne(db, item).catch((err: unknown) => toError(err))));
+  }
+}
+
+const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** One push (the route queues its pushes through ./push-queue; tools and tests call this directly). */
+export function pushMutations(
   db: Db,
   user: User,
   req: PushRequest,
   now: Date,
   sla?: TicketSlaContext,
-  { source, onError = () => {} }: { source?: AuditSource; onError?: OnPushError } = {},
+  { source, onError }: { source?: AuditSource; onError?: OnPushError } = {},
 ): Promise<PushResponse> {
-  try {
-    return await db.tx((q) => pushInTransaction(q, user, req, now, sla, source, null));
-  } catch (err) {
-    if (err instanceof HttpError || isTransientDbError(err)) throw err;
-    return db.tx((q) => pushInTransaction(q, user, req, now, sla, source, onError));
-  }
+  return pushOne(db, { user, req, now, sla, source, onError });
 }

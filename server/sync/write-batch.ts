@@ -62,6 +62,11 @@ export class TicketWriteBatch {
     return this.known.get(id);
   }
 
+  /** Whether the batch created this ticket and has not written it yet (a row referencing it must wait). */
+  unwritten(id: string): boolean {
+    return this.dirty.get(id)?.isNew === true;
+  }
+
   /** A reference lookup (unit, team, user…) answered once per batch: `key` must name the query and its id. */
   async reference(
     key: string,

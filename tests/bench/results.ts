@@ -1,12 +1,14 @@
 /** The bench table printed at the end of a run, and bench/results.json (DESIGN.md §9), merged key by key. */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isEntry, isSkip, withinBudget, type BenchEntry, type BenchOutcome } from './types';
+import { budgetIsMinimum, isEntry, isSkip, withinBudget, type BenchEntry, type BenchOutcome } from './types';
 
 export interface StoredFigure {
   value: number;
   unit: BenchEntry['unit'];
   budget: number;
+  /** The budget is a minimum (kill counts); `per_s` budgets are minimums without it. */
+  atLeast?: true;
   ratio?: number;
   ratioTo?: string;
   data?: string;
@@ -24,6 +26,7 @@ export function mergeResults(file: string, entries: readonly BenchEntry[]): Reco
   }
   for (const e of entries) {
     const figure: StoredFigure = { value: e.value, unit: e.unit, budget: e.budget };
+    if (e.atLeast) figure.atLeast = true;
     if (e.ratio !== undefined) figure.ratio = e.ratio;
     if (e.ratioTo !== undefined) figure.ratioTo = e.ratioTo;
     if (e.data !== undefined) figure.data = e.data;
@@ -46,7 +49,7 @@ export function formatNumber(n: number): string {
 
 function row(o: BenchOutcome): string[] {
   if (isEntry(o)) {
-    const limit = `${o.unit === 'per_s' ? '≥' : '≤'} ${formatNumber(o.budget)}`;
+    const limit = `${budgetIsMinimum(o) ? '≥' : '≤'} ${formatNumber(o.budget)}`;
     const ratio = o.ratio === undefined ? '' : `${formatNumber(o.ratio)}× ${o.ratioTo ?? ''}`.trim();
     return [o.key, formatNumber(o.value), o.unit, limit, withinBudget(o) ? '✓' : '✗', ratio, o.data ?? ''];
   }

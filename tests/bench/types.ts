@@ -7,8 +7,10 @@ export interface BenchEntry {
   key: string;
   value: number;
   unit: BenchUnit;
-  /** A maximum, except for `per_s` figures where it is a minimum (see `withinBudget`). */
+  /** A maximum, except for `per_s` figures and `atLeast` ones where it is a minimum (see `withinBudget`). */
   budget: number;
+  /** The budget is a minimum (e.g. the kills a crash bench must have made), whatever the unit. */
+  atLeast?: boolean;
   /** value ÷ the same figure for the raw baseline named by `ratioTo`. */
   ratio?: number;
   ratioTo?: string;
@@ -55,7 +57,9 @@ export interface BenchGroup {
 export const isEntry = (o: BenchOutcome): o is BenchEntry => 'value' in o;
 export const isSkip = (o: BenchOutcome): o is BenchSkip => 'skipped' in o;
 
-/** Throughput budgets are minimums; every other budget is a maximum. */
+/** Throughput budgets and `atLeast` ones are minimums; every other budget is a maximum. */
+export const budgetIsMinimum = (e: BenchEntry): boolean => e.unit === 'per_s' || e.atLeast === true;
+
 export function withinBudget(e: BenchEntry): boolean {
-  return e.unit === 'per_s' ? e.value >= e.budget : e.value <= e.budget;
+  return budgetIsMinimum(e) ? e.value >= e.budget : e.value <= e.budget;
 }

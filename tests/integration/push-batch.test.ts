@@ -112,5 +112,58 @@ for (const backend of BACKENDS) {
         new Set([`ticket:${a}`, `ticket:${b}`, `ticket:${c}`, `call:${callId}`]),
       );
     });
+
+    it('a logged call waits for the batch write only when it names a ticket the batch created', async () => {
+      const [existing, fresh, gone] = [randomUUID(), randomUUID(), randomUUID()];
+      const clientId = randomUUID();
+      const at = new Date('2026-11-26T03:00:00Z');
+      const first = [create(existing, 'repair', '已有工单'), create(gone, 'repair', '将被删除')];
+      await pushMutations(
+        db,
+        users.lead,
+        {
+          clientId,
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          mutations: first.map((m, i) => ({ ...m, id: i + 1 }) as Pushed),
+        },
+        at,
+      );
+      const call = (id: string, ticketId: string): Omit<Pushed, 'id'> => ({
+        name: 'call.log',
+        args: { id, direction: 'inbound', from: '13900139000', startedAt: '2026-11-26T03:00:00Z', ticketId },
+      });
+      const [c1, c2, c3] = [randomUUID(), randomUUID(), randomUUID()];
+      const steps: Omit<Pushed, 'id'>[] = [
+        { name: 'ticket.comment', args: { id: existing, eventId: randomUUID(), body: '先写备注' } },
+        call(c1, existing), // an existing ticket: no early write needed
+        create(fresh, 'repair', '同批新建'),
+        call(c2, fresh), // the batch's own new ticket: written first
+        { name: 'ticket.delete', args: { id: gone, eventId: randomUUID(), reason: '重复' } },
+        call(c3, gone), // deleted by this batch: the call keeps no ticket
+        { name: 'ticket.comment', args: { id: existing, eventId: randomUUID(), body: '再写备注' } },
+      ];
+      const res = await pushMutations(
+        db,
+        users.lead,
+        {
+          clientId,
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          mutations: steps.map((m, i) => ({ ...m, id: i + 3 }) as Pushed),
+        },
+        at,
+      );
+      expect(res.results.map((r) => r.outcome)).toEqual(steps.map(() => 'applied'));
+      const calls = await db.query<{ id: string; ticket: string | null }>(
+        'SELECT id::text AS id, ticket_id::text AS ticket FROM calls WHERE id = ANY($1::uuid[])',
+        [[c1, c2, c3]],
+      );
+      const ticketOf = new Map(calls.rows.map((r) => [r.id, r.ticket]));
+      expect([ticketOf.get(c1), ticketOf.get(c2), ticketOf.get(c3)]).toEqual([existing, fresh, null]);
+      const notes = await db.query<{ body: string }>(
+        `SELECT body FROM ticket_events WHERE ticket_id = $1 AND kind = 'comment' ORDER BY body`,
+        [existing],
+      );
+      expect(notes.rows.map((r) => r.body).sort()).toEqual(['先写备注', '再写备注'].sort());
+    });
   });
 }

@@ -46,7 +46,16 @@ async function main(): Promise<void> {
 
   // Signed in first: the desk shows nothing otherwise. The resume point is still the cache's alone: a pull never
   // removes a comment the cache holds (queued or acknowledged), and a first life's cache has none of ours.
-  if (!(await call('session.me', {})).user) await call('session.login', { username, password });
+  // The server may be down for a restart (the kill runs kill it too): sign in once it answers again.
+  const signInUntil = Date.now() + 150_000;
+  while (!(await call('session.me', {})).user) {
+    try {
+      await call('session.login', { username, password });
+    } catch (err) {
+      if (Date.now() > signInUntil) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   const present = new Set<number>();
   const missing = new Set(ticketIds);
   for (const id of ticketIds) {
@@ -69,15 +78,26 @@ async function main(): Promise<void> {
   }
   emit({ ready: true, next: highest + 1, gaps });
 
+  // With DESK_WAIT_ONLINE (kill runs that kill the server too) the desk waits for a server that is down before
+  // making more: the work, and so the kills at push and pull points, spread over the time the server is up.
+  const waitOnline = process.env.DESK_WAIT_ONLINE === '1';
+  async function syncWhenReachable(): Promise<void> {
+    const until = Date.now() + 60_000;
+    while ((await call('sync.now', {})).state === 'offline' && waitOnline && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   for (let k = highest + 1; k <= total; k++) {
     await call('tickets.comment', { id: ticketIds[k % ticketIds.length] ?? '', body: `m-${k}` });
-    if (k % chunk === 0) await call('sync.now', {});
+    if (k % chunk === 0) await syncWhenReachable();
   }
 
   // Drain: push until the outbox is empty, then one more cycle pulls the acknowledged state back.
   let status = await call('sync.now', {});
-  for (let i = 0; status.pending > 0 || status.state !== 'online'; i++) {
-    if (i > 500) throw new Error(`desk-child: outbox does not drain: ${JSON.stringify(status)}`);
+  const drainUntil = Date.now() + 45_000;
+  while (status.pending > 0 || status.state !== 'online') {
+    if (Date.now() > drainUntil) throw new Error(`desk-child: outbox does not drain: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 20));
     status = await call('sync.now', {});
   }

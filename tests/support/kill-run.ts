@@ -1,23 +1,21 @@
 /**
  * The kill -9 harness of issue 3, shared by tests/integration/sync-crash.test.ts and the sync benchmark:
- * one central server in this process (PGlite in memory), one desk host profile, and a sequence of desk host
- * child processes (tests/support/desk-child.ts) that produce `mutations` comments `m-<k>` and are killed with a
- * real SIGKILL — by a named crash point (DESK_CRASH_AT, main/sync/crash-points.ts) or by this process at a
- * seeded random moment. A last child runs undisturbed and drains; then the server's rows are counted in SQL.
+ * a central server (./central-host: in this process, or in its own process killed and restarted at random
+ * moments), one or more desk lanes — each a desk host profile and a sequence of desk host child processes
+ * (tests/support/desk-child.ts) that produce `mutations` comments `m-<k>` on the lane's own tickets and are killed
+ * with a real SIGKILL, by a named crash point (DESK_CRASH_AT, main/sync/crash-points.ts) or by this process at a
+ * seeded random moment. When the planned lives are over the server faults stop, a last child per lane runs
+ * undisturbed and drains; then the server's rows are counted in SQL.
  */
-import type { FastifyInstance } from 'fastify';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer } from '../../server/app';
 import { createUser } from '../../server/auth/users';
 import type { Db } from '../../server/db/driver';
-import { migrate } from '../../server/db/migrate';
-import { openDb } from '../../server/db/open';
 import { openProfileCache } from './cache-file';
+import { inProcessCentral, type CentralHost, type FaultCounts } from './central-host';
 
 /** Every crash point the desk host passes, in the order a mutation meets them. */
 export const CRASH_POINTS = [
@@ -40,9 +38,13 @@ export interface KillRunOptions {
   /** Of killPoints, how many are sent by this process at a random moment (default ~15 %, at least 2). */
   externalKills?: number;
   seed?: number;
-  /** Tickets the comments are spread over (default 4). */
+  /** Tickets the comments are spread over, per lane (default 4). */
   tickets?: number;
-  /** Runs against the server's database before it closes (extra assertions in SQL). */
+  /** Desk hosts working at once, each with its own profile, tickets and share of the kills (default 1). */
+  lanes?: number;
+  /** The central server (default: PGlite in memory in this process, never killed); the run does not dispose it. */
+  central?: CentralHost;
+  /** Runs against the server's database before it closes (extra assertions in SQL; lane 1's tickets and client). */
   inspect?: (db: Db, run: { ticketIds: string[]; clientId: string }) => Promise<void>;
   log?: (line: string) => void;
 }
@@ -58,6 +60,7 @@ export interface KillRecord {
 
 export interface KillRunResult {
   seed: number;
+  /** Mutations created in all (every lane's). */
   mutations: number;
   /** m-k the server does not hold. */
   lost: number;
@@ -76,8 +79,10 @@ export interface KillRunResult {
   /** Resume points a child found with holes below them (a lost local write). */
   gaps: number[];
   kills: KillRecord[];
-  /** SIGKILLs that happened (crash points reached + external). */
+  /** Desk SIGKILLs that happened (crash points reached + external). */
   killed: number;
+  /** Faults of the server side that happened (./central-host). */
+  server: FaultCounts;
   lives: number;
   durationMs: number;
 }
@@ -85,7 +90,8 @@ export interface KillRunResult {
 const PASSWORD = 'correct horse battery';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = join(ROOT, 'tests/support/desk-child.ts');
-const LIFE_TIMEOUT_MS = 60_000;
+/** A life may wait out several server restarts (the kill runs kill the server too). */
+const LIFE_TIMEOUT_MS = 180_000;
 
 /** mulberry32: a tiny seeded PRNG, so a failing plan can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -110,7 +116,8 @@ interface Life {
 function plan(opts: KillRunOptions, random: () => number): Life[] {
   const external = Math.min(opts.killPoints, opts.externalKills ?? Math.max(2, Math.round(opts.killPoints * 0.15)));
   const named = opts.killPoints - external;
-  const perLife = Math.max(1, opts.mutations / (opts.killPoints + 1));
+  const lanes = Math.max(1, opts.lanes ?? 1);
+  const perLife = Math.max(1, (opts.mutations * lanes) / (opts.killPoints + lanes));
   const chunk = Math.max(2, Math.min(12, Math.round(perLife / 2)));
   const pick = (max: number) => 1 + Math.floor(random() * Math.max(1, Math.floor(max)));
   const lives: Life[] = [];
@@ -180,12 +187,6 @@ function runChild(env: Record<string, string>, life: Life): Promise<LifeResult> 
   });
 }
 
-async function startServer(db: Db): Promise<{ app: FastifyInstance; baseUrl: string }> {
-  const app = buildServer({ db, loginRateLimit: { max: 10_000, timeWindow: '1 minute' } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-}
-
 async function post<T>(url: string, token: string | null, body: unknown): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
@@ -196,120 +197,185 @@ async function post<T>(url: string, token: string | null, body: unknown): Promis
   return (await res.json()) as T;
 }
 
+interface Lane {
+  profileDir: string;
+  ticketIds: string[];
+  lives: Life[];
+}
+
+interface LaneOutcome {
+  kills: KillRecord[];
+  gaps: number[];
+  lives: number;
+  outboxLeft: number;
+  pendingEventsLeft: number;
+  cachedComments: number;
+  clientId: string;
+}
+
+/** One lane's planned lives, while the server's faults go on. */
+async function runLives(lane: Lane, env: Record<string, string>, log: (line: string) => void, out: LaneOutcome) {
+  for (const life of lane.lives) {
+    const r = await runChild({ ...env, DESK_CHUNK: String(life.chunk) }, life);
+    out.lives += 1;
+    if (r.ready) out.gaps.push(...r.ready.gaps);
+    const spec = life.crashAt ?? `external:${life.externalAfterMs}ms`;
+    out.kills.push({ spec, killed: r.signal === 'SIGKILL', resumedAt: r.ready?.next ?? null });
+    log(`life ${out.lives}: ${spec} → ${r.signal ?? `exit ${r.code}`} (resumed at ${r.ready?.next ?? '-'})`);
+  }
+}
+
+/** Undisturbed lives: finish the work and drain the outbox, then one more that must change nothing. */
+async function drain(lane: Lane, env: Record<string, string>, out: LaneOutcome): Promise<void> {
+  const quiet = { crashAt: null, externalAfterMs: null, chunk: 12 };
+  let done: LifeResult['done'] = null;
+  for (let i = 0; i < 3 && !done; i++) {
+    const r = await runChild({ ...env, DESK_CHUNK: '12' }, quiet);
+    out.lives += 1;
+    if (r.ready) out.gaps.push(...r.ready.gaps);
+    done = r.done;
+  }
+  if (!done) throw new Error('the final desk child did not report done');
+  // Anything a last push settled is pulled in that child's final cycle; one more undisturbed life
+  // (nothing to produce) must not change the server either.
+  await runChild({ ...env, DESK_CHUNK: '12' }, quiet);
+  out.lives += 1;
+
+  const cache = openProfileCache(lane.profileDir);
+  const cacheCount = (sql: string) => Number(cache.prepare(sql).pluck().get());
+  out.outboxLeft = cacheCount('SELECT COUNT(*) FROM outbox');
+  out.pendingEventsLeft = cacheCount('SELECT COUNT(*) FROM ticket_events WHERE pending = 1');
+  out.cachedComments = cacheCount(`SELECT COUNT(*) FROM ticket_events WHERE kind = 'comment'`);
+  out.clientId = String(cache.prepare(`SELECT value FROM meta WHERE key = 'client_id'`).pluck().get());
+  cache.close();
+}
+
+/** m-k of one lane the server does not hold, and extra copies (or comments that are no m-k at all). */
+async function countLane(db: Db, ticketIds: string[], mutations: number) {
+  const { rows } = await db.query<{ body: string; n: number }>(
+    `SELECT body, COUNT(*)::int AS n FROM ticket_events
+      WHERE kind = 'comment' AND ticket_id = ANY($1::uuid[]) GROUP BY body`,
+    [ticketIds],
+  );
+  const seen = new Map(rows.map((r) => [r.body, Number(r.n)]));
+  let lost = 0;
+  let duplicated = 0;
+  for (let k = 1; k <= mutations; k++) {
+    const n = seen.get(`m-${k}`) ?? 0;
+    if (n === 0) lost += 1;
+    else duplicated += n - 1;
+    seen.delete(`m-${k}`);
+  }
+  for (const n of seen.values()) duplicated += n; // comments that are no m-k of this run
+  return { lost, duplicated, distinct: rows.filter((r) => /^m-\d+$/.test(r.body)).length };
+}
+
 export async function runKillRun(opts: KillRunOptions): Promise<KillRunResult> {
   const started = Date.now();
   const seed = opts.seed ?? Date.now() % 2 ** 31;
   const random = prng(seed);
   const log = opts.log ?? (() => {});
-  const db = await openDb({ dataDir: 'memory' });
-  const profileDir = mkdtempSync(join(tmpdir(), 'desk-kill-'));
-  let server: FastifyInstance | null = null;
+  const laneCount = Math.max(1, opts.lanes ?? 1);
+  const central = opts.central ?? (await inProcessCentral());
+  const lanes: Lane[] = [];
   try {
-    await migrate(db);
-    await createUser(db, { username: 'agent01', name: 'agent01', role: 'agent', password: PASSWORD });
-    const listening = await startServer(db);
-    server = listening.app;
-    const { baseUrl } = listening;
+    await central.withDb((db) =>
+      createUser(db, { username: 'agent01', name: 'agent01', role: 'agent', password: PASSWORD }).then(() => {}),
+    );
+    const baseUrl = await central.start();
     const { token } = await post<{ token: string }>(`${baseUrl}/api/v1/auth/login`, null, {
       username: 'agent01',
       password: PASSWORD,
     });
-    const ticketIds: string[] = [];
-    for (let i = 0; i < (opts.tickets ?? 4); i++) {
-      const t = await post<{ id: string }>(`${baseUrl}/api/v1/tickets`, token, {
-        type: 'repair',
-        category: 'plumbing',
-        channel: 'phone',
-        title: `kill-run ticket ${i + 1}`,
+    // The kills are shared out between the lanes; every lane produces `mutations` comments on its own tickets.
+    const plans = plan(opts, random);
+    for (let l = 0; l < laneCount; l++) {
+      const ticketIds: string[] = [];
+      for (let i = 0; i < (opts.tickets ?? 4); i++) {
+        const t = await post<{ id: string }>(`${baseUrl}/api/v1/tickets`, token, {
+          type: 'repair',
+          category: 'plumbing',
+          channel: 'phone',
+          title: `kill-run ticket ${l + 1}.${i + 1}`,
+        });
+        ticketIds.push(t.id);
+      }
+      lanes.push({
+        profileDir: mkdtempSync(join(tmpdir(), 'desk-kill-')),
+        ticketIds,
+        lives: plans.filter((_, i) => i % laneCount === l),
       });
-      ticketIds.push(t.id);
     }
-
-    const env = {
-      DESK_PROFILE: profileDir,
+    const envOf = (lane: Lane) => ({
+      DESK_PROFILE: lane.profileDir,
       DESK_SERVER_URL: baseUrl,
       DESK_USER: 'agent01',
       DESK_PASSWORD: PASSWORD,
-      DESK_TICKETS: ticketIds.join(','),
+      DESK_TICKETS: lane.ticketIds.join(','),
       DESK_TOTAL: String(opts.mutations),
-    };
-    const lives = plan(opts, random);
-    const kills: KillRecord[] = [];
-    const gaps: number[] = [];
-    let done: LifeResult['done'] = null;
-    let count = 0;
-    const live = async (life: Life): Promise<LifeResult> => {
-      count += 1;
-      const r = await runChild({ ...env, DESK_CHUNK: String(life.chunk) }, life);
-      if (r.ready) gaps.push(...r.ready.gaps);
-      return r;
-    };
-    for (const life of lives) {
-      const r = await live(life);
-      const spec = life.crashAt ?? `external:${life.externalAfterMs}ms`;
-      kills.push({ spec, killed: r.signal === 'SIGKILL', resumedAt: r.ready?.next ?? null });
-      log(`life ${count}: ${spec} → ${r.signal ?? `exit ${r.code}`} (resumed at ${r.ready?.next ?? '-'})`);
-      if (r.done) done = r.done;
-    }
-    // The last life runs undisturbed: it finishes the work and drains the outbox.
-    for (let i = 0; i < 3 && !done; i++) {
-      done = (await live({ crashAt: null, externalAfterMs: null, chunk: 12 })).done;
-    }
-    if (!done) throw new Error('the final desk child did not report done');
-    // Anything a last push settled is pulled in that child's final cycle; one more undisturbed life
-    // (nothing to produce) must not change the server either.
-    await live({ crashAt: null, externalAfterMs: null, chunk: 12 });
+      ...(central.killsServer ? { DESK_WAIT_ONLINE: '1' } : {}),
+    });
+    const outcomes: LaneOutcome[] = lanes.map(() => ({
+      kills: [],
+      gaps: [],
+      lives: 0,
+      outboxLeft: 0,
+      pendingEventsLeft: 0,
+      cachedComments: 0,
+      clientId: '',
+    }));
 
-    const cache = openProfileCache(profileDir);
-    const cacheCount = (sql: string) => Number(cache.prepare(sql).pluck().get());
-    const outboxLeft = cacheCount('SELECT COUNT(*) FROM outbox');
-    const pendingEventsLeft = cacheCount('SELECT COUNT(*) FROM ticket_events WHERE pending = 1');
-    const cachedComments = cacheCount(`SELECT COUNT(*) FROM ticket_events WHERE kind = 'comment'`);
-    const clientId = String(cache.prepare(`SELECT value FROM meta WHERE key = 'client_id'`).pluck().get());
-    cache.close();
-
-    const { rows } = await db.query<{ body: string; n: number }>(
-      `SELECT body, COUNT(*)::int AS n FROM ticket_events
-        WHERE kind = 'comment' AND ticket_id = ANY($1::uuid[]) GROUP BY body`,
-      [ticketIds],
-    );
-    const seen = new Map(rows.map((r) => [r.body, Number(r.n)]));
-    let lost = 0;
-    let duplicated = 0;
-    for (let k = 1; k <= opts.mutations; k++) {
-      const n = seen.get(`m-${k}`) ?? 0;
-      if (n === 0) lost += 1;
-      else duplicated += n - 1;
-      seen.delete(`m-${k}`);
+    const faults = central.startFaults(random, log);
+    let server: FaultCounts;
+    try {
+      await Promise.all(lanes.map((lane, l) => runLives(lane, envOf(lane), log, outcomes[l] as LaneOutcome)));
+    } finally {
+      server = await faults.stop();
     }
-    for (const n of seen.values()) duplicated += n; // comments that are no m-k of this run
-    const processed = await db.query<{ outcome: string; n: number }>(
-      'SELECT outcome, COUNT(*)::int AS n FROM sync_mutations WHERE client_id = $1 GROUP BY outcome',
-      [clientId],
-    );
-    const byOutcome = new Map(processed.rows.map((r) => [r.outcome, Number(r.n)]));
-    await opts.inspect?.(db, { ticketIds, clientId });
+    await Promise.all(lanes.map((lane, l) => drain(lane, envOf(lane), outcomes[l] as LaneOutcome)));
+    await central.stop();
 
-    return {
-      seed,
-      mutations: opts.mutations,
-      lost,
-      duplicated,
-      distinct: rows.filter((r) => /^m-\d+$/.test(r.body)).length,
-      processed: [...byOutcome.values()].reduce((a, b) => a + b, 0),
-      applied: byOutcome.get('applied') ?? 0,
-      outboxLeft,
-      pendingEventsLeft,
-      cachedComments,
-      gaps,
-      kills,
-      killed: kills.filter((k) => k.killed).length,
-      lives: count,
-      durationMs: Date.now() - started,
-    };
+    return await central.withDb(async (db) => {
+      let lost = 0;
+      let duplicated = 0;
+      let distinct = 0;
+      for (const lane of lanes) {
+        const counted = await countLane(db, lane.ticketIds, opts.mutations);
+        lost += counted.lost;
+        duplicated += counted.duplicated;
+        distinct += counted.distinct;
+      }
+      const processed = await db.query<{ outcome: string; n: number }>(
+        'SELECT outcome, COUNT(*)::int AS n FROM sync_mutations WHERE client_id = ANY($1::uuid[]) GROUP BY outcome',
+        [outcomes.map((o) => o.clientId)],
+      );
+      const byOutcome = new Map(processed.rows.map((r) => [r.outcome, Number(r.n)]));
+      const first = outcomes[0] as LaneOutcome;
+      await opts.inspect?.(db, { ticketIds: lanes[0]?.ticketIds ?? [], clientId: first.clientId });
+      const kills = outcomes.flatMap((o) => o.kills);
+      const sum = (f: (o: LaneOutcome) => number) => outcomes.reduce((n, o) => n + f(o), 0);
+      return {
+        seed,
+        mutations: opts.mutations * laneCount,
+        lost,
+        duplicated,
+        distinct,
+        processed: [...byOutcome.values()].reduce((a, b) => a + b, 0),
+        applied: byOutcome.get('applied') ?? 0,
+        outboxLeft: sum((o) => o.outboxLeft),
+        pendingEventsLeft: sum((o) => o.pendingEventsLeft),
+        cachedComments: sum((o) => o.cachedComments),
+        gaps: outcomes.flatMap((o) => o.gaps),
+        kills,
+        killed: kills.filter((k) => k.killed).length,
+        server,
+        lives: sum((o) => o.lives),
+        durationMs: Date.now() - started,
+      };
+    });
   } finally {
-    await server?.close();
-    await db.close();
-    rmSync(profileDir, { recursive: true, force: true });
+    await central.stop();
+    if (!opts.central) await central.dispose();
+    for (const lane of lanes) rmSync(lane.profileDir, { recursive: true, force: true });
   }
 }

@@ -320,11 +320,11 @@ export function processTreeCpuMs(pid: number): number {
 }
 
 /** Logs in against the central API; returns the token. */
-export async function apiLogin(serverUrl: string, username: string): Promise<string> {
+export async function apiLogin(serverUrl: string, username: string, password = BENCH_PASSWORD): Promise<string> {
   const res = await fetch(`${serverUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+    body: JSON.stringify({ username, password }),
   });
   if (!res.ok) throw new Error(`login of ${username} failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;

@@ -1,7 +1,8 @@
 /**
  * The `sync` bench group (issue 3, DESIGN.md §9): initial sync of 100k tickets (PGlite, PostgreSQL), push
- * throughput (PGlite, PostgreSQL), propagation between two consoles, keypress latency during the initial sync,
- * and the kill -9 run. The PostgreSQL variants need TEST_DATABASE_URL or BENCH_DATABASE_URL.
+ * throughput into the demo's 200k tickets (50 desks at once, and one desk's offline queue; PGlite, PostgreSQL),
+ * propagation between two consoles, keypress latency during the initial sync, and the kill -9 run (desks and
+ * servers killed). The PostgreSQL variants need TEST_DATABASE_URL or BENCH_DATABASE_URL.
  */
 import type { BenchContext, BenchGroup } from '../types';
 import {
@@ -18,6 +19,7 @@ import { keypressDuringInitialBench } from './keypress';
 import { kill9Bench } from './kill9';
 import { propagationBench } from './propagation';
 import { pushBench } from './push';
+import { prepareDemoLarge, type DemoLarge } from './demo-large';
 
 async function prepareHundredK(backend: Backend, ctx: BenchContext): Promise<HundredK> {
   const started = performance.now();
@@ -65,19 +67,35 @@ export const syncGroup: BenchGroup = {
       }
       return p;
     };
+    // The demo's large data (200k tickets) the push benches write into: loaded once per backend, on first use.
+    const demo = new Map<Backend, Promise<DemoLarge>>();
+    const demoLarge = (backend: Backend) => () => {
+      let p = demo.get(backend);
+      if (!p) {
+        p = prepareDemoLarge(backend, ctx);
+        demo.set(backend, p);
+      }
+      return p;
+    };
     return {
       benches: [
         initialSyncBench('pglite', hundredK('pglite')),
         initialSyncBench('postgres', hundredK('postgres')),
         keypressDuringInitialBench(hundredK('pglite')),
-        pushBench('pglite'),
-        pushBench('postgres'),
+        pushBench('pglite', 'concurrent', demoLarge('pglite')),
+        pushBench('pglite', 'offline', demoLarge('pglite')),
+        pushBench('postgres', 'concurrent', demoLarge('postgres')),
+        pushBench('postgres', 'offline', demoLarge('postgres')),
         propagationBench(),
         kill9Bench(),
       ],
       async dispose() {
         const databases: BenchDatabase[] = [];
         for (const p of prepared.values()) {
+          const fixture = await p.catch(() => null);
+          if (fixture) databases.push(fixture.database);
+        }
+        for (const p of demo.values()) {
           const fixture = await p.catch(() => null);
           if (fixture) databases.push(fixture.database);
         }
