@@ -76,7 +76,8 @@ function parseCli(argv: string[]): CliOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
   if (values.data && values.db) fail('give --data or --db, not both');
   if (values.seed !== undefined && values.seed !== 'demo') fail(`unknown --seed ${values.seed}`);
-  if (values.size !== 'small' && values.size !== 'medium' && values.size !== 'large') fail(`unknown --size ${values.size}`);
+  if (values.size !== 'small' && values.size !== 'medium' && values.size !== 'large')
+    fail(`unknown --size ${values.size}`);
   let trustProxy: TrustProxy;
   try {
     trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.DESK_TRUST_PROXY);

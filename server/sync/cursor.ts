@@ -3,12 +3,7 @@
  * a first pull's snapshot (schema 6), of that position followed by where the snapshot stands (./snapshot).
  */
 import { decodeBase64Url, encodeBase64Url, type LogPosition } from '../../common/input';
-import {
-  parsePullCursor,
-  parseSnapshotCursorText,
-  snapshotCursorText,
-  type SnapshotPosition,
-} from '../../common/sync';
+import { parsePullCursor, parseSnapshotCursorText, snapshotCursorText, type SnapshotPosition } from '../../common/sync';
 import { HttpError } from '../http/errors';
 
 export type { LogPosition };

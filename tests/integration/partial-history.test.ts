@@ -173,9 +173,7 @@ for (const backend of BACKENDS) {
       );
       expect(eventTickets).toEqual(new Set([ids.hot]));
       // The comment written mid-snapshot arrives (from the log after the snapshot, or in it): nothing is skipped.
-      const bodies = changes
-        .filter((c) => c.entity === 'ticket_event')
-        .map((c) => (c.data as TicketEvent).body);
+      const bodies = changes.filter((c) => c.entity === 'ticket_event').map((c) => (c.data as TicketEvent).body);
       expect(bodies).toContain('快照期间的新记录');
       expect(changes.some((c) => c.entity === 'user')).toBe(true);
       expect(changes.some((c) => c.entity === 'team')).toBe(true);
@@ -195,7 +193,8 @@ for (const backend of BACKENDS) {
         expect(page.historyOmitted).toBeUndefined();
         changes.push(...page.changes);
         cursor = page.cursor;
-        if (page.heldBack) await heldBackPause(); // a transaction elsewhere on the cluster holds the horizon
+        if (page.heldBack)
+          await heldBackPause(); // a transaction elsewhere on the cluster holds the horizon
         else if (!page.more) break;
       }
       const eventTickets = new Set(

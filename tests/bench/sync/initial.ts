@@ -194,14 +194,17 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
             `(${r.coldEvents} events); peak RSS of the desk process ${r.peakRssMb.toFixed(0)} MB`,
         );
         if (r.cachedTickets !== INITIAL_TICKETS) {
-          throw new Error(`the cache holds ${r.cachedTickets} tickets after the initial sync, expected ${INITIAL_TICKETS}`);
+          throw new Error(
+            `the cache holds ${r.cachedTickets} tickets after the initial sync, expected ${INITIAL_TICKETS}`,
+          );
         }
         const raw = rawSqliteInsertMs(profileDir);
         ctx.log(
           `  raw bulk insert of the same ${raw.rows} ticket rows: ${raw.ms.toFixed(0)} ms encrypted as the cache is, ` +
             `${raw.plainMs.toFixed(0)} ms into a plain file (×${(raw.ms / raw.plainMs).toFixed(2)} for encryption)`,
         );
-        const from = 'from createDesk on an empty profile in the desk\'s own process (process start and module loading not counted; login included)';
+        const from =
+          "from createDesk on an empty profile in the desk's own process (process start and module loading not counted; login included)";
         const entries: BenchEntry[] = [
           {
             key,
@@ -225,7 +228,7 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
             span:
               `${from} until the list, a search by code (${r.searchReadyAtUsable ? 'search index' : 'LIKE fallback'}, ` +
               `${r.searchMs} ms) and two ticket details have answered right after the sync cycle ended; the search ` +
-              'index, deferred indexes, WAL checkpoint and the opened cold ticket\'s history fetch run after it',
+              "index, deferred indexes, WAL checkpoint and the opened cold ticket's history fetch run after it",
           },
         ];
         if (rssKey.length > 0) {
@@ -246,4 +249,3 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
     },
   };
 }
-
