@@ -37,8 +37,16 @@ async function main(): Promise<void> {
   const desk = await createDesk({ profileDir: opts.profileDir, serverUrl: opts.serverUrl });
   const statuses: Array<{ at: number; s: SyncStatus }> = [];
   let wake: (() => void) | null = null;
+  const trace = process.env.DESK_TRACE ? (line: string) => process.stderr.write(`${ms(started)} ms ${line}\n`) : null;
+  let tracedRows = 0;
   desk.subscribe((event, payload) => {
+    if (trace && event === 'residents.changed') trace('residents directory page');
     if (event !== 'sync.status') return;
+    const progress = (payload as SyncStatus).progress;
+    if (trace && (!progress || progress.rows - tracedRows >= 10_000)) {
+      tracedRows = progress?.rows ?? tracedRows;
+      trace(`sync ${JSON.stringify({ ...(payload as SyncStatus), rejected: undefined })}`);
+    }
     statuses.push({ at: performance.now(), s: payload as SyncStatus });
     wake?.();
   });
