@@ -141,15 +141,15 @@ export type PushResponse = z.infer<typeof PushResponse>;
 export interface SnapshotPosition {
   /** The change-log position the snapshot started from: the pulls after it continue from there. */
   from: LogPosition;
-  /** 0 users, teams and presence; 1 tickets; 2 the events of hot tickets; 3 recent and open calls. */
-  phase: 0 | 1 | 2 | 3;
-  /** The last ticket (phases 1, 2) or call (3) id sent, '' at the phase's start. */
+  /** 0 users, teams and presence; 1 tickets with the events of the hot ones; 2 recent and open calls. */
+  phase: 0 | 1 | 2;
+  /** The last ticket (phase 1) or call (2) id sent, '' at the phase's start. */
   after: string;
   /** Tickets changed since (and calls started since) this instant, in seconds since the epoch, are hot. */
   cutoff: number;
 }
 
-const SNAPSHOT_CURSOR = /^(\d{1,20}:\d{1,19}):s([0-3]):([0-9a-f-]{36})?:(\d{1,12})$/;
+const SNAPSHOT_CURSOR = /^(\d{1,20}:\d{1,19}):s([0-2]):([0-9a-f-]{36})?:(\d{1,12})$/;
 
 export function snapshotCursorText(p: SnapshotPosition): string {
   return `${p.from.xid}:${p.from.seq}:s${p.phase}:${p.after}:${p.cutoff}`;

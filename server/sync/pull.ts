@@ -33,6 +33,7 @@ import { assertClientOwner } from './clients';
 import { loadPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
 import { LOG_START, decodeCursor, decodeSnapshotCursor, encodeCursor, type LogPosition } from './cursor';
+import { RawJson } from './raw-json';
 import { estimateSnapshot, snapshotPage, startSnapshot, type SnapshotDeps } from './snapshot';
 
 /** Changes per page when the client does not ask for a size. */
@@ -50,17 +51,7 @@ interface LogRow {
   entityId: string;
 }
 
-/**
- * A change's data already encoded as JSON by the database (tickets: the `wire` column, migrations 0006 and 0007).
- * serializePullResponse splices the text in as it is; toJSON keeps any other JSON.stringify of a response correct
- * (if slower).
- */
-export class RawJson {
-  constructor(readonly text: string) {}
-  toJSON(): unknown {
-    return JSON.parse(this.text);
-  }
-}
+export { RawJson };
 
 const UUID_LENGTH = 36;
 
