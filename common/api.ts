@@ -1,6 +1,6 @@
 /** Request and response shapes of the central server's REST routes, shared by server and desk host. */
 import { z } from 'zod';
-import { Category, Channel, Priority, TicketStatus, TicketType, User } from './domain';
+import { Category, Channel, Priority, TicketEvent, TicketStatus, TicketType, User } from './domain';
 import { KeysetCursor, Uuid, line, queryInt, text } from './input';
 
 export const LoginRequest = z.object({
@@ -49,6 +49,10 @@ export const IntakeReceipt = z.object({
   createdAt: z.string(),
 });
 export type IntakeReceipt = z.infer<typeof IntakeReceipt>;
+
+/** GET /api/v1/tickets/:id/events: a ticket's whole history (fetched on open when the first pull left it out). */
+export const TicketEventsResponse = z.object({ ticketId: Uuid, events: z.array(TicketEvent) });
+export type TicketEventsResponse = z.infer<typeof TicketEventsResponse>;
 
 export const ApiError = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiError>;

@@ -117,7 +117,12 @@ export const METHODS = {
     }),
     z.object({ total: z.number().int(), items: z.array(Ticket) }),
   ),
-  'tickets.get': method(z.object({ id: Uuid }), z.object({ ticket: Ticket, events: z.array(TicketEvent) }).nullable()),
+  // historyMissing: the ticket's earlier events are not in the cache (a first pull leaves out the history of tickets
+  // nobody works on); the desk fetches them when the ticket is opened and announces tickets.changed once they are in.
+  'tickets.get': method(
+    z.object({ id: Uuid }),
+    z.object({ ticket: Ticket, events: z.array(TicketEvent), historyMissing: z.boolean().optional() }).nullable(),
+  ),
   /**
    * Where a ticket sits, so the list cursor can follow a jump to it: its row in `view` when that view holds it,
    * else in the inbox, else in `all`; null when the cache does not hold the ticket.

@@ -24,13 +24,26 @@ import { TICKET_FIELD_NAMES } from './ticket-fields';
  * them: a ticket row ends in `phoneHash`, a call carries `fromHash`/`toHash` (and no `fromE164`). Pulls for
  * schema < 5 leave `phoneHash` out of ticket rows (their rows are one shorter); older consoles' Call schema strips
  * the hashes. A desk cache from before schema 5 holds whole numbers: its migration 010 wipes them and pulls again.
+ *
+ * Schema 6 (issue 13, partial history): a first pull (cursor null) is answered with a snapshot of the current state
+ * — users, teams, presence, every ticket, the events of the tickets agents work on (HOT_TICKET_DAYS) and recent or
+ * open calls — and then continues from the change log at the position the snapshot started from. Snapshot ticket
+ * pages say which of their tickets arrived without their events (`historyOmitted`); a console fetches those on
+ * open (GET /api/v1/tickets/:id/events). Older consoles keep getting the whole change log.
  */
-export const SYNC_SCHEMA_VERSION = 5;
+export const SYNC_SCHEMA_VERSION = 6;
 export const OLDEST_SYNC_SCHEMA_VERSION = 1;
 /** The first schema that sends tickets as rows (ticketFromWire). */
 export const TICKET_ROWS_SCHEMA_VERSION = 3;
 /** The first schema whose ticket rows end in `phoneHash`. */
 export const PHONE_HASH_SCHEMA_VERSION = 5;
+/** The first schema whose first pull is a snapshot with partial history (see SYNC_SCHEMA_VERSION). */
+export const SNAPSHOT_SCHEMA_VERSION = 6;
+/**
+ * A snapshot carries the events of open tickets and of tickets changed within this many days (the ones agents work
+ * on), and the calls started within it (plus open calls and open callbacks).
+ */
+export const HOT_TICKET_DAYS = 30;
 
 /**
  * The order of a ticket row's values (schema 3): the order of the one field declaration (./ticket-fields). Part of
@@ -88,10 +101,40 @@ export const PushResponse = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
-/** A pull cursor as the server wrote it (base64url of "xid:seq") as a position, or null when it is not one. */
+/** Where a snapshot (schema 6) stands: its phase, the last id sent in it, and the hot-ticket cutoff it uses. */
+export interface SnapshotPosition {
+  /** The change-log position the snapshot started from: the pulls after it continue from there. */
+  from: LogPosition;
+  /** 0 users, teams and presence; 1 tickets with the events of the hot ones; 2 recent and open calls. */
+  phase: 0 | 1 | 2;
+  /** The last ticket (phase 1) or call (2) id sent, '' at the phase's start. */
+  after: string;
+  /** Tickets changed since (and calls started since) this instant, in seconds since the epoch, are hot. */
+  cutoff: number;
+}
+
+const SNAPSHOT_CURSOR = /^(\d{1,20}:\d{1,19}):s([0-2]):([0-9a-f-]{36})?:(\d{1,12})$/;
+
+export function snapshotCursorText(p: SnapshotPosition): string {
+  return `${p.from.xid}:${p.from.seq}:s${p.phase}:${p.after}:${p.cutoff}`;
+}
+
+/** A snapshot cursor's text ("xid:seq:s<phase>:<after>:<cutoff>") as a position, or null. */
+export function parseSnapshotCursorText(text: string): SnapshotPosition | null {
+  const m = SNAPSHOT_CURSOR.exec(text);
+  const from = m?.[1] ? parseLogPosition(m[1]) : null;
+  if (!m || !from) return null;
+  return { from, phase: Number(m[2]) as SnapshotPosition['phase'], after: m[3] ?? '', cutoff: Number(m[4]) };
+}
+
+/**
+ * A pull cursor as the server wrote it (base64url of "xid:seq", or of a snapshot position) as the change-log
+ * position it stands for, or null when it is not one.
+ */
 export function parsePullCursor(cursor: string): LogPosition | null {
   const text = decodeBase64Url(cursor);
-  return text === null ? null : parseLogPosition(text);
+  if (text === null) return null;
+  return parseLogPosition(text) ?? parseSnapshotCursorText(text)?.from ?? null;
 }
 
 export const PullRequest = z.object({
@@ -147,6 +190,11 @@ export const PullResponse = z.object({
    * Absent from older servers (their consoles wait for the next poke or the interval).
    */
   heldBack: z.boolean().optional(),
+  /**
+   * Snapshot ticket pages (schema 6): every ticket this page puts arrives without its events (history not
+   * downloaded), except those listed, whose events the snapshot sends.
+   */
+  historyOmitted: z.object({ except: z.array(z.string()) }).optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
@@ -172,6 +220,11 @@ export const SyncStatus = z.object({
       resumed: z.boolean().optional(),
     })
     .nullable(),
+  /**
+   * After an initial sync: the cache is still building what the console can work without (the search index, the
+   * indexes of jump-to-code, duplicates and short search, the WAL checkpoint); those answer by scanning meanwhile.
+   */
+  background: z.boolean().optional(),
   rejected: z.array(
     z.object({
       mutationId: z.number().int(),

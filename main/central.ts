@@ -7,7 +7,7 @@
 import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
 import { KpiReport, type KpiQuery } from '../common/kpi';
-import { LoginResponse, RevealResponse, type RevealRequest } from '../common/api';
+import { LoginResponse, RevealResponse, TicketEventsResponse, type RevealRequest } from '../common/api';
 import { PhoneHashKeyResponse } from '../common/residents/phone-hash';
 import { User } from '../common/domain';
 import { AuditPage, EraseResult, ResidentExport, type AuditFilter } from '../common/privacy';
@@ -115,6 +115,17 @@ export class CentralClient {
 
   pull(body: PullRequest, signal?: AbortSignal): Promise<PullResponse> {
     return this.request('POST', '/api/v1/sync/pull', body, PullResponse, signal);
+  }
+
+  /** A ticket's whole history (a console whose first pull left it out fetches it on open). */
+  ticketEvents(ticketId: string, signal?: AbortSignal): Promise<TicketEventsResponse> {
+    return this.request(
+      'GET',
+      `/api/v1/tickets/${encodeURIComponent(ticketId)}/events`,
+      undefined,
+      TicketEventsResponse,
+      signal,
+    );
   }
 
   /** One page of the residents directory after `cursor` (null: from the start). */

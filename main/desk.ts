@@ -19,6 +19,7 @@ import { createKeyFileSecretStore } from './secrets/key-file';
 import { createSessionService } from './session';
 import { requireSignedIn } from './session-guard';
 import { createSyncEngine, type SyncEngineOptions } from './sync/engine';
+import { createHistoryFetch } from './sync/history-fetch';
 import { createLiveClient, type LiveOptions } from './sync/live';
 import { createOutbox } from './sync/outbox';
 import { createRebaser } from './sync/rebase';
@@ -135,6 +136,11 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     actorId,
     onLocalChange: () => sync.schedulePush(),
   });
+  const historyFetch = createHistoryFetch({
+    central,
+    history: repos.history,
+    onFetched: (id) => hub.emit('tickets.changed', { ids: [id] }),
+  });
   const tickets = createTicketService({
     tickets: repos.tickets,
     outbox,
@@ -143,6 +149,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       hub.emit('tickets.changed', { ids: [id] });
       sync.schedulePush();
     },
+    history: { isMissing: (id) => repos.history.isMissing(id), request: (id) => historyFetch.request(id) },
   });
 
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
@@ -293,6 +300,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       residentsSync.stop();
       slaSettings.stop();
       await sync.stop();
+      await historyFetch.idle();
       await bulkLoad.checkpointed();
       repos.db.close();
     },

@@ -1,5 +1,5 @@
 /**
- * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|large]
+ * `tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] [--size small|medium|large]
  *  [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin]
  *  [--add-kiosk NAME]` — runs the central server (migrations first), or creates the first admin (or a lobby kiosk
  *  account) and exits.
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { buildServer } from './app';
 import { anyHasPassword, createUser } from './auth/users';
 import type { Db } from './db/driver';
+import type { DemoSize } from './seed/generate';
 import { migrate } from './db/migrate';
 import { backfillPhoneMasks } from './privacy/backfill';
 import { openDb } from './db/open';
@@ -18,7 +19,7 @@ import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 const USAGE =
   'usage: tsx server/cli.ts [--port 4100] [--host 127.0.0.1] [--data DIR | --db URL] [--seed demo] ' +
-  '[--size small|large] [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin] ' +
+  '[--size small|medium|large] [--cti-token TOKEN] [--retention-days N] [--trust-proxy false|true|HOPS|ADDR,…] [--init-admin] ' +
   '[--add-kiosk NAME]';
 
 const DEMO_USERNAMES = ['admin', 'agent01', 'lead01', 'kiosk01', 'pbx'];
@@ -29,7 +30,7 @@ interface CliOptions {
   url: string | undefined;
   dataDir: string;
   seed: 'demo' | undefined;
-  size: 'small' | 'large';
+  size: DemoSize;
   initAdmin: boolean;
   /** --add-kiosk NAME: create a lobby kiosk account (kiosk and display screens sign in with it) and exit. */
   addKiosk: string | undefined;
@@ -75,7 +76,8 @@ function parseCli(argv: string[]): CliOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
   if (values.data && values.db) fail('give --data or --db, not both');
   if (values.seed !== undefined && values.seed !== 'demo') fail(`unknown --seed ${values.seed}`);
-  if (values.size !== 'small' && values.size !== 'large') fail(`unknown --size ${values.size}`);
+  if (values.size !== 'small' && values.size !== 'medium' && values.size !== 'large')
+    fail(`unknown --size ${values.size}`);
   let trustProxy: TrustProxy;
   try {
     trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.DESK_TRUST_PROXY);
@@ -146,7 +148,7 @@ async function addKiosk(db: Db, username: string): Promise<void> {
   if (!process.env.DESK_KIOSK_PASSWORD) process.stdout.write(`password (shown once): ${password}\n`);
 }
 
-async function seedDemoData(db: Db, size: 'small' | 'large'): Promise<void> {
+async function seedDemoData(db: Db, size: DemoSize): Promise<void> {
   // Loaded only when asked for, so a plain server never pulls in the generator.
   const { seedDemo } = await import('./seed/index');
   const started = Date.now();

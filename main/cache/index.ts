@@ -5,10 +5,11 @@ import type { CacheDb } from './db';
 import { createStaffRepo, type StaffRepo } from './staff';
 import { createMetaRepo, type MetaRepo } from './meta';
 import { createPresenceRepo, type PresenceRepo } from './presence';
+import { createTicketHistoryRepo, type TicketHistoryRepo } from './ticket-history';
 import { createTicketRepo, type TicketRepo } from './tickets';
 
 export { openCache, type CacheDb } from './db';
-export type { CallRepo, StaffRepo, MetaRepo, PresenceRepo, TicketRepo };
+export type { CallRepo, StaffRepo, MetaRepo, PresenceRepo, TicketHistoryRepo, TicketRepo };
 
 export interface CacheRepos {
   db: CacheDb;
@@ -16,6 +17,8 @@ export interface CacheRepos {
   /** The session's phone hash secret: the repositories hash the whole numbers they are given, then mask them. */
   phoneHash: PhoneHashKey;
   tickets: TicketRepo;
+  /** Tickets whose events the cache lacks (a first pull's snapshot left them out). */
+  history: TicketHistoryRepo;
   staff: StaffRepo;
   calls: CallRepo;
   presence: PresenceRepo;
@@ -24,11 +27,13 @@ export interface CacheRepos {
 export function createRepos(db: CacheDb): CacheRepos {
   const meta = createMetaRepo(db);
   const phoneHash = createPhoneHashKey(meta);
+  const tickets = createTicketRepo(db, phoneHash.hash);
   return {
     db,
     meta,
     phoneHash,
-    tickets: createTicketRepo(db, phoneHash.hash),
+    tickets,
+    history: createTicketHistoryRepo(db, tickets),
     staff: createStaffRepo(db),
     calls: createCallRepo(db, phoneHash.hash),
     presence: createPresenceRepo(db),

@@ -27,6 +27,8 @@ export function createTicketService(deps: {
   actorId(): string | null;
   /** After each local write: announce it and schedule a push. */
   onLocalChange(ticketId: string): void;
+  /** Whether a ticket's earlier events are not cached, and the fetch that brings them (main/sync/history-fetch). */
+  history?: { isMissing(ticketId: string): boolean; request(ticketId: string): void };
 }): TicketService {
   const { tickets, outbox, actorId } = deps;
 
@@ -45,7 +47,11 @@ export function createTicketService(deps: {
     list: ({ view, offset, limit }) => tickets.list(view, actorId(), offset, limit),
     get(id) {
       const ticket = tickets.get(id);
-      return ticket ? { ticket, events: tickets.events(id) } : null;
+      if (!ticket) return null;
+      const detail = { ticket, events: tickets.events(id) };
+      if (!deps.history?.isMissing(id)) return detail;
+      deps.history.request(id); // opened: fetch its history (tickets.changed follows once it is in)
+      return { ...detail, historyMissing: true };
     },
     locate({ id, view }) {
       // The view the agent is in, else the working inbox, else `all`, which holds every cached ticket.

@@ -114,6 +114,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     serverError,
     lastSyncAt,
     progress,
+    ...(backgroundWork !== null && { background: true }),
     rejected: outbox.rejected(),
   });
 
@@ -392,13 +393,18 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     }
     // Also after a restart that came between the last page and the end of a bulk load: a no-op otherwise.
     if (deps.bulkLoad?.active()) await deps.bulkLoad.finish(signal);
-    if (deps.bulkLoad?.backgroundPending() && !backgroundWork) {
-      backgroundWork = deps.bulkLoad
+    const bulkLoad = deps.bulkLoad;
+    if (bulkLoad?.backgroundPending() && !backgroundWork) {
+      backgroundWork = bulkLoad
         .completeInBackground(signal)
         .catch((err: unknown) => {
           if (!signal.aborted) log('building the remaining indexes failed', err);
         })
-        .finally(() => (backgroundWork = null));
+        .then(() => bulkLoad.checkpointed())
+        .finally(() => {
+          backgroundWork = null;
+          announce(); // `background` off: the initial sync's work is all done
+        });
     }
     return heldBack;
   }

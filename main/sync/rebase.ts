@@ -64,10 +64,26 @@ export interface ChunkOptions {
 export const BULK_CHUNK_BUDGET_MS = 20;
 
 /** What the server owns in the cache (the outbox and rejected list are the desk's own). */
-const SYNCED_TABLES = ['tickets', 'ticket_events', 'ticket_shadow', 'users', 'teams', 'calls', 'presence'];
+const SYNCED_TABLES = [
+  'tickets',
+  'ticket_events',
+  'ticket_history_missing',
+  'ticket_shadow',
+  'users',
+  'teams',
+  'calls',
+  'presence',
+];
+
+/** The tickets a snapshot page puts without their events (schema 6: PullResponse.historyOmitted). */
+function historyOmitted(page: PullResponse): string[] {
+  if (!page.historyOmitted) return [];
+  const sent = new Set(page.historyOmitted.except);
+  return page.changes.filter((c) => c.entity === 'ticket' && c.op === 'put' && !sent.has(c.id)).map((c) => c.id);
+}
 
 export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketShadow): Rebaser {
-  const { db, tickets, staff, meta, calls, presence } = repos;
+  const { db, tickets, staff, meta, calls, presence, history } = repos;
 
   function writeChange(c: Change, touched: Set<string>): boolean {
     const put = c.op === 'put';
@@ -121,10 +137,16 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
   }
 
   const applyPageTx = db.transaction(
-    (page: PullResponse, actorId: string | null, initialSync?: string | null): PageResult => {
+    (
+      page: PullResponse,
+      actorId: string | null,
+      initialSync?: string | null,
+      withoutHistory: readonly string[] = historyOmitted(page),
+    ): PageResult => {
       const touched = restoreServerState();
       let directoryChanged = false;
       for (const change of page.changes) directoryChanged = writeChange(change, touched) || directoryChanged;
+      history.markMissing(withoutHistory);
       meta.set('pull_cursor', page.cursor);
       if (initialSync !== undefined) meta.set('initial_sync', initialSync);
       meta.set('last_mutation_id', String(page.lastMutationId));
@@ -203,7 +225,8 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
     if (bulk) db.pragma('synchronous = NORMAL');
     let last: PageResult;
     try {
-      last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId, initialSync);
+      // The whole page's marks, with its cursor: a crash before this re-pulls the page, marks included.
+      last = applyPageTx({ ...page, changes: page.changes.slice(start) }, actorId, initialSync, historyOmitted(page));
     } finally {
       if (bulk) db.pragma('synchronous = FULL');
     }

@@ -40,6 +40,16 @@ export function registerTicketRoutes(app: FastifyInstance, { db, now, slaSetting
     return { ticket: ticketForClient(ticket, user.role), events: await loadEvents(db, id) };
   });
 
+  // A ticket's whole history, for a console whose first pull left it out (schema 6, server/sync/snapshot): the same
+  // rules and the same event shape as reading the ticket and as the pull.
+  app.get('/api/v1/tickets/:id/events', async (request) => {
+    const user = currentUser(request);
+    requirePermission(user, 'tickets.read');
+    const { id } = parseRequest(TicketParams, request.params);
+    if (!(await loadTicket(db, id))) throw new HttpError(404, 'not_found');
+    return { ticketId: id, events: await loadEvents(db, id) };
+  });
+
   app.post('/api/v1/tickets', async (request, reply) => {
     const user = currentUser(request);
     requirePermission(user, 'tickets.intake');

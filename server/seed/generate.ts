@@ -52,7 +52,7 @@ import {
 } from './data/tickets';
 import { Rng, Sampler, type Weighted } from './prng';
 
-export type DemoSize = 'small' | 'large';
+export type DemoSize = 'small' | 'medium' | 'large';
 
 export interface GenerateOptions {
   seed: number;
@@ -69,6 +69,8 @@ export interface SizeProfile {
 
 export const SIZES: Record<DemoSize, SizeProfile> = {
   small: { projects: 3, units: 8_000, residents: 15_000, tickets: 5_000 },
+  // Half the large company: the initial-sync bench's 100k tickets (with their events and calls) and residents.
+  medium: { projects: 6, units: 52_500, residents: 100_000, tickets: 100_000 },
   large: { projects: 12, units: 105_000, residents: 200_000, tickets: 200_000 },
 };
 

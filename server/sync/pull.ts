@@ -7,6 +7,7 @@ import { V1_TICKET_EVENT_KINDS } from '../../common/domain';
 import {
   PHONE_HASH_SCHEMA_VERSION,
   PRESENCE_SCHEMA_VERSION,
+  SNAPSHOT_SCHEMA_VERSION,
   TICKET_ROWS_SCHEMA_VERSION,
   ticketFromWire,
   type Change,
@@ -31,7 +32,9 @@ import {
 import { assertClientOwner } from './clients';
 import { loadPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
-import { LOG_START, decodeCursor, encodeCursor, type LogPosition } from './cursor';
+import { LOG_START, decodeCursor, decodeSnapshotCursor, encodeCursor, type LogPosition } from './cursor';
+import { RawJson } from './raw-json';
+import { estimateSnapshot, snapshotPage, startSnapshot, type SnapshotDeps } from './snapshot';
 
 /** Changes per page when the client does not ask for a size. */
 export const DEFAULT_PULL_LIMIT = 1000;
@@ -48,17 +51,7 @@ interface LogRow {
   entityId: string;
 }
 
-/**
- * A change's data already encoded as JSON by the database (tickets: the `wire` column, migrations 0006 and 0007).
- * serializePullResponse splices the text in as it is; toJSON keeps any other JSON.stringify of a response correct
- * (if slower).
- */
-export class RawJson {
-  constructor(readonly text: string) {}
-  toJSON(): unknown {
-    return JSON.parse(this.text);
-  }
-}
+export { RawJson };
 
 const UUID_LENGTH = 36;
 
@@ -121,6 +114,18 @@ async function loadById<T extends { id: string }>(
   const { rows } = await q.query<{ j: string }>(`SELECT row_to_json(r)::text AS j FROM (${sql}) r`, [ids]);
   return new Map(rows.map((r) => map(JSON.parse(r.j) as Row)).map((item) => [item.id, item]));
 }
+
+const SNAPSHOT_DEPS: SnapshotDeps = {
+  loaders: LOADERS,
+  loadEventsOf: (q, ticketIds) =>
+    loadById(
+      q,
+      `SELECT ${EVENT_COLUMNS} FROM ticket_events WHERE ticket_id = ANY($1::uuid[]) ORDER BY ticket_id, created_at, id`,
+      ticketIds,
+      eventFromRow,
+    ),
+  lastMutationBelow: (q, clientId, bound) => lastMutationBelow(q, clientId, bound),
+};
 
 async function readLog(q: Queryable, from: LogPosition, horizon: string, limit: number): Promise<LogRow[]> {
   // One text for the whole page (see loadById): each row as "xid seq entity id" (ids are uuids or team slugs, never
@@ -259,7 +264,20 @@ export async function pullChanges(
     'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
   );
   const horizon = String(rows[0]?.horizon);
-  if (req.cursor !== null && (await beforeSyncHorizon(db, from))) {
+  const snapshot = decodeSnapshotCursor(req.cursor);
+  // A first pull of a current console is a snapshot (./snapshot); a snapshot cursor from a console that went back
+  // to an older version starts over, as after compaction.
+  if (req.schemaVersion >= SNAPSHOT_SCHEMA_VERSION && (req.cursor === null || snapshot !== null)) {
+    const at = snapshot ?? (await startSnapshot(db, horizon));
+    if (!(await beforeSyncHorizon(db, at.from))) {
+      const response = await snapshotPage(db, req, at, limit, SNAPSHOT_DEPS);
+      if (req.estimate || req.cursor === null) {
+        response.estimate = Math.max(await estimateSnapshot(db, at), response.changes.length);
+      }
+      return response;
+    }
+  }
+  if (req.cursor !== null && (snapshot !== null || (await beforeSyncHorizon(db, from)))) {
     return {
       cursor: encodeCursor(LOG_START),
       lastMutationId: await lastMutationBelow(db, req.clientId, horizon),

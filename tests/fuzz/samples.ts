@@ -153,6 +153,8 @@ export const ROUTE_QUERIES: Record<string, { keys: string[]; valid: Record<strin
     keys: ['status', 'queue', 'assignee', 'q', 'limit', 'cursor'],
     valid: { status: 'new', assignee: 'me', q: '电梯', limit: '5' },
   },
+  // A ticket's history fetched on open (issue 13): its id in the path, no query.
+  'GET /api/v1/tickets/:id/events': { keys: [], valid: {} },
   'GET /api/v1/residents': { keys: ['phone', 'q'], valid: { q: '张' } },
   'GET /api/v1/residents/directory': { keys: ['cursor', 'limit'], valid: { cursor: '0:0', limit: '5' } },
   'GET /api/v1/calls': {

@@ -12,6 +12,7 @@ import { migration009 } from './009_caller_id';
 import { migration010 } from './010_masked_phones';
 import { migration011 } from './011_agent_skills_capacity';
 import { migration012 } from './012_lead_board';
+import { migration013 } from './013_ticket_history';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];

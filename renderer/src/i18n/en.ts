@@ -109,6 +109,8 @@ export const en: Messages = {
     loading: 'Loading ticket…',
     notFound: 'Ticket not found; it may have been deleted',
     failed: 'Could not load the ticket: {{message}}',
+    historyLoading: 'Loading the earlier history…',
+    historyOffline: 'History not downloaded — connect to load it',
     type: 'Type',
     category: 'Category',
     channel: 'Channel',

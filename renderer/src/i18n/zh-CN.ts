@@ -134,6 +134,8 @@ export const zhCN = {
     loading: '正在加载工单…',
     notFound: '找不到该工单，可能已被删除',
     failed: '工单加载失败：{{message}}',
+    historyLoading: '正在加载早前的处理记录…',
+    historyOffline: '处理记录尚未下载 — 联网后即可加载',
     type: '类型',
     category: '分类',
     channel: '渠道',

@@ -5,15 +5,8 @@
  * servers killed). The PostgreSQL variants need TEST_DATABASE_URL or BENCH_DATABASE_URL.
  */
 import type { BenchContext, BenchGroup } from '../types';
-import {
-  bulkInsertTickets,
-  createBenchDatabase,
-  postgresAdminUrl,
-  seedAgents,
-  seedTeams,
-  type Backend,
-  type BenchDatabase,
-} from './fixtures';
+import { DEFAULT_DEMO_SEED, seedDemo } from '../../../server/seed/load';
+import { createBenchDatabase, postgresAdminUrl, seedAgents, type Backend, type BenchDatabase } from './fixtures';
 import { INITIAL_TICKETS, initialSyncBench, type HundredK } from './initial';
 import { keypressDuringInitialBench } from './keypress';
 import { kill9Bench } from './kill9';
@@ -27,18 +20,20 @@ async function prepareHundredK(backend: Backend, ctx: BenchContext): Promise<Hun
   try {
     const db = await database.open();
     try {
-      await seedTeams(db);
+      // Real data (DESIGN.md §9 rule 3): the demo generator's medium size, 100k tickets with their events and calls.
+      const { counts } = await seedDemo(db, { size: 'medium', seed: DEFAULT_DEMO_SEED });
+      if (counts.tickets !== INITIAL_TICKETS) throw new Error(`the medium demo has ${counts.tickets} tickets`);
       const users = await seedAgents(db, 4);
-      await bulkInsertTickets(db, INITIAL_TICKETS, users);
       // A server in service has its tables vacuumed and analysed and its dirty pages written out; without this the
-      // autovacuum of 100k fresh rows (and a checkpoint) would run during the measurement that follows.
+      // autovacuum of the fresh rows (and a checkpoint) would run during the measurement that follows.
       await db.query('VACUUM ANALYZE');
       if (backend === 'postgres') await db.query('CHECKPOINT');
-      ctx.log(
-        `  ${backend}: ${INITIAL_TICKETS.toLocaleString('en-US')} tickets and their change_log rows inserted in ` +
-          `${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      return { database, users };
+      const k = (n: number | undefined) => `${Math.round((n ?? 0) / 1000)}k`;
+      const data =
+        `demo medium (seed ${DEFAULT_DEMO_SEED}): ${k(counts.tickets)} tickets, ${k(counts.ticket_events)} events, ` +
+        `${k(counts.calls)} calls, ${k(counts.residents)} residents`;
+      ctx.log(`  ${backend}: ${data} seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return { database, users, data };
     } finally {
       await db.close();
     }

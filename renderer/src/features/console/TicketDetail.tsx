@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Ticket, User } from '../../../../common/domain';
 import { deskErrorMessage } from '../../api/errors';
-import { useTicket } from '../../api/queries';
+import { useSyncStatus, useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { DialButton } from '../phone/DialButton';
 import { MaskedPhoneNumber } from '../phone/MaskedPhoneNumber';
@@ -13,6 +13,20 @@ import { SopCard } from './sop/SopCard';
 import { TicketActions } from './TicketActions';
 import { TicketTimeline } from './TicketTimeline';
 import { useDirectory, type Directory } from './useDirectory';
+
+/**
+ * The ticket's earlier events are not in the cache (a first pull leaves out the history of tickets nobody works on):
+ * the desk is fetching them, or cannot while offline.
+ */
+function HistoryMissing() {
+  const { t } = useTranslation();
+  const offline = useSyncStatus().data?.state === 'offline';
+  return (
+    <p className="detail-placeholder" role="status" data-testid="history-missing">
+      {t(offline ? 'detail.historyOffline' : 'detail.historyLoading')}
+    </p>
+  );
+}
 
 export function TicketDetail({ ticketId, user }: { ticketId: string | null; user: User }) {
   const { t } = useTranslation();
@@ -41,6 +55,7 @@ export function TicketDetail({ ticketId, user }: { ticketId: string | null; user
           ticket={detail.data.ticket}
           user={user}
         />
+        {detail.data.historyMissing && <HistoryMissing />}
         <TicketTimeline ticket={detail.data.ticket} events={detail.data.events} directory={directory} />
       </>
     );

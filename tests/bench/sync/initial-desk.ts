@@ -1,0 +1,122 @@
+/**
+ * The desk host of the initial-sync bench, alone in its own process (so its VmHWM is the desk's peak RSS and
+ * nothing of the bench's own shares its event loop). Run by ./initial as `tsx initial-desk.ts <json options>`.
+ *
+ * From createDesk on an empty profile (module loading excluded): login, then
+ *   usable — the first sync status that says the cycle is over (online, no progress): the list shows rows, a search
+ *            by a ticket's code finds it, and the detail of a hot ticket (with its events) and of a cold one (its
+ *            history fetched on open) open — all three done through the desk API right then, and timed to their end;
+ *   done   — the status that says the background work is over too (deferred indexes, search index, WAL checkpoint).
+ * Prints one line `RESULT {json}` and exits; the profile stays for the parent's baseline.
+ */
+import { readFileSync } from 'node:fs';
+import type { SyncStatus } from '../../../common/sync';
+import { createDesk } from '../../../main/desk';
+
+interface Options {
+  serverUrl: string;
+  profileDir: string;
+  username: string;
+  password: string;
+  /** A hot ticket (open) and a cold one (closed long ago) of the server's data, with their codes. */
+  hot: { id: string; code: string };
+  cold: { id: string; code: string };
+}
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as Options;
+const ms = (since: number) => Math.round(performance.now() - since);
+
+/** Peak resident set of this process (kB → MB), from the kernel. */
+function vmHwmMb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const desk = await createDesk({ profileDir: opts.profileDir, serverUrl: opts.serverUrl });
+  const statuses: Array<{ at: number; s: SyncStatus }> = [];
+  let wake: (() => void) | null = null;
+  const trace = process.env.DESK_TRACE ? (line: string) => process.stderr.write(`${ms(started)} ms ${line}\n`) : null;
+  let tracedRows = 0;
+  desk.subscribe((event, payload) => {
+    if (trace && event === 'residents.changed') trace('residents directory page');
+    if (event !== 'sync.status') return;
+    const progress = (payload as SyncStatus).progress;
+    if (trace && (!progress || progress.rows - tracedRows >= 10_000)) {
+      tracedRows = progress?.rows ?? tracedRows;
+      trace(`sync ${JSON.stringify({ ...(payload as SyncStatus), rejected: undefined })}`);
+    }
+    statuses.push({ at: performance.now(), s: payload as SyncStatus });
+    wake?.();
+  });
+  const waitFor = async (test: (s: SyncStatus) => boolean): Promise<number> => {
+    for (;;) {
+      const hit = statuses.find((x) => test(x.s));
+      if (hit) return hit.at;
+      const stuck = statuses.find((x) => x.s.state === 'offline' || x.s.state === 'server_error');
+      if (stuck) throw new Error(`sync went ${stuck.s.state}`);
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  const opened = performance.now();
+  await desk.handlers['session.login']({ username: opts.username, password: opts.password });
+  const loggedIn = performance.now();
+
+  const cycleOver = await waitFor((s) => s.state === 'online' && s.progress === null && s.pending === 0);
+  // Usable: the three things an agent does first, each checked for a right answer.
+  const views = await desk.handlers['tickets.views']({});
+  const all = views.find((v) => v.id === 'all')?.count ?? 0;
+  const list = await desk.handlers['tickets.list']({ view: 'all', offset: 0, limit: 50 });
+  if (list.items.length === 0) throw new Error('usable: the list shows no rows');
+  const searchStarted = performance.now();
+  const found = await desk.handlers['tickets.search']({ q: opts.cold.code, limit: 20, offset: 0 });
+  const searchMs = performance.now() - searchStarted;
+  if (found.items[0]?.ticket.id !== opts.cold.id) throw new Error(`usable: search for ${opts.cold.code} missed it`);
+  const hot = await desk.handlers['tickets.get']({ id: opts.hot.id });
+  if (!hot || hot.events.length === 0 || hot.historyMissing) throw new Error('usable: the hot ticket has no history');
+  const cold = await desk.handlers['tickets.get']({ id: opts.cold.id });
+  if (!cold) throw new Error('usable: the cold ticket does not open');
+  const usable = performance.now();
+  const searchReadyAtUsable = !statuses.at(-1)?.s.background;
+
+  // The cold ticket's history, fetched on open (the agent sees "loading the earlier history" until then).
+  let coldEvents = cold.events.length;
+  let coldLoadedMs: number | null = cold.historyMissing ? null : 0;
+  for (let i = 0; i < 500 && coldLoadedMs === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const again = await desk.handlers['tickets.get']({ id: opts.cold.id });
+    if (again && !again.historyMissing) {
+      coldLoadedMs = ms(usable);
+      coldEvents = again.events.length;
+    }
+  }
+
+  const done = await waitFor((s) => s.state === 'online' && s.progress === null && !s.background);
+  const result = {
+    createDeskMs: Math.round(opened - started),
+    loginMs: Math.round(loggedIn - opened),
+    cycleOverS: (cycleOver - started) / 1000,
+    usableS: (usable - started) / 1000,
+    doneS: (done - started) / 1000,
+    checksMs: Math.round(usable - cycleOver),
+    searchMs: Math.round(searchMs * 10) / 10,
+    searchReadyAtUsable,
+    cachedTickets: all,
+    hotEvents: hot.events.length,
+    coldHistoryMissingAtOpen: cold.historyMissing === true,
+    coldLoadedMs,
+    coldEvents,
+    peakRssMb: vmHwmMb(),
+  };
+  await desk.close();
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`initial-desk failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

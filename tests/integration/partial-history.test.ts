@@ -1,0 +1,279 @@
+/**
+ * Partial history (issue 13, sync schema 6): a console's first pull is a snapshot with every ticket but only the
+ * events of the tickets agents work on (open, or changed within HOT_TICKET_DAYS); a closed older ticket arrives
+ * marked "history not downloaded", its events are fetched when it is opened (GET /api/v1/tickets/:id/events) and
+ * then work offline; events written later reach the console through the log as before, and the mark stays until
+ * the fetch. Older consoles (schema 5) still get the whole change log. On PGlite and PostgreSQL.
+ */
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketEvent } from '../../common/domain';
+import { SYNC_SCHEMA_VERSION, type Change, type PullResponse } from '../../common/sync';
+import { createDesk } from '../../main/desk';
+import type { DeskHost } from '../../main/host';
+import { buildServer } from '../../server/app';
+import type { Db } from '../../server/db/driver';
+import { BACKENDS } from './support/backends';
+import { PASSWORD, seedFixtures } from './support/fixtures';
+import { openProfileCache } from '../support/cache-file';
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend.skipReason !== null)(`partial history (${backend.name})`, () => {
+    let db: Db;
+    let dispose: () => Promise<void>;
+    let server: FastifyInstance | null = null;
+    let port = 0;
+    let baseUrl = '';
+    const dirs: string[] = [];
+    const desks: DeskHost[] = [];
+    /** Tickets: `hot` open, `cold` closed 60 days ago, `coldLater` closed long ago too (gets a comment later). */
+    const ids = { hot: randomUUID(), cold: randomUUID(), coldLater: randomUUID(), coldOffline: randomUUID() };
+
+    async function startServer(): Promise<void> {
+      server = buildServer({ db, loginRateLimit: { max: 10_000, timeWindow: '1 minute' } });
+      await server.listen({ host: '127.0.0.1', port });
+      port = (server.server.address() as AddressInfo).port;
+      baseUrl = `http://127.0.0.1:${port}`;
+    }
+    async function stopServer(): Promise<void> {
+      const stopping = server;
+      server = null;
+      if (!stopping) return;
+      const closed = stopping.close();
+      stopping.server.closeAllConnections();
+      await closed;
+    }
+    async function token(username: string): Promise<string> {
+      const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: PASSWORD }),
+      });
+      return ((await res.json()) as { token: string }).token;
+    }
+    async function api(path: string, username: string, body?: unknown) {
+      const res = await fetch(baseUrl + path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${await token(username)}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as unknown };
+    }
+    let nextMutation = 1;
+    const pusher = randomUUID();
+    async function push(name: string, args: Record<string, unknown>): Promise<void> {
+      const res = await api('/api/v1/sync/push', 'lead01', {
+        clientId: pusher,
+        schemaVersion: SYNC_SCHEMA_VERSION,
+        mutations: [{ id: nextMutation++, name, args: { eventId: randomUUID(), ...args } }],
+      });
+      expect(res.status).toBe(200);
+      expect((res.body as { results: Array<{ outcome: string }> }).results[0]?.outcome).toBe('applied');
+    }
+    const createTicket = (id: string) =>
+      push('ticket.create', { id, type: 'repair', category: 'plumbing', channel: 'phone', title: `漏水 ${id}` });
+    /** Closed 60 days ago: outside HOT_TICKET_DAYS (the wire column follows through its trigger). */
+    const closeLongAgo = (id: string) =>
+      db.query(
+        `UPDATE tickets SET status = 'closed', closed_at = now() - interval '60 days',
+                            updated_at = now() - interval '60 days' WHERE id = $1`,
+        [id],
+      );
+
+    async function openDesk(): Promise<DeskHost> {
+      const profileDir = mkdtempSync(join(tmpdir(), 'desk-partial-history-'));
+      dirs.push(profileDir);
+      const desk = await createDesk({
+        profileDir,
+        serverUrl: baseUrl,
+        live: false,
+        sync: { intervalMs: 60_000 },
+        requestTimeoutMs: 5_000,
+      });
+      desks.push(desk);
+      await desk.handlers['session.login']({ username: 'agent01', password: PASSWORD });
+      const status = await desk.handlers['sync.now']({});
+      expect(status.state).toBe('online');
+      return desk;
+    }
+    const detail = async (desk: DeskHost, id: string) => {
+      const d = await desk.handlers['tickets.get']({ id });
+      if (!d) throw new Error(`ticket ${id} not in the cache`);
+      return d;
+    };
+    /** Opens the ticket until its history is in (the fetch runs in the background after the first open). */
+    async function openUntilLoaded(desk: DeskHost, id: string) {
+      for (let i = 0; i < 200; i++) {
+        const d = await detail(desk, id);
+        if (!d.historyMissing) return d;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`the history of ${id} was never fetched`);
+    }
+    const heldBackPause = () => new Promise((resolve) => setTimeout(resolve, 100));
+    const kinds = (events: readonly TicketEvent[]) => events.map((e) => e.kind);
+
+    beforeAll(async () => {
+      ({ db, dispose } = await backend.open());
+      await seedFixtures(db);
+      await startServer();
+      for (const id of Object.values(ids)) {
+        await createTicket(id);
+        await push('ticket.comment', { id, body: '已联系住户' });
+      }
+      for (const id of [ids.cold, ids.coldLater, ids.coldOffline]) await closeLongAgo(id);
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const desk of desks) await desk.close();
+      await stopServer();
+      await dispose?.();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('the first pull is a snapshot: every ticket, the events of hot tickets only, then the log from where it began', async () => {
+      const clientId = randomUUID();
+      const changes: Change[] = [];
+      const omitted: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const res = await api('/api/v1/sync/pull', 'agent01', {
+          clientId,
+          schemaVersion: SYNC_SCHEMA_VERSION,
+          cursor,
+          limit: 2,
+        });
+        expect(res.status).toBe(200);
+        const page = res.body as PullResponse;
+        changes.push(...page.changes);
+        if (page.historyOmitted) {
+          const sent = new Set(page.historyOmitted.except);
+          for (const c of page.changes) if (c.entity === 'ticket' && !sent.has(c.id)) omitted.push(c.id);
+        }
+        if (pages++ === 1) await push('ticket.comment', { id: ids.hot, body: '快照期间的新记录' }); // mid-snapshot
+        cursor = page.cursor;
+        if (page.heldBack) await heldBackPause();
+        else if (!page.more) break;
+        expect(pages).toBeLessThan(1000);
+      }
+      const ticketIds = changes.filter((c) => c.entity === 'ticket').map((c) => c.id);
+      expect(new Set(ticketIds)).toEqual(new Set(Object.values(ids)));
+      expect(omitted.sort()).toEqual([ids.cold, ids.coldLater, ids.coldOffline].sort());
+      const eventTickets = new Set(
+        changes.filter((c) => c.entity === 'ticket_event').map((c) => (c.data as TicketEvent).ticketId),
+      );
+      expect(eventTickets).toEqual(new Set([ids.hot]));
+      // The comment written mid-snapshot arrives (from the log after the snapshot, or in it): nothing is skipped.
+      const bodies = changes.filter((c) => c.entity === 'ticket_event').map((c) => (c.data as TicketEvent).body);
+      expect(bodies).toContain('快照期间的新记录');
+      expect(changes.some((c) => c.entity === 'user')).toBe(true);
+      expect(changes.some((c) => c.entity === 'team')).toBe(true);
+    });
+
+    it('a schema-5 console still gets the whole change log, events of closed tickets included', async () => {
+      const changes: Change[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const res = await api('/api/v1/sync/pull', 'agent01', {
+          clientId: randomUUID(),
+          schemaVersion: 5,
+          cursor,
+          limit: 1000,
+        });
+        const page = res.body as PullResponse;
+        expect(page.historyOmitted).toBeUndefined();
+        changes.push(...page.changes);
+        cursor = page.cursor;
+        if (page.heldBack)
+          await heldBackPause(); // a transaction elsewhere on the cluster holds the horizon
+        else if (!page.more) break;
+      }
+      const eventTickets = new Set(
+        changes.filter((c) => c.entity === 'ticket_event').map((c) => (c.data as TicketEvent).ticketId),
+      );
+      expect(eventTickets).toEqual(new Set(Object.values(ids)));
+    });
+
+    it('a console: hot history at once, a cold ticket fetched on open and then readable offline', async () => {
+      const desk = await openDesk();
+      const hot = await detail(desk, ids.hot);
+      expect(hot.historyMissing).toBeUndefined();
+      expect(kinds(hot.events)).toContain('comment');
+
+      const cold = await detail(desk, ids.cold);
+      expect(cold.historyMissing).toBe(true);
+      expect(cold.events).toEqual([]);
+      const loaded = await openUntilLoaded(desk, ids.cold);
+      expect(kinds(loaded.events)).toEqual(expect.arrayContaining(['created', 'comment']));
+
+      await stopServer();
+      try {
+        const offline = await detail(desk, ids.cold);
+        expect(offline.historyMissing).toBeUndefined();
+        expect(offline.events).toEqual(loaded.events);
+        // Never opened while online: still marked, and stays so while the server cannot be reached.
+        expect((await detail(desk, ids.coldOffline)).historyMissing).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const still = await detail(desk, ids.coldOffline);
+        expect(still.historyMissing).toBe(true);
+        expect(still.events).toEqual([]);
+      } finally {
+        await startServer();
+      }
+      expect(kinds((await openUntilLoaded(desk, ids.coldOffline)).events)).toContain('comment');
+    });
+
+    it('a later event on a partial ticket arrives by the log; the mark stays until the fetch', async () => {
+      const desk = await openDesk();
+      await push('ticket.comment', { id: ids.coldLater, body: '住户再次来电' });
+      // Read from the cache file beside the desk: opening the ticket would fetch its history.
+      const cache = openProfileCache(dirs.at(-1)!, { readonly: true });
+      try {
+        const bodies = cache.prepare<[string], { body: string }>('SELECT body FROM ticket_events WHERE ticket_id = ?');
+        const marked = cache.prepare<[string], { one: number }>(
+          'SELECT 1 AS one FROM ticket_history_missing WHERE ticket_id = ?',
+        );
+        // Pulled as soon as the horizon lets it (a transaction elsewhere on a shared cluster can hold it back).
+        for (let i = 0; i < 300 && bodies.all(ids.coldLater).length === 0; i++) {
+          await desk.handlers['sync.now']({});
+          await heldBackPause();
+        }
+        expect(bodies.all(ids.coldLater).map((r) => r.body)).toEqual(['住户再次来电']);
+        expect(marked.get(ids.coldLater)).toBeDefined();
+      } finally {
+        cache.close();
+      }
+      const partial = await detail(desk, ids.coldLater);
+      expect(partial.historyMissing).toBe(true);
+      const whole = await openUntilLoaded(desk, ids.coldLater);
+      expect(whole.events.map((e) => e.body)).toEqual(expect.arrayContaining(['已联系住户', '住户再次来电']));
+      expect(kinds(whole.events)).toContain('created');
+      // Each event once, whichever way it came.
+      expect(new Set(whole.events.map((e) => e.id)).size).toBe(whole.events.length);
+    });
+
+    it('the events route: same access as reading the ticket, bad input 400, unknown or deleted 404', async () => {
+      const ok = await api(`/api/v1/tickets/${ids.cold}/events`, 'agent01');
+      expect(ok.status).toBe(200);
+      expect((ok.body as { ticketId: string; events: TicketEvent[] }).events.length).toBeGreaterThanOrEqual(2);
+      expect((await api(`/api/v1/tickets/${ids.cold}/events`, 'kiosk01')).status).toBe(403);
+      expect((await api('/api/v1/tickets/not-a-uuid/events', 'agent01')).status).toBe(400);
+      expect((await api(`/api/v1/tickets/${randomUUID()}/events`, 'agent01')).status).toBe(404);
+      const gone = randomUUID();
+      await createTicket(gone);
+      await push('ticket.delete', { id: gone, reason: '重复工单' });
+      expect((await api(`/api/v1/tickets/${gone}/events`, 'agent01')).status).toBe(404);
+      const unauthenticated = await fetch(`${baseUrl}/api/v1/tickets/${ids.cold}/events`);
+      expect(unauthenticated.status).toBe(401);
+    });
+  });
+}
