@@ -5,7 +5,7 @@
  * parameters as ./sql: $1 start, $2 end (instants at site midnight), $3 the site's UTC offset in seconds.
  */
 import type { KpiGroup, KpiPeriod } from '../../common/kpi';
-import { bucketSql } from './sql';
+import { GROUP_OUT, bucketSql } from './sql';
 
 /** A rollup row's site-local day as the instant it starts. */
 const DAY_START = `((r.day::timestamp - make_interval(secs => $3)) AT TIME ZONE 'UTC')`;
@@ -15,14 +15,14 @@ const BY_PERIOD_AND_GROUP = 'GROUP BY GROUPING SETS ((b, g), (g))';
 const share = (part: string, whole: string) => `sum(${part})::float8 / NULLIF(sum(${whole}), 0)`;
 
 const ticketGroup = (group: KpiGroup) =>
-  group === 'team' ? 'r.team_id' : group === 'agent' ? 'r.assignee_id::text' : 'NULL::text';
+  group === 'team' ? 'r.team_id COLLATE "C"' : group === 'agent' ? 'r.assignee_id' : 'NULL::text';
 
 export function ticketRollupSql(period: KpiPeriod, group: KpiGroup): string {
   return `
     WITH f AS (
       SELECT ${bucketSql(period, DAY_START)} AS b, ${ticketGroup(group)} AS g, r.*
       FROM kpi_daily_tickets r WHERE ${DAYS_IN_RANGE})
-    SELECT b, g, GROUPING(b) AS total,
+    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
       sum(tickets)::float8 AS "tickets",
       ${share('respond_met', 'respond_ended')} AS "onTimeRespond",
       ${share('on_site_met', 'on_site_ended')} AS "onTimeOnSite",
@@ -40,7 +40,7 @@ export function ticketRollupSql(period: KpiPeriod, group: KpiGroup): string {
 }
 
 const callGroup = (group: KpiGroup) =>
-  group === 'team' ? 'u.team_id' : group === 'agent' ? 'r.agent_id::text' : 'NULL::text';
+  group === 'team' ? 'u.team_id COLLATE "C"' : group === 'agent' ? 'r.agent_id' : 'NULL::text';
 const callJoin = (group: KpiGroup) => (group === 'team' ? 'LEFT JOIN users u ON u.id = r.agent_id' : '');
 
 export function callRollupSql(period: KpiPeriod, group: KpiGroup): string {
@@ -48,7 +48,7 @@ export function callRollupSql(period: KpiPeriod, group: KpiGroup): string {
     WITH c AS (
       SELECT ${bucketSql(period, DAY_START)} AS b, ${callGroup(group)} AS g, r.*
       FROM kpi_daily_calls r ${callJoin(group)} WHERE ${DAYS_IN_RANGE})
-    SELECT b, g, GROUPING(b) AS total,
+    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
       sum(inbound)::float8 AS "callsInbound",
       ${share('ended_answered', 'ended')} AS "callAnswerRate",
       ${share('ended_missed', 'ended')} AS "callAbandonRate",
