@@ -36,27 +36,42 @@ const ON_SCREEN = 12;
 const clock = () => performance.timeOrigin + performance.now();
 
 /**
- * In B's page (an init script: the console's CSP forbids eval). `expect(title)` starts watching for a list row that
- * shows `title`; `seen()` returns {title: frame clock} of those painted so far.
+ * In B's page (an init script: the console's CSP forbids eval). `expect(title, id)` starts watching for a list row that
+ * shows `title`; `seen()` returns, by title, the frame clock of those painted so far and when the host's
+ * `tickets.changed` naming the ticket reached the page (for the log).
  */
 const PROBE = `(() => {
   const clock = () => performance.timeOrigin + performance.now();
-  const pending = new Set();
+  const pending = new Map();
   const painted = {};
+  const heard = {};
   const check = () => {
     if (pending.size === 0) return;
     const shown = new Set();
     for (const el of document.querySelectorAll('[role="option"] .row-title')) shown.add(el.textContent);
-    for (const title of [...pending]) {
+    for (const title of [...pending.keys()]) {
       if (!shown.has(title)) continue;
       pending.delete(title);
       requestAnimationFrame(() => { painted[title] = clock(); });
     }
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  // The first frame on the page's WebSocket (the desk host's events) naming the ticket after the edit: when B's
+  // host told its renderer that the ticket changed.
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string' || !event.data.includes('tickets.changed')) return;
+        const at = clock();
+        for (const [title, id] of pending) if (heard[title] === undefined && event.data.includes(id)) heard[title] = at;
+      });
+    }
+  };
   window.__propagation = {
-    expect(title) { pending.add(title); check(); return true; },
-    seen() { return { ...painted }; },
+    expect(title, id) { pending.set(title, id); check(); return true; },
+    seen() { return { painted: { ...painted }, heard: { ...heard } }; },
   };
 })();`;
 
@@ -140,16 +155,18 @@ export function propagationBench(): Bench {
         for (let k = 0; k < PROPAGATION_EDITS; k++) {
           const id = targets[k % targets.length] as string;
           const title = `传播测试 ${run} 第${k + 1}次修改`;
-          await page.evaluate(`window.__propagation.expect(${JSON.stringify(title)})`);
+          await page.evaluate(`window.__propagation.expect(${JSON.stringify(title)}, ${JSON.stringify(id)})`);
           started.set(title, clock());
           await a.desk.handlers['tickets.edit']({ id, title });
           if ((k + 1) % 50 === 0) ctx.log(`  ${k + 1} edits made`);
           await new Promise((r) => setTimeout(r, 100 + random() * 200));
         }
+        type Seen = { painted: Record<string, number>; heard: Record<string, number> };
         let seen: Record<string, number> = {};
+        let heard: Record<string, number> = {};
         const deadline = performance.now() + SEEN_TIMEOUT_MS;
         while (performance.now() < deadline) {
-          seen = await page.evaluate<Record<string, number>>('window.__propagation.seen()');
+          ({ painted: seen, heard } = await page.evaluate<Seen>('window.__propagation.seen()'));
           if (Object.keys(seen).length >= started.size) break;
           await new Promise((r) => setTimeout(r, 200));
         }
@@ -165,7 +182,11 @@ export function propagationBench(): Bench {
           "outbox push, the server's commit and live poke, B's pull, tickets.changed, the list's refetch and " +
           `render; ${PROPAGATION_EDITS} edits of ${targets.length} on-screen tickets started 100–300 ms apart ` +
           '(seeded), each counted; after it: only the next edits';
+        const toEvent = [...started]
+          .filter(([title]) => heard[title] !== undefined)
+          .map(([title, at]) => (heard[title] as number) - offset.offset - at);
         ctx.log(`  A → B painted: ${describeSamples(latencies)}`);
+        ctx.log(`    A → B's page got tickets.changed naming the ticket: ${describeSamples(toEvent)}`);
         ctx.log(`  ${span}; ${data}`);
         return [
           {
