@@ -118,8 +118,9 @@ async function measure(backend: Backend, ctx: BenchContext): Promise<BenchEntry>
     }
     const span =
       `the slowest of ${REPORTS.length} reports' SQL queries (${slowest.what}), each report asked once right after ` +
-      "a fresh server start (cold: new process and connections; the database's buffers and the OS cache as the " +
-      'seed and earlier reports left them; its warm repeat is logged): from sending the SQL to having its rows, as the ' +
+      'a fresh server start (cold: new process and connections, after the start-up jobs a real start runs, the ' +
+      "KPI rollups' upkeep among them; the database's buffers and the OS cache as the seed and earlier reports " +
+      'left them; its warm repeat is logged): from sending the SQL to having its rows, as the ' +
       "answer's Server-Timing says; not counted: the sign-in, HTTP, the report's assembly and JSON";
     ctx.log(`${backend}: kpi.query_max_ms = ${fmt(slowest.ms)}; ${span}; ${DATA}`);
     return {
