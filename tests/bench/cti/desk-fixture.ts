@@ -18,6 +18,7 @@ import type { User } from '../../../common/domain';
 import type { SyncStatus } from '../../../common/sync';
 import { createRepos, openCache } from '../../../main/cache';
 import { createDesk } from '../../../main/desk';
+import { maskPhone } from '../../../common/residents/phone';
 import { generateDemo } from '../../../server/seed/generate';
 import { DEFAULT_DEMO_SEED } from '../../../server/seed/load';
 import { openProfileCache } from '../../support/cache-file';
@@ -57,6 +58,10 @@ export interface Caller {
   nsn: string;
   /** The one resident with this number. */
   name: string;
+  /** The number as the console shows it, masked (issue 11): maskPhone of what the PBX sent. */
+  shown: string;
+  /** Its digits and mask characters, without a trunk 0: what the pop benches look for in the pop. */
+  shownKey: string;
 }
 
 export interface CtiServer {
@@ -246,7 +251,9 @@ async function prepare(ctx: BenchContext): Promise<CtiFixture> {
         const row = rows[Math.floor(random() * rows.length)];
         if (!row) throw new Error('no demo resident has a phone number');
         const nsn = row.e164.slice(3);
-        return { from: pbxDigits(nsn), nsn, name: row.name };
+        const from = pbxDigits(nsn);
+        const shown = maskPhone(from);
+        return { from, nsn, name: row.name, shown, shownKey: shown.replace(/[^\d*]+/g, '').replace(/^0/, '') };
       });
       agents = repos.db
         .prepare<[], { username: string; extension: string }>(

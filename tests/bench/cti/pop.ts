@@ -55,7 +55,8 @@ const clock = () => performance.timeOrigin + performance.now();
  */
 const PROBE = `(() => {
   const clock = () => performance.timeOrigin + performance.now();
-  const digits = (s) => (s || '').replace(/\\D+/g, '');
+  // Numbers are masked on screen (issue 11): compare their digits and mask characters only.
+  const digits = (s) => (s || '').replace(/[^\\d*]+/g, '');
   const LABELS = ['来电', 'Incoming call'];
   const b = { m: null, waiters: [] };
   window.__ctiBench = b;
@@ -271,7 +272,7 @@ async function wsBaseline(browser: Browser): Promise<{
     context,
     send(caller) {
       const sentAt = clock();
-      open().send(JSON.stringify({ kind: 'ring', number: caller.from }));
+      open().send(JSON.stringify({ kind: 'ring', number: caller.shown }));
       return sentAt;
     },
     clear: () => open().send(JSON.stringify({ kind: 'clear' })),
@@ -304,7 +305,7 @@ async function oneCall(
   offset: number,
 ): Promise<CallSample> {
   await page.evaluate(
-    `window.__ctiBench.arm(${JSON.stringify(caller.nsn)}, ${JSON.stringify(caller.name)}, ${JSON.stringify(callId)})`,
+    `window.__ctiBench.arm(${JSON.stringify(caller.shownKey)}, ${JSON.stringify(caller.name)}, ${JSON.stringify(callId)})`,
   );
   const sentAt = clock();
   const replied = line.ring(caller, callId, index);
@@ -424,7 +425,7 @@ export function popBench(): Bench {
           await pause(200 + random() * 300);
           // The baseline round, the same way: arm, send, the frame that shows it, clear.
           await baseline.page.evaluate(
-            `window.__ctiBench.arm(${JSON.stringify(caller.nsn)}, null, ${JSON.stringify(`none-${i}`)})`,
+            `window.__ctiBench.arm(${JSON.stringify(caller.shownKey)}, null, ${JSON.stringify(`none-${i}`)})`,
           );
           const sentAt = baseline.send(caller);
           const marks = await baseline.page.evaluate<Marks | null>(`window.__ctiBench.wait('frame', 15000)`);
