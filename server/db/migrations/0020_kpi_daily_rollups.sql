@@ -1,13 +1,13 @@
 -- KPI daily rollups (issue 13): the summable KPI figures per site-local day and group, so a year-long report reads a
--- few thousand rows instead of a year of kpi_ticket_facts (~120k rows at the demo's large size: 386–529 ms, budget
+-- few rows per day instead of a year of kpi_ticket_facts (~120k rows at the demo's large size: 386–529 ms, budget
 -- 200). Percentiles (first response, callback) cannot be summed and still read the facts.
 --
--- Exact under concurrent writes: the rollup tables are append-only ledgers. Triggers on kpi_ticket_facts and calls
--- add, in the writing transaction, one row per (day, group) that a statement changed: minus the old contribution,
--- plus the new. Nothing is updated in place, so concurrent writers never wait on a shared counter row (today's row
--- of a team would be one) and never deadlock on it. A figure is the sum of a key's rows, whatever their number;
--- kpi_compact_rollups() (run by the server every minute) folds a key's rows into one, moving them in a single
--- statement, so a concurrent writer's rows are either folded or left as they are, never lost or counted twice.
+-- Exact under concurrent writes: the rollup tables are append-only ledgers. Row triggers on kpi_ticket_facts and
+-- calls add, in the writing transaction, the old row's contribution negated and the new row's (only when a field
+-- that counts changed). Nothing is updated in place, so concurrent writers never wait on a shared counter row
+-- (today's row of a team would be one) and never deadlock on it. A figure is the sum of a key's rows, whatever
+-- their number; kpi_compact_rollups() (run by the server every minute) folds a key's rows into one, moving them in a
+-- single statement, so a concurrent writer's rows are either folded or left as they are, never lost or counted twice.
 --
 -- Days are site-local at the UTC offset in kpi_rollup_zone (Asia/Shanghai, +08:00, at first). The report uses the
 -- rollups only when the site's offset is that one, and kpi_rebuild_rollups(offset) rebuilds them for another.
@@ -20,28 +20,9 @@ INSERT INTO kpi_rollup_zone (offset_sec) VALUES (28800);
 
 -- ———————————————————————————————— tickets ————————————————————————————————
 
--- What a ticket's facts contribute (the cohort key and each summable fact), as the triggers compare them: an update
--- that leaves this unchanged (a first response, a status change within the open ones) writes no rollup row.
-CREATE TYPE kpi_ticket_contribution AS (
-  created_at timestamptz, team_id text, assignee_id uuid, counted boolean,
-  sla_respond_met boolean, sla_on_site_met boolean, sla_fix_met boolean, sla_reply_met boolean,
-  sla_follow_up_met boolean, closed boolean, completed boolean, reopened boolean, satisfaction smallint,
-  followable boolean, followed_up boolean, first_contact_resolved boolean
-);
--- The definitions of server/kpi/sql.ts ticketKpiSql (common/kpi/definitions.ts): counted = neither cancelled nor
--- deleted; completed = reached completion; followable = a completed repair or complaint.
-CREATE FUNCTION kpi_ticket_contribution(f kpi_ticket_facts) RETURNS kpi_ticket_contribution
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT ROW(f.created_at, f.team_id, f.assignee_id, NOT f.deleted AND f.status <> 'cancelled',
-    f.sla_respond_met, f.sla_on_site_met, f.sla_fix_met, f.sla_reply_met, f.sla_follow_up_met,
-    f.status = 'closed', f.completed_at IS NOT NULL, f.completed_at IS NOT NULL AND f.reopen_count > 0,
-    f.satisfaction, f.completed_at IS NOT NULL AND f.type IN ('repair', 'complaint'),
-    f.completed_at IS NOT NULL AND f.type IN ('repair', 'complaint') AND f.followed_up_at IS NOT NULL,
-    f.first_contact_resolved)::kpi_ticket_contribution
-$$;
-
 -- Per day and group: tickets; per SLA clock the ended ones and those met; closed; completed and of them reopened;
--- the satisfaction scores' sum and number; followable and of them followed up; first-contact resolved.
+-- the satisfaction scores' sum and number; followable (completed repairs and complaints) and of them followed up;
+-- first-contact resolved. The definitions of server/kpi/sql.ts ticketKpiSql (common/kpi/definitions.ts).
 CREATE TABLE kpi_daily_tickets (
   day date NOT NULL, team_id text, assignee_id uuid,
   tickets int NOT NULL,
@@ -56,70 +37,60 @@ CREATE TABLE kpi_daily_tickets (
 );
 CREATE INDEX kpi_daily_tickets_day ON kpi_daily_tickets(day);
 
--- Appends the difference between contributions that went and came, one row per (day, team, assignee); a sum
--- over no rows is 0.
-CREATE FUNCTION kpi_add_ticket_deltas(gone kpi_ticket_contribution[], came kpi_ticket_contribution[])
-RETURNS void LANGUAGE sql AS $$
-  INSERT INTO kpi_daily_tickets
-  SELECT ((c.created_at AT TIME ZONE 'UTC') + make_interval(secs => z.offset_sec))::date, c.team_id, c.assignee_id,
-    sum(c.s),
-    COALESCE(sum(c.s) FILTER (WHERE c.sla_respond_met), 0), COALESCE(sum(c.s) FILTER (WHERE c.sla_respond_met IS NOT NULL), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.sla_on_site_met), 0), COALESCE(sum(c.s) FILTER (WHERE c.sla_on_site_met IS NOT NULL), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.sla_fix_met), 0), COALESCE(sum(c.s) FILTER (WHERE c.sla_fix_met IS NOT NULL), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.sla_reply_met), 0), COALESCE(sum(c.s) FILTER (WHERE c.sla_reply_met IS NOT NULL), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.sla_follow_up_met), 0), COALESCE(sum(c.s) FILTER (WHERE c.sla_follow_up_met IS NOT NULL), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.closed), 0), COALESCE(sum(c.s) FILTER (WHERE c.completed), 0), COALESCE(sum(c.s) FILTER (WHERE c.reopened), 0),
-    COALESCE(sum(c.s * c.satisfaction), 0), COALESCE(sum(c.s) FILTER (WHERE c.satisfaction IS NOT NULL), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.followable), 0), COALESCE(sum(c.s) FILTER (WHERE c.followed_up), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.first_contact_resolved), 0)
-  FROM (SELECT -1 AS s, * FROM unnest(gone) UNION ALL SELECT 1, * FROM unnest(came)) c, kpi_rollup_zone z
-  WHERE c.counted
-  GROUP BY 1, 2, 3
+-- A ticket's facts as a ledger row, times `s` (1 or -1); no row for a cancelled or deleted ticket (counted nowhere).
+CREATE FUNCTION kpi_ticket_delta(f kpi_ticket_facts, s int) RETURNS SETOF kpi_daily_tickets LANGUAGE sql STABLE AS $$
+  SELECT ((f.created_at AT TIME ZONE 'UTC') + make_interval(secs => z.offset_sec))::date, f.team_id, f.assignee_id,
+    s,
+    s * (f.sla_respond_met IS TRUE)::int, s * (f.sla_respond_met IS NOT NULL)::int,
+    s * (f.sla_on_site_met IS TRUE)::int, s * (f.sla_on_site_met IS NOT NULL)::int,
+    s * (f.sla_fix_met IS TRUE)::int, s * (f.sla_fix_met IS NOT NULL)::int,
+    s * (f.sla_reply_met IS TRUE)::int, s * (f.sla_reply_met IS NOT NULL)::int,
+    s * (f.sla_follow_up_met IS TRUE)::int, s * (f.sla_follow_up_met IS NOT NULL)::int,
+    s * (f.status = 'closed')::int, s * (f.completed_at IS NOT NULL)::int,
+    s * (f.completed_at IS NOT NULL AND f.reopen_count > 0)::int,
+    s * COALESCE(f.satisfaction, 0), s * (f.satisfaction IS NOT NULL)::int,
+    s * (f.completed_at IS NOT NULL AND f.type IN ('repair', 'complaint'))::int,
+    s * (f.completed_at IS NOT NULL AND f.type IN ('repair', 'complaint') AND f.followed_up_at IS NOT NULL)::int,
+    s * f.first_contact_resolved::int
+  FROM kpi_rollup_zone z
+  WHERE NOT f.deleted AND f.status <> 'cancelled'
 $$;
 
-CREATE FUNCTION kpi_facts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A bulk load (server/seed/load.ts sets kpi.bulk_load) rebuilds the rollups once at its end instead.
+CREATE FUNCTION kpi_facts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM kpi_add_ticket_deltas('{}', ARRAY(SELECT kpi_ticket_contribution(n) FROM came n));
+  IF current_setting('kpi.bulk_load', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO kpi_daily_tickets SELECT * FROM kpi_ticket_delta(OLD, -1);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO kpi_daily_tickets SELECT * FROM kpi_ticket_delta(NEW, 1);
+  END IF;
   RETURN NULL;
 END
 $$;
-CREATE FUNCTION kpi_facts_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM kpi_add_ticket_deltas(
-    ARRAY(SELECT kpi_ticket_contribution(o) FROM gone o JOIN came n USING (ticket_id)
-          WHERE kpi_ticket_contribution(o) IS DISTINCT FROM kpi_ticket_contribution(n)),
-    ARRAY(SELECT kpi_ticket_contribution(n) FROM gone o JOIN came n USING (ticket_id)
-          WHERE kpi_ticket_contribution(o) IS DISTINCT FROM kpi_ticket_contribution(n)));
-  RETURN NULL;
-END
-$$;
-CREATE FUNCTION kpi_facts_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM kpi_add_ticket_deltas(ARRAY(SELECT kpi_ticket_contribution(o) FROM gone o), '{}');
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER kpi_facts_inserted AFTER INSERT ON kpi_ticket_facts
-  REFERENCING NEW TABLE AS came FOR EACH STATEMENT EXECUTE FUNCTION kpi_facts_inserted();
-CREATE TRIGGER kpi_facts_updated AFTER UPDATE ON kpi_ticket_facts
-  REFERENCING OLD TABLE AS gone NEW TABLE AS came FOR EACH STATEMENT EXECUTE FUNCTION kpi_facts_updated();
-CREATE TRIGGER kpi_facts_deleted AFTER DELETE ON kpi_ticket_facts
-  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION kpi_facts_deleted();
+CREATE TRIGGER kpi_facts_rolled_up AFTER INSERT OR DELETE ON kpi_ticket_facts
+  FOR EACH ROW EXECUTE FUNCTION kpi_facts_changed();
+-- Only a change of what kpi_ticket_delta reads: a first response, a status change among open ones write nothing.
+CREATE TRIGGER kpi_facts_rolled_up_update AFTER UPDATE ON kpi_ticket_facts FOR EACH ROW
+  WHEN ((OLD.created_at, OLD.team_id, OLD.assignee_id, OLD.deleted, OLD.status = 'closed', OLD.status = 'cancelled',
+         OLD.type, OLD.completed_at IS NULL, OLD.reopen_count > 0, OLD.satisfaction, OLD.followed_up_at IS NULL,
+         OLD.first_contact_resolved, OLD.sla_respond_met, OLD.sla_on_site_met, OLD.sla_fix_met, OLD.sla_reply_met,
+         OLD.sla_follow_up_met)
+        IS DISTINCT FROM
+        (NEW.created_at, NEW.team_id, NEW.assignee_id, NEW.deleted, NEW.status = 'closed', NEW.status = 'cancelled',
+         NEW.type, NEW.completed_at IS NULL, NEW.reopen_count > 0, NEW.satisfaction, NEW.followed_up_at IS NULL,
+         NEW.first_contact_resolved, NEW.sla_respond_met, NEW.sla_on_site_met, NEW.sla_fix_met, NEW.sla_reply_met,
+         NEW.sla_follow_up_met))
+  EXECUTE FUNCTION kpi_facts_changed();
 
 -- ———————————————————————————————— calls ————————————————————————————————
 
--- What an inbound call contributes (server/kpi/sql.ts callKpiSql): the handle time in whole microseconds, so sums
--- stay exact however often a row is subtracted and added again.
-CREATE TYPE kpi_call_contribution AS (
-  started_at timestamptz, agent_id uuid, ended boolean, answered boolean, missed boolean, handle_us bigint
-);
-CREATE FUNCTION kpi_call_contribution(c calls) RETURNS kpi_call_contribution LANGUAGE sql IMMUTABLE AS $$
-  SELECT ROW(c.started_at, c.agent_id, c.state = 'ended', c.answered_at IS NOT NULL, c.missed,
-    round(date_part('epoch', c.ended_at - c.answered_at) * 1000000)::bigint)::kpi_call_contribution
-$$;
-
--- Per day and answering agent: inbound calls; ended ones, of them answered and missed; the handle time's sum and
--- the number of calls that have one.
+-- Per day and answering agent: inbound calls; ended ones, of them answered and missed; the handle time's sum in
+-- whole microseconds (sums stay exact however often a row is subtracted and added again) and the number of calls
+-- that have one. The definitions of server/kpi/sql.ts callKpiSql.
 CREATE TABLE kpi_daily_calls (
   day date NOT NULL, agent_id uuid,
   inbound int NOT NULL, ended int NOT NULL, ended_answered int NOT NULL, ended_missed int NOT NULL,
@@ -127,48 +98,39 @@ CREATE TABLE kpi_daily_calls (
 );
 CREATE INDEX kpi_daily_calls_day ON kpi_daily_calls(day);
 
-CREATE FUNCTION kpi_add_call_deltas(gone kpi_call_contribution[], came kpi_call_contribution[])
-RETURNS void LANGUAGE sql AS $$
-  INSERT INTO kpi_daily_calls
+-- A call as a ledger row, times `s`; no row for an outbound call.
+CREATE FUNCTION kpi_call_delta(c calls, s int) RETURNS SETOF kpi_daily_calls LANGUAGE sql STABLE AS $$
   SELECT ((c.started_at AT TIME ZONE 'UTC') + make_interval(secs => z.offset_sec))::date, c.agent_id,
-    sum(c.s), COALESCE(sum(c.s) FILTER (WHERE c.ended), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.ended AND c.answered), 0),
-    COALESCE(sum(c.s) FILTER (WHERE c.ended AND c.missed), 0),
-    COALESCE(sum(c.s * c.handle_us), 0), COALESCE(sum(c.s) FILTER (WHERE c.handle_us IS NOT NULL), 0)
-  FROM (SELECT -1 AS s, * FROM unnest(gone) UNION ALL SELECT 1, * FROM unnest(came)) c, kpi_rollup_zone z
-  GROUP BY 1, 2
+    s, s * (c.state = 'ended')::int, s * (c.state = 'ended' AND c.answered_at IS NOT NULL)::int,
+    s * (c.state = 'ended' AND c.missed)::int,
+    s * COALESCE(round(date_part('epoch', c.ended_at - c.answered_at) * 1000000)::bigint, 0),
+    s * (c.ended_at IS NOT NULL AND c.answered_at IS NOT NULL)::int
+  FROM kpi_rollup_zone z
+  WHERE c.direction = 'inbound'
 $$;
 
-CREATE FUNCTION kpi_calls_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION kpi_calls_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM kpi_add_call_deltas('{}', ARRAY(SELECT kpi_call_contribution(n) FROM came n WHERE n.direction = 'inbound'));
+  IF current_setting('kpi.bulk_load', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO kpi_daily_calls SELECT * FROM kpi_call_delta(OLD, -1);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO kpi_daily_calls SELECT * FROM kpi_call_delta(NEW, 1);
+  END IF;
   RETURN NULL;
 END
 $$;
-CREATE FUNCTION kpi_calls_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM kpi_add_call_deltas(
-    ARRAY(SELECT kpi_call_contribution(o) FROM gone o JOIN came n USING (id)
-          WHERE o.direction = 'inbound'
-            AND (n.direction <> 'inbound' OR kpi_call_contribution(o) IS DISTINCT FROM kpi_call_contribution(n))),
-    ARRAY(SELECT kpi_call_contribution(n) FROM gone o JOIN came n USING (id)
-          WHERE n.direction = 'inbound'
-            AND (o.direction <> 'inbound' OR kpi_call_contribution(o) IS DISTINCT FROM kpi_call_contribution(n))));
-  RETURN NULL;
-END
-$$;
-CREATE FUNCTION kpi_calls_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM kpi_add_call_deltas(ARRAY(SELECT kpi_call_contribution(o) FROM gone o WHERE o.direction = 'inbound'), '{}');
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER kpi_calls_inserted AFTER INSERT ON calls
-  REFERENCING NEW TABLE AS came FOR EACH STATEMENT EXECUTE FUNCTION kpi_calls_inserted();
-CREATE TRIGGER kpi_calls_updated AFTER UPDATE ON calls
-  REFERENCING OLD TABLE AS gone NEW TABLE AS came FOR EACH STATEMENT EXECUTE FUNCTION kpi_calls_updated();
-CREATE TRIGGER kpi_calls_deleted AFTER DELETE ON calls
-  REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION kpi_calls_deleted();
+CREATE TRIGGER kpi_calls_rolled_up AFTER INSERT OR DELETE ON calls
+  FOR EACH ROW EXECUTE FUNCTION kpi_calls_changed();
+-- Only a change of what kpi_call_delta reads (a call's notes, disposition, callback state write nothing).
+CREATE TRIGGER kpi_calls_rolled_up_update AFTER UPDATE ON calls FOR EACH ROW
+  WHEN ((OLD.direction, OLD.started_at, OLD.agent_id, OLD.state = 'ended', OLD.answered_at, OLD.ended_at, OLD.missed)
+        IS DISTINCT FROM
+        (NEW.direction, NEW.started_at, NEW.agent_id, NEW.state = 'ended', NEW.answered_at, NEW.ended_at, NEW.missed))
+  EXECUTE FUNCTION kpi_calls_changed();
 
 -- ———————————————————————————————— upkeep ————————————————————————————————
 
@@ -199,8 +161,8 @@ CREATE FUNCTION kpi_compact_rollups() RETURNS void LANGUAGE sql AS $$
   FROM moved GROUP BY 1, 2 HAVING sum(inbound) <> 0;
 $$;
 
--- Rebuilds both rollups for site days at `offset_sec` east of UTC. The SHARE locks hold writers of facts and calls
--- back until it commits, so no write falls between the rebuild's read and its rows.
+-- Rebuilds both rollups for site days at `offset_sec` east of UTC (and after a bulk load, at the current one). The
+-- SHARE locks hold writers of facts and calls back until it commits, so no write falls between its read and its rows.
 CREATE FUNCTION kpi_rebuild_rollups(new_offset_sec int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   LOCK TABLE kpi_ticket_facts, calls IN SHARE MODE;
@@ -208,9 +170,9 @@ BEGIN
   UPDATE kpi_rollup_zone SET offset_sec = new_offset_sec;
   DELETE FROM kpi_daily_tickets;
   DELETE FROM kpi_daily_calls;
-  PERFORM kpi_add_ticket_deltas('{}', ARRAY(SELECT kpi_ticket_contribution(f) FROM kpi_ticket_facts f));
-  PERFORM kpi_add_call_deltas('{}',
-    ARRAY(SELECT kpi_call_contribution(c) FROM calls c WHERE c.direction = 'inbound'));
+  INSERT INTO kpi_daily_tickets SELECT d.* FROM kpi_ticket_facts f, kpi_ticket_delta(f, 1) d;
+  INSERT INTO kpi_daily_calls SELECT d.* FROM calls c, kpi_call_delta(c, 1) d;
+  PERFORM kpi_compact_rollups();
 END
 $$;
 
