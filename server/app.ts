@@ -17,6 +17,7 @@ import { registerAssignment } from './assignment/register';
 import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes, type LoginRateLimit } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { scheduleRollupUpkeep } from './kpi/rollups';
 import { registerKioskRoutes, type KioskRouteOptions } from './routes/kiosk';
 import { registerKpiRoutes } from './routes/kpi';
 import { registerPrivacyRoutes } from './routes/privacy';
@@ -90,6 +91,7 @@ export function buildServer({
   registerAuth(app, deps);
   scheduleCompaction(app, db, { retentionDays: tombstoneRetentionDays, now });
   scheduleRetention(app, db, { retentionDays: personalDataRetentionDays, now });
+  scheduleRollupUpkeep(app, deps);
   registerLive(app, deps, live);
   registerCallFanOut(app, db);
   scheduleCallSweep(app, db, {

@@ -33,8 +33,13 @@ const BY_PERIOD_AND_GROUP = 'GROUP BY GROUPING SETS ((b, g), (g))';
 
 /** The tickets a report counts: created in [$1, $2), neither cancelled nor deleted. */
 const TICKETS_IN_RANGE = `FROM kpi_ticket_facts WHERE created_at >= $1 AND created_at < $2 AND NOT deleted AND status <> 'cancelled'`;
+/**
+ * Group keys sort as bytes: a uuid, or a team id in the C collation (text in the database's collation sorted a
+ * year's rows several times slower). The outer SELECT turns them into text (GROUP_OUT).
+ */
 const ticketGroup = (group: KpiGroup) =>
-  group === 'team' ? 'team_id' : group === 'agent' ? 'assignee_id::text' : 'NULL::text';
+  group === 'team' ? 'team_id COLLATE "C"' : group === 'agent' ? 'assignee_id' : 'NULL::text';
+export const GROUP_OUT = 'g::text AS g';
 
 export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
   const completed = 'completed_at IS NOT NULL';
@@ -45,7 +50,7 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
              reopen_count, satisfaction, followed_up_at, first_contact_resolved, sla_respond_met, sla_on_site_met,
              sla_fix_met, sla_reply_met, sla_follow_up_met
       ${TICKETS_IN_RANGE})
-    SELECT b, g, GROUPING(b) AS total,
+    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
       count(*)::float8 AS "tickets",
       ${metRate('sla_respond_met')} AS "onTimeRespond",
       ${metRate('sla_on_site_met')} AS "onTimeOnSite",
@@ -67,14 +72,14 @@ export function responsePercentileSql(period: KpiPeriod, group: KpiGroup): strin
     WITH f AS (
       SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g, response_min
       ${TICKETS_IN_RANGE} AND response_min IS NOT NULL)
-    SELECT b, g, GROUPING(b) AS total,
+    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY response_min) AS response_pct
     FROM f
     ${BY_PERIOD_AND_GROUP}`;
 }
 
 const callGroup = (group: KpiGroup) =>
-  group === 'team' ? 'u.team_id' : group === 'agent' ? 'c.agent_id::text' : 'NULL::text';
+  group === 'team' ? 'u.team_id COLLATE "C"' : group === 'agent' ? 'c.agent_id' : 'NULL::text';
 const callJoin = (group: KpiGroup) => (group === 'team' ? 'LEFT JOIN users u ON u.id = c.agent_id' : '');
 const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.started_at >= $1 AND c.started_at < $2`;
 
@@ -86,7 +91,7 @@ export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
              date_part('epoch', c.ended_at - c.answered_at) AS handle_sec
       FROM calls c ${callJoin(group)}
       WHERE ${INBOUND_IN_RANGE})
-    SELECT b, g, GROUPING(b) AS total,
+    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
       count(*)::float8 AS "callsInbound",
       ${ratio('ended AND answered', 'count(*) FILTER (WHERE ended)')} AS "callAnswerRate",
       ${ratio('ended AND missed', 'count(*) FILTER (WHERE ended)')} AS "callAbandonRate",
@@ -105,7 +110,7 @@ export function callbackPercentileSql(period: KpiPeriod, group: KpiGroup): strin
       FROM calls c ${callJoin(group)}
       WHERE ${INBOUND_IN_RANGE} AND c.missed AND c.callback_state = 'done'
         AND c.detail #>> '{callback,doneAt}' IS NOT NULL)
-    SELECT b, g, GROUPING(b) AS total,
+    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
     FROM called_back
     ${BY_PERIOD_AND_GROUP}`;

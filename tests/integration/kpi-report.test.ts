@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KPI_DEFINITIONS, periodStart, type KpiReport, type KpiRow } from '../../common/kpi';
 import { SYNC_SCHEMA_VERSION, type PushResponse } from '../../common/sync';
 import { buildServer } from '../../server/app';
+import { kpiReport } from '../../server/kpi/report';
+import { keepRollups } from '../../server/kpi/rollups';
 import type { Db } from '../../server/db/driver';
 import { BACKENDS } from './support/backends';
 import { PASSWORD, seedFixtures, type Fixtures } from './support/fixtures';
@@ -424,5 +426,133 @@ for (const backend of BACKENDS) {
       await db.query(`SELECT kpi_rebuild_facts()`);
       expect((await db.query(`SELECT * FROM kpi_ticket_facts ORDER BY ticket_id`)).rows).toEqual(before);
     });
+
+    // The daily rollups (migration 0020) must give exactly what the facts give: the hand-worked figures above come
+    // from them (day, week, month); here every period and group is compared with the facts-only report.
+    const WHOLE_DAYS = ['day', 'week', 'month'] as const;
+    const GROUPS = ['all', 'team', 'agent'] as const;
+    async function expectRollupsMatchFacts(from: string, to: string): Promise<void> {
+      for (const period of WHOLE_DAYS) {
+        for (const group of GROUPS) {
+          const query = { period, group, from, to };
+          const now = clock;
+          const fromRollups = await kpiReport(db, query, { now });
+          const fromFacts = await kpiReport(db, query, { now, useRollups: false });
+          expect(fromRollups.report, `${period}/${group}`).toEqual(fromFacts.report);
+        }
+      }
+    }
+    const ledgerRows = async () =>
+      Number((await db.query<{ n: unknown }>('SELECT count(*) AS n FROM kpi_daily_tickets')).rows[0]?.n);
+
+    it('reads the rollups where the periods are whole days, and they equal the facts', async () => {
+      await expectRollupsMatchFacts('2026-10-01', '2026-11-30');
+      await expectRollupsMatchFacts(MONDAY, MONDAY);
+      // And the day report does read them: a stray ledger row shows (a shift report, from the facts, not).
+      const tickets = async (period: string) =>
+        only((await report(`period=${period}&from=${MONDAY}&to=${MONDAY}`)).totals, '').tickets;
+      const zeros = Array.from({ length: 17 }, () => 0).join(', ');
+      await db.query(`INSERT INTO kpi_daily_tickets VALUES ('${MONDAY}', 'cs', NULL, 1, ${zeros}, 999)`);
+      expect([await tickets('day'), await tickets('shift')]).toEqual([4, 3]);
+      await db.query(`DELETE FROM kpi_daily_tickets WHERE first_contact_resolved = 999`);
+      expect(await tickets('day')).toBe(3);
+    });
+
+    it('keeps the rollups exact through concurrent writes from several desks, before and after compaction', async () => {
+      const random = mulberry32(13);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+      const agents = [staff.agent.id, staff.agent2.id];
+      await signIn('lead01');
+      const desks = Array.from({ length: 4 }, () => ({ clientId: randomUUID(), next: 0 }));
+      const pushAs = async (desk: (typeof desks)[number], name: string, args: Record<string, unknown>) => {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/sync/push',
+          headers: { authorization: `Bearer ${tokens.lead01}` },
+          payload: {
+            clientId: desk.clientId,
+            schemaVersion: SYNC_SCHEMA_VERSION,
+            mutations: [{ id: ++desk.next, name, args: { eventId: randomUUID(), ...args } }],
+          },
+        });
+        expect(res.json<PushResponse>().results[0]?.outcome, `${name} ${res.body}`).toBe('applied');
+      };
+      // Each desk creates tickets and walks them through a random path, the four desks at once.
+      clock = sh(`${TUESDAY}T15:00:00`);
+      await Promise.all(
+        desks.map(async (desk) => {
+          for (let i = 0; i < 6; i++) {
+            const id = randomUUID();
+            const type = pick(['repair', 'enquiry'] as const);
+            await pushAs(desk, 'ticket.create', {
+              id,
+              type,
+              category: 'plumbing',
+              channel: 'phone',
+              priority: 2,
+              title: 't',
+              teamId: 'cs',
+            });
+            if (random() < 0.7) await pushAs(desk, 'ticket.assign', { id, assigneeId: pick(agents), reason: '分派' });
+            const path = pick(['accept', 'close', 'cancel', 'leave'] as const);
+            if (path === 'accept' && type === 'repair')
+              await pushAs(desk, 'ticket.setStatus', { id, status: 'accepted' });
+            if (path === 'close' && type === 'enquiry')
+              await pushAs(desk, 'ticket.setStatus', { id, status: 'closed' });
+            if (path === 'cancel') await pushAs(desk, 'ticket.setStatus', { id, status: 'cancelled', reason: '重复' });
+          }
+        }),
+      );
+      // Calls as the CTI path writes them: inserted ringing, then answered or missed and ended, concurrently.
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const id = randomUUID();
+          const started = sh(`${TUESDAY}T16:0${i}:00`);
+          await db.query(
+            `INSERT INTO calls (id, call_id, direction, started_at, state) VALUES ($1, $2, 'inbound', $3, 'ringing')`,
+            [id, id, started],
+          );
+          const answered = i % 3 !== 0;
+          await db.query(
+            `UPDATE calls SET state = 'ended', missed = $2, agent_id = $3,
+               answered_at = CASE WHEN $2 THEN NULL ELSE started_at + interval '7 seconds' END,
+               ended_at = started_at + interval '95.5 seconds' WHERE id = $1`,
+            [id, !answered, answered ? agents[i % 2] : null],
+          );
+        }),
+      );
+      // A ticket moved to another team and one deleted: their old rows come off, the new on.
+      const { rows: some } = await db.query<{ id: string }>(`SELECT id FROM tickets ORDER BY created_at DESC LIMIT 2`);
+      await db.query(`UPDATE tickets SET team_id = 'plumbing' WHERE id = $1`, [some[0]?.id]);
+      await db.query(`UPDATE tickets SET deleted_at = now() WHERE id = $1`, [some[1]?.id]);
+      await expectRollupsMatchFacts('2026-10-01', '2026-11-30');
+
+      const before = await ledgerRows();
+      await keepRollups(db, OFFSET_MIN * 60);
+      expect(await ledgerRows()).toBeLessThan(before);
+      await expectRollupsMatchFacts('2026-10-01', '2026-11-30');
+    });
+
+    it('rebuilds the rollups for another site offset, and reads the facts until then', async () => {
+      const query = { period: 'day', group: 'agent', from: '2026-10-01', to: '2026-11-30' } as const;
+      const expected = (await kpiReport(db, query, { now: clock, useRollups: false })).report;
+      // Days at UTC+0: a report in Shanghai time must not use them.
+      expect(await keepRollups(db, 0)).toEqual({ rebuilt: true });
+      expect((await kpiReport(db, query, { now: clock })).report).toEqual(expected);
+      expect(await keepRollups(db, OFFSET_MIN * 60)).toEqual({ rebuilt: true });
+      expect(await keepRollups(db, OFFSET_MIN * 60)).toEqual({ rebuilt: false });
+      await expectRollupsMatchFacts('2026-10-01', '2026-11-30');
+    });
   });
+}
+
+/** A small seeded PRNG (the random changes are the same on every run). */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -18,6 +18,9 @@ import type { User } from '../../../common/domain';
 import type { SyncStatus } from '../../../common/sync';
 import { createRepos, openCache } from '../../../main/cache';
 import { createDesk } from '../../../main/desk';
+import { maskPhone } from '../../../common/residents/phone';
+import { generateDemo } from '../../../server/seed/generate';
+import { DEFAULT_DEMO_SEED } from '../../../server/seed/load';
 import { openProfileCache } from '../../support/cache-file';
 import type { BenchContext } from '../types';
 import { freePort } from '../triage/console-fixture';
@@ -34,10 +37,6 @@ export type DemoSize = 'small' | 'large';
  * cti.lookup_p95_ms measures caller-ID at 200k. BENCH_CTI_DEMO_SIZE=large runs them on large (expect ~45 min).
  */
 export const DEMO_SIZE: DemoSize = process.env.BENCH_CTI_DEMO_SIZE === 'large' ? 'large' : 'small';
-export const DEMO_DATA: Record<DemoSize, string> = {
-  small: 'demo small: 15k residents, 5k tickets (not large: see DEMO_SIZE)',
-  large: 'demo large: 200k residents, 200k tickets, 300k calls',
-};
 export const DEMO_AGENT = 'agent01';
 const DEMO_PASSWORD = 'demo';
 /** The Zammad-compatible endpoint's token (16–128 URL-safe characters). */
@@ -59,6 +58,10 @@ export interface Caller {
   nsn: string;
   /** The one resident with this number. */
   name: string;
+  /** The number as the console shows it, masked (issue 11): maskPhone of what the PBX sent. */
+  shown: string;
+  /** Its digits and mask characters, without a trunk 0: what the pop benches look for in the pop. */
+  shownKey: string;
 }
 
 export interface CtiServer {
@@ -177,6 +180,32 @@ async function signIn(ctx: BenchContext, serverUrl: string, profile: string, exp
   }
 }
 
+/**
+ * The demo data the server seeded: its mainland numbers (E.164) that belong to exactly one resident, with that
+ * resident's name, and what it holds (the figures' `data`).
+ */
+export function seededDemo(size: DemoSize): { numbers: Array<{ e164: string; name: string }>; data: string } {
+  const demo = generateDemo({ seed: DEFAULT_DEMO_SEED, size, now: new Date() });
+  const k = (n: number) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
+  const data =
+    `demo ${size} (server/seed): ${k(demo.tickets.length)} tickets with ${k(demo.ticketEvents.length)} events, ` +
+    `${k(demo.calls.length)} calls, ${k(demo.residents.length)} residents` +
+    (size === 'large' ? '' : ' — not large: see tests/bench/cti/desk-fixture.ts DEMO_SIZE');
+  const owners = new Map<string, Set<string>>();
+  for (const p of demo.residentPhones) {
+    if (!p.e164?.startsWith('+86')) continue;
+    let set = owners.get(p.e164);
+    if (!set) owners.set(p.e164, (set = new Set()));
+    set.add(p.residentId);
+  }
+  const names = new Map(demo.residents.map((r) => [r.id, r.name]));
+  const numbers = [...owners]
+    .filter(([, ids]) => ids.size === 1)
+    .map(([e164, ids]) => ({ e164, name: names.get([...ids][0] ?? '') ?? '' }))
+    .sort((a, b) => a.e164.localeCompare(b.e164));
+  return { numbers, data };
+}
+
 /** National digits as a PBX sends them: mobiles as they are, landlines with their trunk 0. */
 function pbxDigits(nsn: string): string {
   return nsn.startsWith('1') ? nsn : `0${nsn}`;
@@ -207,22 +236,24 @@ async function prepare(ctx: BenchContext): Promise<CtiFixture> {
     const repos = createRepos(openCache(profile));
     let callers: Caller[];
     let agents: Array<{ username: string; extension: string }>;
+    let data: string;
     try {
       repos.meta.set('cti_settings', JSON.stringify({ hook: { enabled: true, port: hookPort } }));
       repos.meta.set('cti_hook_secret', HOOK_SECRET);
-      // Numbers of exactly one resident: the pop links the caller by itself and shows their name.
-      const rows = repos.db
-        .prepare<[], { e164: string; name: string }>(
-          `SELECT p.e164 AS e164, min(r.name) AS name FROM resident_phones p JOIN residents r ON r.id = p.resident_id
-           WHERE p.e164 LIKE '+86%' GROUP BY p.e164 HAVING count(DISTINCT p.resident_id) = 1 ORDER BY p.e164`,
-        )
-        .all();
+      // Numbers of exactly one resident: the pop links the caller by itself and shows their name. The desk's
+      // cache holds numbers masked and hashed (issue 11), so they are read from the demo data the server seeded
+      // (the generator is pure: the same seed and size give the same residents).
+      const seeded = seededDemo(DEMO_SIZE);
+      const rows = seeded.numbers;
+      data = seeded.data;
       const random = prng(20261205);
       callers = Array.from({ length: CALLERS }, () => {
         const row = rows[Math.floor(random() * rows.length)];
         if (!row) throw new Error('no demo resident has a phone number');
         const nsn = row.e164.slice(3);
-        return { from: pbxDigits(nsn), nsn, name: row.name };
+        const from = pbxDigits(nsn);
+        const shown = maskPhone(from);
+        return { from, nsn, name: row.name, shown, shownKey: shown.replace(/[^\d*]+/g, '').replace(/^0/, '') };
       });
       agents = repos.db
         .prepare<[], { username: string; extension: string }>(
@@ -239,7 +270,7 @@ async function prepare(ctx: BenchContext): Promise<CtiFixture> {
     return {
       server,
       size: DEMO_SIZE,
-      data: DEMO_DATA[DEMO_SIZE],
+      data,
       agent: { id: user.id, username: user.username, extension: user.extension },
       profile,
       hookPort,

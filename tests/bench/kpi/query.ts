@@ -23,7 +23,9 @@ import {
 import type { Bench, BenchContext, BenchEntry, BenchSkip } from '../types';
 
 export const KPI_QUERY_BUDGET_MS = 200;
-const DATA = 'demo large: 200k tickets, ~1.8M events, 300k calls';
+const DATA =
+  'demo large (server/seed): 200k tickets with ~1.8M events, 300k calls, 200k residents over two years; ' +
+  'a year-long report covers ~120k tickets';
 const DAY_MS = 86_400_000;
 
 type ReportShape = Omit<KpiQuery, 'from' | 'to'> & { days: number };
@@ -114,15 +116,20 @@ async function measure(backend: Backend, ctx: BenchContext): Promise<BenchEntry>
         await server.stop();
       }
     }
-    ctx.log(
-      `${backend}: kpi.query_max_ms = ${fmt(slowest.ms)} (${slowest.what}), ${DATA}; cold = first request after ` +
-        'the server started; from sending the SQL to having its rows (HTTP and JSON not counted)',
-    );
+    const span =
+      `the slowest of ${REPORTS.length} reports' SQL queries (${slowest.what}), each report asked once right after ` +
+      'a fresh server start (cold: new process and connections, after the start-up jobs a real start runs, the ' +
+      "KPI rollups' upkeep among them; the database's buffers and the OS cache as the seed and earlier reports " +
+      'left them; its warm repeat is logged): from sending the SQL to having its rows, as the ' +
+      "answer's Server-Timing says; not counted: the sign-in, HTTP, the report's assembly and JSON";
+    ctx.log(`${backend}: kpi.query_max_ms = ${fmt(slowest.ms)}; ${span}; ${DATA}`);
     return {
       key: `kpi.query_max_ms.${backend}`,
       value: Number(slowest.ms.toFixed(1)),
       unit: 'ms',
       budget: KPI_QUERY_BUDGET_MS,
+      data: DATA,
+      span,
     };
   } finally {
     await database.dispose();
