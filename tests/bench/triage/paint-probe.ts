@@ -99,6 +99,20 @@ export const tests = {
 export class PaintTimeoutError extends Error {}
 
 /**
+ * Polls a JavaScript expression in the page until it is true. Not page.waitForFunction: that evaluates its string
+ * with eval inside the page, which the console's Content-Security-Policy (script-src 'self') forbids; evaluate goes
+ * through the DevTools protocol, which the policy does not govern.
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 10_000, everyMs = 25): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate<boolean>(`!!(${expression})`)) return;
+    if (performance.now() > until) throw new PaintTimeoutError(`not true within ${timeoutMs} ms: ${expression}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, everyMs));
+  }
+}
+
+/**
  * Arms `test` (a JavaScript expression), presses `key` (Playwright's name, e.g. "Shift+A"; `domKey` is the
  * keydown's `event.key`, e.g. "A"), and resolves with keydown → the frame that paints the result.
  */
@@ -116,7 +130,7 @@ export async function timeKey(
   if (error !== null) throw new Error(`${label}: ${error}`);
   await page.keyboard.press(key);
   try {
-    await page.waitForFunction(`window.__paint.pending === null`, undefined, { timeout: timeoutMs, polling: 50 });
+    await waitUntil(page, 'window.__paint.pending === null', timeoutMs);
   } catch {
     await page.evaluate('window.__paint.pending = null');
     throw new PaintTimeoutError(`${label}: the result was not painted within ${timeoutMs} ms`);

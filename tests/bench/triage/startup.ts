@@ -19,7 +19,7 @@ import { percentile, removeTempDir, round, tempDir } from '../sync/fixtures';
 import { CHROMIUM_ARGS, ensureRendererBuilt } from '../sync/keypress';
 import type { Bench, BenchContext, BenchEntry } from '../types';
 import { CHANGED_SINCE, freePort, startHost, type ConsoleFixture, type RunningHost } from './console-fixture';
-import { PAINT_PROBE, firstRowsAt } from './paint-probe';
+import { PAINT_PROBE, firstRowsAt, waitUntil } from './paint-probe';
 
 export const STARTUP_BUDGET_MS = 1_500;
 export const RSS_BUDGET_MB = 300;
@@ -88,7 +88,7 @@ async function start(
     const spawnedAt = performance.timeOrigin + host.spawnedAt;
     const openedAt = performance.timeOrigin + performance.now();
     await page.goto(host.url);
-    await page.waitForFunction('window.__paint.firstRowsAt !== null', undefined, { timeout: 60_000, polling: 50 });
+    await waitUntil(page, 'window.__paint.firstRowsAt !== null', 60_000, 10);
     const paintedAt = (await firstRowsAt(page)) ?? NaN;
     const f = (ms: number) => `${ms.toFixed(0)} ms`;
     const phases =
