@@ -23,6 +23,8 @@ export interface SeedDemoOptions {
   now?: Date;
   /** Called after each table (and each change_log entity) with the number of rows written. */
   onProgress?: (table: string, rows: number) => void;
+  /** Data generated beforehand (e.g. a bench's subset of it) instead of generating it from `size` and `seed`. */
+  data?: DemoData;
 }
 
 export interface SeedDemoResult {
@@ -185,7 +187,7 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
   if (await hasUsers(db)) return { seeded: false, counts: {} };
   const progress = opts.onProgress ?? (() => {});
   const now = opts.now ?? new Date();
-  const data = generateDemo({ seed: opts.seed ?? DEFAULT_DEMO_SEED, size: opts.size, now });
+  const data = opts.data ?? generateDemo({ seed: opts.seed ?? DEFAULT_DEMO_SEED, size: opts.size, now });
   // Every demo account has the same, published password: one hash (salt included) serves them all. At the
   // production scrypt cost (~0.4 s each) hashing per user would add ~15 s to every demo start.
   const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -2,7 +2,7 @@
  * The ticket list's rows after the frame-budget work (memoised rows, rows keyed by ticket, pages fetched ahead):
  * the cursor is on exactly one option and the listbox points at it; bulk selection by `x`, `Shift+J`, a click on
  * a row's checkbox and `Esc` shows on each option's aria-checked and in the bulk bar; `j` past the bottom edge keeps
- * the active row in view; scrolling a page down shows rows that are already loaded.
+ * the active row in view; PageDown / PageUp move it a screen; scrolling a page down shows rows already loaded.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { TICKET_CODE, useStack } from './stack';
@@ -72,6 +72,16 @@ test('list rows: one active option, bulk selection by key and click, rows loaded
     return row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
   })()`);
   expect(inView).toBe(true);
+
+  // PageDown moves the cursor one screen of rows down (still in view), PageUp the same way back.
+  const screenRows = await page.evaluate<number>(
+    `Math.floor(document.querySelector('[role="listbox"]').getBoundingClientRect().height / 52)`,
+  );
+  expect(screenRows).toBeGreaterThan(3);
+  await page.keyboard.press('PageDown');
+  await expect(active).toHaveAttribute('aria-posinset', String(34 + screenRows));
+  await page.keyboard.press('PageUp');
+  await expect(active).toHaveAttribute('aria-posinset', '34');
 
   // Scrolling down by about one page lands on rows already there: the page after the first screen was fetched
   // ahead. Counted two frames after the jump, before a page asked for only then could have arrived.

@@ -1,53 +1,69 @@
 /**
- * What the console benches of the triage group stand on (issue 4): a small central server (PGlite) and a console
- * profile that is really signed in there and whose cache holds 100k tickets — without a 100k initial sync.
+ * What the console benches of the triage group stand on (issue 13, DESIGN.md §9 rules 2 and 3): a central server
+ * (PGlite, its own process) and a signed-in console profile whose cache holds the newest 100k tickets of the demo
+ * generator's large data set with their events, and a server that has moved on since that console last synced.
  *
- * 1. The bench database gets the teams, four agents and 100k tickets (fixtures.bulkInsertTickets); the tickets'
- *    change_log rows are then removed, so a pull never sends them, but the server still knows every ticket (the
- *    assignments and status changes the benches push are accepted, not rejected as unknown).
- * 2. The server starts; a desk host (createDesk) on a fresh profile logs in through the real login and runs its
- *    initial pull (teams and users only), then closes: the profile holds a real session and a pull cursor.
- * 3. That profile is copied once as it is (the "empty cache" baseline of the ratios), then the same 100k tickets,
- *    read back from the database, are written into its cache with the cache's own repository (tickets.put in one
- *    transaction; the triggers build both search indexes).
+ * 1. The server database is seeded with the demo subset (./demo newestTickets: 100k tickets, all units,
+ *    residents, users and teams; their events only go into the console's cache) by the seeder `--seed demo` uses. The tickets' and events' change_log rows
+ *    are then removed, so the console's first pull does not sync them (a 100k initial sync is the sync group's
+ *    bench); the server still holds every ticket, so what the benches push is applied, not rejected.
+ * 2. The server starts; a desk host (createDesk) on a fresh profile logs in as a demo agent through the real login
+ *    and runs its first sync (teams and users), then closes: the profile holds a real session and pull cursor.
+ *    That profile is copied as it is (the "empty cache" baseline of the ratios).
+ * 3. The same 100k tickets (read back from the server database, as a pull delivers them) and their events are
+ *    written into the cache with the cache's own repository (tickets.put / putEvent in one transaction: the
+ *    triggers build both search indexes), as the sync engine's apply does.
+ * 4. Another demo agent comments on CHANGED_SINCE tickets through the real push API after the sign-in (before the
+ *    cache is written, which leaves the cursor alone): the change log holds work after the profile's cursor, which
+ *    every start of the console pulls — what a real restart finds.
  *
- * The browser host is then started on these profiles by the benches as it ships: the built out/web/cli.mjs
- * (scripts/build-web-host.mjs, rebuilt here first when stale) run by plain `node`, as `npm run serve` and
- * `npm start` run it. The spawned pid is the desk host itself (host.rss_mb reads its /proc/<pid>/status).
+ * The browser host is then started on copies of this profile by the benches as it ships: the built
+ * out/web/cli.mjs (scripts/build-web-host.mjs, rebuilt here first when stale) run by plain `node`, as `npm run
+ * serve` and `npm start` run it. The spawned pid is the desk host itself (host.rss_mb reads /proc/<pid>/status).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { EventName } from '../../../common/contract';
 import type { Ticket, User } from '../../../common/domain';
-import type { SyncStatus } from '../../../common/sync';
+import { SYNC_SCHEMA_VERSION, type SyncStatus } from '../../../common/sync';
 import { createRepos, openCache } from '../../../main/cache';
+import { CentralClient } from '../../../main/central';
 import { createDesk } from '../../../main/desk';
-import { TICKET_COLUMNS, ticketFromRow } from '../../../server/db/rows';
+import { TICKET_COLUMNS, USER_COLUMNS, ticketFromRow, userFromRow } from '../../../server/db/rows';
+import { DEMO_PASSWORD, seedDemo } from '../../../server/seed/load';
 import type { BenchContext } from '../types';
 import {
-  BENCH_PASSWORD,
   ROOT,
-  bulkInsertTickets,
   createBenchDatabase,
-  seedAgents,
-  seedTeams,
   startServer,
   tempDir,
   type BenchDatabase,
   type RunningServer,
 } from '../sync/fixtures';
+import { DEMO_NOW, describeDemo, largeDemo, newestTickets } from './demo';
 
 export const CONSOLE_TICKETS = 100_000;
+/** Tickets another agent changed (one comment each) after the console's last sync: each start pulls them. */
+export const CHANGED_SINCE = 300;
+/** The agent the console signs in as, and the one whose changes it finds at start. */
+const AGENT = 'agent01';
+const OTHER_AGENT = 'agent02';
+const SPREAD_CODES = 24;
 
 export interface ConsoleFixture {
   server: RunningServer;
   user: User;
-  /** Signed in, 100k tickets cached. */
+  /** Signed in, 100k tickets cached, CHANGED_SINCE changes waiting on the server. Copy it before starting on it. */
   profile: string;
   /** The same profile before the tickets were written: signed in, no tickets (the ratios' baseline). */
   emptyProfile: string;
+  /** "demo large subset: …", the data size every figure names. */
+  data: string;
+  /** Codes of SPREAD_CODES tickets evenly spread over the cached ones (jump targets all over the list). */
+  spreadCodes: string[];
   /** Filled in by the startup bench: the host's RSS right after an empty-cache cold start (MB). */
   emptyRssMb?: number;
   dispose(): Promise<void>;
@@ -71,10 +87,41 @@ async function signIn(serverUrl: string, profile: string, user: User): Promise<v
         }
       });
     });
-    await desk.handlers['session.login']({ username: user.username, password: BENCH_PASSWORD });
+    await desk.handlers['session.login']({ username: user.username, password: DEMO_PASSWORD });
     await synced;
   } finally {
     await desk.close();
+  }
+}
+
+/** `count` tickets commented on by another agent through POST /api/v1/sync/push, in batches as a desk sends them. */
+async function changeTicketsElsewhere(serverUrl: string, tickets: readonly Ticket[], count: number): Promise<void> {
+  const res = await fetch(`${serverUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: OTHER_AGENT, password: DEMO_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login of ${OTHER_AGENT} failed: ${res.status} ${await res.text()}`);
+  const central = new CentralClient(serverUrl, { timeoutMs: 60_000 });
+  central.setToken(((await res.json()) as { token: string }).token);
+  const clientId = randomUUID();
+  // Spread over the whole list, so the changed rows are not all on the first screen.
+  const step = Math.floor(tickets.length / count);
+  let id = 0;
+  for (let start = 0; start < count; start += 50) {
+    const mutations = [];
+    for (let i = start; i < Math.min(count, start + 50); i++) {
+      const ticket = tickets[i * step] as Ticket;
+      mutations.push({
+        id: ++id,
+        name: 'ticket.comment' as const,
+        args: { id: ticket.id, eventId: randomUUID(), body: `住户再次来电询问进度（${i + 1}）。` },
+      });
+    }
+    const out = await central.push({ clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations });
+    const rejected = out.results.filter((r) => r.outcome !== 'applied');
+    if (rejected.length > 0)
+      throw new Error(`the server rejected ${rejected.length} comments: ${JSON.stringify(rejected[0])}`);
   }
 }
 
@@ -103,19 +150,23 @@ function ensureWebHostBuilt(): void {
 
 export async function prepareConsoleFixture(ctx: BenchContext): Promise<ConsoleFixture> {
   ensureWebHostBuilt();
+  const subset = newestTickets(largeDemo(ctx), CONSOLE_TICKETS);
+  const data = `demo large subset: ${describeDemo(subset.tickets.length, subset.ticketEvents.length, subset.residents.length)}`;
   let started = performance.now();
   const database: BenchDatabase = await createBenchDatabase('pglite');
   let tickets: Ticket[];
-  let users: User[];
+  let user: User;
   try {
     const db = await database.open();
     try {
-      await seedTeams(db);
-      users = await seedAgents(db, 4, 'triage');
-      await bulkInsertTickets(db, CONSOLE_TICKETS, users);
-      await db.query(`DELETE FROM change_log WHERE entity = 'ticket'`);
+      // The events go into the console's cache only (step 3): nothing measured reads them on the server, and
+      // ~1M of them would make seeding PGlite the longest part of the group.
+      await seedDemo(db, { size: 'large', data: { ...subset, ticketEvents: [] }, now: DEMO_NOW });
+      await db.query(`DELETE FROM change_log WHERE entity IN ('ticket', 'ticket_event')`);
       const { rows } = await db.query(`SELECT ${TICKET_COLUMNS} FROM tickets ORDER BY created_at, id`);
       tickets = rows.map(ticketFromRow);
+      const agent = await db.query(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [AGENT]);
+      user = userFromRow(agent.rows[0] ?? {});
     } finally {
       await db.close();
     }
@@ -123,8 +174,7 @@ export async function prepareConsoleFixture(ctx: BenchContext): Promise<ConsoleF
     await database.dispose();
     throw err;
   }
-  const user = users[0] as User;
-  ctx.log(`  server database: ${tickets.length.toLocaleString('en-US')} tickets in ${seconds(started)}`);
+  ctx.log(`  server database seeded (${data}) in ${seconds(started)}`);
 
   const server = await startServer(database);
   try {
@@ -133,25 +183,44 @@ export async function prepareConsoleFixture(ctx: BenchContext): Promise<ConsoleF
     await signIn(server.url, profile, user);
     const emptyProfile = tempDir('triage-empty-profile');
     cpSync(profile, emptyProfile, { recursive: true });
-    ctx.log(`  ${user.username} signed in (real login + initial pull) in ${seconds(started)}`);
+    ctx.log(`  ${user.username} signed in (real login + first pull) in ${seconds(started)}`);
+    // Right after the sign-in: the profile's cursor is taken, so these are still changes after it; pushed
+    // later, after the long synchronous cache write, the client's pooled connection has been timed out by
+    // the server (a stale 408 answers the login).
+    started = performance.now();
+    await changeTicketsElsewhere(server.url, tickets, CHANGED_SINCE).catch((err: unknown) => {
+      throw new Error(`changing tickets on the server failed (${String(err)}); server log:\n${server.output()}`);
+    });
+    ctx.log(
+      `  ${OTHER_AGENT} commented on ${CHANGED_SINCE} tickets since (each start pulls them) in ${seconds(started)}`,
+    );
 
     started = performance.now();
     const repos = createRepos(openCache(profile));
     try {
       repos.db.transaction(() => {
         for (const t of tickets) repos.tickets.put(t);
+        for (const e of subset.ticketEvents) repos.tickets.putEvent(e);
       })();
       repos.db.pragma('optimize');
       repos.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       repos.db.close();
     }
-    ctx.log(`  ${tickets.length.toLocaleString('en-US')} tickets written into the cache in ${seconds(started)}`);
+    ctx.log(
+      `  ${tickets.length.toLocaleString('en-US')} tickets and ${subset.ticketEvents.length.toLocaleString('en-US')} ` +
+        `events written into the cache in ${seconds(started)}`,
+    );
     return {
       server,
       user,
       profile,
       emptyProfile,
+      data,
+      spreadCodes: Array.from({ length: SPREAD_CODES }, (_, i) => {
+        const ticket = tickets[Math.floor(((i + 0.5) * tickets.length) / SPREAD_CODES)] as Ticket;
+        return ticket.code ?? '';
+      }).filter((code) => code !== ''),
       async dispose() {
         await server.stop();
         await database.dispose();

@@ -77,6 +77,7 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
       // target on each of the next frames and reads the layout (scrollHeight) each time to do so.
       list.scrollTop = top < offset ? top : top + ROW_HEIGHT - height;
     },
+    screenRows: () => Math.max(1, Math.floor((virtualizer.scrollRect?.height ?? 0) / ROW_HEIGHT)),
     listRef: scrollRef,
     openTicketId,
     cursorRequest,

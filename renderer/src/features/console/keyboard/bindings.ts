@@ -141,6 +141,20 @@ export const BINDINGS: readonly Binding[] = [
   },
   { keys: ['End'], scope: 'console', group: 'move', action: 'list.last', label: { zh: '最后一条', en: 'Last ticket' } },
   {
+    keys: ['PageDown'],
+    scope: 'console',
+    group: 'move',
+    action: 'list.pageDown',
+    label: { zh: '向下翻一屏', en: 'One screen down' },
+  },
+  {
+    keys: ['PageUp'],
+    scope: 'console',
+    group: 'move',
+    action: 'list.pageUp',
+    label: { zh: '向上翻一屏', en: 'One screen up' },
+  },
+  {
     keys: ['Enter', 'o'],
     scope: 'console',
     group: 'move',

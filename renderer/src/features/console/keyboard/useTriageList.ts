@@ -28,6 +28,7 @@ export function useTriageList({
   total: dataTotal,
   rowAt: dataRowAt,
   scrollToIndex,
+  screenRows,
   listRef,
   openTicketId,
   cursorRequest,
@@ -36,6 +37,8 @@ export function useTriageList({
   total: number | null;
   rowAt: (index: number) => Ticket | undefined;
   scrollToIndex: (index: number) => void;
+  /** Rows that fit in the list's viewport (PageDown / PageUp move the cursor by that many). */
+  screenRows: () => number;
   listRef: RefObject<HTMLElement | null>;
   openTicketId: string | null;
   cursorRequest: CursorRequest | null;
@@ -108,6 +111,8 @@ export function useTriageList({
   useAction('list.prev', () => moveTo(activeIndex - 1));
   useAction('list.first', () => moveTo(0));
   useAction('list.last', () => moveTo(display.total - 1));
+  useAction('list.pageDown', () => moveTo(activeIndex + screenRows()));
+  useAction('list.pageUp', () => moveTo(activeIndex - screenRows()));
   useAction('list.open', () => {
     if (current) onOpen(current.id);
   });
