@@ -336,13 +336,23 @@ for (const backend of BACKENDS) {
       });
 
       it('pages with limit and more', async () => {
+        // A first pull is a snapshot (schema 6): staff in one page, then pages of at most `limit` tickets, each with
+        // its hot tickets' events beside it; paging by 2 ends where paging by the default does.
         const clientId = randomUUID();
         const first = await pull('lead01', clientId, null, 2);
-        expect(first.changes.length).toBeLessThanOrEqual(2);
         expect(first.more).toBe(true);
-        const rest = await pullAll('lead01', clientId, first.cursor);
+        let cursor = first.cursor;
+        let pages = 1;
+        for (;;) {
+          const page = await pull('lead01', clientId, cursor, 2);
+          expect(page.changes.filter((c) => c.entity === 'ticket').length).toBeLessThanOrEqual(2);
+          cursor = page.cursor;
+          pages += 1;
+          if (!page.more) break;
+        }
+        expect(pages).toBeGreaterThan(2);
         const all = await pullAll('lead01', randomUUID(), null);
-        expect(rest.cursor).toBe(all.cursor);
+        expect(cursor).toBe(all.cursor);
       });
 
       it('gives the same batch pushed twice one effect', async () => {
