@@ -237,7 +237,13 @@ for (const backend of BACKENDS) {
         });
 
         it('keeps the whole history in a fresh console’s cache, without the name or number', async () => {
-          const { changes } = await as('agent2').pullAll();
+          // A first pull today is a snapshot without old history (fetched when a ticket is opened): it too names
+          // nobody. The whole history is read as an older console replays it, from the change log (schema 5).
+          const snapshot = await as('agent2').pullAll();
+          const snapshotOwn = snapshot.changes.filter((c) => c.id !== ids.other && c.id !== ids.callOther);
+          expect(snapshotOwn.some((c) => c.id === ids.linked)).toBe(true);
+          expect(mentions(snapshotOwn, [NAME, ...NUMBER_FORMS, maskPhone('13800138000')])).toEqual([]);
+          const { changes } = await as('agent2').pullAll(null, 5);
           const events = changes.filter(
             (c) => c.entity === 'ticket_event' && (c.data as TicketEvent).ticketId === ids.linked,
           );

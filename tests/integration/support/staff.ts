@@ -56,13 +56,19 @@ export function actingAs(app: FastifyInstance, token: string | undefined) {
       if (res.statusCode !== 200) throw new Error(`push: ${res.statusCode} ${res.body}`);
       return res.json<{ results: { outcome: string; error?: { code: string } }[] }>().results;
     },
-    /** Every change after `cursor`, tickets spread over their field names, and the cursor to go on from. */
-    async pullAll(cursor: string | null = null): Promise<{ changes: Change[]; cursor: string }> {
+    /**
+     * Every change after `cursor`, tickets spread over their field names, and the cursor to go on from. Schema 5
+     * replays the whole log from the start; the current schema begins a first pull with a snapshot (partial history).
+     */
+    async pullAll(
+      cursor: string | null = null,
+      schemaVersion = SYNC_SCHEMA_VERSION,
+    ): Promise<{ changes: Change[]; cursor: string }> {
       const changes: Change[] = [];
       for (;;) {
         const res: LightMyRequestResponse = await api.post('/api/v1/sync/pull', {
           clientId,
-          schemaVersion: SYNC_SCHEMA_VERSION,
+          schemaVersion,
           cursor,
         });
         if (res.statusCode !== 200) throw new Error(`pull: ${res.statusCode} ${res.body}`);
