@@ -98,6 +98,11 @@ export const SearchResult = z.object({
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 
+const TicketPage = z.object({ total: z.number().int(), items: z.array(Ticket) });
+const TicketDetail = z
+  .object({ ticket: Ticket, events: z.array(TicketEvent), historyMissing: z.boolean().optional() })
+  .nullable();
+
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
 export const METHODS = {
@@ -115,14 +120,11 @@ export const METHODS = {
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
     }),
-    z.object({ total: z.number().int(), items: z.array(Ticket) }),
+    TicketPage,
   ),
   // historyMissing: the ticket's earlier events are not in the cache (a first pull leaves out the history of tickets
   // nobody works on); the desk fetches them when the ticket is opened and announces tickets.changed once they are in.
-  'tickets.get': method(
-    z.object({ id: Uuid }),
-    z.object({ ticket: Ticket, events: z.array(TicketEvent), historyMissing: z.boolean().optional() }).nullable(),
-  ),
+  'tickets.get': method(z.object({ id: Uuid }), TicketDetail),
   /**
    * Where a ticket sits, so the list cursor can follow a jump to it: its row in `view` when that view holds it,
    * else in the inbox, else in `all`; null when the cache does not hold the ticket.
@@ -130,6 +132,19 @@ export const METHODS = {
   'tickets.locate': method(
     z.object({ id: Uuid, view: ViewId }),
     z.object({ view: ViewId, index: z.number().int().min(0) }).nullable(),
+  ),
+  /**
+   * A jump to a ticket in one round trip: its detail (as tickets.get), where it sits (as tickets.locate) and the
+   * list page that holds that row, so the list, its cursor and the detail paint together.
+   */
+  'tickets.jump': method(
+    z.object({ id: Uuid, view: ViewId, pageSize: z.number().int().min(1).max(500).default(100) }),
+    z.object({
+      detail: TicketDetail,
+      place: z
+        .object({ view: ViewId, index: z.number().int().min(0), offset: z.number().int().min(0), page: TicketPage })
+        .nullable(),
+    }),
   ),
   'tickets.create': method(
     // The mutation's arguments without the ids the desk assigns (common/mutations).

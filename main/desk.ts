@@ -255,6 +255,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.list': async (input) => tickets.list(input),
       'tickets.get': async ({ id }) => tickets.get(id),
       'tickets.locate': async (input) => tickets.locate(input),
+      'tickets.jump': async (input) => tickets.jump(input),
       'tickets.create': async (input) => tickets.create(input),
       'tickets.setStatus': async (input) => tickets.setStatus(input),
       'tickets.assign': async (input) => tickets.assign(input),

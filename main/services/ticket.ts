@@ -11,6 +11,7 @@ export interface TicketService {
   list(input: ParsedInput<'tickets.list'>): MethodOutput<'tickets.list'>;
   get(id: string): MethodOutput<'tickets.get'>;
   locate(input: ParsedInput<'tickets.locate'>): MethodOutput<'tickets.locate'>;
+  jump(input: ParsedInput<'tickets.jump'>): MethodOutput<'tickets.jump'>;
   create(input: ParsedInput<'tickets.create'>): MethodOutput<'tickets.create'>;
   setStatus(input: ParsedInput<'tickets.setStatus'>): MethodOutput<'tickets.setStatus'>;
   assign(input: ParsedInput<'tickets.assign'>): MethodOutput<'tickets.assign'>;
@@ -42,24 +43,35 @@ export function createTicketService(deps: {
     return effect;
   }
 
+  function get(id: string): MethodOutput<'tickets.get'> {
+    const ticket = tickets.get(id);
+    if (!ticket) return null;
+    const detail = { ticket, events: tickets.events(id) };
+    if (!deps.history?.isMissing(id)) return detail;
+    deps.history.request(id); // opened: fetch its history (tickets.changed follows once it is in)
+    return { ...detail, historyMissing: true };
+  }
+
+  function locate({ id, view }: ParsedInput<'tickets.locate'>): MethodOutput<'tickets.locate'> {
+    // The view the agent is in, else the working inbox, else `all`, which holds every cached ticket.
+    for (const candidate of [view, 'inbox', 'all'] as const) {
+      const index = tickets.position(candidate, actorId(), id);
+      if (index !== null) return { view: candidate, index };
+    }
+    return null;
+  }
+
   return {
     views: () => tickets.counts(actorId()),
     list: ({ view, offset, limit }) => tickets.list(view, actorId(), offset, limit),
-    get(id) {
-      const ticket = tickets.get(id);
-      if (!ticket) return null;
-      const detail = { ticket, events: tickets.events(id) };
-      if (!deps.history?.isMissing(id)) return detail;
-      deps.history.request(id); // opened: fetch its history (tickets.changed follows once it is in)
-      return { ...detail, historyMissing: true };
-    },
-    locate({ id, view }) {
-      // The view the agent is in, else the working inbox, else `all`, which holds every cached ticket.
-      for (const candidate of [view, 'inbox', 'all'] as const) {
-        const index = tickets.position(candidate, actorId(), id);
-        if (index !== null) return { view: candidate, index };
-      }
-      return null;
+    get,
+    locate,
+    jump({ id, view, pageSize }) {
+      const detail = get(id);
+      const found = detail && locate({ id, view });
+      if (!found) return { detail, place: null };
+      const offset = Math.floor(found.index / pageSize) * pageSize;
+      return { detail, place: { ...found, offset, page: tickets.list(found.view, actorId(), offset, pageSize) } };
     },
     create: (input) => perform('ticket.create', { ...input, id: randomUUID() }).ticket,
     setStatus: (input) => perform('ticket.setStatus', input).ticket,

@@ -187,6 +187,7 @@ export function methodSamples(refs: Refs): Partial<Record<MethodName, Sample>> {
     'tickets.list': () => ({ view: 'inbox', offset: 0, limit: 10 }),
     'tickets.get': () => ({ id }),
     'tickets.locate': () => ({ id, view: 'all' }),
+    'tickets.jump': () => ({ id, view: 'inbox' }),
     'tickets.create': () => ({ type: 'repair', category: 'lift', channel: 'phone', title: '电梯', priority: 2 }),
     'tickets.setStatus': () => ({ id, status: 'accepted', note: '' }),
     'tickets.assign': () => ({ id, assigneeId: refs.agentId, teamId: 'cs' }),

@@ -4,6 +4,7 @@
  * rollback and a revoked session.
  */
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -271,6 +272,19 @@ describe('desk host against the central server', () => {
     expect(seen?.ticket).toMatchObject({ status: 'accepted', assigneeId: agent01.id });
     expect(seen?.events.find((e) => e.kind === 'comment')?.body).toBe('Valve closed, plumber on the way');
     expect((await b.call('tickets.views')).find((v) => v.id === 'mine')?.count).toBe(0);
+  });
+
+  it('answers a jump in one call: the detail, where the ticket sits and the page holding its row', async () => {
+    const jump = await b.call('tickets.jump', { id: ticketId, view: 'mine' });
+    expect(jump.detail).toEqual(await b.call('tickets.get', { id: ticketId }));
+    // Not in lead01's "mine": the place is the view that holds it, as tickets.locate says.
+    const place = jump.place;
+    expect(place && { view: place.view, index: place.index }).toEqual(
+      await b.call('tickets.locate', { id: ticketId, view: 'mine' }),
+    );
+    expect(place?.view).not.toBe('mine');
+    expect(place?.page.items[(place?.index ?? 0) - (place?.offset ?? 0)]?.id).toBe(ticketId);
+    expect(await b.call('tickets.jump', { id: randomUUID(), view: 'inbox' })).toEqual({ detail: null, place: null });
   });
 
   it('pushes by itself shortly after an action (no sync.now)', async () => {

@@ -4,7 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { MethodInput, Session, ViewId } from '../../../common/contract';
+import { VIEW_IDS, type MethodInput, type Session, type ViewId } from '../../../common/contract';
 import type { Ticket } from '../../../common/domain';
 import type { SyncStatus } from '../../../common/sync';
 import { desk, onDeskReconnect } from './desk';
@@ -80,7 +80,34 @@ export function ticketPageQuery(view: ViewId, offset: number) {
     queryKey: deskKeys.listPage(view, offset),
     queryFn: () => desk.tickets.list({ view, offset, limit: TICKET_PAGE_SIZE }),
     staleTime: 30_000,
+    // A view's first page is kept while the console runs (usePrefetchViewHeads), so switching to the view draws
+    // at once; when tickets changed meanwhile, it is drawn and refetched behind it.
+    ...(offset === 0 ? { gcTime: Infinity } : {}),
   };
+}
+
+/**
+ * Once the console is idle, loads the first page of each view not loaded yet, one at a time so the host is never
+ * busy with more than one of them: a `g` view switch then draws its list without waiting on the host.
+ */
+export function usePrefetchViewHeads(): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    let stopped = false;
+    const idle = (next: () => void) =>
+      typeof requestIdleCallback === 'function' ? requestIdleCallback(next, { timeout: 2_000 }) : setTimeout(next, 200);
+    const fetchFrom = (i: number) => {
+      const view = VIEW_IDS[i];
+      if (stopped || view === undefined) return;
+      const query = ticketPageQuery(view, 0);
+      if (client.getQueryData(query.queryKey)) return idle(() => fetchFrom(i + 1));
+      void client.prefetchQuery(query).then(() => idle(() => fetchFrom(i + 1)));
+    };
+    idle(() => fetchFrom(0));
+    return () => {
+      stopped = true;
+    };
+  }, [client]);
 }
 
 export function useTicket(id: string | null) {
@@ -88,6 +115,8 @@ export function useTicket(id: string | null) {
     queryKey: deskKeys.ticket(id ?? ''),
     queryFn: () => desk.tickets.get({ id: id ?? '' }),
     enabled: id !== null,
+    // Host events (tickets.changed) invalidate it: a detail a jump just brought need not be asked for again.
+    staleTime: 30_000,
   });
 }
 

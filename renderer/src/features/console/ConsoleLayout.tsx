@@ -5,7 +5,7 @@
 import { useCallback } from 'react';
 import type { ViewId } from '../../../../common/contract';
 import type { User } from '../../../../common/domain';
-import { FIRST_VIEW } from '../../api/queries';
+import { FIRST_VIEW, usePrefetchViewHeads } from '../../api/queries';
 import { IntakeHost } from '../intake/IntakeHost';
 import { CallsNav } from '../phone/CallsNav';
 import { CallsScreen } from '../phone/CallsScreen';
@@ -29,6 +29,7 @@ import { ViewNav } from './ViewNav';
 
 export function ConsoleLayout({ user }: { user: User }) {
   const current = useCurrentTicket(FIRST_VIEW);
+  usePrefetchViewHeads();
   const { view, openTicketId } = current;
   const calls = useCallsView();
   const { leave } = calls;

@@ -52,7 +52,13 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
   const items = virtualizer.getVirtualItems();
   // A row to scroll to before the list knows that many rows (a jump into a list that is still loading).
   const pendingScroll = useRef<number | null>(null);
-  const pages = useTicketPages(view, items[0]?.index ?? 0, items.at(-1)?.index ?? 0, total);
+  const pages = useTicketPages(
+    view,
+    items[0]?.index ?? 0,
+    items.at(-1)?.index ?? 0,
+    total,
+    cursorRequest?.view === view ? cursorRequest.index : null,
+  );
   const triage = useTriageList({
     total: pages.total,
     rowAt: pages.rowAt,

@@ -5,12 +5,16 @@
  * To keep the two from drifting apart, a ticket shown from anywhere — a palette jump, search, intake, a pop, the
  * rejected-changes list — also moves the list cursor onto it: the host says where the ticket sits
  * (`tickets.locate`), in the current view when that view holds it, else in a view that does (the list is
- * switched there). And while a detail is open, moving the cursor opens the ticket under it (the list's half,
+ * switched there). A jump asks once (`tickets.jump`: the detail, the place and the page holding the row) and seeds
+ * the query cache with the answer, so the list, its cursor and the detail paint in one render, not three round
+ * trips apart. And while a detail is open, moving the cursor opens the ticket under it (the list's half,
  * ./keyboard/useTriageList).
  */
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { ViewId } from '../../../../common/contract';
 import { desk } from '../../api/desk';
+import { deskKeys, TICKET_PAGE_SIZE } from '../../api/queries';
 
 /** Put the cursor of `view`'s list on row `index`, ticket `id`; `seq` tells a new request from one applied. */
 export interface CursorRequest {
@@ -59,13 +63,32 @@ export function useCurrentTicket(firstView: ViewId): CurrentTicket {
     );
   }, []);
 
+  const client = useQueryClient();
   const showTicket = useCallback(
     (id: string) => {
-      setOpenTicketId(id);
-      current.current = { ...current.current, openTicketId: id };
-      place(id, current.current.view, true);
+      const seq = ++latest.current;
+      const open = () => {
+        setOpenTicketId(id);
+        current.current = { ...current.current, openTicketId: id };
+      };
+      desk.tickets.jump({ id, view: current.current.view, pageSize: TICKET_PAGE_SIZE }).then(
+        ({ detail, place }) => {
+          if (seq !== latest.current) return;
+          if (detail) client.setQueryData(deskKeys.ticket(id), detail);
+          if (place) {
+            client.setQueryData(deskKeys.listPage(place.view, place.offset), place.page);
+            current.current = { ...current.current, view: place.view };
+            setView(place.view);
+            setCursorRequest({ view: place.view, index: place.index, id, seq });
+          }
+          open();
+        },
+        () => {
+          if (seq === latest.current) open(); // the detail asks again on its own and shows any failure
+        },
+      );
     },
-    [place],
+    [client],
   );
 
   const openAtCursor = useCallback((id: string) => {

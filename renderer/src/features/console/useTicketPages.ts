@@ -3,7 +3,8 @@
  * (./pageWindow) so scrolling reaches rows that are already there, and exposes them as index → ticket. The first
  * page is always kept active so the total is known before anything scrolls.
  */
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { ViewId } from '../../../../common/contract';
 import type { Ticket } from '../../../../common/domain';
 import { TICKET_PAGE_SIZE, ticketPageQuery } from '../../api/queries';
@@ -21,11 +22,28 @@ const PREFETCH: PageReach = { ahead: TICKET_PAGE_SIZE, behind: 30 };
 
 /**
  * `knownTotal`: the row count the list last drew (0 while unknown); prefetching stops there, so a short view
- * asks for no empty pages.
+ * asks for no empty pages. `startIndex`: the row a new list opens on (a jump into this view); its page, already
+ * in the cache after the jump, carries the total too, so the list need not wait for page 0 to draw it.
  */
-export function useTicketPages(view: ViewId, firstIndex: number, lastIndex: number, knownTotal: number): TicketPages {
+export function useTicketPages(
+  view: ViewId,
+  firstIndex: number,
+  lastIndex: number,
+  knownTotal: number,
+  startIndex: number | null = null,
+): TicketPages {
   const offsets = pageOffsets(firstIndex, lastIndex, knownTotal, TICKET_PAGE_SIZE, PREFETCH);
+  if (knownTotal === 0 && startIndex !== null) {
+    const startPage = Math.floor(startIndex / TICKET_PAGE_SIZE) * TICKET_PAGE_SIZE;
+    if (!offsets.includes(startPage)) offsets.push(startPage);
+  }
   const results = useQueries({ queries: offsets.map((offset) => ticketPageQuery(view, offset)) });
+  // The last page too, in the background: End (and G) is the other jump an agent makes in a long list.
+  const client = useQueryClient();
+  const lastPage = knownTotal > 0 ? Math.floor((knownTotal - 1) / TICKET_PAGE_SIZE) * TICKET_PAGE_SIZE : 0;
+  useEffect(() => {
+    if (lastPage > 0) void client.prefetchQuery(ticketPageQuery(view, lastPage));
+  }, [client, view, lastPage]);
 
   let total: number | null = null;
   let freshest = -1;
