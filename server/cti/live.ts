@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CALL_LIVE_TYPE, type CallLiveMessage } from '../../common/live';
 import type { Db, Queryable } from '../db/driver';
-import { loadPhoneHasher } from '../privacy/phone-hash';
+import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
 import { loadCalls } from './store';
 
@@ -23,11 +23,12 @@ export async function notifyCall(q: Queryable, callId: string): Promise<void> {
 export function registerCallFanOut(app: FastifyInstance, db: Db): void {
   let unlisten: (() => Promise<void>) | null = null;
   const send = async (id: string) => {
-    if (!UUID.test(id)) return;
+    // No socket on this node: nobody here to send to, so the record is not read (webhook bursts with no console).
+    if (!UUID.test(id) || app.live.size() === 0) return;
     const [call] = await loadCalls(db, [id]);
     if (!call) return;
     // Numbers masked, as in the pull (issue 11 §4).
-    const message: CallLiveMessage = { type: CALL_LIVE_TYPE, call: maskCall(call, await loadPhoneHasher(db)) };
+    const message: CallLiveMessage = { type: CALL_LIVE_TYPE, call: maskCall(call, await cachedPhoneHasher(db)) };
     for (const userId of new Set([...call.offeredAgentIds, ...(call.agentId ? [call.agentId] : [])])) {
       app.live.sendToUser(userId, message);
     }

@@ -25,7 +25,7 @@ import {
   replaceCallerIdRules,
 } from './blocks';
 import { registerFormParsers } from './forms';
-import { loadPhoneHasher } from '../privacy/phone-hash';
+import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
 import { ingestCallEvents } from './ingest';
 import { CallListQuery, listCalls } from './list';
@@ -85,7 +85,7 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
   app.get('/api/v1/calls', async (request) => {
     requirePermission(currentUser(request), 'calls.read');
     const page = await listCalls(db, parseRequest(CallListQuery, request.query));
-    const hash = await loadPhoneHasher(db);
+    const hash = await cachedPhoneHasher(db);
     return { ...page, items: page.items.map((c) => maskCall(c, hash)) };
   });
 
