@@ -9,14 +9,27 @@ import { CALL_LIVE_TYPE, type CallLiveMessage } from '../../common/live';
 import type { Db, Queryable } from '../db/driver';
 import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
+import { CHANGES_CHANNEL } from '../sync/notify';
 import { loadCalls } from './store';
 
 export const CALLS_CHANNEL = 'desk_calls';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Call inside the writing transaction: PostgreSQL delivers a NOTIFY only when it commits. */
-export async function notifyCall(q: Queryable, callId: string): Promise<void> {
-  await q.query('SELECT pg_notify($1, $2)', [CALLS_CHANNEL, callId]);
+/**
+ * Call inside the writing transaction: PostgreSQL delivers a NOTIFY only when it commits. With `changes`, the
+ * change-log poke (server/sync/notify) goes in the same statement, after the call's.
+ */
+export async function notifyCall(q: Queryable, callId: string, changes?: Record<string, string>): Promise<void> {
+  if (!changes) {
+    await q.query('SELECT pg_notify($1, $2)', [CALLS_CHANNEL, callId]);
+    return;
+  }
+  await q.query('SELECT pg_notify($1, $2), pg_notify($3, $4)', [
+    CALLS_CHANNEL,
+    callId,
+    CHANGES_CHANNEL,
+    JSON.stringify(changes),
+  ]);
 }
 
 /** Every node: send each notified call to the sockets of its offered and answering agents on this node. */
