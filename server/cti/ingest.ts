@@ -13,6 +13,7 @@ import { applyCallEvent } from '../../common/calls/machine';
 import type { Call } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
+import { recordChangeRows, type PendingChange } from '../sync/changes';
 import { notifyCall } from './live';
 import { logChangesTo, type LogChange } from './log';
 import { followCall } from './presence';
@@ -125,8 +126,18 @@ export async function ingestCallEvents(
   for (const e of events) {
     results.push(
       await db.tx(async (q) => {
+        // The event's change-log rows (the call's, its agent's presence) go in one statement at the end, in order.
+        const changes: PendingChange[] = [];
         // Consoles pull the new record (the offered agents already have it from the live message).
-        return applyCallEventTx(q, e, { now: now(), log: logChangesTo(q), settings, changesSource: { source: 'cti' } });
+        const changesSource = { source: 'cti' };
+        const result = await applyCallEventTx(q, e, {
+          now: now(),
+          log: logChangesTo(q, changes),
+          settings,
+          changesSource,
+        });
+        await recordChangeRows(q, changes);
+        return result;
       }),
     );
   }
