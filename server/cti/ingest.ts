@@ -7,12 +7,13 @@
  */
 import { correlate, matchAgent } from '../../common/calls/correlate';
 import type { CallEvent } from '../../common/calls/envelope';
+import type { CtiSiteSettings } from '../../common/calls/site-settings';
 import { callRecordId } from '../../common/calls/ids';
 import { applyCallEvent } from '../../common/calls/machine';
 import type { Call } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
-import { notifyChanges } from '../sync/notify';
+import { recordChangeRows, type PendingChange } from '../sync/changes';
 import { notifyCall } from './live';
 import { logChangesTo, type LogChange } from './log';
 import { followCall } from './presence';
@@ -31,6 +32,10 @@ export interface IngestResult {
 export interface IngestContext {
   now: Date;
   log: LogChange;
+  /** The site's CTI settings when the caller has just read them (the Zammad endpoint does); else read if needed. */
+  settings?: CtiSiteSettings | undefined;
+  /** Also poke consoles that the change log grew (server/sync/notify), in the same statement as the call's NOTIFY. */
+  changesSource?: Record<string, string> | undefined;
 }
 
 /**
@@ -103,22 +108,35 @@ export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestCo
   ]);
   await ctx.log('call', after.id);
   if (after.agentId) {
-    const { wrapUpSeconds } = await readCtiSettings(q);
+    const wrapUpSeconds = async () => (ctx.settings ?? (await readCtiSettings(q))).wrapUpSeconds;
     await followCall(q, before, after, ctx.now, wrapUpSeconds, ctx.log);
   }
-  await notifyCall(q, after.id);
+  await notifyCall(q, after.id, ctx.changesSource);
   return { eventId: e.eventId, outcome: 'applied', callId: after.id };
 }
 
 /** Applies a batch from an endpoint, each event in its own transaction (one bad event never undoes the others). */
-export async function ingestCallEvents(db: Db, events: readonly CallEvent[], now: () => Date): Promise<IngestResult[]> {
+export async function ingestCallEvents(
+  db: Db,
+  events: readonly CallEvent[],
+  now: () => Date,
+  settings?: CtiSiteSettings,
+): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   for (const e of events) {
     results.push(
       await db.tx(async (q) => {
-        const result = await applyCallEventTx(q, e, { now: now(), log: logChangesTo(q) });
+        // The event's change-log rows (the call's, its agent's presence) go in one statement at the end, in order.
+        const changes: PendingChange[] = [];
         // Consoles pull the new record (the offered agents already have it from the live message).
-        if (result.outcome === 'applied') await notifyChanges(q, { source: 'cti' });
+        const changesSource = { source: 'cti' };
+        const result = await applyCallEventTx(q, e, {
+          now: now(),
+          log: logChangesTo(q, changes),
+          settings,
+          changesSource,
+        });
+        await recordChangeRows(q, changes);
         return result;
       }),
     );

@@ -25,14 +25,15 @@ export async function savePresence(q: Queryable, p: Presence, log: LogChange): P
 
 /**
  * What a call's change does to its agent's presence: answered → on_call with the call; ended while on that call
- * → wrap_up until now + wrapUpSeconds. Anything else (a break, another call) is the agent's own business.
+ * → wrap_up until now + the site's after-call time (read only then). Anything else (a break, another call) is the
+ * agent's own business.
  */
 export async function followCall(
   q: Queryable,
   before: Call | undefined,
   after: Call,
   now: Date,
-  wrapUpSeconds: number,
+  wrapUpSeconds: () => Promise<number>,
   log: LogChange,
 ): Promise<void> {
   const agentId = after.agentId;
@@ -48,7 +49,7 @@ export async function followCall(
   }
   if (endedNow && after.answeredAt !== null && (current === undefined || current.callId === after.id)) {
     if (current?.state === 'wrap_up') return;
-    const until = new Date(now.getTime() + wrapUpSeconds * 1000).toISOString();
+    const until = new Date(now.getTime() + (await wrapUpSeconds()) * 1000).toISOString();
     await savePresence(q, { userId: agentId, state: 'wrap_up', since: at, wrapUpUntil: until, callId: after.id }, log);
   }
 }

@@ -25,7 +25,7 @@ import {
   replaceCallerIdRules,
 } from './blocks';
 import { registerFormParsers } from './forms';
-import { loadPhoneHasher } from '../privacy/phone-hash';
+import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
 import { ingestCallEvents } from './ingest';
 import { CallListQuery, listCalls } from './list';
@@ -76,7 +76,7 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
         }
         const req = parseZammadRequest(request.body, now());
         if (!req.ok) return reply.code(req.status).send(req.body);
-        return zammadReply(deps, req);
+        return zammadReply(deps, req, settings);
       },
     );
   });
@@ -85,7 +85,7 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
   app.get('/api/v1/calls', async (request) => {
     requirePermission(currentUser(request), 'calls.read');
     const page = await listCalls(db, parseRequest(CallListQuery, request.query));
-    const hash = await loadPhoneHasher(db);
+    const hash = await cachedPhoneHasher(db);
     return { ...page, items: page.items.map((c) => maskCall(c, hash)) };
   });
 
@@ -158,17 +158,21 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
  * recorded as refused), an outbound newCall that a caller-ID rule matches is told the caller ID to present,
  * anything else is `{}`.
  */
-async function zammadReply({ db, now }: ServerDeps, req: Extract<ZammadRequest, { ok: true }>): Promise<object> {
+async function zammadReply(
+  { db, now }: ServerDeps,
+  req: Extract<ZammadRequest, { ok: true }>,
+  settings: CtiSiteSettings,
+): Promise<object> {
   const { envelope } = req;
   const newCall = req.event === 'newCall';
   if (newCall && req.direction === 'in' && envelope.from && (await isBlocked(db, envelope.from, now()))) {
-    await ingestCallEvents(db, [CallEvent.parse(envelope), CallEvent.parse(rejectedEnvelope(envelope))], now);
+    await ingestCallEvents(db, [CallEvent.parse(envelope), CallEvent.parse(rejectedEnvelope(envelope))], now, settings);
     return { action: 'reject', reason: 'busy' };
   }
   const callerId =
     newCall && req.direction === 'out' && envelope.to ? callerIdFor(await listCallerIdRules(db), envelope.to) : null;
   // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
-  await ingestCallEvents(db, [CallEvent.parse(callerId ? { ...envelope, from: callerId } : envelope)], now);
+  await ingestCallEvents(db, [CallEvent.parse(callerId ? { ...envelope, from: callerId } : envelope)], now, settings);
   return callerId ? { action: 'dial', caller_id: callerId, number: envelope.to } : {};
 }
 

@@ -40,15 +40,13 @@ export async function loadCandidates(
 ): Promise<Call[]> {
   // Most events (answers, hangups) come from a reporter id already known: that record is the answer
   // (correlate's first rule), and the wider search below is not needed.
-  const known = await q.query<{ call_id: string }>(
-    `SELECT call_id::text AS call_id FROM call_aliases WHERE kind = 'call' AND alias = $1`,
+  // One round trip: the alias and its record, locked.
+  const known = await q.query<Row>(
+    `SELECT ${CALL_COLUMNS} FROM calls
+      WHERE id = (SELECT call_id FROM call_aliases WHERE kind = 'call' AND alias = $1) FOR UPDATE`,
     [e.callId],
   );
-  const knownId = known.rows[0]?.call_id;
-  if (knownId) {
-    const call = await loadCall(q, knownId, true);
-    if (call) return [call];
-  }
+  if (known.rows[0]) return [callFromRow(known.rows[0])];
   const t = Date.parse(e.ts);
   const { rows } = await q.query<Row>(
     `SELECT ${CALL_COLUMNS} FROM calls WHERE id IN (

@@ -41,7 +41,7 @@ export async function sweepCalls(db: Db, now: Date, limits: SweepLimits = DEFAUL
       const log = logChangesTo(q);
       await saveCall(q, after, call);
       await log('call', after.id);
-      await followCall(q, call, after, now, (await readCtiSettings(q)).wrapUpSeconds, log);
+      await followCall(q, call, after, now, async () => (await readCtiSettings(q)).wrapUpSeconds, log);
       await notifyCall(q, after.id);
       await notifyChanges(q, { source: 'cti-sweep' });
       return true;

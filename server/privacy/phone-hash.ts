@@ -23,3 +23,19 @@ export function hashWith(secret: Buffer): PhoneHasher {
 export async function loadPhoneHasher(q: Queryable): Promise<PhoneHasher> {
   return hashWith(await readPhoneHashSecret(q));
 }
+
+/**
+ * Hashers by database handle: the secret is written once (migration 0010) and never changed, so a server reads
+ * it once instead of on every call it masks (the live fan-out masks each call event). A failed read is not kept.
+ */
+const hashers = new WeakMap<Queryable, Promise<PhoneHasher>>();
+
+export function cachedPhoneHasher(db: Queryable): Promise<PhoneHasher> {
+  let hasher = hashers.get(db);
+  if (!hasher) {
+    hasher = loadPhoneHasher(db);
+    hashers.set(db, hasher);
+    hasher.catch(() => hashers.delete(db));
+  }
+  return hasher;
+}

@@ -7,7 +7,7 @@ import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { HttpError, parseRequest } from '../http/errors';
-import { loadPhoneHasher } from '../privacy/phone-hash';
+import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { REVEAL_ROLES } from '../privacy/reveal';
 import { residentSummary } from '../privacy/wire';
 import { directoryPageFor, readDirectoryPage } from '../residents/directory';
@@ -21,7 +21,7 @@ export function registerResidentRoutes(app: FastifyInstance, { db }: ServerDeps)
     requirePermission(currentUser(request), 'residents.read');
     const { phone, q } = parseRequest(ResidentQuery, request.query);
     const found = phone !== undefined ? await findResidentsByPhone(db, phone) : await searchResidents(db, q ?? '');
-    const hash = await loadPhoneHasher(db);
+    const hash = await cachedPhoneHasher(db);
     return { items: found.map((r) => residentSummary(r, hash)) };
   });
 
