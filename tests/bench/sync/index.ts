@@ -35,7 +35,7 @@ const HUNDRED_K_PREPARE: TemplatePrepare = {
 };
 
 /** Real data (DESIGN.md §9 rule 3): the demo generator's medium size, 100k tickets with their events and calls. */
-async function prepareHundredK(backend: Backend, ctx: BenchContext): Promise<HundredK> {
+export async function prepareHundredK(backend: Backend, ctx: BenchContext): Promise<HundredK> {
   const database = await seededDatabase(backend, 'medium', ctx, { prepare: HUNDRED_K_PREPARE });
   try {
     const { counts } = database;
