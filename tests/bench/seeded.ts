@@ -97,7 +97,7 @@ const builtHere = new Set<string>();
 // The content key.
 
 /** Where the data's code starts; the migrations are read from their folder at run time. */
-const KEY_ROOTS = ['server/seed/index.ts', 'server/db/migrate.ts', 'server/db/open.ts', 'tests/bench/seeded.ts'];
+const KEY_ROOTS = ['server/seed/index.ts', 'server/db/migrate.ts', 'server/db/open.ts'];
 const KEY_DIRS = ['server/db/migrations', 'server/seed'];
 /** Imports followed from a root: the product code the data comes out of (not the bench harness around it). */
 const FOLLOWED = ['server/', 'common/'];
@@ -139,7 +139,10 @@ export function keyFiles(extraRoots: readonly string[] = []): string[] {
   return [...seen].sort();
 }
 
-/** sha256 of the key files' paths and contents, the size, the seed, the prepare step and the PGlite version. */
+/**
+ * sha256 of the key files' paths and contents, the build procedure (seedTemplate's source: not this whole file,
+ * whose logging may change), the size, the seed, the prepare step and the PGlite version.
+ */
 export function templateKey(size: DemoSize, prepare: TemplatePrepare): string {
   const hash = createHash('sha256');
   const pgliteVersion = (
@@ -148,6 +151,7 @@ export function templateKey(size: DemoSize, prepare: TemplatePrepare): string {
     }
   ).version;
   hash.update(JSON.stringify({ size, seed: DEFAULT_DEMO_SEED, prepare: prepare.name, pgliteVersion }));
+  hash.update(seedTemplate.toString());
   for (const file of keyFiles(prepare.sources)) {
     hash.update(`\0${relative(ROOT, file)}\0`);
     hash.update(readFileSync(file));
@@ -178,14 +182,16 @@ const ageHours = (info: TemplateInfo) => (Date.now() - Date.parse(info.seededAt)
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function usable(info: TemplateInfo | null, fresh: boolean, id: string): TemplateInfo | null {
-  if (!info) return null;
-  if (fresh && !builtHere.has(id)) return null;
-  if (ageHours(info) > MAX_AGE_HOURS) return null;
-  return info;
+/** Why the template must be (re)built, or null when it can be cloned. */
+function rebuildReason(info: TemplateInfo | null, fresh: boolean, id: string): string | null {
+  if (!info) return 'none with this content key';
+  if (fresh && !builtHere.has(id)) return '--fresh-data';
+  const age = ageHours(info);
+  if (age > MAX_AGE_HOURS) return `the cached one is ${age.toFixed(0)} h old (its dates are relative to its build)`;
+  return null;
 }
 
-function describe(backend: Backend, size: DemoSize, prepare: TemplatePrepare): string {
+function templateLabel(backend: Backend, size: DemoSize, prepare: TemplatePrepare): string {
   return `${backend} demo ${size}${prepare.name === 'none' ? '' : ` + ${prepare.name}`}`;
 }
 
@@ -202,7 +208,7 @@ export async function seededDatabase(
   const prepare = options.prepare ?? NO_PREPARE;
   const fresh = options.fresh ?? process.env.BENCH_FRESH_DATA === '1';
   const key = templateKey(size, prepare);
-  const what = describe(backend, size, prepare);
+  const what = templateLabel(backend, size, prepare);
   return backend === 'pglite'
     ? pgliteSeeded(size, key, prepare, fresh, options.cacheDir ?? CACHE_DIR, what, ctx)
     : postgresSeeded(size, key, prepare, fresh, options.scope ?? 'bench', what, ctx);
@@ -300,10 +306,11 @@ async function pgliteSeeded(
 ): Promise<SeededDatabase> {
   const templateDir = join(cacheDir, `pglite-${size}-${key.slice(0, 12)}`);
   const id = `pglite:${templateDir}`;
-  let info = usable(readInfo(templateDir), fresh, id);
-  const built = info === null;
-  if (!info) {
-    ctx.log(`  ${what}: building its template (seeding takes minutes; later runs copy it)`);
+  let info = readInfo(templateDir);
+  const reason = rebuildReason(info, fresh, id);
+  const built = reason !== null;
+  if (built || !info) {
+    ctx.log(`  ${what}: building its template (${reason}; seeding takes minutes, later runs copy it)`);
     info = await buildPgliteTemplate(cacheDir, templateDir, size, key, prepare);
     builtHere.add(id);
   }
@@ -420,10 +427,11 @@ async function postgresSeeded(
   try {
     // One builder per size and server at a time; a second waits, then clones what the first built.
     await admin.query(`SELECT pg_advisory_lock(hashtext($1))`, [buildingPrefix(scope, size)]);
-    let info = usable(await readPostgresInfo(admin, template), fresh, id);
-    const built = info === null;
-    if (!info) {
-      ctx.log(`  ${what}: building its template (seeding takes minutes; later runs copy it)`);
+    let info = await readPostgresInfo(admin, template);
+    const reason = rebuildReason(info, fresh, id);
+    const built = reason !== null;
+    if (built || !info) {
+      ctx.log(`  ${what}: building its template (${reason}; seeding takes minutes, later runs copy it)`);
       info = await buildPostgresTemplate(admin, adminUrl, template, scope, size, key, prepare);
       builtHere.add(id);
     }
