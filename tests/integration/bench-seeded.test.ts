@@ -5,7 +5,8 @@
  * scope of this test's own, dropped at the end).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -92,12 +93,39 @@ describe.each(BACKENDS)('seeded bench databases ($backend)', ({ backend, skip })
     }
   });
 
+  /** What a build killed mid-way (kill -9) leaves: a folder or database under its temporary name. */
+  async function leaveKilledBuild(): Promise<string> {
+    if (backend === 'pglite') {
+      const deadPid = spawnSync('true').pid;
+      const dir = join(cacheDir, `.building-small-${deadPid}-0000`);
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      return dir;
+    }
+    const name = `desk_${scope}_tplb_small_killed`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    return name;
+  }
+
+  async function exists(leftover: string): Promise<boolean> {
+    if (backend === 'pglite') return existsSync(leftover);
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const { rows } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [leftover]);
+    await admin.end();
+    return rows.length > 0;
+  }
+
+  let killedBuild = '';
   it.skipIf(skip)(
     'never uses an interrupted build',
     async () => {
       failNext = true;
       await expect(open()).rejects.toThrow('build interrupted');
       expect(await templates()).toEqual([]);
+      killedBuild = await leaveKilledBuild();
     },
     180_000,
   );
@@ -110,6 +138,7 @@ describe.each(BACKENDS)('seeded bench databases ($backend)', ({ backend, skip })
       const second = await open();
       try {
         expect(first.source).toBe('built');
+        expect(await exists(killedBuild)).toBe(false); // removed by the next build, never used
         expect(second.source).toBe('cache');
         expect(second.seededAt).toEqual(first.seededAt);
         firstSeededAt = first.seededAt;
