@@ -1,7 +1,8 @@
 /**
  * Loads the demo data into an empty central database: one transaction, multi-row parameterized INSERTs in
  * batches (each statement well under PostgreSQL's 65,535-parameter limit), then change_log rows for the synced
- * entities so consoles pull everything on their first sync.
+ * entities so consoles pull everything on their first sync. The foreign keys of the loaded tables are dropped for
+ * the load and added back at its end, which validates each in one join instead of a lookup per row.
  */
 import type { Ticket } from '../../common/domain';
 import { hashPassword } from '../auth/password';
@@ -174,6 +175,32 @@ async function insertBatches<T>(q: Queryable, s: TableSpec<T>, rows: readonly T[
   }
 }
 
+/** A foreign key of a loaded table, as the statements that drop it and add it back (same name and definition). */
+interface ForeignKey {
+  drop: string;
+  add: string;
+}
+
+/** Drops the foreign keys declared on `tables`; returns them, to be added back by restoreForeignKeys. */
+async function dropForeignKeys(q: Queryable, tables: readonly string[]): Promise<ForeignKey[]> {
+  const { rows } = await q.query<ForeignKey>(
+    `SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, k.conname) AS drop,
+            format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, c.relname, k.conname,
+                   pg_get_constraintdef(k.oid)) AS add
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE k.contype = 'f' AND c.relname = ANY($1::text[]) AND n.nspname = current_schema()
+      ORDER BY k.oid`,
+    [tables],
+  );
+  for (const fk of rows) await q.query(fk.drop);
+  return rows;
+}
+
+/** Adds the keys back; each one checks every loaded row in one join (and fails the seed if a row is bad). */
+async function restoreForeignKeys(q: Queryable, keys: readonly ForeignKey[]): Promise<void> {
+  for (const fk of keys) await q.query(fk.add);
+}
+
 async function hasUsers(q: Queryable): Promise<boolean> {
   const { rows } = await q.query('SELECT 1 FROM users LIMIT 1', []);
   return rows.length > 0;
@@ -199,12 +226,19 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions): Promise<SeedDemoR
     // The KPI facts of every ticket and their rollups, computed once after the events are in (migrations 0016,
     // 0020), same transaction.
     await q.query(`SELECT set_config('kpi.bulk_load', 'on', true)`);
-    for (const s of tableSpecs(passwordHash, now)) {
+    const specs = tableSpecs(passwordHash, now);
+    const foreignKeys = await dropForeignKeys(
+      q,
+      specs.map((spec) => spec.table),
+    );
+    for (const s of specs) {
       const rows = s.rows(data);
       await insertBatches(q, s, rows);
       counts[s.table] = rows.length;
       progress(s.table, rows.length);
     }
+    await restoreForeignKeys(q, foreignKeys);
+    progress('foreign_keys', foreignKeys.length);
     await q.query(`SELECT kpi_rebuild_facts(), set_config('kpi.bulk_load', 'off', true)`);
     progress('kpi_ticket_facts', counts.tickets ?? 0);
     // And their daily rollups (migration 0020), which the bulk load's triggers left alone too.

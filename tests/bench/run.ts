@@ -17,7 +17,7 @@ const RESULTS_FILE = join(ROOT, 'bench', 'results.json');
 /** DESIGN.md §9: each group finishes within 20 minutes on 2 cores. */
 const GROUP_LIMIT_MS = 20 * 60_000;
 
-const USAGE = 'usage: npm run bench [-- --only GROUP] [--filter TEXT] [--list]';
+const USAGE = 'usage: npm run bench [-- --only GROUP] [--filter TEXT] [--fresh-data] [--list]';
 
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -28,20 +28,29 @@ function groupList(): string {
   return GROUPS.map((g) => `  ${g.name.padEnd(8)} ${g.description}`).join('\n');
 }
 
-/** `--filter TEXT` runs only the benches with a key containing TEXT (for working on one bench). */
-function parseCli(argv: string[]): { only: string | undefined; filter: string | undefined; list: boolean } {
+/**
+ * `--filter TEXT` runs only the benches with a key containing TEXT (for working on one bench). `--fresh-data`
+ * rebuilds the seeded data templates the run uses instead of cloning the cached ones (tests/bench/seeded.ts).
+ */
+function parseCli(argv: string[]): {
+  only: string | undefined;
+  filter: string | undefined;
+  freshData: boolean;
+  list: boolean;
+} {
   try {
     const { values } = parseArgs({
       args: argv,
       options: {
         only: { type: 'string' },
         filter: { type: 'string' },
+        'fresh-data': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
     });
-    return { only: values.only, filter: values.filter, list: values.list };
+    return { only: values.only, filter: values.filter, freshData: values['fresh-data'], list: values.list };
   } catch (err) {
     usageError(err instanceof Error ? err.message : String(err));
   }
@@ -52,7 +61,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const load = () => `load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`;
 
 async function main(): Promise<void> {
-  const { only, filter, list } = parseCli(process.argv.slice(2));
+  const { only, filter, freshData, list } = parseCli(process.argv.slice(2));
+  if (freshData) process.env.BENCH_FRESH_DATA = '1';
   if (list) {
     process.stdout.write(`Registered bench groups:\n${groupList()}\n`);
     return;

@@ -35,6 +35,15 @@ async function countAll(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
+async function foreignKeys(db: Db) {
+  const { rows } = await db.query<{ table: string; name: string; definition: string; validated: boolean }>(
+    `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition,
+            convalidated AS validated
+       FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`,
+  );
+  return rows;
+}
+
 describe('seedDemo on PGlite (small)', () => {
   let db: Db;
   let data: DemoData;
@@ -53,6 +62,18 @@ describe('seedDemo on PGlite (small)', () => {
 
   afterAll(async () => {
     await db?.close();
+  });
+
+  it('keeps every foreign key the migrations declare (dropped for the load, added back and validated)', async () => {
+    const fresh = await openDb({ dataDir: 'memory' });
+    try {
+      await migrate(fresh);
+      expect(await foreignKeys(db)).toEqual(await foreignKeys(fresh));
+      expect((await foreignKeys(db)).length).toBeGreaterThan(10);
+      expect((await foreignKeys(db)).every((k) => k.validated)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('leaves the planner statistics of what it filled (PGlite has no autovacuum to gather them)', async () => {

@@ -12,14 +12,10 @@
  * HTTP, JSON and the sign-in are not in it; seeding and server starts are logged, not counted.
  */
 import type { KpiQuery } from '../../../common/kpi';
-import { DEMO_PASSWORD, seedDemo } from '../../../server/seed/load';
-import {
-  POSTGRES_SKIP_REASON,
-  createBenchDatabase,
-  postgresAdminUrl,
-  startServer,
-  type Backend,
-} from '../sync/fixtures';
+import { DEMO_PASSWORD } from '../../../server/seed/load';
+import { seededDatabase } from '../seeded';
+import { DEMO_LARGE_PREPARE } from '../sync/demo-large';
+import { POSTGRES_SKIP_REASON, postgresAdminUrl, startServer, type Backend } from '../sync/fixtures';
 import type { Bench, BenchContext, BenchEntry, BenchSkip } from '../types';
 
 export const KPI_QUERY_BUDGET_MS = 200;
@@ -82,22 +78,10 @@ async function askReport(url: string, token: string, q: KpiQuery): Promise<Recor
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function measure(backend: Backend, ctx: BenchContext): Promise<BenchEntry> {
-  const database = await createBenchDatabase(backend);
+  // The push benches' template (seeded once, cloned per run; tests/bench/seeded.ts); its reports end on its `now`.
+  const database = await seededDatabase(backend, 'large', ctx, { prepare: DEMO_LARGE_PREPARE });
   try {
-    const now = new Date();
-    const db = await database.open();
-    const started = Date.now();
-    let last = started;
-    await seedDemo(db, {
-      size: 'large',
-      now,
-      onProgress(table, rows) {
-        ctx.log(`${backend}: seeded ${table} (${rows.toLocaleString('en-US')} rows, ${Date.now() - last} ms)`);
-        last = Date.now();
-      },
-    });
-    await db.close();
-    ctx.log(`${backend}: demo large seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const now = database.seededAt;
 
     let slowest = { ms: 0, what: '' };
     for (const shape of REPORTS) {
