@@ -7,6 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { SYNC_SCHEMA_VERSION } from '../../common/sync';
+import { TEAMS } from '../../server/seed/data/org';
 import { apiToken, signIn, useStack } from './stack';
 
 const stack = useStack();
@@ -75,13 +76,16 @@ test('a lead sets a queue to round robin and a new ticket is auto-assigned; the 
 test('an overdue step is escalated live to the lead, who acknowledges it by keyboard', async ({ page }) => {
   // The server's sweep runs once a minute: the escalation appears within that.
   test.setTimeout(180_000);
-  const { consoleUrl } = stack();
+  const { consoleUrl, serverUrl } = stack();
+  // A queue whose demo data holds an open ticket overdue by more than two minutes: which one does depends on the
+  // hour the demo was seeded for (at 08:00 in Shanghai the electrical queue has none).
+  const leadToken = await apiToken(serverUrl, 'lead01');
+  const overdueQueue = await findOverdueQueue(serverUrl, leadToken);
   await signIn(page, consoleUrl, { username: 'lead01' });
   await page.keyboard.press('g');
   await page.keyboard.press('q');
   const dialog = page.getByRole('dialog', { name: '自动分派与升级' });
-  // The demo data's electrical queue holds a ticket whose step is overdue by more than a minute.
-  await dialog.getByRole('combobox', { name: '队列', exact: true }).selectOption('electrical');
+  await dialog.getByRole('combobox', { name: '队列', exact: true }).selectOption(overdueQueue);
   await dialog.getByLabel('超时多少分钟后升级').fill('1');
   await dialog.getByRole('button', { name: '保存规则' }).click();
   await expect(dialog.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
@@ -93,3 +97,16 @@ test('an overdue step is escalated live to the lead, who acknowledges it by keyb
   await page.keyboard.press('Enter');
   await expect(acknowledge).toHaveCount(before - 1);
 });
+
+async function findOverdueQueue(serverUrl: string, token: string): Promise<string> {
+  const limit = Date.now() - 2 * 60_000;
+  for (const queue of ['electrical', ...TEAMS.map((t) => t.id).filter((id) => id !== 'electrical')]) {
+    const res = await fetch(`${serverUrl}/api/v1/tickets?queue=${queue}&limit=500`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) continue;
+    const { items } = (await res.json()) as { items: { closedAt: string | null; slaDueAt: string | null }[] };
+    if (items.some((t) => !t.closedAt && t.slaDueAt && Date.parse(t.slaDueAt) < limit)) return queue;
+  }
+  throw new Error('the demo data holds no open ticket overdue by two minutes in any queue');
+}

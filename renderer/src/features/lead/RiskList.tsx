@@ -54,10 +54,10 @@ function Row({
         {...attributes}
         {...listeners}
         onFocus={onFocus}
-        aria-label={`${code} ${item.title}`}
       >
-        <span className="lead-code">{code}</span>
-        <span className="lead-title">{item.title}</span>
+        {/* The visible text is the name (a separate aria-label that differed from it failed axe's label-in-name
+            check when a title began with a digit: "…0001" + "4号楼" read as one number). */}
+        <span className="lead-code">{code}</span> <span className="lead-title">{item.title}</span>
       </button>
       <span className={`lead-risk-chip risk-${item.risk}`}>{t(`risk_${item.risk}`)}</span>
       <span>{left}</span>
