@@ -15,9 +15,9 @@ export interface BenchEntry {
   ratio?: number;
   ratioTo?: string;
   /** The data the figure was measured on, e.g. "demo large: 100k tickets, 1.0M events" (DESIGN.md §9 rule 3). */
-  data?: string;
+  data: string;
   /** Where the measurement starts and stops and what runs after it (DESIGN.md §9 rule 7). */
-  span?: string;
+  span: string;
 }
 
 /** A key that was not measured in this run, and why (nothing is written to results.json for it). */
