@@ -99,8 +99,21 @@ export const SearchResult = z.object({
 export type SearchResult = z.infer<typeof SearchResult>;
 
 const TicketPage = z.object({ total: z.number().int(), items: z.array(Ticket) });
+/**
+ * Why the server would not give a ticket's earlier events (main/sync/history-fetch): forbidden (403), not_found
+ * (404, deleted meanwhile), server_error (5xx), failed (anything else it refused). The desk does not ask again
+ * for a while (REFUSED_RETRY_MS), so the detail says the history cannot be fetched rather than that it is loading.
+ */
+export const HistoryRefusal = z.enum(['forbidden', 'not_found', 'server_error', 'failed']);
+export type HistoryRefusal = z.infer<typeof HistoryRefusal>;
 const TicketDetail = z
-  .object({ ticket: Ticket, events: z.array(TicketEvent), historyMissing: z.boolean().optional() })
+  .object({
+    ticket: Ticket,
+    events: z.array(TicketEvent),
+    historyMissing: z.boolean().optional(),
+    /** Only with historyMissing: the server refused the history, and the desk is not asking again for now. */
+    historyRefused: HistoryRefusal.optional(),
+  })
   .nullable();
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });

@@ -238,3 +238,11 @@ export const SyncStatus = z.object({
   ),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/**
+ * Whether the desk reaches the server in this sync state: not offline, nor still connecting (a console started
+ * offline says so until it first reaches the server), nor unknown yet.
+ */
+export function reachesServer(state: SyncStatus['state'] | undefined): boolean {
+  return state !== undefined && state !== 'offline' && state !== 'connecting';
+}

@@ -136,20 +136,28 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     actorId,
     onLocalChange: () => sync.schedulePush(),
   });
+  const announceTicket = (id: string) => hub.emit('tickets.changed', { ids: [id] });
   const historyFetch = createHistoryFetch({
     central,
     history: repos.history,
-    onFetched: (id) => hub.emit('tickets.changed', { ids: [id] }),
+    onFetched: announceTicket,
+    // The open detail reads again and says the history cannot be fetched (it would say "loading" until a change).
+    onRefused: announceTicket,
   });
   const tickets = createTicketService({
     tickets: repos.tickets,
     outbox,
     actorId,
     onLocalChange: (id) => {
-      hub.emit('tickets.changed', { ids: [id] });
+      announceTicket(id);
       sync.schedulePush();
     },
-    history: { isMissing: (id) => repos.history.isMissing(id), request: (id) => historyFetch.request(id) },
+    history: {
+      isMissing: (id) => repos.history.isMissing(id),
+      request: (id) => historyFetch.request(id),
+      refusal: (id) => historyFetch.refusal(id),
+    },
+    bulkLoading: () => bulkLoad.active(),
   });
 
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.

@@ -5,6 +5,7 @@
 //   node scripts/build-web-host.mjs              build
 //   node scripts/build-web-host.mjs --if-stale   build only when out/web/cli.mjs is missing or older than a source
 //   node scripts/build-web-host.mjs --outfile F  build into F instead (tests)
+//   node scripts/build-web-host.mjs --entry E --outfile F   bundle another desk-side entry E the same way (benches)
 //
 // The pure-JS packages (zod, ws, libphonenumber-js, chinese-days' table) are bundled too: resolving and linking
 // zod's hundred-odd ESM files and parsing CommonJS for named exports was about 40% of a start (measured: ~420 ms
@@ -60,13 +61,22 @@ export function webHostStaleReason() {
  * Bundles main/web/cli.ts into `outfile` (with its .map and .inputs.json beside it). Another `outfile` is for
  * tests; it must sit two folders below a folder holding out/renderer, as out/web/cli.mjs does below the root.
  */
-export async function buildWebHost(outfile = WEB_HOST_OUTPUT) {
+export function buildWebHost(outfile = WEB_HOST_OUTPUT) {
+  return bundleForNode(WEB_HOST_ENTRY, outfile);
+}
+
+/**
+ * Bundles a Node entry that runs desk-host code (main/, common/) the way the shipped host is built: the browser
+ * host here, and a bench's desk process (tests/bench/sync/initial-desk.ts), which must not carry a TypeScript
+ * loader the product does not have.
+ */
+export async function bundleForNode(entry, outfile) {
   const { build } = await import('esbuild');
   // Stamped on the output as its mtime: a source saved while the build ran is newer, so the next check rebuilds.
   const startedAt = new Date();
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [WEB_HOST_ENTRY],
+    entryPoints: [entry],
     outfile,
     write: false,
     bundle: true,
@@ -108,22 +118,37 @@ export async function buildWebHost(outfile = WEB_HOST_OUTPUT) {
 if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
   let values;
   try {
-    ({ values } = parseArgs({ options: { 'if-stale': { type: 'boolean' }, outfile: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      options: { 'if-stale': { type: 'boolean' }, outfile: { type: 'string' }, entry: { type: 'string' } },
+    }));
+    if (values.entry !== undefined && values.outfile === undefined) throw new Error('--entry needs --outfile');
   } catch (err) {
-    console.error(`${err.message}\nusage: node scripts/build-web-host.mjs [--if-stale] [--outfile FILE]`);
+    console.error(
+      `${err.message}\nusage: node scripts/build-web-host.mjs [--if-stale] [--entry FILE] [--outfile FILE]`,
+    );
     process.exit(2);
   }
-  const reason = values.outfile === undefined ? webHostStaleReason() : 'another output';
-  if (values['if-stale'] && reason === null) process.exit(0);
-  const started = performance.now();
-  buildWebHost(values.outfile === undefined ? undefined : resolve(values.outfile)).then(
-    (file) =>
-      console.log(
-        `Built the browser host: ${file} (${reason ?? 'forced'}, ${(performance.now() - started).toFixed(0)} ms)`,
-      ),
-    (err) => {
-      console.error(`Building the browser host failed: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    },
-  );
+  if (values.entry !== undefined) {
+    bundleForNode(resolve(values.entry), resolve(values.outfile)).then(
+      (file) => console.log(`Bundled ${values.entry}: ${file}`),
+      (err) => {
+        console.error(`Bundling ${values.entry} failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  } else {
+    const reason = values.outfile === undefined ? webHostStaleReason() : 'another output';
+    if (values['if-stale'] && reason === null) process.exit(0);
+    const started = performance.now();
+    buildWebHost(values.outfile === undefined ? undefined : resolve(values.outfile)).then(
+      (file) =>
+        console.log(
+          `Built the browser host: ${file} (${reason ?? 'forced'}, ${(performance.now() - started).toFixed(0)} ms)`,
+        ),
+      (err) => {
+        console.error(`Building the browser host failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  }
 }

@@ -75,8 +75,8 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     'min',
     '首次响应时长（中位数）',
     'First response (median)',
-    '从创建到工单第一次离开“待受理”的分钟数，本期已响应工单的中位数。',
-    'Minutes from creation until the ticket first leaves "new": the median over the period\'s tickets that have been responded to.',
+    '从创建到工单第一次离开“待受理”的整分钟数（不足一分钟的舍去），本期已响应工单的中位数。',
+    'Whole minutes (rounded down) from creation until the ticket first leaves "new": the median over the period\'s tickets that have been responded to.',
   ),
   d(
     'firstResponseP90Min',
@@ -168,8 +168,8 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     'min',
     '未接回拨时长（中位数）',
     'Missed-call callback (median)',
-    '本期未接来电从挂断到回拨完成的分钟数中位数（只计已完成回拨的）。',
-    "Minutes from a missed call's end until its callback was done: the median over missed calls whose callback is done.",
+    '本期未接来电从挂断到回拨完成的整分钟数（不足一分钟的舍去）的中位数（只计已完成回拨的）。',
+    "Whole minutes (rounded down) from a missed call's end until its callback was done: the median over missed calls whose callback is done.",
   ),
 ];
 

@@ -3,8 +3,8 @@
  *
  * Writing 100k tickets row by row into a table with ten secondary indexes and a trigram FTS index costs about ten
  * times a plain insert: every row touches every B-tree at a random place. So while the cache's `tickets` table is
- * being filled from empty, its secondary indexes and triggers are dropped (their SQL kept in `meta`), and `finish`
- * puts them back: each index built once from sorted data, then the triggers. Only the indexes the console's views
+ * being filled from empty, its secondary indexes (but KEPT_INDEXES) and triggers are dropped (their SQL kept in
+ * `meta`), and `finish` puts them back: each index built once from sorted data, then the triggers. Only the indexes the console's views
  * and counts need come back before the sync reports done; `completeInBackground` then builds the rest
  * (DEFERRED_INDEXES) and fills the search index in rowid slices, yielding to the event loop in between. The sync
  * engine runs it after the initial sync: until it ends those queries answer correctly, only more slowly (search by
@@ -41,6 +41,14 @@ const DEFERRED_INDEXES: ReadonlySet<string> = new Set([
   'tickets_by_phone_resident',
   'tickets_by_phone_hash',
 ]);
+
+/**
+ * Kept while loading: the index of the view the console opens on (the renderer's FIRST_VIEW, `inbox`: open tickets
+ * by deadline). Without it each page of that list sorts the whole table (0.3–1.2 s at 100k tickets on a loaded
+ * machine, on the desk's event loop) while the agent scrolls it during the sync; with it, tens of ms. Keeping one
+ * B-tree up to date costs the load far less than the indexes it still drops.
+ */
+const KEPT_INDEXES: ReadonlySet<string> = new Set(['tickets_by_open_sla']);
 
 /** Rows of the search index filled per transaction while finishing (the event loop runs between slices). */
 const FTS_SLICE_ROWS = 1_000;
@@ -118,7 +126,7 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
   const beginTx = db.transaction((): boolean => {
     if (dropped() !== null) return true;
     if (anyTicket.get()) return false;
-    const objects = ticketObjects.all();
+    const objects = ticketObjects.all().filter((o) => !KEPT_INDEXES.has(o.name));
     meta.set('bulk_load', JSON.stringify({ dropped: objects }));
     meta.set('fts_fill', JSON.stringify({ after: 0 }));
     for (const o of objects) db.exec(`DROP ${o.type === 'index' ? 'INDEX' : 'TRIGGER'} IF EXISTS "${o.name}"`);

@@ -1,10 +1,11 @@
 /** What the console does with tickets: read views from the cache, and turn actions into outbox mutations. */
 import { randomUUID } from 'node:crypto';
-import type { MethodOutput, ParsedInput } from '../../common/contract';
+import type { HistoryRefusal, MethodOutput, ParsedInput } from '../../common/contract';
 import { parseMutation, type MutationName, type TicketEffect, type TicketMutation } from '../../common/mutations';
 import type { TicketRepo } from '../cache';
 import type { Outbox } from '../sync/outbox';
 import { DeskError } from '../session';
+import { createViewCounts } from './view-counts';
 
 export interface TicketService {
   views(): MethodOutput<'tickets.views'>;
@@ -29,9 +30,21 @@ export function createTicketService(deps: {
   /** After each local write: announce it and schedule a push. */
   onLocalChange(ticketId: string): void;
   /** Whether a ticket's earlier events are not cached, and the fetch that brings them (main/sync/history-fetch). */
-  history?: { isMissing(ticketId: string): boolean; request(ticketId: string): void };
+  history?: {
+    isMissing(ticketId: string): boolean;
+    request(ticketId: string): void;
+    /** Why the server refused the ticket's history, while the desk is not asking again (null otherwise). */
+    refusal(ticketId: string): HistoryRefusal | null;
+  };
+  /** Whether the cache is bulk-loading (counts then read the whole table: ./view-counts). */
+  bulkLoading?: () => boolean;
 }): TicketService {
   const { tickets, outbox, actorId } = deps;
+  const bulkLoading = deps.bulkLoading ?? (() => false);
+  const counts = createViewCounts(
+    (actor) => (bulkLoading() ? tickets.countsInOneScan(actor) : tickets.counts(actor)),
+    bulkLoading,
+  );
 
   /** Every action gets fresh ids here, so a retried push can never create it twice (DESIGN.md §5). */
   function perform(name: Exclude<MutationName, 'call.log'>, args: Record<string, unknown>): TicketEffect {
@@ -39,6 +52,7 @@ export function createTicketService(deps: {
     if (!actor) throw new DeskError('unauthenticated', 'Log in first');
     const mutation = parseMutation(name, { eventId: randomUUID(), ...args }) as TicketMutation;
     const { effect } = outbox.enqueue(mutation, actor);
+    counts.forget();
     deps.onLocalChange(effect.ticket.id);
     return effect;
   }
@@ -48,8 +62,9 @@ export function createTicketService(deps: {
     if (!ticket) return null;
     const detail = { ticket, events: tickets.events(id) };
     if (!deps.history?.isMissing(id)) return detail;
-    deps.history.request(id); // opened: fetch its history (tickets.changed follows once it is in)
-    return { ...detail, historyMissing: true };
+    deps.history.request(id); // opened: fetch its history (tickets.changed follows once it is in, or refused)
+    const refused = deps.history.refusal(id);
+    return { ...detail, historyMissing: true, ...(refused && { historyRefused: refused }) };
   }
 
   function locate({ id, view }: ParsedInput<'tickets.locate'>): MethodOutput<'tickets.locate'> {
@@ -62,16 +77,19 @@ export function createTicketService(deps: {
   }
 
   return {
-    views: () => tickets.counts(actorId()),
+    views: () => counts.get(actorId()),
     list: ({ view, offset, limit }) => tickets.list(view, actorId(), offset, limit),
     get,
     locate,
     jump({ id, view, pageSize }) {
       const detail = get(id);
-      const found = detail && locate({ id, view });
-      if (!found) return { detail, place: null };
-      const offset = Math.floor(found.index / pageSize) * pageSize;
-      return { detail, place: { ...found, offset, page: tickets.list(found.view, actorId(), offset, pageSize) } };
+      if (!detail) return { detail, place: null };
+      // As locate: this view, else the inbox, else `all`; the page is read from the ticket's row both ways.
+      for (const candidate of [view, 'inbox', 'all'] as const) {
+        const found = tickets.place(candidate, actorId(), id, pageSize);
+        if (found) return { detail, place: { view: candidate, ...found } };
+      }
+      return { detail, place: null };
     },
     create: (input) => perform('ticket.create', { ...input, id: randomUUID() }).ticket,
     setStatus: (input) => perform('ticket.setStatus', input).ticket,

@@ -9,6 +9,7 @@ import type { BulkLoad } from '../cache/bulk-load';
 import { CentralError, type CentralClient } from '../central';
 import { errorLine } from '../log-line';
 import type { Emit } from '../events';
+import { createChangedBatch } from './changed-batch';
 import { crashPoint } from './crash-points';
 import {
   SERVER_ERROR_CODE,
@@ -343,6 +344,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         signal,
       );
     let first = true;
+    // An initial sync's pages announce their tickets coalesced (./changed-batch); any other pull, page by page.
+    const changed = createChangedBatch(emit, initial ? undefined : 0);
     let pages = prefetchPages(fetchPage, meta.get('pull_cursor'), initial, signal);
     try {
       for (;;) {
@@ -360,7 +363,7 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
           pages = prefetchPages(fetchPage, meta.get('pull_cursor'), false, signal);
           continue;
         }
-        const pendingBefore = outbox.count();
+        const queuedBefore = outbox.size();
         if (initial && first && page.estimate !== undefined) total = rows + page.estimate;
         first = false;
         const bulk = deps.bulkLoad?.active() ?? false;
@@ -378,8 +381,9 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
           if (total !== null && rows > total) total = rows;
           progress = { rows, total, ...(resumed && { resumed }) };
         }
-        if (page.changes.length > 0 || outbox.count() !== pendingBefore) {
-          emit('tickets.changed', { ids: result.ticketIds });
+        if (page.changes.length > 0 || outbox.size() !== queuedBefore) {
+          // The agent's own changes settled or re-applied: shown at once.
+          changed.add(result.ticketIds, outbox.size() !== queuedBefore);
         }
         if (result.directoryChanged) emit('directory.changed', {});
         announce();
@@ -390,9 +394,15 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       }
     } finally {
       pages.close();
+      changed.flush();
     }
     // Also after a restart that came between the last page and the end of a bulk load: a no-op otherwise.
-    if (deps.bulkLoad?.active()) await deps.bulkLoad.finish(signal);
+    if (deps.bulkLoad?.active()) {
+      await deps.bulkLoad.finish(signal);
+      // The view counts were throttled while loading (main/services/view-counts), and the last page's announcement
+      // came before this: say so once more, or the nav may show the counts of the loading until the next change.
+      emit('tickets.changed', { ids: [] });
+    }
     const bulkLoad = deps.bulkLoad;
     if (bulkLoad?.backgroundPending() && !backgroundWork) {
       backgroundWork = bulkLoad

@@ -67,15 +67,24 @@ export interface Outbox {
   ): { mutationId: number; effect: M extends TicketMutation ? TicketEffect : MutationEffect };
   /** Re-applies a queued mutation on top of the current cache (rebase); false when it no longer applies. */
   reapply(entry: OutboxEntry, actorId: string): boolean;
-  /** The oldest pending mutations, in id order. */
+  /** The oldest mutations the server has not acknowledged yet, in id order: what a push sends. */
   pending(limit?: number): OutboxEntry[];
+  /** How many mutations the server has not acknowledged yet (the "syncing n" the agent sees). */
   count(): number;
   /**
-   * Records a push's results in one transaction: processed rows leave the outbox, rejected ones are kept
-   * with their reason (their optimistic effect is rolled back by the next rebase).
+   * Every row still in the outbox, acknowledged or not, in id order: what a rebase lays over the server state.
+   * An acknowledged row stays until a pull carries its effect (dropThrough), so the change never leaves the screen.
+   */
+  queued(): OutboxEntry[];
+  /** Rows in the outbox, acknowledged or not. */
+  size(): number;
+  /**
+   * Records a push's results in one transaction: processed rows are marked acknowledged (a pull drops them),
+   * rejected ones leave the outbox for the rejected list with their reason (their optimistic effect is rolled back
+   * by the next rebase).
    */
   settle(res: PushResponse, at?: Date): void;
-  /** Drops rows the server has processed (acknowledged or rejected). */
+  /** Drops rows a pull says the server has processed and the pulled state includes (acknowledged or rejected). */
   dropThrough(lastMutationId: number): void;
   rejected(limit?: number): RejectedMutation[];
   /** Forgets rejections the agent has reviewed; returns how many were removed. */
@@ -84,13 +93,25 @@ export interface Outbox {
 
 export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketShadow, hooks: OutboxHooks = {}): Outbox {
   const insert = db.prepare<[string, string, string]>('INSERT INTO outbox (name, args, created_at) VALUES (?, ?, ?)');
-  const selectPending = db.prepare<
-    [number],
-    { mutation_id: number; name: MutationName; args: string; created_at: string }
-  >('SELECT mutation_id, name, args, created_at FROM outbox ORDER BY mutation_id LIMIT ?');
+  type Row = { mutation_id: number; name: MutationName; args: string; created_at: string };
+  const selectPending = db.prepare<[number], Row>(
+    'SELECT mutation_id, name, args, created_at FROM outbox WHERE acked = 0 ORDER BY mutation_id LIMIT ?',
+  );
+  const selectQueued = db.prepare<[], Row>(
+    'SELECT mutation_id, name, args, created_at FROM outbox ORDER BY mutation_id',
+  );
+  const countPending = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE acked = 0');
   const countRows = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox');
   const deleteThrough = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id <= ?');
   const deleteOne = db.prepare<[number]>('DELETE FROM outbox WHERE mutation_id = ?');
+  const ackOne = db.prepare<[number]>('UPDATE outbox SET acked = 1 WHERE mutation_id = ?');
+  const ackThrough = db.prepare<[number]>('UPDATE outbox SET acked = 1 WHERE mutation_id <= ? AND acked = 0');
+  const entry = (r: Row): OutboxEntry => ({
+    mutationId: r.mutation_id,
+    name: r.name,
+    args: JSON.parse(r.args) as unknown,
+    createdAt: r.created_at,
+  });
   const insertRejected = db.prepare(
     'INSERT OR REPLACE INTO rejected_mutations (id, name, code, message, at, ticket_id) VALUES (@mutationId, @name, @code, @message, @at, @ticketId)',
   );
@@ -163,10 +184,11 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
           message: r.error?.message ?? '',
           at: at.toISOString(),
         });
-      }
-      deleteOne.run(r.id);
+        deleteOne.run(r.id);
+      } else ackOne.run(r.id);
     }
-    deleteThrough.run(res.lastMutationId);
+    // Processed in an earlier push whose answer was lost: acknowledged all the same.
+    ackThrough.run(res.lastMutationId);
   });
 
   return {
@@ -187,14 +209,10 @@ export function createOutbox(db: CacheDb, tickets: TicketRepo, shadow: TicketSha
         return false; // no longer applies locally; it stays queued and the server judges it
       }
     },
-    pending: (limit = 1_000_000) =>
-      selectPending.all(limit).map((r) => ({
-        mutationId: r.mutation_id,
-        name: r.name,
-        args: JSON.parse(r.args) as unknown,
-        createdAt: r.created_at,
-      })),
-    count: () => countRows.get()?.n ?? 0,
+    pending: (limit = 1_000_000) => selectPending.all(limit).map(entry),
+    count: () => countPending.get()?.n ?? 0,
+    queued: () => selectQueued.all().map(entry),
+    size: () => countRows.get()?.n ?? 0,
     settle: (res, at = new Date()) => settleTx(res, at),
     dropThrough: (id) => void deleteThrough.run(id),
     rejected: (limit = 50) => selectRejected.all(limit),

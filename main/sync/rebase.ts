@@ -129,7 +129,7 @@ export function createRebaser(repos: CacheRepos, outbox: Outbox, shadow: TicketS
 
   function reapplyPending(actorId: string | null, touched: Set<string>): void {
     if (!actorId) return; // no session: the optimistic layer waits for the next login
-    for (const entry of outbox.pending()) {
+    for (const entry of outbox.queued()) {
       const args = entry.args as { id?: unknown };
       const isTicket = entry.name.startsWith('ticket.');
       if (outbox.reapply(entry, actorId) && isTicket && typeof args.id === 'string') touched.add(args.id);

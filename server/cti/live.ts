@@ -32,6 +32,23 @@ export async function notifyCall(q: Queryable, callId: string, changes?: Record<
   ]);
 }
 
+/** notifyCall for a group of calls (one transaction's): each call's NOTIFY in order, then the one change-log poke. */
+export async function notifyCalls(
+  q: Queryable,
+  callIds: readonly string[],
+  changes: Record<string, string>,
+): Promise<void> {
+  if (callIds.length === 0) return;
+  await q.query(
+    `SELECT pg_notify(channel, payload) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(channel, payload, n)
+      ORDER BY n`,
+    [
+      [...callIds.map(() => CALLS_CHANNEL), CHANGES_CHANNEL],
+      [...callIds, JSON.stringify(changes)],
+    ],
+  );
+}
+
 /** Every node: send each notified call to the sockets of its offered and answering agents on this node. */
 export function registerCallFanOut(app: FastifyInstance, db: Db): void {
   let unlisten: (() => Promise<void>) | null = null;

@@ -4,7 +4,7 @@
  * client mistakes are 4xx with a reason. Webhooks are rate-limited per client address.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CallEvent, CallEventBatch } from '../../common/calls/envelope';
 import { CtiSiteSettings, CtiSiteSettingsPatch } from '../../common/calls/site-settings';
@@ -27,10 +27,11 @@ import {
 import { registerFormParsers } from './forms';
 import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
-import { ingestCallEvents } from './ingest';
+import type { IngestJob } from './ingest';
+import { createIngestQueue } from './ingest-queue';
 import { CallListQuery, listCalls } from './list';
 import { readCtiSettings, writeCtiSettings } from './settings';
-import { ZAMMAD_ERRORS, parseZammadRequest, rejectedEnvelope, type ZammadRequest } from './zammad';
+import { ZAMMAD_ERRORS, parseZammadRequest, rejectedEnvelope } from './zammad';
 
 export interface CtiRouteOptions {
   /** The Zammad-compatible endpoint's token (--cti-token / DESK_CTI_TOKEN); null or empty: that endpoint is off. */
@@ -52,12 +53,15 @@ export function tokenMatches(expected: string, given: string): boolean {
 export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, options: CtiRouteOptions): void {
   const { db, now } = deps;
   const webhook = { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rateLimit: options.rateLimit } };
+  // Events that arrive together commit together (group commit); each request is answered after its group commits.
+  const events = createIngestQueue(db, now);
 
   app.post('/api/v1/cti/events', webhook, async (request) => {
     requirePermission(currentUser(request), 'cti');
     const body = parseRequest(CallEventBatch, request.body);
-    const events: CallEvent[] = Array.isArray(body) ? body : [body];
-    return { results: await ingestCallEvents(db, events, now) };
+    return events.run({
+      plan: async () => ({ events: Array.isArray(body) ? body : [body], answer: (results) => ({ results }) }),
+    });
   });
 
   // Zammad's form bodies, for this route only (content-type parsers are scoped to their plugin).
@@ -68,15 +72,8 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
       // The token is in the path: no request log lines (they print the URL) below warnings.
       { ...webhook, logLevel: 'warn', config: { ...webhook.config, public: true } },
       async (request, reply) => {
-        // Zammad's order: a switched-off integration says so before the token is looked at.
-        const settings = await readCtiSettings(db);
-        if (!options.token || !settings.enabled) return zammadError(reply, 422, ZAMMAD_ERRORS.disabled);
-        if (!tokenMatches(options.token, String(request.params.token))) {
-          return zammadError(reply, 401, ZAMMAD_ERRORS.token);
-        }
-        const req = parseZammadRequest(request.body, now());
-        if (!req.ok) return reply.code(req.status).send(req.body);
-        return zammadReply(deps, req, settings);
+        const answer = await events.run(zammadJob(deps, options.token, String(request.params.token), request.body));
+        return reply.code(answer.status).send(answer.body);
       },
     );
   });
@@ -153,31 +150,56 @@ export function registerCtiRoutes(app: FastifyInstance, deps: ServerDeps, option
   });
 }
 
-/**
- * What Zammad's driver answers (cti/driver/base.rb): an inbound newCall from a blocked caller is refused (and
- * recorded as refused), an outbound newCall that a caller-ID rule matches is told the caller ID to present,
- * anything else is `{}`.
- */
-async function zammadReply(
-  { db, now }: ServerDeps,
-  req: Extract<ZammadRequest, { ok: true }>,
-  settings: CtiSiteSettings,
-): Promise<object> {
-  const { envelope } = req;
-  const newCall = req.event === 'newCall';
-  if (newCall && req.direction === 'in' && envelope.from && (await isBlocked(db, envelope.from, now()))) {
-    await ingestCallEvents(db, [CallEvent.parse(envelope), CallEvent.parse(rejectedEnvelope(envelope))], now, settings);
-    return { action: 'reject', reason: 'busy' };
-  }
-  const callerId =
-    newCall && req.direction === 'out' && envelope.to ? callerIdFor(await listCallerIdRules(db), envelope.to) : null;
-  // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
-  await ingestCallEvents(db, [CallEvent.parse(callerId ? { ...envelope, from: callerId } : envelope)], now, settings);
-  return callerId ? { action: 'dial', caller_id: callerId, number: envelope.to } : {};
+interface ZammadAnswer {
+  status: 200 | 400 | 401 | 422;
+  body: object;
 }
 
-function zammadError(reply: FastifyReply, status: 401 | 422, error: string): FastifyReply {
-  return reply.code(status).send({ error });
+/**
+ * One request to the Zammad-compatible endpoint, checked in Zammad's order (a switched-off integration says so
+ * before the token is looked at), and what Zammad's driver (cti/driver/base.rb) answers: an inbound newCall from a
+ * blocked caller is refused (and recorded as refused), an outbound newCall that a caller-ID rule matches is told
+ * the caller ID to present, anything else is `{}`.
+ */
+function zammadJob(
+  { now }: ServerDeps,
+  expectedToken: string | null,
+  token: string,
+  body: unknown,
+): IngestJob<ZammadAnswer> {
+  const refuse = (status: ZammadAnswer['status'], answer: object) => ({
+    events: [],
+    answer: (): ZammadAnswer => ({ status, body: answer }),
+  });
+  return {
+    async plan(q, readSettings) {
+      const settings = await readSettings();
+      if (!expectedToken || !settings.enabled) return refuse(422, { error: ZAMMAD_ERRORS.disabled });
+      if (!tokenMatches(expectedToken, token)) return refuse(401, { error: ZAMMAD_ERRORS.token });
+      const req = parseZammadRequest(body, now());
+      if (!req.ok) return refuse(req.status, req.body);
+      const { envelope } = req;
+      const newCall = req.event === 'newCall';
+      if (newCall && req.direction === 'in' && envelope.from && (await isBlocked(q, envelope.from, now()))) {
+        return {
+          events: [CallEvent.parse(envelope), CallEvent.parse(rejectedEnvelope(envelope))],
+          settings,
+          answer: () => ({ status: 200, body: { action: 'reject', reason: 'busy' } }),
+        };
+      }
+      const callerId =
+        newCall && req.direction === 'out' && envelope.to ? callerIdFor(await listCallerIdRules(q), envelope.to) : null;
+      return {
+        // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
+        events: [CallEvent.parse(callerId ? { ...envelope, from: callerId } : envelope)],
+        settings,
+        answer: () => ({
+          status: 200,
+          body: callerId ? { action: 'dial', caller_id: callerId, number: envelope.to } : {},
+        }),
+      };
+    },
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

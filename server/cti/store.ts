@@ -35,18 +35,21 @@ export async function loadCalls(q: Queryable, ids: readonly string[]): Promise<C
  */
 export async function loadCandidates(
   q: Queryable,
-  e: { callId: string; sipCallId?: string | undefined; ts: string },
+  e: { type: string; callId: string; sipCallId?: string | undefined; ts: string },
   fromE164: string | null,
 ): Promise<Call[]> {
   // Most events (answers, hangups) come from a reporter id already known: that record is the answer
-  // (correlate's first rule), and the wider search below is not needed.
-  // One round trip: the alias and its record, locked.
-  const known = await q.query<Row>(
-    `SELECT ${CALL_COLUMNS} FROM calls
-      WHERE id = (SELECT call_id FROM call_aliases WHERE kind = 'call' AND alias = $1) FOR UPDATE`,
-    [e.callId],
-  );
-  if (known.rows[0]) return [callFromRow(known.rows[0])];
+  // (correlate's first rule), and the wider search below is not needed. A ring is mostly a call's first report:
+  // it goes straight to the wider search, which holds the record of a known reporter id too.
+  if (e.type !== 'call.ringing') {
+    // One round trip: the alias and its record, locked.
+    const known = await q.query<Row>(
+      `SELECT ${CALL_COLUMNS} FROM calls
+        WHERE id = (SELECT call_id FROM call_aliases WHERE kind = 'call' AND alias = $1) FOR UPDATE`,
+      [e.callId],
+    );
+    if (known.rows[0]) return [callFromRow(known.rows[0])];
+  }
   const t = Date.parse(e.ts);
   const { rows } = await q.query<Row>(
     `SELECT ${CALL_COLUMNS} FROM calls WHERE id IN (

@@ -29,16 +29,23 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Db> {
     query: plain.query,
     async tx(fn) {
       const client = await pool.connect();
+      // A checked-out client has no error listener of the pool's: a connection lost between two statements
+      // (terminated backend, database restart) would crash the process. The next statement fails instead, and the
+      // client is thrown away rather than returned to the pool.
+      let lost: Error | undefined;
+      const onLost = (err: Error) => void (lost = err);
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const result = await fn(queryable(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!lost) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off('error', onLost);
+        client.release(lost ?? false);
       }
     },
     async listen(channel, onPayload) {

@@ -1,14 +1,14 @@
 /**
  * Builds a KPI report (common/kpi/query.ts) from the SQL queries of ./sql: rows per period and group, and each
- * group's totals over the whole range. The summable ticket and call figures come from the daily rollups
- * (./rollup-sql) when the period is made of whole site days at the rollups' UTC offset, else from the facts; the
- * percentiles always from the facts. Each query's time is measured (the bench prints it; the route ignores it).
+ * group's totals over the whole range. Every figure comes from the daily rollups (./rollup-sql: sums, and
+ * histograms for the percentiles) when the period is made of whole site days at the rollups' UTC offset, else
+ * from the facts. Each query's time is measured (the bench prints it; the route ignores it).
  */
 import { KPI_IDS, type KpiId, type KpiQuery, type KpiReport, type KpiRow, type KpiValues } from '../../common/kpi';
 import { periodKey, reportRange } from '../../common/kpi/periods';
 import { DEFAULT_SITE_TIME_ZONE, fixedUtcOffsetMinutes } from '../../common/sla/timezone';
 import type { Db, Queryable } from '../db/driver';
-import { callRollupSql, ticketRollupSql } from './rollup-sql';
+import { callRollupSql, callbackRollupSql, responseRollupSql, ticketRollupSql } from './rollup-sql';
 import { rollupOffsetSec } from './rollups';
 import { callKpiSql, callbackPercentileSql, responsePercentileSql, ticketKpiSql } from './sql';
 
@@ -21,7 +21,12 @@ const FROM_FACTS = {
   calls: callKpiSql,
   callbacks: callbackPercentileSql,
 } satisfies Record<string, ReportSql>;
-const FROM_ROLLUPS: typeof FROM_FACTS = { ...FROM_FACTS, tickets: ticketRollupSql, calls: callRollupSql };
+const FROM_ROLLUPS: typeof FROM_FACTS = {
+  tickets: ticketRollupSql,
+  responses: responseRollupSql,
+  calls: callRollupSql,
+  callbacks: callbackRollupSql,
+};
 export type KpiQueryName = keyof typeof FROM_FACTS;
 
 /** Each query's time (ms), by query name. */

@@ -26,7 +26,8 @@ export function bucketSql(period: KpiPeriod, col: string): string {
   }
 }
 
-const minutesBetween = (from: string, to: string) => `date_part('epoch', ${to} - ${from}) / 60`;
+/** Whole minutes, rounded down (migrations 0021, 0022): what the rollups' histograms hold, so both give the same. */
+const minutesBetween = (from: string, to: string) => `kpi_whole_minutes(${from}, ${to})`;
 const ratio = (part: string, whole: string) => `(count(*) FILTER (WHERE ${part}))::float8 / NULLIF(${whole}, 0)`;
 const metRate = (col: string) => `${ratio(`${col}`, `count(${col})`)}`;
 const BY_PERIOD_AND_GROUP = 'GROUP BY GROUPING SETS ((b, g), (g))';
@@ -66,14 +67,18 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
     ${BY_PERIOD_AND_GROUP}`;
 }
 
-/** First-response median and p90 in one sort: `response_pct` = [median, p90]. */
+/** The percentiles of the first response (median, p90): `response_pct` = [median, p90], in one sort. */
+export const RESPONSE_PERCENTILES = [0.5, 0.9] as const;
+
 export function responsePercentileSql(period: KpiPeriod, group: KpiGroup): string {
   return `
     WITH f AS (
-      SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g, response_min
-      ${TICKETS_IN_RANGE} AND response_min IS NOT NULL)
+      SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g,
+             ${minutesBetween('created_at', 'first_response_at')} AS response_min
+      ${TICKETS_IN_RANGE} AND first_response_at IS NOT NULL)
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY response_min) AS response_pct
+      percentile_cont(ARRAY[${RESPONSE_PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY response_min)
+        AS response_pct
     FROM f
     ${BY_PERIOD_AND_GROUP}`;
 }

@@ -29,7 +29,7 @@ import {
   userFromRow,
   type Row,
 } from '../db/rows';
-import { assertClientOwner } from './clients';
+import { canonicalClientId, requireOwnRow } from './clients';
 import { loadPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
 import { LOG_START, decodeCursor, decodeSnapshotCursor, encodeCursor, type LogPosition } from './cursor';
@@ -171,23 +171,56 @@ async function estimateRemaining(q: Queryable, from: LogPosition): Promise<numbe
   return Math.max(0, Number(rows[0]?.last ?? 0) - Number(from.seq));
 }
 
+const isLogStart = (p: LogPosition) => p.xid === LOG_START.xid && p.seq === LOG_START.seq;
+
 /**
- * Whether committed log rows lie after `from` at or beyond the horizon: their transaction finished, but one older
- * than it had not when the horizon was taken, so this pull leaves them out. The NOTIFY of their commit has been
- * spent on this very pull, and the older transaction may notify nobody when it ends (a login, an audited read, a
- * push whose mutations were all refused): the console must come back by itself. One index probe (change_log_order).
+ * A pull's first round trip: the owner check of the client id (as assertClientOwner: another user's id is refused,
+ * an id nobody pushed with yet is nobody's), the horizon, and whether compaction purged change-log rows after `from`
+ * (beforeSyncHorizon). One statement instead of three: on PGlite each costs a protocol exchange, and a console
+ * poked after every change of another pulls a page or two each time (propagation, DESIGN.md §9).
  */
-async function heldBeyondHorizon(q: Queryable, from: LogPosition, horizon: string): Promise<boolean> {
-  const { rows } = await q.query<{ held: unknown }>(
-    `SELECT EXISTS (SELECT 1 FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid >= $3::xid8) AS held`,
-    [from.xid, from.seq, horizon],
+async function openPull(
+  q: Queryable,
+  clientId: string,
+  user: User,
+  from: LogPosition,
+): Promise<{ horizon: string; beforeSyncHorizon: boolean }> {
+  const { rows } = await q.query<{ horizon: string; owner: string | null; before: boolean | null }>(
+    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+            (SELECT user_id::text FROM sync_clients WHERE client_id = $1::uuid) AS owner,
+            (SELECT ($2::xid8, $3::bigint) < (xid, seq) FROM sync_horizon) AS before`,
+    [canonicalClientId(clientId), from.xid, from.seq],
   );
-  return rows[0]?.held === true;
+  const row = rows[0];
+  if (row?.owner != null) requireOwnRow({ user_id: row.owner }, user);
+  return { horizon: String(row?.horizon), beforeSyncHorizon: !isLogStart(from) && row?.before === true };
+}
+
+/**
+ * The end of a last page (`more` false) in one round trip: the client's last processed mutation below the horizon
+ * (lastMutationBelow), and whether committed log rows lie after `last` at or beyond the horizon (`held`): their
+ * transaction finished, but one older than it had not when the horizon was taken, so this pull leaves them out. The
+ * NOTIFY of their commit has been spent on this very pull, and the older transaction may notify nobody when it ends
+ * (a login, an audited read, a push whose mutations were all refused): the console must come back by itself. One
+ * index probe (change_log_order).
+ */
+async function lastPageEnd(
+  q: Queryable,
+  clientId: string,
+  last: LogPosition,
+  horizon: string,
+): Promise<{ lastMutationId: number; heldBack: boolean }> {
+  const { rows } = await q.query<{ last: unknown; held: unknown }>(
+    `SELECT COALESCE((SELECT max(mutation_id) FROM sync_mutations WHERE client_id = $1 AND xid < $2::xid8), 0) AS last,
+            EXISTS (SELECT 1 FROM change_log WHERE (xid, seq) > ($3::xid8, $4::bigint) AND xid >= $2::xid8) AS held`,
+    [clientId, horizon, last.xid, last.seq],
+  );
+  return { lastMutationId: Number(rows[0]?.last ?? 0), heldBack: rows[0]?.held === true };
 }
 
 /** Whether compaction purged change-log rows after `from`: such a cursor may have missed a deletion. */
 async function beforeSyncHorizon(q: Queryable, from: LogPosition): Promise<boolean> {
-  if (from.xid === LOG_START.xid && from.seq === LOG_START.seq) return false;
+  if (isLogStart(from)) return false;
   const { rows } = await q.query<{ before: unknown }>(
     'SELECT ($1::xid8, $2::bigint) < (xid, seq) AS before FROM sync_horizon',
     [from.xid, from.seq],
@@ -258,12 +291,9 @@ export async function pullChanges(
 ): Promise<PullResponse> {
   const from = decodeCursor(req.cursor);
   const limit = Math.min(req.limit ?? defaultLimit, maxLimit);
-  await assertClientOwner(db, req.clientId, user);
   // Everything below the horizon has finished: later statements see it complete, whatever else commits meanwhile.
-  const { rows } = await db.query<{ horizon: string }>(
-    'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
-  );
-  const horizon = String(rows[0]?.horizon);
+  const opened = await openPull(db, req.clientId, user, from);
+  const horizon = opened.horizon;
   const snapshot = decodeSnapshotCursor(req.cursor);
   // A first pull of a current console is a snapshot (./snapshot); a snapshot cursor from a console that went back
   // to an older version starts over, as after compaction.
@@ -277,7 +307,7 @@ export async function pullChanges(
       return response;
     }
   }
-  if (req.cursor !== null && (snapshot !== null || (await beforeSyncHorizon(db, from)))) {
+  if (req.cursor !== null && (snapshot !== null || opened.beforeSyncHorizon)) {
     return {
       cursor: encodeCursor(LOG_START),
       lastMutationId: await lastMutationBelow(db, req.clientId, horizon),
@@ -291,14 +321,16 @@ export async function pullChanges(
   const page = fetched.slice(0, limit);
   const lastRow = page.at(-1);
   // A truncated page may end inside a transaction: only transactions before the last one are complete.
-  const bound = more && lastRow ? lastRow.xid : horizon;
+  const end = more
+    ? { lastMutationId: await lastMutationBelow(db, req.clientId, lastRow?.xid ?? horizon), heldBack: false }
+    : await lastPageEnd(db, req.clientId, lastRow ?? from, horizon);
   const response: PullResponse = {
     cursor: encodeCursor(lastRow ?? from),
-    lastMutationId: await lastMutationBelow(db, req.clientId, bound),
+    lastMutationId: end.lastMutationId,
     changes: await currentState(db, page),
     more,
   };
-  if (!more && (await heldBeyondHorizon(db, lastRow ?? from, horizon))) response.heldBack = true;
+  if (end.heldBack) response.heldBack = true;
   if (req.schemaVersion < TICKET_ROWS_SCHEMA_VERSION) response.changes = ticketsAsObjects(response.changes);
   else if (req.schemaVersion < PHONE_HASH_SCHEMA_VERSION) response.changes = ticketRowsWithoutHash(response.changes);
   if (req.schemaVersion === 1) response.changes = forSchemaV1(response.changes);

@@ -264,7 +264,9 @@ async function pushFast(q: Queryable, items: readonly PushItem[], now: Date): Pr
     const scope: PushScope = {
       q,
       user: item.user,
-      now: item.now,
+      // The group's one time, the time its sync_mutations rows record: each push's own arrival time would put a
+      // change a millisecond before the processing it came from (the convergence model replays at processed_at).
+      now,
       schemaVersion: item.req.schemaVersion,
       sla: item.sla,
       batch: { changes: [], processed: [] },

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { TEAMS } from '../../server/seed/data/org';
-import { apiToken, signIn, useStack } from './stack';
+import { apiToken, fileBreachedRepair, signIn, useStack } from './stack';
 
 const stack = useStack();
 
@@ -74,13 +74,17 @@ test('a lead sets a queue to round robin and a new ticket is auto-assigned; the 
 });
 
 test('an overdue step is escalated live to the lead, who acknowledges it by keyboard', async ({ page }) => {
-  // The server's sweep runs once a minute: the escalation appears within that.
-  test.setTimeout(180_000);
+  // The server's sweep runs once a minute: the escalation appears within that (two, for a ticket filed here).
+  test.setTimeout(300_000);
   const { consoleUrl, serverUrl } = stack();
   // A queue whose demo data holds an open ticket overdue by more than two minutes: which one does depends on the
-  // hour the demo was seeded for (at 08:00 in Shanghai the electrical queue has none).
+  // hour the demo was seeded for (at 08:00 in Shanghai the electrical queue has none; at some hours none has one).
   const leadToken = await apiToken(serverUrl, 'lead01');
-  const overdueQueue = await findOverdueQueue(serverUrl, leadToken);
+  let overdueQueue = await findOverdueQueue(serverUrl, leadToken);
+  if (overdueQueue === null) {
+    overdueQueue = 'plumbing';
+    await fileBreachedRepair(serverUrl, leadToken, { title: '水管爆裂', teamId: overdueQueue });
+  }
   await signIn(page, consoleUrl, { username: 'lead01' });
   await page.keyboard.press('g');
   await page.keyboard.press('q');
@@ -91,14 +95,14 @@ test('an overdue step is escalated live to the lead, who acknowledges it by keyb
   await expect(dialog.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
 
   const acknowledge = dialog.getByRole('button', { name: /^确认 .+ 的升级$/ });
-  await expect(acknowledge.first()).toBeVisible({ timeout: 90_000 });
+  await expect(acknowledge.first()).toBeVisible({ timeout: 180_000 });
   const before = await acknowledge.count();
   await acknowledge.first().focus();
   await page.keyboard.press('Enter');
   await expect(acknowledge).toHaveCount(before - 1);
 });
 
-async function findOverdueQueue(serverUrl: string, token: string): Promise<string> {
+async function findOverdueQueue(serverUrl: string, token: string): Promise<string | null> {
   const limit = Date.now() - 2 * 60_000;
   for (const queue of ['electrical', ...TEAMS.map((t) => t.id).filter((id) => id !== 'electrical')]) {
     const res = await fetch(`${serverUrl}/api/v1/tickets?queue=${queue}&limit=500`, {
@@ -108,5 +112,5 @@ async function findOverdueQueue(serverUrl: string, token: string): Promise<strin
     const { items } = (await res.json()) as { items: { closedAt: string | null; slaDueAt: string | null }[] };
     if (items.some((t) => !t.closedAt && t.slaDueAt && Date.parse(t.slaDueAt) < limit)) return queue;
   }
-  throw new Error('the demo data holds no open ticket overdue by two minutes in any queue');
+  return null;
 }

@@ -6,7 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { signIn, startExtraConsole, useStack, type ExtraConsole } from './stack';
+import { apiToken, fileBreachedRepair, signIn, startExtraConsole, useStack, type ExtraConsole } from './stack';
 
 const stack = useStack();
 
@@ -37,8 +37,14 @@ test('lead board: axe, keyboard reassignment, and a queue move seen live on the 
   let agentConsole: ExtraConsole | null = null;
   try {
     await page.setViewportSize({ width: 1600, height: 1000 });
+    // The demo's risk list depends on the hour it was seeded for (at some hours it holds one ticket or none): two
+    // P0 repairs, breached from the start (respond limit 0), make sure there are two rows to move.
+    const agentToken = await apiToken(stack().serverUrl);
+    for (const title of ['水管爆裂 1', '水管爆裂 2'])
+      await fileBreachedRepair(stack().serverUrl, agentToken, { title });
     await signIn(page, stack().consoleUrl, { username: 'lead01', signOutFirst: true });
     const board = await openBoard(page);
+    await expect(board.locator('.lead-risk-row', { hasText: '水管爆裂 2' })).toBeVisible();
 
     const { violations } = await new AxeBuilder({ page }).include('dialog.lead-board').analyze();
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CtiSettings } from '../../common/calls/pop';
+import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { openCache } from '../../main/cache/db';
 import { createMetaRepo } from '../../main/cache/meta';
 
@@ -235,6 +236,45 @@ export async function apiToken(serverUrl: string, username = 'agent01', password
   });
   if (!res.ok) throw new Error(`login failed: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * Files a P0 repair as the holder of `token`: breached from its start (its respond limit is 0 minutes). The demo's
+ * overdue and at-risk tickets depend on the hour it was seeded for — at some hours there are none — so a spec that
+ * needs one files its own.
+ */
+export async function fileBreachedRepair(
+  serverUrl: string,
+  token: string,
+  { title, teamId = null }: { title: string; teamId?: string | null },
+): Promise<void> {
+  const res = await fetch(`${serverUrl}/api/v1/sync/push`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      clientId: randomUUID(),
+      schemaVersion: SYNC_SCHEMA_VERSION,
+      mutations: [
+        {
+          id: 1,
+          name: 'ticket.create',
+          args: {
+            id: randomUUID(),
+            eventId: randomUUID(),
+            type: 'repair',
+            category: 'plumbing',
+            channel: 'phone',
+            priority: 0,
+            title,
+            teamId,
+          },
+        },
+      ],
+    }),
+  });
+  expect(res.status).toBe(200);
+  const { results } = (await res.json()) as { results: { outcome: string }[] };
+  expect(results.map((r) => r.outcome)).toEqual(['applied']);
 }
 
 /**

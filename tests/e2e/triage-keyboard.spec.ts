@@ -115,7 +115,11 @@ test('triage by keyboard alone: view, move, take, advance, note, back, help, pal
   const nav = page.getByRole('navigation', { name: '视图' });
   await expect(nav.getByRole('button', { name: /未分配/ })).toHaveAttribute('aria-current', 'true');
   await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 30_000 });
+  // The view's first page may be drawn from before the sync ended and refetched behind it (aria-busy): rows can
+  // still move under the cursor until that answer is in, and `j j` is about rows as they stand.
+  await expect(list).toHaveAttribute('aria-busy', 'false');
   const first = await activeRow(page);
+  await expect(list.locator('[role="option"][aria-selected="true"]')).toHaveAttribute('aria-posinset', '1');
 
   // j j: two rows down.
   await page.keyboard.press('j');

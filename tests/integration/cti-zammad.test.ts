@@ -223,6 +223,40 @@ for (const backend of BACKENDS) {
       expect((await s.callOf(callId))?.offeredAgentIds).toEqual([s.staff.agent.id]);
     });
 
+    it('webhooks arriving together commit together, each exactly once: retried ones are duplicates, blocked ones refused', async () => {
+      const calls = Array.from({ length: 12 }, (_, i) => ({
+        event: 'newCall',
+        from: `1390000${String(1000 + i)}`,
+        to: '4008001234',
+        direction: 'in',
+        callId: `group-${randomUUID()}`,
+        user: 'agent01',
+      }));
+      const blocked = { ...calls[0], from: '13900009999', callId: `group-blocked-${randomUUID()}` };
+      await s.db.query(
+        `INSERT INTO call_blocks (id, e164, reason, created_at) VALUES ($1, '+8613900009999', 'test', now())`,
+        [randomUUID()],
+      );
+      // Every ring sent twice at once (a PBX retrying), and a blocked caller among them.
+      const replies = await Promise.all([...calls, ...calls, blocked].map((body) => s.zammad(body)));
+      expect(replies.map((r) => r.statusCode)).toEqual(replies.map(() => 200));
+      expect(replies.at(-1)?.json()).toEqual({ action: 'reject', reason: 'busy' });
+      for (const c of calls) {
+        expect(await s.callOf(c.callId)).toMatchObject({ state: 'ringing', offeredAgentIds: [s.staff.agent.id] });
+        expect((await s.calls()).filter((x) => x.callId === c.callId)).toHaveLength(1);
+      }
+      expect(await s.callOf(blocked.callId)).toMatchObject({ state: 'ended', cause: 'rejected' });
+      const { rows } = await s.db.query<{ events: number; xids: number }>(
+        `WITH e AS (SELECT call_id FROM cti_events WHERE event_id LIKE 'zammad:group-%')
+         SELECT (SELECT count(*) FROM e)::int AS events,
+                (SELECT count(DISTINCT xid::text) FROM change_log
+                  WHERE entity = 'call' AND entity_id IN (SELECT call_id::text FROM e))::int AS xids`,
+      );
+      // One cti_events row per ring (the retries were duplicates), logged in fewer transactions than calls.
+      expect(rows[0]?.events).toBe(calls.length + 2);
+      expect(rows[0]?.xids).toBeLessThan(calls.length);
+    });
+
     it('an answer after the hangup is ignored: the call stays missed, never reopened', async () => {
       const callId = randomUUID();
       const base = { from: '13900000005', to: '4008001234', direction: 'in', callId };

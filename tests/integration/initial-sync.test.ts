@@ -181,6 +181,11 @@ const done = (c: Console) => () => c.statuses.some((s) => s.state === 'online' &
 describe('initial sync', () => {
   it('shows rows and a total from the server estimate; the host stays responsive (coarse 250 ms guard) and keeps answering', async () => {
     const c = await openConsole(profile('fresh'));
+    // As the renderer does: the view counts asked for again at each announced change.
+    let countsOnLastAnnouncement: Promise<MethodOutput<'tickets.views'>> | null = null;
+    c.desk.subscribe((event) => {
+      if (event === 'tickets.changed') countsOnLastAnnouncement = c.call('tickets.views');
+    });
     const callLatencies: number[] = [];
     let calling = true;
     const started = Date.now();
@@ -235,6 +240,11 @@ describe('initial sync', () => {
     expect(blocks.delayP99).toBeLessThan(250);
     expect(callLatencies.length).toBeGreaterThan(20);
     expect(p95CallMs).toBeLessThan(250);
+
+    // The counts shown after the last announcement are the cache's, not those of the throttled bulk load
+    // (main/services/view-counts) read before its end.
+    expect(countsOnLastAnnouncement).not.toBeNull();
+    expect(await countsOnLastAnnouncement).toEqual(await c.call('tickets.views'));
 
     const facts = cacheFacts(profile('fresh'));
     expect(facts.initial).toBeNull();

@@ -519,6 +519,14 @@ for (const backend of BACKENDS) {
                ended_at = started_at + interval '95.5 seconds' WHERE id = $1`,
             [id, !answered, answered ? agents[i % 2] : null],
           );
+          // A missed call called back (the callback histogram's entry), after i × 7 min 30 s.
+          if (!answered) {
+            await db.query(
+              `UPDATE calls SET callback_state = 'done', detail = jsonb_build_object('callback', jsonb_build_object(
+                 'state', 'done', 'doneAt', ended_at + make_interval(secs => $2))) WHERE id = $1`,
+              [id, i * 450],
+            );
+          }
         }),
       );
       // A ticket moved to another team and one deleted: their old rows come off, the new on.
@@ -542,6 +550,46 @@ for (const backend of BACKENDS) {
       expect(await keepRollups(db, OFFSET_MIN * 60)).toEqual({ rebuilt: true });
       expect(await keepRollups(db, OFFSET_MIN * 60)).toEqual({ rebuilt: false });
       await expectRollupsMatchFacts('2026-10-01', '2026-11-30');
+    });
+
+    it('counts first responses and callbacks in whole minutes, from the histograms as from the facts', async () => {
+      const DAY = '2026-11-10';
+      // Responses after 10 min 59 s and 3 min 30 s count as 10 and 3: median 6.5; p90 at rank 0.9: 3 + 0.9 × 7 = 9.3.
+      const a = await create(`${DAY}T09:00:00`, 'repair', 2);
+      await status(`${DAY}T09:10:59`, a, 'accepted');
+      const b = await create(`${DAY}T10:00:00`, 'repair', 2);
+      await status(`${DAY}T10:03:30`, b, 'accepted');
+      // A missed call called back 20 min 40 s after it ended counts 20; one 59 s after, 0: median 10.
+      await insertCall({
+        started: `${DAY}T11:00:00`,
+        ended: `${DAY}T11:00:20`,
+        missed: true,
+        callback: { state: 'done', doneAt: `${DAY}T11:21:00` },
+      });
+      await insertCall({
+        started: `${DAY}T12:00:00`,
+        ended: `${DAY}T12:00:01`,
+        missed: true,
+        callback: { state: 'done', doneAt: `${DAY}T12:01:00` },
+      });
+      const expected = { firstResponseMedianMin: 6.5, firstResponseP90Min: 9.3, callbackMedianMin: 10 };
+      for (const period of ['day', 'shift'] as const) {
+        const r = await report(`period=${period}&from=${DAY}&to=${DAY}`);
+        expect(only(r.totals, ''), period).toMatchObject(expected);
+      }
+      await expectRollupsMatchFacts(DAY, DAY);
+      await expectRollupsMatchFacts('2026-10-01', '2026-11-30');
+
+      // And the day report reads the histograms: a stray entry shows there (a shift report, from the facts, not).
+      await db.query(`INSERT INTO kpi_daily_responses VALUES ('${DAY}', 'all', NULL, 1000, 1)`);
+      await db.query(`INSERT INTO kpi_daily_callbacks VALUES ('${DAY}', NULL, 1000, 1)`);
+      const day = only((await report(`period=day&from=${DAY}&to=${DAY}`)).totals, '');
+      expect([day.firstResponseMedianMin, day.callbackMedianMin]).toEqual([10, 20]);
+      const shift = only((await report(`period=shift&from=${DAY}&to=${DAY}`)).totals, '');
+      expect(shift).toMatchObject(expected);
+      await db.query(`DELETE FROM kpi_daily_responses WHERE minutes = 1000`);
+      await db.query(`DELETE FROM kpi_daily_callbacks WHERE minutes = 1000`);
+      await expectRollupsMatchFacts(DAY, DAY);
     });
   });
 }

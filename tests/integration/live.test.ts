@@ -481,6 +481,42 @@ describePg('live pokes across two server processes on one PostgreSQL', () => {
     await waitUntil(2_000, async () => (await b.call('tickets.get', { id: created.id }))?.ticket.status === 'accepted');
   });
 
+  it("the agent's own acknowledged change stays on screen while the pull horizon leaves it out, and is sent once", async () => {
+    const a = await openConsole(node1);
+    await ready(a, 'agent01');
+    const older = new pg.Client({ connectionString: dbUrl });
+    await older.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      const created = await a.call('tickets.create', newTicket('Own change held back 3-1-502'));
+      await a.call('tickets.comment', { id: created.id, body: 'held-back note' });
+      // Pushed and acknowledged; A's own pulls since end below the push's transaction.
+      await waitUntil(5_000, async () => (await a.call('sync.status')).pending === 0);
+      for (let i = 0; i < 5; i++) {
+        await a.call('sync.now');
+        const detail = await a.call('tickets.get', { id: created.id });
+        // Before, the pull's rebase dropped the optimistic copy of an acknowledged change: ticket and note vanished.
+        expect(detail, 'the new ticket is still in the cache').not.toBeNull();
+        expect(detail?.events.map((e) => e.body)).toContain('held-back note');
+      }
+      await older.query('COMMIT');
+      await waitUntil(3_000, async () => {
+        await a.call('sync.now');
+        return (await a.call('tickets.get', { id: created.id }))?.ticket.code != null;
+      });
+      const detail = await a.call('tickets.get', { id: created.id });
+      expect(detail?.events.filter((e) => e.body === 'held-back note')).toHaveLength(1);
+      const { rows } = await older.query<{ n: number }>(
+        `SELECT COUNT(*)::int AS n FROM ticket_events WHERE ticket_id = $1 AND body = 'held-back note'`,
+        [created.id],
+      );
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await older.end();
+    }
+  });
+
   it('a change held back behind an older transaction reaches B when that one ends, though it notifies nobody', async () => {
     const a = await openConsole(node1);
     const b = await openConsole(node2);

@@ -32,7 +32,13 @@ for (const backend of BACKENDS) {
     const dirs: string[] = [];
     const desks: DeskHost[] = [];
     /** Tickets: `hot` open, `cold` closed 60 days ago, `coldLater` closed long ago too (gets a comment later). */
-    const ids = { hot: randomUUID(), cold: randomUUID(), coldLater: randomUUID(), coldOffline: randomUUID() };
+    const ids = {
+      hot: randomUUID(),
+      cold: randomUUID(),
+      coldLater: randomUUID(),
+      coldOffline: randomUUID(),
+      coldGone: randomUUID(),
+    };
 
     async function startServer(): Promise<void> {
       server = buildServer({ db, loginRateLimit: { max: 10_000, timeWindow: '1 minute' } });
@@ -129,7 +135,7 @@ for (const backend of BACKENDS) {
         await createTicket(id);
         await push('ticket.comment', { id, body: '已联系住户' });
       }
-      for (const id of [ids.cold, ids.coldLater, ids.coldOffline]) await closeLongAgo(id);
+      for (const id of [ids.cold, ids.coldLater, ids.coldOffline, ids.coldGone]) await closeLongAgo(id);
     }, 60_000);
 
     afterAll(async () => {
@@ -167,7 +173,7 @@ for (const backend of BACKENDS) {
       }
       const ticketIds = changes.filter((c) => c.entity === 'ticket').map((c) => c.id);
       expect(new Set(ticketIds)).toEqual(new Set(Object.values(ids)));
-      expect(omitted.sort()).toEqual([ids.cold, ids.coldLater, ids.coldOffline].sort());
+      expect(omitted.sort()).toEqual([ids.cold, ids.coldLater, ids.coldOffline, ids.coldGone].sort());
       const eventTickets = new Set(
         changes.filter((c) => c.entity === 'ticket_event').map((c) => (c.data as TicketEvent).ticketId),
       );
@@ -259,6 +265,33 @@ for (const backend of BACKENDS) {
       expect(kinds(whole.events)).toContain('created');
       // Each event once, whichever way it came.
       expect(new Set(whole.events.map((e) => e.id)).size).toBe(whole.events.length);
+    });
+
+    it('a history the server refuses: the detail says so (and why) and the open detail is told, once', async () => {
+      const desk = await openDesk();
+      // Deleted on the server after this console pulled it (no pull since): its history is a 404.
+      await push('ticket.delete', { id: ids.coldGone, reason: '重复工单' });
+      const changed: string[] = [];
+      const unsubscribe = desk.subscribe((event, payload) => {
+        if (event === 'tickets.changed') changed.push(...(payload as { ids: string[] }).ids);
+      });
+      try {
+        const first = await detail(desk, ids.coldGone);
+        expect(first.historyMissing).toBe(true);
+        expect(first.historyRefused).toBeUndefined(); // asked, not answered yet
+        for (let i = 0; i < 200 && !changed.includes(ids.coldGone); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(changed).toEqual([ids.coldGone]);
+        const refused = await detail(desk, ids.coldGone);
+        expect(refused).toMatchObject({ historyMissing: true, historyRefused: 'not_found', events: [] });
+        // Read again (as the announcement makes the console do): not asked again, nothing more announced.
+        await detail(desk, ids.coldGone);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(changed).toEqual([ids.coldGone]);
+      } finally {
+        unsubscribe();
+      }
     });
 
     it('the events route: same access as reading the ticket, bad input 400, unknown or deleted 404', async () => {

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_VERSION, type PushRequest, type PushResponse } from '../../common/sync';
+import { buildServer } from '../../server/app';
+import { issueToken } from '../../server/auth/tokens';
 import type { Db } from '../../server/db/driver';
 import { HttpError } from '../../server/http/errors';
 import { pushGroup, pushMutations, type PushItem } from '../../server/sync/push';
@@ -120,6 +122,37 @@ for (const backend of BACKENDS) {
       expect(applied).toHaveLength(clients.length * 3);
       const expected = clients.flatMap((_, k) => [1, 2, 3].map((i) => `${k}-${i}`)).sort();
       expect(await comments(ticket)).toEqual(expected);
+    });
+
+    it('pushes that reach the route together commit together (PGlite runs a transaction without yielding to I/O)', async () => {
+      const app = buildServer({ db });
+      await app.ready();
+      try {
+        const ticket = randomUUID();
+        await pushMutations(db, users.agent, item(users.agent, randomUUID(), [create(1, ticket)]).req, NOW);
+        const { token } = await issueToken(db, users.agent.id, new Date());
+        const clients = Array.from({ length: 12 }, () => randomUUID());
+        const replies = await Promise.all(
+          clients.map((clientId, k) =>
+            app.inject({
+              method: 'POST',
+              url: '/api/v1/sync/push',
+              headers: { authorization: `Bearer ${token}` },
+              payload: { clientId, schemaVersion: SYNC_SCHEMA_VERSION, mutations: [comment(1, ticket, `http-${k}`)] },
+            }),
+          ),
+        );
+        expect(replies.map((r) => r.statusCode)).toEqual(replies.map(() => 200));
+        const { rows } = await db.query<{ pushes: number; xids: number }>(
+          `SELECT count(*)::int AS pushes, count(DISTINCT xid::text)::int AS xids FROM sync_mutations
+            WHERE client_id = ANY($1::uuid[])`,
+          [clients],
+        );
+        expect(rows[0]?.pushes).toBe(clients.length);
+        expect(rows[0]?.xids).toBeLessThan(clients.length);
+      } finally {
+        await app.close();
+      }
     });
   });
 }

@@ -38,8 +38,9 @@ export function property(rules: readonly CssRule[], selectors: string[], name: s
 }
 
 function luminance(hex: string): number {
-  const digits = /^#([0-9a-f]{6})/i.exec(hex)?.[1];
-  if (!digits) throw new Error(`not a #rrggbb colour: ${hex}`);
+  const short = /^#([0-9a-f]{3})$/i.exec(hex)?.[1];
+  const digits = short ? [...short].map((d) => d + d).join('') : /^#([0-9a-f]{6})/i.exec(hex)?.[1];
+  if (!digits) throw new Error(`not a #rgb or #rrggbb colour: ${hex}`);
   const [r, g, b] = [0, 2, 4].map((i) => {
     const c = parseInt(digits.slice(i, i + 2), 16) / 255;
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;

@@ -46,8 +46,10 @@ async function main(): Promise<void> {
 
   // Signed in first: the desk shows nothing otherwise. The resume point is still the cache's alone: a pull never
   // removes a comment the cache holds (queued or acknowledged), and a first life's cache has none of ours.
-  // The server may be down for a restart (the kill runs kill it too): sign in once it answers again.
-  const signInUntil = Date.now() + 150_000;
+  // The server may be down for a restart (the kill runs kill it too): sign in once it answers again. A console
+  // would wait for ever; the limit only turns a server that never comes back into a failure, and is generous
+  // because a PGlite restart after a kill (recovery, then migrations checked) takes minutes on a loaded machine.
+  const signInUntil = Date.now() + 600_000;
   while (!(await call('session.me', {})).user) {
     try {
       await call('session.login', { username, password });

@@ -35,6 +35,11 @@ export interface KillRunOptions {
   killPoints: number;
   /** Comments the desk host produces (m-1 … m-N). */
   mutations: number;
+  /**
+   * How many of them the planned lives are sized for (default all): the rest is left for the lives that keep the
+   * desks at work until `minServerFaults` is reached, and any left after that for the undisturbed drain.
+   */
+  plannedMutations?: number;
   /** Of killPoints, how many are sent by this process at a random moment (default ~15 %, at least 2). */
   externalKills?: number;
   seed?: number;
@@ -44,6 +49,12 @@ export interface KillRunOptions {
   lanes?: number;
   /** The central server (default: PGlite in memory in this process, never killed); the run does not dispose it. */
   central?: CentralHost;
+  /**
+   * Server faults (process kills + terminated backends) to reach while the desks still have work: after its planned
+   * lives a lane goes on with lives killed from outside at a random moment until the server has had this many faults
+   * or the lane's work is done (then the shortfall shows in the result). Default 0.
+   */
+  minServerFaults?: number;
   /** Runs against the server's database before it closes (extra assertions in SQL; lane 1's tickets and client). */
   inspect?: (db: Db, run: { ticketIds: string[]; clientId: string }) => Promise<void>;
   log?: (line: string) => void;
@@ -117,7 +128,7 @@ function plan(opts: KillRunOptions, random: () => number): Life[] {
   const external = Math.min(opts.killPoints, opts.externalKills ?? Math.max(2, Math.round(opts.killPoints * 0.15)));
   const named = opts.killPoints - external;
   const lanes = Math.max(1, opts.lanes ?? 1);
-  const perLife = Math.max(1, (opts.mutations * lanes) / (opts.killPoints + lanes));
+  const perLife = Math.max(1, ((opts.plannedMutations ?? opts.mutations) * lanes) / (opts.killPoints + lanes));
   const chunk = Math.max(2, Math.min(12, Math.round(perLife / 2)));
   const pick = (max: number) => 1 + Math.floor(random() * Math.max(1, Math.floor(max)));
   const lives: Life[] = [];
@@ -213,15 +224,32 @@ interface LaneOutcome {
   clientId: string;
 }
 
-/** One lane's planned lives, while the server's faults go on. */
-async function runLives(lane: Lane, env: Record<string, string>, log: (line: string) => void, out: LaneOutcome) {
-  for (const life of lane.lives) {
+/**
+ * One lane's planned lives, while the server's faults go on; then, while `moreFaults()` and the lane's work is not
+ * done, lives killed from outside so that the server's faults keep hitting desks at work.
+ */
+async function runLives(
+  lane: Lane,
+  env: Record<string, string>,
+  log: (line: string) => void,
+  out: LaneOutcome,
+  extra: { moreFaults: () => boolean; random: () => number },
+) {
+  const live = async (life: Life) => {
     const r = await runChild({ ...env, DESK_CHUNK: String(life.chunk) }, life);
     out.lives += 1;
     if (r.ready) out.gaps.push(...r.ready.gaps);
     const spec = life.crashAt ?? `external:${life.externalAfterMs}ms`;
     out.kills.push({ spec, killed: r.signal === 'SIGKILL', resumedAt: r.ready?.next ?? null });
     log(`life ${out.lives}: ${spec} → ${r.signal ?? `exit ${r.code}`} (resumed at ${r.ready?.next ?? '-'})`);
+    return r;
+  };
+  for (const life of lane.lives) await live(life);
+  const chunk = lane.lives[0]?.chunk ?? 4;
+  while (extra.moreFaults()) {
+    // Killed 1–4 s after it is ready: long enough to push a few chunks, short enough that the work outlasts the faults.
+    const r = await live({ crashAt: null, externalAfterMs: 1_000 + Math.floor(extra.random() * 3_000), chunk });
+    if (r.done) break;
   }
 }
 
@@ -328,7 +356,14 @@ export async function runKillRun(opts: KillRunOptions): Promise<KillRunResult> {
     const faults = central.startFaults(random, log);
     let server: FaultCounts;
     try {
-      await Promise.all(lanes.map((lane, l) => runLives(lane, envOf(lane), log, outcomes[l] as LaneOutcome)));
+      const minFaults = opts.minServerFaults ?? 0;
+      const moreFaults = () => {
+        const c = faults.counts();
+        return c.serverKills + c.backendKills < minFaults;
+      };
+      await Promise.all(
+        lanes.map((lane, l) => runLives(lane, envOf(lane), log, outcomes[l] as LaneOutcome, { moreFaults, random })),
+      );
     } finally {
       server = await faults.stop();
     }

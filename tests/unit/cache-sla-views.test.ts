@@ -103,6 +103,8 @@ describe('SLA views in the cache', () => {
     for (const now of [NOW, NOW + 25 * 60_000, NOW + 9 * 24 * 3600_000]) {
       const counts = r.tickets.counts(me, new Date(now));
       expect(counts.map((c) => c.id)).toEqual([...VIEW_IDS]);
+      // The bulk load's one-scan counts say the same.
+      expect(r.tickets.countsInOneScan(me, new Date(now))).toEqual(counts);
       for (const { id, count } of counts) {
         expect(count, `${id} at ${now}`).toBe(r.tickets.list(id, me, 0, 100, new Date(now)).total);
         expect(count, `${id} at ${now}`).toBe(titles(r, id, now).length);
@@ -134,6 +136,65 @@ describe('SLA views in the cache', () => {
       }
     }
     expect(r.tickets.position('all', me, '00000000-0000-4000-8000-000000000000')).toBeNull();
+    r.db.close();
+  });
+
+  it('gives the same pages read from either end, and places each ticket on the page that holds it', () => {
+    const r = repos();
+    fill(r);
+    r.tickets.put(ticket(11, clock(-30, -60)));
+    r.tickets.put(ticket(12, { ...clock(300, 200), updatedAt: iso(-3) }));
+    for (const now of [NOW, NOW + 25 * 60_000]) {
+      for (const view of VIEW_IDS) {
+        const whole = r.tickets.list(view, me, 0, 100, new Date(now)).items.map((t) => t.id);
+        for (const size of [1, 3, 4]) {
+          // Every page, the back half's read from the end: the same rows in the same order, the same total.
+          for (let offset = 0; offset <= whole.length + size; offset += size) {
+            const page = r.tickets.list(view, me, offset, size, new Date(now));
+            expect(page.total, `${view} total`).toBe(whole.length);
+            expect(
+              page.items.map((t) => t.id),
+              `${view} page ${offset}+${size}`,
+            ).toEqual(whole.slice(offset, offset + size));
+          }
+          for (const [index, id] of whole.entries()) {
+            const offset = Math.floor(index / size) * size;
+            expect(r.tickets.place(view, me, id, size, new Date(now)), `${view} place ${index}/${size}`).toEqual({
+              index,
+              offset,
+              page: r.tickets.list(view, me, offset, size, new Date(now)),
+            });
+          }
+        }
+      }
+    }
+    expect(r.tickets.place('all', me, '00000000-0000-4000-8000-000000000000', 3)).toBeNull();
+    r.db.close();
+  });
+
+  it("counts a view again after any write, its own or another connection's", () => {
+    const r = repos();
+    fill(r);
+    const total = () => r.tickets.list('all', me, 0, 2).total;
+    expect(total()).toBe(10);
+    r.tickets.put(ticket(11));
+    expect(total()).toBe(11);
+    r.tickets.delete(ticket(11).id);
+    expect(total()).toBe(10);
+    // A write rolled back leaves the count where it was.
+    expect(() =>
+      r.db.transaction(() => {
+        r.tickets.put(ticket(12));
+        expect(total()).toBe(11);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(total()).toBe(10);
+    // Another connection to the same file (the kind of writer total_changes() does not see).
+    const other = createRepos(openCache(dirs.at(-1) as string));
+    other.tickets.put(ticket(13));
+    expect(total()).toBe(11);
+    other.db.close();
     r.db.close();
   });
 

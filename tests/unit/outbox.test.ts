@@ -166,6 +166,64 @@ describe('outbox', () => {
     expect(repos.tickets.events(m.args.id)).toHaveLength(2);
   });
 
+  it('an acknowledged change stays on screen, never sent again, until a pull carries it (DESIGN §5)', () => {
+    const { repos, outbox, rebaser } = setup(tempDir());
+    const m = create();
+    const created = outbox.enqueue(m, ACTOR);
+    const note = parseMutation('ticket.comment', { id: m.args.id, eventId: uuid(), body: 'on my way' });
+    const noted = outbox.enqueue(note, ACTOR);
+    const serverTicket = { ...created.effect.ticket, code: 'BX-20260101-0001' };
+    const createdOnServer = [
+      { entity: 'ticket' as const, op: 'put' as const, id: m.args.id, data: serverTicket },
+      { entity: 'ticket_event' as const, op: 'put' as const, id: m.args.eventId, data: created.effect.events[0] },
+    ];
+    rebaser.applyPage(
+      { cursor: 'c1', lastMutationId: created.mutationId, more: false, changes: createdOnServer },
+      ACTOR,
+    );
+
+    // The push of the comment is answered; the next pull ends below the push's transaction (an older one was open
+    // on the server when it took its horizon): the page neither carries the comment nor acknowledges it.
+    outbox.settle({ lastMutationId: noted.mutationId, results: [{ id: noted.mutationId, outcome: 'applied' }] });
+    expect(outbox.count()).toBe(0); // nothing left to send: "online", not "syncing 1"
+    expect(outbox.pending()).toEqual([]);
+    rebaser.applyPage({ cursor: 'c2', lastMutationId: created.mutationId, more: false, changes: [] }, ACTOR);
+    const bodies = () => repos.tickets.events(m.args.id).map((e) => e.body);
+    expect(bodies()).toContain('on my way'); // it was dropped here before: gone until a later pull, lost on a crash
+    expect(outbox.size()).toBe(1);
+
+    // The pull that carries the comment acknowledges it: the server's copy replaces the optimistic one, once.
+    rebaser.applyPage(
+      {
+        cursor: 'c3',
+        lastMutationId: noted.mutationId,
+        more: false,
+        changes: [
+          { entity: 'ticket', op: 'put', id: m.args.id, data: { ...serverTicket, version: serverTicket.version + 1 } },
+          { entity: 'ticket_event', op: 'put', id: note.args.eventId, data: noted.effect.events[0] },
+        ],
+      },
+      ACTOR,
+    );
+    expect(bodies().filter((b) => b === 'on my way')).toHaveLength(1);
+    expect(outbox.size()).toBe(0);
+    expect(countRows(repos, 'ticket_events')).toBe(2);
+    expect(
+      (repos.db.prepare('SELECT COUNT(*) AS n FROM ticket_events WHERE pending = 1').get() as { n: number }).n,
+    ).toBe(0);
+  });
+
+  it('a push answer acknowledges rows processed by an earlier push whose answer was lost', () => {
+    const { outbox } = setup(tempDir());
+    const first = outbox.enqueue(create(), ACTOR);
+    const second = outbox.enqueue(create(), ACTOR);
+    const third = outbox.enqueue(create(), ACTOR);
+    // The server had processed the first two already; this answer lists the second only.
+    outbox.settle({ lastMutationId: second.mutationId, results: [{ id: second.mutationId, outcome: 'applied' }] });
+    expect(outbox.pending().map((e) => e.mutationId)).toEqual([third.mutationId]);
+    expect(outbox.queued().map((e) => e.mutationId)).toEqual([first.mutationId, second.mutationId, third.mutationId]);
+  });
+
   it('a locally created ticket the server never accepted disappears on rebase', () => {
     const { repos, outbox, rebaser } = setup(tempDir());
     const m = create();

@@ -4,7 +4,7 @@
  * project, not this (node) one.
  */
 import { describe, expect, it } from 'vitest';
-import { VIEW_IDS } from '../../common/contract';
+import { HistoryRefusal, VIEW_IDS } from '../../common/contract';
 import { CATEGORIES, CHANNELS, RESIDENT_TAGS, ROLES, TICKET_TYPES } from '../../common/domain';
 import { AUDIT_SUBJECT_TYPES } from '../../common/privacy';
 
@@ -62,6 +62,7 @@ describe('renderer i18n resources', () => {
     ['views', VIEW_IDS],
     ['priority', ['0', '1', '2', '3', '4']],
     ['privacy.subjects', AUDIT_SUBJECT_TYPES],
+    ['detail.historyRefused', HistoryRefusal.options],
   ];
 
   it.each(domainLabels)('labels every %s value in both languages', async (group, values) => {

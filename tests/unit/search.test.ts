@@ -139,6 +139,26 @@ describe('tickets.searchTickets', () => {
     expect(repos.db.prepare('SELECT count(*) AS n FROM tickets_fts').get()).toEqual({ n: 0 });
   });
 
+  it('leaves both search indexes alone when a write changes no searched text (migration 014)', () => {
+    const t = put({ title: '阳台漏水', description: '推拉门轨道积水' });
+    const rowsWritten = (write: () => void) => {
+      const before = repos.db.prepare('SELECT total_changes() AS n').get() as { n: number };
+      write();
+      return (repos.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n - before.n;
+    };
+    // An assignment: the ticket row only (the update triggers would add a delete and an insert per index).
+    expect(rowsWritten(() => repos.tickets.put({ ...t, assigneeId: 'u2', version: 2 }))).toBe(1);
+    expect(codes(search('漏水'))).toEqual([t.code]);
+    expect(codes(search('阳台漏水'))).toEqual([t.code]);
+    // A searched column that changed, and one that went from text to none: both indexes follow.
+    expect(rowsWritten(() => repos.tickets.put({ ...t, description: '门锁坏了', version: 3 }))).toBeGreaterThan(1);
+    expect(codes(search('积水'))).toEqual([]);
+    expect(codes(search('轨道积'))).toEqual([]);
+    expect(codes(search('门锁'))).toEqual([t.code]);
+    repos.tickets.put({ ...t, description: '门锁坏了', residentName: null, version: 4 });
+    expect(codes(search('门锁坏了'))).toEqual([t.code]);
+  });
+
   it('ranks by relevance for FTS and open-then-newest for the short-query fallback', () => {
     const inDescription = put({ title: '其他问题', description: '顺便说一下电梯按钮不亮' });
     const inTitle = put({ title: '电梯按钮不亮' });

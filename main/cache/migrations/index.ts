@@ -13,6 +13,10 @@ import { migration010 } from './010_masked_phones';
 import { migration011 } from './011_agent_skills_capacity';
 import { migration012 } from './012_lead_board';
 import { migration013 } from './013_ticket_history';
+import { migration014 } from './014_search_triggers_on_change';
+import { migration015 } from './015_pending_calls';
+import { migration016 } from './016_outbox_acknowledged';
+import { migration017 } from './017_open_tickets_by_team';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -28,4 +32,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
+  migration015,
+  migration016,
+  migration017,
 ];

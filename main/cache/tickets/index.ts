@@ -7,12 +7,13 @@ import type { SearchResult, ViewId } from '../../../common/contract';
 import type { Ticket, TicketEvent } from '../../../common/domain';
 import type { PhoneHasher } from '../../../common/residents/phone-hash';
 import type { CacheDb } from '../db';
-import { createViewCounts } from './counts';
+import { createViewCounts, type ViewCount } from './counts';
 import { TICKET_COLUMNS, TICKET_UPSERT, ticketValues, toEvent, toTicket, type EventRow, type TicketRow } from './rows';
 import { createSearch } from './search-plan';
 import { createViewStatements } from './views';
+import { createViewTotals } from './totals';
 
-export { VIEW_FILTERS, VIEW_ORDER, VIEW_ORDERS } from './views';
+export { VIEW_FILTERS, VIEW_ORDER, VIEW_ORDERS, VIEW_ORDERS_FROM_END } from './views';
 
 export interface TicketPage {
   total: number;
@@ -25,9 +26,22 @@ export interface TicketRepo {
   events(ticketId: string): TicketEvent[];
   /** `now` places the time-dependent views (overdue, at risk, recently closed); default: the system clock. */
   list(view: ViewId, me: string | null, offset: number, limit: number, now?: Date): TicketPage;
-  counts(me: string | null, now?: Date): { id: ViewId; count: number }[];
+  counts(me: string | null, now?: Date): ViewCount[];
+  /** The same counts from one scan of the table: faster only while a bulk load has dropped the indexes. */
+  countsInOneScan(me: string | null, now?: Date): ViewCount[];
   /** Where the ticket sits in the view (its row index), or null when the view does not hold it. */
   position(view: ViewId, me: string | null, id: string, now?: Date): number | null;
+  /**
+   * The ticket's row in the view and the page of `pageSize` rows that holds it (as `list` at `offset` gives it),
+   * read by walking the view's index from the ticket both ways; null when the view does not hold it.
+   */
+  place(
+    view: ViewId,
+    me: string | null,
+    id: string,
+    pageSize: number,
+    now?: Date,
+  ): { index: number; offset: number; page: TicketPage } | null;
   put(ticket: Ticket): void;
   /** Deletes the ticket and its events. */
   delete(id: string): void;
@@ -53,6 +67,7 @@ export function createTicketRepo(db: CacheDb, hash: PhoneHasher): TicketRepo {
   );
   const views = createViewStatements(db);
   const counts = createViewCounts(db, views);
+  const totals = createViewTotals(db, views);
   const upsert = db.prepare<unknown[]>(TICKET_UPSERT);
   const removeTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?');
   const removeTicketEvents = db.prepare<[string]>('DELETE FROM ticket_events WHERE ticket_id = ?');
@@ -90,12 +105,31 @@ export function createTicketRepo(db: CacheDb, hash: PhoneHasher): TicketRepo {
     list(view, me, offset, limit, now = new Date()) {
       const v = views[view];
       const at = { me: me ?? '', now: now.getTime() };
-      const total = v.count.get(at)?.n ?? 0;
-      const items = v.page.all({ ...at, limit, offset }).map(toTicket);
-      return { total, items };
+      const total = totals(view, at);
+      const end = Math.min(total, offset + limit);
+      // A page in the back half is read from the view's end (End on a 100k list skips no rows, not 99,900).
+      const rows =
+        offset > total - end
+          ? v.pageFromEnd.all({ ...at, limit: Math.max(0, end - offset), offset: total - end }).reverse()
+          : v.page.all({ ...at, limit, offset });
+      return { total, items: rows.map(toTicket) };
+    },
+    place(view, me, id, pageSize, now = new Date()) {
+      const v = views[view];
+      const at = { me: me ?? '', now: now.getTime() };
+      const index = v.position.get({ ...at, id })?.n;
+      if (index === undefined) return null;
+      const offset = Math.floor(index / pageSize) * pageSize;
+      const above = index - offset;
+      const before = above > 0 ? v.before.all({ ...at, id, limit: above }).reverse() : [];
+      const from = v.fromTicket.all({ ...at, id, limit: pageSize - above });
+      return { index, offset, page: { total: totals(view, at), items: [...before, ...from].map(toTicket) } };
     },
     counts(me, now = new Date()) {
-      return counts(me, now);
+      return counts.counts(me, now);
+    },
+    countsInOneScan(me, now = new Date()) {
+      return counts.countsInOneScan(me, now);
     },
     position(view, me, id, now = new Date()) {
       return views[view].position.get({ me: me ?? '', now: now.getTime(), id })?.n ?? null;

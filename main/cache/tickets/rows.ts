@@ -31,19 +31,9 @@ export interface EventRow {
 export const TICKET_COLUMNS = TICKET_FIELDS.map((f) => f.column).join(', ');
 
 /** How the cache stores each kind: SQLite has no booleans or arrays, so those three are converted. */
-interface CacheKinds {
-  text: string;
-  textOrNull: string | null;
-  int: number;
-  numberOrNull: number | null;
-  time: string;
-  timeOrNull: string | null;
-  bool: number;
-  stringList: string;
-  pauses: string;
-}
-type CacheValue<K extends TicketFieldKind> = CacheKinds[K];
 type Converted = 'bool' | 'stringList' | 'pauses';
+type CacheKinds = Omit<TicketFieldKinds, Converted> & { bool: number; stringList: string; pauses: string };
+type CacheValue<K extends TicketFieldKind> = CacheKinds[K];
 
 const FROM_CACHE: { [K in Converted]: (value: CacheKinds[K]) => TicketFieldKinds[K] } = {
   bool: (v) => v === 1,

@@ -53,18 +53,36 @@ const VIEW_ORDER_KEYS: Record<ViewId, ViewOrder> = Object.fromEntries(
 
 const orderBy = ({ columns, descending }: ViewOrder) =>
   `ORDER BY ${columns.map((c) => (descending ? `${c} DESC` : c)).join(', ')}`;
-/** Rows that come before ticket `@id` in this order (a row-value comparison the view's index answers). */
-const orderedBefore = ({ columns, descending }: ViewOrder) =>
-  `(${columns.join(', ')}) ${descending ? '>' : '<'} (SELECT ${columns.join(', ')} FROM tickets WHERE id = @id)`;
+/** The same order walked from its end: the view's index read backwards. */
+const reversed = (order: ViewOrder): ViewOrder => ({ ...order, descending: !order.descending });
+/**
+ * Rows that come before ticket `@id` in this order (a row-value comparison the view's index answers); `orEqual`:
+ * the ticket itself too.
+ */
+const orderedBefore = ({ columns, descending }: ViewOrder, orEqual = false) =>
+  `(${columns.join(', ')}) ${descending ? '>' : '<'}${orEqual ? '=' : ''} (SELECT ${columns.join(', ')} FROM tickets WHERE id = @id)`;
 
 // Newest activity first (search and the "all" view).
 export const VIEW_ORDER = orderBy(NEWEST_ACTIVITY);
 export const VIEW_ORDERS: Record<ViewId, string> = Object.fromEntries(
   VIEW_IDS.map((v) => [v, orderBy(VIEW_ORDER_KEYS[v])]),
 ) as Record<ViewId, string>;
+/** Each view's order walked from its last row (pages near the end, the rows just before a ticket). */
+export const VIEW_ORDERS_FROM_END: Record<ViewId, string> = Object.fromEntries(
+  VIEW_IDS.map((v) => [v, orderBy(reversed(VIEW_ORDER_KEYS[v]))]),
+) as Record<ViewId, string>;
+
+type PageParams = { me: string; now: number; limit: number; offset: number };
+type AroundParams = { me: string; now: number; limit: number; id: string };
 
 export interface ViewStatements {
-  page: Statement<{ me: string; now: number; limit: number; offset: number }, TicketRow>;
+  page: Statement<PageParams, TicketRow>;
+  /** The same rows counted from the view's end (last row first): a page near the end skips few rows, not ~all. */
+  pageFromEnd: Statement<PageParams, TicketRow>;
+  /** Up to `limit` rows just before ticket `@id`, nearest first (a keyset walk backwards from it). */
+  before: Statement<AroundParams, TicketRow>;
+  /** Ticket `@id` and up to `limit - 1` rows after it, in order (a keyset walk forwards from it). */
+  fromTicket: Statement<AroundParams, TicketRow>;
   count: Statement<{ me: string; now: number }, { n: number }>;
   /** The ticket's index in the view, or no row when the view does not hold it. */
   position: Statement<{ me: string; now: number; id: string }, { n: number }>;
@@ -74,13 +92,16 @@ export function createViewStatements(db: CacheDb): Record<ViewId, ViewStatements
   const views = {} as Record<ViewId, ViewStatements>;
   for (const view of VIEW_IDS) {
     const where = VIEW_FILTERS[view];
+    const order = VIEW_ORDER_KEYS[view];
+    const select = `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where}`;
     views[view] = {
-      page: db.prepare(
-        `SELECT ${TICKET_COLUMNS} FROM tickets WHERE ${where} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`,
-      ),
+      page: db.prepare(`${select} ${VIEW_ORDERS[view]} LIMIT @limit OFFSET @offset`),
+      pageFromEnd: db.prepare(`${select} ${VIEW_ORDERS_FROM_END[view]} LIMIT @limit OFFSET @offset`),
+      before: db.prepare(`${select} AND ${orderedBefore(order)} ${VIEW_ORDERS_FROM_END[view]} LIMIT @limit`),
+      fromTicket: db.prepare(`${select} AND ${orderedBefore(reversed(order), true)} ${orderBy(order)} LIMIT @limit`),
       count: db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE ${where}`),
       position: db.prepare(
-        `SELECT (SELECT COUNT(*) FROM tickets WHERE ${where} AND ${orderedBefore(VIEW_ORDER_KEYS[view])}) AS n
+        `SELECT (SELECT COUNT(*) FROM tickets WHERE ${where} AND ${orderedBefore(order)}) AS n
          FROM tickets WHERE id = @id AND ${where}`,
       ),
     };

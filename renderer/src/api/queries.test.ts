@@ -3,9 +3,18 @@
  * names a user (not after the console has drawn), never without one, and the list then finds it instead of asking
  * again.
  */
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
-import { FIRST_VIEW, deskKeys, prefetchFirstScreen, ticketPageQuery } from './queries';
+import type { SyncStatus } from '../../../common/sync';
+import {
+  FIRST_VIEW,
+  backOnlineAt,
+  deskKeys,
+  invalidateTickets,
+  prefetchFirstScreen,
+  setSyncStatus,
+  ticketPageQuery,
+} from './queries';
 
 const host = vi.hoisted(() => ({
   calls: [] as string[],
@@ -67,5 +76,83 @@ describe('prefetchFirstScreen', () => {
     await vi.waitFor(() => expect(client.getQueryState(deskKeys.session)?.status).toBe('error'));
     await settle();
     expect(host.calls).toEqual(['session.me']);
+  });
+});
+
+describe('invalidateTickets', () => {
+  it('asks the host for the shown list page before the view counts (its answers come in that order)', async () => {
+    host.calls = [];
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const watch = (options: { queryKey: readonly unknown[]; queryFn: () => Promise<unknown> }) =>
+      new QueryObserver(client, { ...options, staleTime: Infinity }).subscribe(() => {});
+    const stops = [
+      watch({
+        queryKey: deskKeys.views,
+        queryFn: async () => {
+          host.calls.push('tickets.views');
+          return [];
+        },
+      }),
+      watch(ticketPageQuery(FIRST_VIEW, 0)),
+    ];
+    await vi.waitFor(() => expect(client.isFetching()).toBe(0));
+    expect(host.calls).toHaveLength(2);
+    host.calls = [];
+    await invalidateTickets(client, ['22222222-2222-4222-8222-222222222222']);
+    expect(host.calls).toEqual([`tickets.list ${FIRST_VIEW} 0`, 'tickets.views']);
+    stops.forEach((stop) => stop());
+  });
+
+  it('a page prefetched off screen when tickets change is not kept as fresh (it may predate the change)', async () => {
+    host.calls = [];
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    let answer: (page: unknown) => void = () => {};
+    const query = ticketPageQuery('unassigned', 0);
+    const prefetched = client.prefetchQuery({
+      ...query,
+      queryFn: () => new Promise((resolve) => (answer = resolve)),
+    });
+    await invalidateTickets(client, ['22222222-2222-4222-8222-222222222222']);
+    answer({ total: 1, items: [] }); // read before the change, answered after it
+    await prefetched;
+    const state = client.getQueryState(query.queryKey);
+    expect(state?.data).toBeUndefined();
+    // Shown now, the view asks the host instead of drawing the old answer.
+    await client.fetchQuery(query);
+    expect(host.calls).toEqual(['tickets.list unassigned 0']);
+  });
+});
+
+describe('setSyncStatus', () => {
+  it('shows the status and notes when the console comes back from offline (and only then)', () => {
+    vi.useFakeTimers({ now: 10_000 });
+    try {
+      const client = new QueryClient();
+      const status = (state: SyncStatus['state']): SyncStatus => ({
+        state,
+        pending: 0,
+        offlineSince: null,
+        lastSyncAt: null,
+        progress: null,
+        rejected: [],
+      });
+      setSyncStatus(client, status('online'));
+      expect(backOnlineAt(client)).toBe(0);
+      vi.advanceTimersByTime(1_000);
+      setSyncStatus(client, status('offline'));
+      vi.advanceTimersByTime(1_000);
+      setSyncStatus(client, status('connecting'));
+      expect(backOnlineAt(client)).toBe(0);
+      vi.advanceTimersByTime(1_000);
+      setSyncStatus(client, status('syncing'));
+      expect(backOnlineAt(client)).toBe(13_000);
+      vi.advanceTimersByTime(1_000);
+      setSyncStatus(client, status('online'));
+      expect(backOnlineAt(client)).toBe(13_000);
+      expect(client.getQueryData<SyncStatus>(deskKeys.sync)?.state).toBe('online');
+      expect(backOnlineAt(new QueryClient())).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tansta
 import { useEffect } from 'react';
 import { VIEW_IDS, type MethodInput, type Session, type ViewId } from '../../../common/contract';
 import type { Ticket } from '../../../common/domain';
-import type { SyncStatus } from '../../../common/sync';
+import { reachesServer, type SyncStatus } from '../../../common/sync';
 import { desk, onDeskReconnect } from './desk';
 
 export const TICKET_PAGE_SIZE = 100;
@@ -132,16 +132,36 @@ export function useSyncStatus() {
   return useQuery({ queryKey: deskKeys.sync, queryFn: () => desk.sync.status({}), staleTime: Infinity });
 }
 
-/** After a ticket action resolves: show the host's result at once, then refetch what it may have moved. */
+/** Per console (query client): when its sync state last went from offline or connecting to reaching the server. */
+const backOnline = new WeakMap<QueryClient, number>();
+
+/** Shows a sync status the host sent, noting when the console comes back online (see backOnlineAt). */
+export function setSyncStatus(client: QueryClient, status: SyncStatus): void {
+  const previous = client.getQueryData<SyncStatus>(deskKeys.sync);
+  if (previous && !reachesServer(previous.state) && reachesServer(status.state)) backOnline.set(client, Date.now());
+  client.setQueryData(deskKeys.sync, status);
+}
+
+/**
+ * When the console last came back online (0: not since it started): a detail read before then was read while the
+ * desk could not reach the server (TicketDetail's history line asks for it again).
+ */
+export function backOnlineAt(client: QueryClient): number {
+  return backOnline.get(client) ?? 0;
+}
+
+/**
+ * After a ticket action resolves: show the host's result at once. What it may have moved (lists, counts, the
+ * timeline) refetches on the host's `tickets.changed`, announced before the answer (useDeskEvents); asking here
+ * too would cancel those refetches and have the host read everything twice.
+ */
 function useTicketActionSettled() {
   const client = useQueryClient();
   return (ticket: Ticket | null, id: string) => {
-    if (ticket) {
-      client.setQueryData(deskKeys.ticket(id), (old: Awaited<ReturnType<typeof desk.tickets.get>> | undefined) =>
-        old ? { ...old, ticket } : old,
-      );
-    }
-    void invalidateTickets(client, [id]);
+    if (!ticket) return;
+    client.setQueryData(deskKeys.ticket(id), (old: Awaited<ReturnType<typeof desk.tickets.get>> | undefined) =>
+      old ? { ...old, ticket } : old,
+    );
   };
 }
 
@@ -170,11 +190,25 @@ export function useComment() {
   });
 }
 
-function invalidateTickets(client: QueryClient, ids: readonly string[]): Promise<unknown> {
+/**
+ * Refetches what the changed tickets may have moved. The host answers one call at a time, so the order is the order
+ * of the answers: the list rows and the open tickets first (what the agent is looking at, e.g. another console's edit
+ * arriving), the view counts after them. The details in one pass, not one per id: a pull page names thousands.
+ */
+export function invalidateTickets(client: QueryClient, ids: readonly string[]): Promise<unknown> {
+  const changed = new Set(ids);
   return Promise.all([
-    client.invalidateQueries({ queryKey: deskKeys.views }),
+    // A page not on screen being fetched now (a view head prefetched while idle) may have been read before the
+    // change: its answer would land as fresh, and a `g` switch would draw it stale for up to 30 s. Dropped; the
+    // page is asked for again when it is shown.
+    client.cancelQueries({ queryKey: deskKeys.lists, type: 'inactive' }),
     client.invalidateQueries({ queryKey: deskKeys.lists }),
-    ...ids.map((id) => client.invalidateQueries({ queryKey: deskKeys.ticket(id) })),
+    changed.size > 0 &&
+      client.invalidateQueries({
+        queryKey: deskKeys.details,
+        predicate: (query) => changed.has(query.queryKey[2] as string),
+      }),
+    client.invalidateQueries({ queryKey: deskKeys.views }),
   ]);
 }
 
@@ -186,7 +220,7 @@ export function useDeskEvents(): void {
       desk.on('tickets.changed', ({ ids }) => void invalidateTickets(client, ids)),
       desk.on('directory.changed', () => void client.invalidateQueries({ queryKey: ['directory'] })),
       desk.on('session.changed', (session) => replaceSession(client, session)),
-      desk.on('sync.status', (status: SyncStatus) => client.setQueryData(deskKeys.sync, status)),
+      desk.on('sync.status', (status: SyncStatus) => setSyncStatus(client, status)),
       // Events sent while the bridge was down are lost: refetch everything that is on screen.
       onDeskReconnect(() => void client.invalidateQueries()),
     ];

@@ -111,6 +111,12 @@ export const en: Messages = {
     failed: 'Could not load the ticket: {{message}}',
     historyLoading: 'Loading the earlier history…',
     historyOffline: 'History not downloaded — connect to load it',
+    historyRefused: {
+      forbidden: 'The earlier history cannot be fetched: the server refused it (no permission for this ticket)',
+      not_found: 'The earlier history cannot be fetched: the server no longer has this ticket',
+      server_error: 'The earlier history cannot be fetched: the server failed',
+      failed: 'The earlier history cannot be fetched: the server refused the request',
+    },
     type: 'Type',
     category: 'Category',
     channel: 'Channel',

@@ -136,6 +136,12 @@ export const zhCN = {
     failed: '工单加载失败：{{message}}',
     historyLoading: '正在加载早前的处理记录…',
     historyOffline: '处理记录尚未下载 — 联网后即可加载',
+    historyRefused: {
+      forbidden: '无法获取早前的处理记录：服务器拒绝了请求（无权查看此工单）',
+      not_found: '无法获取早前的处理记录：服务器上已没有此工单',
+      server_error: '无法获取早前的处理记录：服务器出错',
+      failed: '无法获取早前的处理记录：服务器拒绝了请求',
+    },
     type: '类型',
     category: '分类',
     channel: '渠道',

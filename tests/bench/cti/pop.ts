@@ -27,15 +27,13 @@
  * the same observer and frame stop the clock. Rounds alternate with the local-hook calls, so both see the same load.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ROOT, describeSamples, percentile, prng, round } from '../sync/fixtures';
+import { describeSamples, percentile, prng, round } from '../sync/fixtures';
 import { CHROMIUM_ARGS, ensureRendererBuilt } from '../sync/keypress';
-import { startHost, type RunningHost } from '../triage/console-fixture';
+import { ensureWebHostBuilt, startHost, type RunningHost } from '../triage/console-fixture';
 import type { Bench, BenchContext, BenchEntry } from '../types';
 import { CTI_TOKEN, ctiFixture, type Caller, type CtiFixture } from './desk-fixture';
 import { TRAFFIC_SENDERS, startPbxTraffic } from './pbx-traffic';
@@ -364,12 +362,7 @@ let session: Promise<Session> | null = null;
 function openSession(ctx: BenchContext): Promise<Session> {
   session ??= (async () => {
     ensureRendererBuilt(ctx);
-    // The browser host as shipped, rebuilt when a source changed (as the triage benches do).
-    const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-web-host.mjs'), '--if-stale'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    if (build.status !== 0) throw new Error('building the browser host (scripts/build-web-host.mjs) failed');
+    ensureWebHostBuilt();
     const fx = await ctiFixture(ctx);
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

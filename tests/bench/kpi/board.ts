@@ -16,7 +16,6 @@
  * ms later (random, so changes do not fall in step with frames). Two clocks (this process, the page) are compared
  * through performance.timeOrigin + now(); their offset is measured by round trips (shortest of 20) and logged.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -24,9 +23,9 @@ import { SYNC_SCHEMA_VERSION } from '../../../common/sync';
 import { createUser } from '../../../server/auth/users';
 import { migrate } from '../../../server/db/migrate';
 import { openDb } from '../../../server/db/open';
-import { startHost } from '../triage/console-fixture';
+import { ensureWebHostBuilt, startHost } from '../triage/console-fixture';
 import { CHROMIUM_ARGS, ensureRendererBuilt } from '../sync/keypress';
-import { ROOT, describeSamples, percentile, prng, removeTempDir, round, startChild, tempDir } from '../sync/fixtures';
+import { describeSamples, percentile, prng, removeTempDir, round, startChild, tempDir } from '../sync/fixtures';
 import type { BenchContext, BenchEntry } from '../types';
 
 export const LEAD_BOARD_KEY = 'lead.board_refresh_p95_ms';
@@ -119,11 +118,7 @@ async function seedData(ctx: BenchContext, dataDir: string): Promise<string[]> {
 /** Measures lead.board_refresh_p95_ms; every change is counted (no warm-up dropped). */
 export async function measureLeadBoardRefresh(ctx: BenchContext): Promise<BenchEntry> {
   ensureRendererBuilt(ctx);
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-web-host.mjs'), '--if-stale'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error('building the browser host (scripts/build-web-host.mjs) failed');
+  ensureWebHostBuilt();
   const dir = tempDir('bench-lead-board-');
   const data = join(dir, 'server');
   const usernames = await seedData(ctx, data);

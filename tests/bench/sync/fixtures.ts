@@ -4,11 +4,11 @@
  * in SQL (generate_series, with their change_log rows), the real server (server/cli.ts) as a child process, and
  * desk hosts (createDesk) on temporary profiles.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
 import type { EventName, EventPayload } from '../../../common/contract';
 import { TEAM_IDS, type User } from '../../../common/domain';
@@ -59,14 +59,34 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => process.exit(130));
 }
 
-/** Starts `node tsx <script> ...args` and resolves once a line of its output matches `ready`. */
+/**
+ * Compiles a bench's desk-side entry (e.g. ./initial-desk.ts) into out/bench/ the way the shipped desk host is built
+ * (scripts/build-web-host.mjs), so the process measured runs compiled code as an agent's desk does, without the tsx
+ * loader (~44 MB of RSS and its start-up).
+ */
+export function bundleDeskEntry(entry: string): string {
+  const outfile = join(ROOT, 'out', 'bench', `${basename(entry, '.ts')}.mjs`);
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'scripts', 'build-web-host.mjs'), '--entry', join(ROOT, entry), '--outfile', outfile],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (build.status !== 0) throw new Error(`bundling ${entry} failed:\n${build.stderr}`);
+  return outfile;
+}
+
+/**
+ * Starts `node tsx <script> ...args` (or `node <script> ...args` for a compiled `.mjs`: see bundleDeskEntry) and
+ * resolves once a line of its output matches `ready`.
+ */
 export async function startChild(
   label: string,
   args: string[],
   ready: RegExp,
   timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [TSX_CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = args[0]?.endsWith('.mjs') ? args : [TSX_CLI, ...args];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   // Keep only the tail: a server logs every request, and the output matters only when something fails.
   let tail = '';

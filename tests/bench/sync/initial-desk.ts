@@ -1,6 +1,7 @@
 /**
  * The desk host of the initial-sync bench, alone in its own process (so its VmHWM is the desk's peak RSS and
- * nothing of the bench's own shares its event loop). Run by ./initial as `tsx initial-desk.ts <json options>`.
+ * nothing of the bench's own shares its event loop). Run by ./initial compiled as the shipped host is (fixtures
+ * bundleDeskEntry): `node out/bench/initial-desk.mjs <json options>`.
  *
  * From createDesk on an empty profile (module loading excluded): login, then
  *   usable — the first sync status that says the cycle is over (online, no progress): the list shows rows, a search

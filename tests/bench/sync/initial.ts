@@ -16,6 +16,7 @@ import type { Bench, BenchContext, BenchEntry, BenchSkip } from '../types';
 import { HOT_TICKET_DAYS } from '../../../common/sync';
 import {
   BENCH_PASSWORD,
+  bundleDeskEntry,
   POSTGRES_SKIP_REASON,
   postgresAdminUrl,
   removeTempDir,
@@ -165,7 +166,7 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
         const desk = await startChild(
           'initial-sync desk',
           [
-            'tests/bench/sync/initial-desk.ts',
+            bundleDeskEntry('tests/bench/sync/initial-desk.ts'),
             JSON.stringify({
               serverUrl: server.url,
               profileDir,
@@ -238,7 +239,9 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
             unit: 'MB',
             budget: PEAK_RSS_BUDGET_MB,
             data,
-            span: 'VmHWM of the desk host process (its own, tsx loader included) read at the end of the initial sync',
+            span:
+              'VmHWM of the desk host process (alone in its process, compiled as the shipped host is) read at the end ' +
+              'of the initial sync',
           });
         }
         return entries;

@@ -1,5 +1,5 @@
 /**
- * sync.keypress_during_initial_p95_ms: the browser host (main/web/cli.ts, a child process) with a fresh profile,
+ * sync.keypress_during_initial_p95_ms: the browser host as shipped (out/web/cli.mjs, a child process) with a fresh profile,
  * Debian Chromium driven by Playwright; the agent logs in against a server with 100k tickets, and while the initial
  * sync runs `j` / ArrowDown are pressed in the ticket list. Each keydown is measured in the page, from the event's
  * timestamp (so time spent queued behind other work counts) to the frame that paints the moved cursor (PROBE).
@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bench, BenchContext, BenchEntry } from '../types';
-import { BENCH_PASSWORD, ROOT, describeSamples, percentile, round, startChild, startServer, tempDir } from './fixtures';
+import { BENCH_PASSWORD, ROOT, describeSamples, percentile, round, startServer, tempDir } from './fixtures';
+import { ensureWebHostBuilt, startHost } from '../triage/console-fixture';
 import type { HundredK } from './initial';
 
 export const KEYPRESS_BUDGET_MS = 50;
@@ -120,11 +121,8 @@ export function keypressDuringInitialBench(prepare: () => Promise<HundredK>): Be
       if (!user) throw new Error('no bench user');
       const server = await startServer(database);
       const profile = tempDir('browser-profile');
-      const host = await startChild(
-        'browser host',
-        ['main/web/cli.ts', '--port', '0', '--server', server.url, '--profile', profile],
-        /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
-      );
+      ensureWebHostBuilt();
+      const host = await startHost(server.url, profile);
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         args: CHROMIUM_ARGS,
@@ -133,7 +131,7 @@ export function keypressDuringInitialBench(prepare: () => Promise<HundredK>): Be
         const context = await browser.newContext({ locale: 'zh-CN' });
         await context.addInitScript({ content: PROBE });
         const page = await context.newPage();
-        await page.goto(host.match[1] ?? '');
+        await page.goto(host.url);
         await page.getByLabel('用户名').fill(user.username);
         await page.getByLabel('密码').fill(BENCH_PASSWORD);
         const loginAt = performance.now();

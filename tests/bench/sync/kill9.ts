@@ -21,8 +21,13 @@ export const SERVER_KILLS_MIN = 50;
 /** Desk kills planned per backend (a crash point the work never reaches is planned but not counted). */
 export const DESK_KILL_POINTS = 170;
 export const KILL_LANES = 2;
-/** Comments each desk lane produces over its lives. */
-export const KILL_MUTATIONS = 1_000;
+/**
+ * Comments each desk lane produces over its lives; the planned kills are spread over the first half, the rest keeps
+ * the desks at work (killed from outside) until the server has had SERVER_KILLS_MIN faults. On a quiet machine a
+ * PGlite server fault takes ~10 s (restart ~4 s, then up as long again), so 50 of them need ~9 minutes of work, and
+ * two desks write ~35 comments a second (8,000 a lane ran out after 34 server kills).
+ */
+export const KILL_MUTATIONS = 16_000;
 
 async function withCentral<T>(
   backend: Backend,
@@ -59,15 +64,16 @@ async function withCentral<T>(
 async function runOn(backend: Backend, ctx: BenchContext): Promise<KillRunResult> {
   return withCentral(backend, async (central) => {
     let lives = 0;
-    let faults = 0;
     const result = await runKillRun({
       killPoints: DESK_KILL_POINTS,
       mutations: KILL_MUTATIONS,
+      plannedMutations: KILL_MUTATIONS / 2,
       lanes: KILL_LANES,
+      minServerFaults: SERVER_KILLS_MIN,
       central,
       log: (line) => {
-        const n = line.startsWith('server') ? ++faults : ++lives;
-        if (n % 10 === 0) ctx.log(`  ${backend}: ${line}`);
+        // Every server fault with its restart time (slow restarts are what make desks wait); every 10th desk life.
+        if (line.startsWith('server') || ++lives % 10 === 0) ctx.log(`  ${backend}: ${line}`);
       },
     });
     const s = result.server;

@@ -16,14 +16,13 @@
  * through performance.timeOrigin + now(); their offset is read in the middle of the shortest of 20 round trips.
  */
 import { chromium, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '../../../server/seed/load';
 import { seededDemo, startDemoServer } from '../cti/desk-fixture';
-import { startHost } from '../triage/console-fixture';
+import { ensureWebHostBuilt, startHost } from '../triage/console-fixture';
 import type { Bench, BenchContext, BenchEntry } from '../types';
-import { ROOT, describeSamples, openConsole, percentile, prng, removeTempDir, round, tempDir } from './fixtures';
+import { describeSamples, openConsole, percentile, prng, removeTempDir, round, tempDir } from './fixtures';
 import { CHROMIUM_ARGS, ensureRendererBuilt } from './keypress';
 
 export const PROPAGATION_EDITS = 200;
@@ -88,11 +87,7 @@ async function clockOffset(page: Page): Promise<{ offset: number; error: number 
 
 function buildBrowserHost(ctx: BenchContext): void {
   ensureRendererBuilt(ctx);
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-web-host.mjs'), '--if-stale'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error('building the browser host (scripts/build-web-host.mjs) failed');
+  ensureWebHostBuilt();
 }
 
 export function propagationBench(): Bench {

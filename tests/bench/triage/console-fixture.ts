@@ -80,7 +80,9 @@ async function signIn(serverUrl: string, profile: string, user: User): Promise<v
       const off = desk.subscribe((name, payload) => {
         if ((name as EventName) !== 'sync.status') return;
         const s = payload as unknown as SyncStatus;
-        if (s.state === 'online' && s.progress === null && s.pending === 0) {
+        // Background work done too (deferred indexes, search index fill): else every start of the console would
+        // finish it while the benches press keys, which a desk that has been running never does.
+        if (s.state === 'online' && s.progress === null && s.pending === 0 && !s.background) {
           clearTimeout(timer);
           off();
           resolvePromise();
@@ -142,7 +144,7 @@ export function freePort(): Promise<number> {
 /** The browser host as shipped; `scripts/build-web-host.mjs --if-stale` rebuilds it when a source changed. */
 const WEB_HOST = join(ROOT, 'out', 'web', 'cli.mjs');
 
-function ensureWebHostBuilt(): void {
+export function ensureWebHostBuilt(): void {
   const build = join(ROOT, 'scripts', 'build-web-host.mjs');
   const result = spawnSync(process.execPath, [build, '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('building the browser host (scripts/build-web-host.mjs) failed');

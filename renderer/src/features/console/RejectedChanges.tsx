@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../../common/sync';
 import { desk } from '../../api/desk';
-import { deskKeys, useTicket } from '../../api/queries';
+import { setSyncStatus, useTicket } from '../../api/queries';
 import { formatFullTime, useTimeFormat } from './formatTime';
 
 type Rejected = SyncStatus['rejected'][number];
@@ -146,7 +146,7 @@ function useDismissRejected() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (mutationIds: number[]) => desk.sync.dismissRejected({ mutationIds }),
-    onSuccess: (status) => client.setQueryData(deskKeys.sync, status),
+    onSuccess: (status) => setSyncStatus(client, status),
   });
 }
 

@@ -1,14 +1,17 @@
 /** The open ticket: its facts, the actions an agent can take on it, and its timeline. */
-import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { HistoryRefusal } from '../../../../common/contract';
 import type { Ticket, User } from '../../../../common/domain';
 import { deskErrorMessage } from '../../api/errors';
-import { useSyncStatus, useTicket } from '../../api/queries';
+import { backOnlineAt, deskKeys, useSyncStatus, useTicket } from '../../api/queries';
 import { useLabels } from '../../i18n/labels';
 import { DialButton } from '../phone/DialButton';
 import { MaskedPhoneNumber } from '../phone/MaskedPhoneNumber';
 import { FeePanel } from './fee/FeePanel';
 import { formatFullTime, useTimeFormat } from './formatTime';
+import { JUST_SHOWN, historyAskAgain, historyNoticeText, type SyncState } from './historyNotice';
 import { SopCard } from './sop/SopCard';
 import { TicketActions } from './TicketActions';
 import { TicketTimeline } from './TicketTimeline';
@@ -16,14 +19,36 @@ import { useDirectory, type Directory } from './useDirectory';
 
 /**
  * The ticket's earlier events are not in the cache (a first pull leaves out the history of tickets nobody works on):
- * the desk is fetching them, or cannot while offline.
+ * the desk is fetching them, cannot while offline, or the server refused them. Reading the detail asks the desk for
+ * them, so the line has it read again only when that read could not have: see historyAskAgain.
  */
-function HistoryMissing() {
+function HistoryMissing({
+  ticketId,
+  refused,
+  readAt,
+}: {
+  ticketId: string;
+  refused: HistoryRefusal | undefined;
+  readAt: number;
+}) {
   const { t } = useTranslation();
-  const offline = useSyncStatus().data?.state === 'offline';
+  const client = useQueryClient();
+  const state = useSyncStatus().data?.state;
+  const previous = useRef<SyncState | undefined | typeof JUST_SHOWN>(JUST_SHOWN);
+  useEffect(() => {
+    const ask = historyAskAgain({
+      previous: previous.current,
+      current: state,
+      refused: refused !== undefined,
+      readAt,
+      backOnlineAt: backOnlineAt(client),
+    });
+    previous.current = state;
+    if (ask) void client.invalidateQueries({ queryKey: deskKeys.ticket(ticketId) });
+  }, [state, refused, readAt, client, ticketId]);
   return (
     <p className="detail-placeholder" role="status" data-testid="history-missing">
-      {t(offline ? 'detail.historyOffline' : 'detail.historyLoading')}
+      {historyNoticeText({ offline: state === 'offline', refused }, t)}
     </p>
   );
 }
@@ -55,8 +80,22 @@ export function TicketDetail({ ticketId, user }: { ticketId: string | null; user
           ticket={detail.data.ticket}
           user={user}
         />
-        {detail.data.historyMissing && <HistoryMissing />}
-        <TicketTimeline ticket={detail.data.ticket} events={detail.data.events} directory={directory} />
+        <TicketTimeline
+          ticket={detail.data.ticket}
+          events={detail.data.events}
+          directory={directory}
+          historyNotice={
+            detail.data.historyMissing && (
+              // Keyed: another ticket's line is drawn anew (its own first check).
+              <HistoryMissing
+                key={detail.data.ticket.id}
+                ticketId={detail.data.ticket.id}
+                refused={detail.data.historyRefused}
+                readAt={detail.dataUpdatedAt}
+              />
+            )
+          }
+        />
       </>
     );
 

@@ -83,7 +83,15 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
       // target on each of the next frames and reads the layout (scrollHeight) each time to do so.
       list.scrollTop = top < offset ? top : top + ROW_HEIGHT - height;
     },
-    screenRows: () => Math.max(1, Math.floor((virtualizer.scrollRect?.height ?? 0) / ROW_HEIGHT)),
+    // The list's fractional height, read at the key: the virtualizer keeps a rounded one, and a list 623.6 px high
+    // would count a twelfth row of 52 px that is 0.4 px short of fitting.
+    screenRows: () =>
+      Math.max(
+        1,
+        Math.floor(
+          (scrollRef.current?.getBoundingClientRect().height ?? virtualizer.scrollRect?.height ?? 0) / ROW_HEIGHT,
+        ),
+      ),
     listRef: scrollRef,
     openTicketId,
     cursorRequest,
@@ -131,6 +139,7 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
         role="listbox"
         aria-label={t('list.label')}
         tabIndex={0}
+        aria-busy={pages.fetching}
         aria-activedescendant={total > 0 && activeRendered ? optionId(view, activeIndex) : undefined}
       >
         {pages.total === 0 && <p className="list-empty">{t('list.empty')}</p>}

@@ -1,4 +1,5 @@
 /** The ticket's insert-only history: creation, status moves, assignments and notes, oldest first. */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TicketStatus, type Ticket, type TicketEvent } from '../../../../common/domain';
 import { useLabels, type Labels } from '../../i18n/labels';
@@ -9,10 +10,13 @@ export function TicketTimeline({
   ticket,
   events,
   directory,
+  historyNotice,
 }: {
   ticket: Ticket;
   events: TicketEvent[];
   directory: Directory;
+  /** Said under the heading when earlier events are not in the cache; then an empty list is not "no events". */
+  historyNotice?: ReactNode;
 }) {
   const { t } = useTranslation();
   const labels = useLabels();
@@ -22,8 +26,9 @@ export function TicketTimeline({
   return (
     <div className="timeline">
       <h3 className="detail-subheading">{t('detail.timeline')}</h3>
+      {historyNotice}
       {sorted.length === 0 ? (
-        <p className="detail-placeholder">{t('detail.noEvents')}</p>
+        !historyNotice && <p className="detail-placeholder">{t('detail.noEvents')}</p>
       ) : (
         <ol>
           {sorted.map((event) => {

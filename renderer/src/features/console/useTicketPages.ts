@@ -15,6 +15,8 @@ export interface TicketPages {
   total: number | null;
   rowAt(index: number): Ticket | undefined;
   error: Error | null;
+  /** A page of the list's window (shown, or the one ahead) is being asked for (again): rows may still move (aria-busy). */
+  fetching: boolean;
 }
 
 /** How far beyond the drawn rows pages are fetched: a page ahead (about a second of brisk scrolling), less behind. */
@@ -64,6 +66,7 @@ export function useTicketPages(
   return {
     total,
     error,
+    fetching: results.some((result) => result.isFetching),
     rowAt: (index) => {
       const offset = Math.floor(index / TICKET_PAGE_SIZE) * TICKET_PAGE_SIZE;
       return pages.get(offset)?.[index - offset];

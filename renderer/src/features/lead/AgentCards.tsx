@@ -3,6 +3,7 @@
  * handled today, skills. Each card is a drop target for a dragged ticket (pointer or keyboard).
  */
 import { useDroppable } from '@dnd-kit/core';
+import { memo } from 'react';
 import type { AgentCard } from '../../../../common/lead/board';
 import { loadLevel } from '../../../../common/lead/board';
 import type { Category } from '../../../../common/domain';
@@ -20,7 +21,8 @@ function Ticking({ text }: { text(now: number): string }) {
   return <p>{text(now)}</p>;
 }
 
-function Card({ agent, category, t }: { agent: AgentCard; category(c: Category): string; t: LeadT }) {
+/** Memoised: a new board answer re-renders only the cards whose agent changed. */
+const Card = memo(function Card({ agent, category, t }: { agent: AgentCard; category(c: Category): string; t: LeadT }) {
   const { setNodeRef, isOver } = useDroppable({ id: agent.userId, data: { name: agent.name } });
   const level = loadLevel(agent.openLoad, agent.capacity);
   const { call, wrapUpUntil } = agent;
@@ -60,7 +62,7 @@ function Card({ agent, category, t }: { agent: AgentCard; category(c: Category):
       </p>
     </li>
   );
-}
+});
 
 export function AgentCards({
   agents,

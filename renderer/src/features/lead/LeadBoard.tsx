@@ -76,12 +76,17 @@ export function LeadBoard({ user, extras, onClose }: { user: User; extras?: Reac
     },
     [teams.data, labels, t],
   );
-  const text: RiskRowText = {
-    code: (item) => item.code ?? item.ticketId.slice(0, 8),
-    step: (item) => labels.status(item.type, item.status),
-    owner: (id) => t('owner', { name: userName(id) }),
-    queue: queueName,
-  };
+  // Stable between answers, like the props below: an agent's presence change re-renders that card, not the board
+  // (the list and cards are memoised; react-query keeps unchanged parts of a new answer identical).
+  const text = useMemo<RiskRowText>(
+    () => ({
+      code: (item) => item.code ?? item.ticketId.slice(0, 8),
+      step: (item) => labels.status(item.type, item.status),
+      owner: (id) => t('owner', { name: userName(id) }),
+      queue: queueName,
+    }),
+    [labels, t, userName, queueName],
+  );
 
   const heldByOther = (item: RiskItem) => item.assigneeId !== null && item.assigneeId !== user.id;
 
@@ -92,15 +97,16 @@ export function LeadBoard({ user, extras, onClose }: { user: User; extras?: Reac
     setPending({ target, what, initialAgentId, reasonRequired: bulkNeedsReason(target) || items.some(heldByOther) });
   }
 
-  function askMoveQueue(teamId: string) {
-    const target: ReassignTarget = { kind: 'queue', teamId };
-    setPending({
-      target,
-      what: t('queueWhat', { queue: queueName(teamId) }),
-      initialAgentId: null,
-      reasonRequired: true,
-    });
-  }
+  const askMoveQueue = useCallback(
+    (teamId: string) =>
+      setPending({
+        target: { kind: 'queue', teamId },
+        what: t('queueWhat', { queue: queueName(teamId) }),
+        initialAgentId: null,
+        reasonRequired: true,
+      }),
+    [t, queueName],
+  );
 
   /** The selection, else the ticket under the cursor. */
   const chosen = () => {
@@ -115,12 +121,15 @@ export function LeadBoard({ user, extras, onClose }: { user: User; extras?: Reac
     document.querySelector<HTMLElement>(`[data-ticket="${item.ticketId}"] .lead-risk-handle`)?.focus();
   }
 
-  const toggle = (id: string) =>
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
 
   function run(action: string) {
     switch (action) {

@@ -1,8 +1,10 @@
 /** Queue counts per team: open, unassigned, at risk, breached, and a "move the whole queue" button per queue. */
+import { memo } from 'react';
 import type { QueueCounts } from '../../../../common/lead/board';
 import type { LeadT } from '../../i18n/lead';
 
-export function QueueTable({
+/** Memoised: unchanged counts are not re-rendered with every board answer. */
+export const QueueTable = memo(function QueueTable({
   queues,
   queueName,
   onMoveQueue,
@@ -56,4 +58,4 @@ export function QueueTable({
       </table>
     </section>
   );
-}
+});

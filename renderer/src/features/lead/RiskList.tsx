@@ -3,6 +3,7 @@
  * is the board's cursor (j/k move focus along the handles) and a draggable: pointer, or Space + arrows + Space.
  */
 import { useDraggable } from '@dnd-kit/core';
+import { memo } from 'react';
 import type { RiskItem } from '../../../../common/lead/board';
 import { currentLanguage } from '../../i18n';
 import type { LeadT } from '../../i18n/lead';
@@ -68,7 +69,8 @@ function Row({
   );
 }
 
-export function RiskList({
+/** Memoised: a board answer whose risk list is unchanged (an agent's presence moved) does not re-render it. */
+export const RiskList = memo(function RiskList({
   items,
   selected,
   onToggle,
@@ -110,4 +112,4 @@ export function RiskList({
       )}
     </section>
   );
-}
+});

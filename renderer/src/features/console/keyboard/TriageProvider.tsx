@@ -169,7 +169,7 @@ export function TriageProvider({
       }
       try {
         const updated = await call(op, ticket, reason);
-        commands.settle([updated], [ticket.id]);
+        commands.settle([updated]);
         announce(success(op, updated));
         // In the list, a status change advances to the next row; with the ticket open, and after other actions,
         // the cursor stays on it (an advance would open the next ticket under the agent's eyes).
@@ -200,10 +200,7 @@ export function TriageProvider({
         onProgress: (done, total) => setBulk({ progress: { done, total }, result: null }),
       },
     );
-    commands.settle(
-      updated,
-      tickets.map((ticket) => ticket.id),
-    );
+    commands.settle(updated);
     // Done ones leave the selection; refused ones stay selected so the agent can deal with them.
     setSelectionState((current) => without(current, result.done));
     const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
@@ -397,7 +394,7 @@ export function TriageProvider({
             } catch (error) {
               throw new Error(deskErrorMessage(error), { cause: error });
             }
-            commands.settle([], [ticket.id]);
+            // The timeline refetches on the host's tickets.changed for the note.
             announce(t('triage.notice.noteSaved', { what: ticketName(ticket) }));
             // A note is activity too (it would lift the ticket to the top): keep the cursor on it.
             if (ticket.id === cursorTicket.current?.id) runAction('list.hold', ticket);

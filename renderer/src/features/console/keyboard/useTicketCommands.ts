@@ -1,7 +1,8 @@
 /**
  * The single-ticket desk methods the keyboard layer calls (tickets.assign / setStatus / edit / comment), each
- * returning the host's result. The cache is refreshed by `settle` — once per command, or once after a whole
- * bulk run so a 50-ticket bulk action does not refetch the list 50 times.
+ * returning the host's result. `settle` shows those results at once; the refetch of lists, counts and timelines
+ * is the host's `tickets.changed` (api/queries useDeskEvents), which every local write announces before its
+ * answer — invalidating here as well would cancel those refetches and ask the host for everything twice.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import type { Priority, Ticket, TicketStatus } from '../../../../../common/domain';
@@ -14,8 +15,8 @@ export interface TicketCommands {
   setStatus(id: string, status: TicketStatus, reason?: string): Promise<Ticket>;
   setPriority(id: string, priority: Priority, reason?: string): Promise<Ticket>;
   comment(id: string, body: string): Promise<void>;
-  /** Shows fresh results at once and refetches lists, counts and the touched tickets. */
-  settle(updated: readonly Ticket[], touchedIds: readonly string[]): void;
+  /** Shows the host's results in the open details at once (lists and counts follow the host's tickets.changed). */
+  settle(updated: readonly Ticket[]): void;
 }
 
 export function useTicketCommands(): TicketCommands {
@@ -27,16 +28,13 @@ export function useTicketCommands(): TicketCommands {
     comment: async (id, body) => {
       await desk.tickets.comment({ id, body });
     },
-    settle(updated, touchedIds) {
+    settle(updated) {
       for (const ticket of updated) {
         client.setQueryData(
           deskKeys.ticket(ticket.id),
           (old: Awaited<ReturnType<typeof desk.tickets.get>> | undefined) => (old ? { ...old, ticket } : old),
         );
       }
-      void client.invalidateQueries({ queryKey: deskKeys.views });
-      void client.invalidateQueries({ queryKey: deskKeys.lists });
-      for (const id of touchedIds) void client.invalidateQueries({ queryKey: deskKeys.ticket(id) });
     },
   };
 }

@@ -52,6 +52,8 @@ export function useTriageList({
   const anchor = useRef<number | null>(null);
   /** Set by a cursor move while a ticket is open: open the row it lands on once that row is loaded. */
   const followWithDetail = useRef(false);
+  /** Set by Enter on a row whose page is still loading (End, then Enter at once): open it once it is loaded. */
+  const openWhenLoaded = useRef(false);
 
   const display = heldView(dataTotal ?? 0, dataRowAt, held);
   const activeIndex = Math.min(cursor, Math.max(display.total - 1, 0));
@@ -70,6 +72,10 @@ export function useTriageList({
     if (followWithDetail.current && current) {
       followWithDetail.current = false;
       if (openTicketId !== null && current.id !== openTicketId) onOpen(current.id);
+    }
+    if (openWhenLoaded.current && current) {
+      openWhenLoaded.current = false;
+      onOpen(current.id);
     }
   });
 
@@ -97,6 +103,7 @@ export function useTriageList({
     setCursor(next);
     cursorId.current = display.rowAt(target)?.id ?? null;
     followWithDetail.current = openTicketId !== null;
+    openWhenLoaded.current = false; // a later move cancels a pending Enter
     scrollToIndex(next);
   }
 
@@ -115,6 +122,7 @@ export function useTriageList({
   useAction('list.pageUp', () => moveTo(activeIndex - screenRows()));
   useAction('list.open', () => {
     if (current) onOpen(current.id);
+    else openWhenLoaded.current = display.total > 0;
   });
   useAction('list.toggleSelect', () => {
     if (!current) return;
