@@ -5,7 +5,7 @@
  * the active row in view; PageDown / PageUp move it a screen; scrolling a page down shows rows already loaded.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { TICKET_CODE, useStack } from './stack';
+import { TICKET_CODE, apiToken, fileBreachedRepair, useStack } from './stack';
 
 const stack = useStack();
 
@@ -22,11 +22,15 @@ test('list rows: one active option, bulk selection by key and click, rows loaded
   await page.keyboard.press('Enter');
   const list = listbox(page);
   await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 60_000 });
+  // The walk below counts rows: it starts once the initial sync has ended, since until then each synced page can
+  // add rows above the cursor (which stays on its ticket, so its place in the list moves).
+  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
   // 全部工单: the inbox of a live demo desk holds a few dozen tickets; this walk and the scroll need hundreds.
   const all = page.getByRole('navigation', { name: '视图' }).getByRole('button', { name: /全部工单/ });
   await all.click();
   await expect(all).toHaveAttribute('aria-current', 'true');
   await expect(list.getByRole('option').first()).toContainText(TICKET_CODE, { timeout: 30_000 });
+  await expect(list).toHaveAttribute('aria-busy', 'false');
   await list.focus();
 
   // j j: the third row is the one active option, and the listbox names it.
@@ -98,4 +102,48 @@ test('list rows: one active option, bulk selection by key and click, rows loaded
     })));
   })`);
   expect(landed).toEqual({ drawn: true, busy: 0 });
+});
+
+test("a view drawn from its kept first page puts the cursor on the answer's first row, not on a row it moved down", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto(stack().consoleUrl);
+  const list = listbox(page);
+  // The desk host keeps the first test's session: sign in only if asked.
+  const userName = page.getByLabel('用户名');
+  await expect(userName.or(list)).toBeVisible({ timeout: 30_000 });
+  if (await userName.isVisible()) {
+    await userName.fill('agent01');
+    await page.getByLabel('密码').fill('demo');
+    await page.keyboard.press('Enter');
+  }
+  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
+  const nav = page.getByRole('navigation', { name: '视图' });
+  const all = nav.getByRole('button', { name: /全部工单/ });
+
+  // 全部工单 once, then away: its first page stays in the console's memory.
+  await all.click();
+  await expect(list).toHaveAttribute('aria-busy', 'false');
+  await expect(option(page, 1)).toContainText(TICKET_CODE);
+  await list.focus();
+  await page.keyboard.press('g');
+  await page.keyboard.press('i');
+  await expect(nav.getByRole('button', { name: /待处理/ })).toHaveAttribute('aria-current', 'true');
+
+  // A ticket filed elsewhere: the newest activity, so the first row of 全部工单 once the desk has it.
+  const countOf = async () => Number(((await all.locator('.view-count').innerText()) || '0').replace(/\D/g, ''));
+  const before = await countOf();
+  const title = `光标随首行 ${Date.now()}`;
+  await fileBreachedRepair(stack().serverUrl, await apiToken(stack().serverUrl), { title });
+  await expect.poll(countOf, { timeout: 30_000 }).toBe(before + 1);
+
+  // Back to 全部工单: drawn at once from the kept page (without the new ticket), then the answer. The cursor, never
+  // moved in this list, is on the answer's first row — before, it followed the kept page's first row to row 2.
+  await all.click();
+  await expect(list).toHaveAttribute('aria-busy', 'false');
+  await expect(option(page, 1)).toContainText(title);
+  const active = list.locator('[role="option"][aria-selected="true"]');
+  await expect(active).toHaveAttribute('aria-posinset', '1');
+  await expect(active).toContainText(title);
 });

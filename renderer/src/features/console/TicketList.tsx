@@ -62,6 +62,7 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
   const triage = useTriageList({
     total: pages.total,
     rowAt: pages.rowAt,
+    settling: pages.fetching,
     scrollToIndex: (index) => {
       if (index >= total) {
         pendingScroll.current = index;

@@ -17,7 +17,7 @@ import {
 } from './bindings';
 import { runBulk } from './bulk';
 import { displayStep, isTextField, parseSequence, parseStep, stepFromEvent } from './keys';
-import { heldView, relocate } from './listPosition';
+import { followedId, heldView, relocate } from './listPosition';
 import { CHORD_TIMEOUT_MS, createSequenceMatcher, ignoredByConsole } from './matcher';
 import { codeMatches, matchesQuery } from './paletteFilter';
 import { hasAction, registerAction, runAction } from './registry';
@@ -306,6 +306,24 @@ describe('list position', () => {
     expect(relocate(rowsOf(data), data.length, 3, 'N')).toBeNull();
     expect(relocate(rowsOf(['N', 'b', 'c', 'd', 'e', 'f', 'g']), 7, 6, 'N')).toBeNull();
     expect(relocate(rowsOf(data), data.length, 2, null)).toBeNull();
+  });
+
+  it('takes the first ticket to follow from an answer, not from a kept page being asked for again', () => {
+    // g u onto a view head kept from before a new urgent ticket N arrived: drawn [a, b], answered [N, a, b].
+    const kept = rowsOf(['a', 'b']);
+    const answer = rowsOf(['N', 'a', 'b']);
+    let id = followedId(kept(0), null, { placedByAgent: false, settling: true });
+    expect(id).toBeNull();
+    expect(relocate(answer, 3, 0, id)).toBeNull(); // the cursor stays on the answer's first row, N
+    id = followedId(answer(0), id, { placedByAgent: false, settling: false });
+    expect(id).toBe('N');
+    // Once it follows a ticket, a later refetch that adds a row on top keeps the cursor on that ticket.
+    expect(followedId(answer(0), id, { placedByAgent: false, settling: true })).toBe('N');
+    expect(relocate(rowsOf(['M', 'N', 'a']), 3, 0, 'N')).toBe(1);
+    // A row the agent moved to is followed even while the page is still being asked for.
+    expect(followedId(kept(1), null, { placedByAgent: true, settling: true })).toBe('b');
+    // No row drawn yet (its page not loaded): keep what was followed.
+    expect(followedId(undefined, 'b', { placedByAgent: true, settling: false })).toBe('b');
   });
 });
 

@@ -82,3 +82,19 @@ export function relocate<T extends RowLike>(
   const found = findAround(rowAt, id, [cursor], total);
   return found >= 0 ? found : null;
 }
+
+/**
+ * The ticket the cursor follows after a render (`relocate` keeps it on that ticket through later changes). A new
+ * list may be drawn from a page kept from before the latest changes while it is asked for again: until the agent
+ * puts the cursor somewhere (a move, a jump, an action), a row of that kept page is not one they chose, and
+ * following it would leave the cursor below the rows the answer adds on top. The cursor takes its first ticket from
+ * an answer; after that it follows as ever.
+ */
+export function followedId(
+  current: RowLike | undefined,
+  previous: string | null,
+  { placedByAgent, settling }: { placedByAgent: boolean; settling: boolean },
+): string | null {
+  if (!current) return previous;
+  return placedByAgent || !settling || previous !== null ? current.id : null;
+}

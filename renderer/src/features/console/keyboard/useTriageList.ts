@@ -9,7 +9,7 @@
 import { useLayoutEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import type { Ticket } from '../../../../../common/domain';
 import type { CursorRequest } from '../useCurrentTicket';
-import { heldView, relocate, type HeldRow } from './listPosition';
+import { followedId, heldView, relocate, type HeldRow } from './listPosition';
 import { useAction } from './registry';
 import { add, rangeRows, toggle } from './selection';
 import { useTriage } from './triageContext';
@@ -27,6 +27,7 @@ export interface TriageList {
 export function useTriageList({
   total: dataTotal,
   rowAt: dataRowAt,
+  settling,
   scrollToIndex,
   screenRows,
   listRef,
@@ -36,6 +37,8 @@ export function useTriageList({
 }: {
   total: number | null;
   rowAt: (index: number) => Ticket | undefined;
+  /** A page of the rows drawn is being asked for (again): the rows may still move (see followedId). */
+  settling: boolean;
   scrollToIndex: (index: number) => void;
   /** Rows that fit in the list's viewport (PageDown / PageUp move the cursor by that many). */
   screenRows: () => number;
@@ -48,6 +51,8 @@ export function useTriageList({
   const [cursor, setCursor] = useState(() => cursorRequest?.index ?? 0);
   const [held, setHeld] = useState<HeldRow<Ticket> | null>(null);
   const cursorId = useRef<string | null>(cursorRequest?.id ?? null);
+  /** The agent has put the cursor somewhere in this list (a move, a jump here, an action on its row). */
+  const placedByAgent = useRef(cursorRequest !== null);
   const appliedRequest = useRef(cursorRequest?.seq ?? 0);
   const anchor = useRef<number | null>(null);
   /** Set by a cursor move while a ticket is open: open the row it lands on once that row is loaded. */
@@ -67,7 +72,7 @@ export function useTriageList({
   // already moved the cursor and set cursorId — and put the old id back, and `relocate` then follows that old id
   // and undoes the move (a `j` lost under load).
   useLayoutEffect(() => {
-    if (current) cursorId.current = current.id;
+    cursorId.current = followedId(current, cursorId.current, { placedByAgent: placedByAgent.current, settling });
     triage.cursorTicket.current = current;
     if (followWithDetail.current && current) {
       followWithDetail.current = false;
@@ -86,6 +91,7 @@ export function useTriageList({
       return;
     }
     appliedRequest.current = cursorRequest.seq;
+    placedByAgent.current = true;
     followWithDetail.current = false;
     setHeld(null);
     setCursor(cursorRequest.index);
@@ -100,6 +106,7 @@ export function useTriageList({
     if (held && target === held.index) return;
     const next = held ? (display.dataIndex(target) ?? target) : target;
     if (held) setHeld(null);
+    placedByAgent.current = true;
     setCursor(next);
     cursorId.current = display.rowAt(target)?.id ?? null;
     followWithDetail.current = openTicketId !== null;
@@ -134,12 +141,15 @@ export function useTriageList({
   useAction('list.focus', () => listRef.current?.focus());
   useAction('list.hold', (arg) => {
     const ticket = arg as Ticket | undefined;
-    if (ticket && current?.id === ticket.id) setHeld({ index: activeIndex, ticket });
+    if (!ticket || current?.id !== ticket.id) return;
+    placedByAgent.current = true;
+    setHeld({ index: activeIndex, ticket });
   });
   // After a status change: keep the changed row where it was and step to the row after it.
   useAction('list.advance', (arg) => {
     const ticket = arg as Ticket | undefined;
     if (!ticket || current?.id !== ticket.id) return;
+    placedByAgent.current = true;
     const pinned = heldView(dataTotal ?? 0, dataRowAt, { index: activeIndex, ticket });
     if (activeIndex + 1 >= pinned.total) {
       setHeld({ index: activeIndex, ticket });
