@@ -128,11 +128,13 @@ export function useTriageList({
   useAction('list.pageDown', () => moveTo(activeIndex + screenRows()));
   useAction('list.pageUp', () => moveTo(activeIndex - screenRows()));
   useAction('list.open', () => {
+    placedByAgent.current = true; // the ticket opened is the one to follow
     if (current) onOpen(current.id);
     else openWhenLoaded.current = display.total > 0;
   });
   useAction('list.toggleSelect', () => {
     if (!current) return;
+    placedByAgent.current = true;
     triage.setSelection((selection) => toggle(selection, current));
     anchor.current = activeIndex;
   });
