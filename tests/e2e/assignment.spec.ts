@@ -6,32 +6,16 @@
 import AxeBuilder from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { TEAMS } from '../../server/seed/data/org';
-import { apiToken, fileBreachedRepair, signIn, useStack } from './stack';
+import { apiToken, fileBreachedRepair, pushMutations, signIn, useStack } from './stack';
 
 const stack = useStack();
-
-async function push(serverUrl: string, token: string, mutations: { name: string; args: unknown }[]) {
-  const res = await fetch(`${serverUrl}/api/v1/sync/push`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      clientId: randomUUID(),
-      schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: mutations.map((m, i) => ({ id: i + 1, ...m })),
-    }),
-  });
-  expect(res.status).toBe(200);
-  const { results } = (await res.json()) as { results: { outcome: string }[] };
-  expect(results.map((r) => r.outcome)).toEqual(mutations.map(() => 'applied'));
-}
 
 test('a lead sets a queue to round robin and a new ticket is auto-assigned; the panel passes axe', async ({ page }) => {
   const { serverUrl, consoleUrl } = stack();
   // agent02 (no open tickets in the demo data) is the only agent at the desk.
   const agentToken = await apiToken(serverUrl, 'agent02');
-  await push(serverUrl, agentToken, [{ name: 'presence.set', args: { state: 'available' } }]);
+  await pushMutations(serverUrl, agentToken, [{ name: 'presence.set', args: { state: 'available' } }]);
   const me = await fetch(`${serverUrl}/api/v1/me`, { headers: { authorization: `Bearer ${agentToken}` } });
   const agentId = ((await me.json()) as { user: { id: string } }).user.id;
 
@@ -54,7 +38,7 @@ test('a lead sets a queue to round robin and a new ticket is auto-assigned; the 
   // A new ticket in the customer-service queue: the server assigns it in the transaction that files it.
   const leadToken = await apiToken(serverUrl, 'lead01');
   const id = randomUUID();
-  await push(serverUrl, leadToken, [
+  await pushMutations(serverUrl, leadToken, [
     {
       name: 'ticket.create',
       args: {

@@ -248,33 +248,41 @@ export async function fileBreachedRepair(
   token: string,
   { title, teamId = null }: { title: string; teamId?: string | null },
 ): Promise<void> {
+  await pushMutations(serverUrl, token, [
+    {
+      name: 'ticket.create',
+      args: {
+        id: randomUUID(),
+        eventId: randomUUID(),
+        type: 'repair',
+        category: 'plumbing',
+        channel: 'phone',
+        priority: 0,
+        title,
+        teamId,
+      },
+    },
+  ]);
+}
+
+/** Pushes `mutations` as a fresh client would and expects each one applied. */
+export async function pushMutations(
+  serverUrl: string,
+  token: string,
+  mutations: { name: string; args: unknown }[],
+): Promise<void> {
   const res = await fetch(`${serverUrl}/api/v1/sync/push`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       clientId: randomUUID(),
       schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: [
-        {
-          id: 1,
-          name: 'ticket.create',
-          args: {
-            id: randomUUID(),
-            eventId: randomUUID(),
-            type: 'repair',
-            category: 'plumbing',
-            channel: 'phone',
-            priority: 0,
-            title,
-            teamId,
-          },
-        },
-      ],
+      mutations: mutations.map((m, i) => ({ id: i + 1, ...m })),
     }),
   });
   expect(res.status).toBe(200);
   const { results } = (await res.json()) as { results: { outcome: string }[] };
-  expect(results.map((r) => r.outcome)).toEqual(['applied']);
+  expect(results.map((r) => r.outcome)).toEqual(mutations.map(() => 'applied'));
 }
 
 /**

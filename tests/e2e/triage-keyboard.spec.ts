@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { SYNC_SCHEMA_VERSION } from '../../common/sync';
-import { TICKET_CODE, apiToken, useStack } from './stack';
+import { TICKET_CODE, apiToken, pushMutations, useStack } from './stack';
 
 const stack = useStack();
 
@@ -48,17 +47,9 @@ async function addUnassignedRepairs(token: string): Promise<string> {
     ids.push(created.id);
     codes.push(created.code);
   }
-  const push = await fetch(`${stack().serverUrl}/api/v1/sync/push`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      clientId: randomUUID(),
-      schemaVersion: SYNC_SCHEMA_VERSION,
-      mutations: [{ id: 1, name: 'ticket.setStatus', args: { id: ids[0], eventId: randomUUID(), status: 'accepted' } }],
-    }),
-  });
-  expect(push.status).toBe(200);
-  expect(((await push.json()) as { results: { outcome: string }[] }).results[0]?.outcome).toBe('applied');
+  await pushMutations(stack().serverUrl, token, [
+    { name: 'ticket.setStatus', args: { id: ids[0], eventId: randomUUID(), status: 'accepted' } },
+  ]);
   return codes[0]!;
 }
 

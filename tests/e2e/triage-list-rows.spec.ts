@@ -5,7 +5,7 @@
  * the active row in view; PageDown / PageUp move it a screen; scrolling a page down shows rows already loaded.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { TICKET_CODE, apiToken, fileBreachedRepair, useStack } from './stack';
+import { TICKET_CODE, apiToken, fileBreachedRepair, signIn, useStack } from './stack';
 
 const stack = useStack();
 
@@ -108,17 +108,8 @@ test("a view drawn from its kept first page puts the cursor on the answer's firs
   page,
 }) => {
   test.setTimeout(120_000);
-  await page.goto(stack().consoleUrl);
+  await signIn(page, stack().consoleUrl);
   const list = listbox(page);
-  // The desk host keeps the first test's session: sign in only if asked.
-  const userName = page.getByLabel('用户名');
-  await expect(userName.or(list)).toBeVisible({ timeout: 30_000 });
-  if (await userName.isVisible()) {
-    await userName.fill('agent01');
-    await page.getByLabel('密码').fill('demo');
-    await page.keyboard.press('Enter');
-  }
-  await expect(page.getByRole('status', { name: '同步状态' })).toContainText('在线', { timeout: 90_000 });
   const nav = page.getByRole('navigation', { name: '视图' });
   const all = nav.getByRole('button', { name: /全部工单/ });
 
