@@ -9,6 +9,7 @@ import { registerCtiRoutes, type CtiRouteOptions } from './cti/routes';
 import { DEFAULT_SWEEP_INTERVAL_MS, scheduleCallSweep } from './cti/sweep';
 import type { Db } from './db/driver';
 import type { ServerDeps } from './http/context';
+import { closeLingeringConnectionsOnStop } from './http/shutdown';
 import { registerErrorHandlers } from './http/handlers';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy';
 import { registerLive, type LiveOptions } from './live/register';
@@ -88,6 +89,7 @@ export function buildServer({
   const deps: ServerDeps = { db, now, slaSettings: createSlaSettingsStore(db, now) };
   app.addHook('onReady', async () => void (await deps.slaSettings.load()));
   registerErrorHandlers(app);
+  closeLingeringConnectionsOnStop(app);
   registerAuth(app, deps);
   scheduleCompaction(app, db, { retentionDays: tombstoneRetentionDays, now });
   scheduleRetention(app, db, { retentionDays: personalDataRetentionDays, now });
