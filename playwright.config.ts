@@ -12,6 +12,8 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // The demo data, seeded once for the run; each spec's stack copies it (tests/e2e/demo-template.ts).
+  globalSetup: './tests/e2e/demo-template.ts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
   workers: 1,

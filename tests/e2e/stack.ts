@@ -1,29 +1,27 @@
 /**
- * Starts the real stack for an e2e spec: the central server (PGlite, demo seed) and the browser host, each as
- * a child process on a free port, in a fresh temporary data folder. The browser host runs as it ships, the built
+ * Starts the real stack for an e2e spec: the central server (PGlite, a copy of the run's demo data) and the browser
+ * host, each as a child process on a free port, in a fresh temporary data folder. The browser host runs as it ships, the built
  * out/web/cli.mjs, rebuilt first when a source under main/ or common/ changed (scripts/build-web-host.mjs).
  *
  * The printed URL's token is good for one use (issue 11): the stack uses it once, as the user's browser would, and
  * hands the session cookie it got to every browser context of the spec (`test.use({ storageState })`, set up by
  * useStack; a context a test makes itself takes `stack().storageState`). `consoleUrl` is the bare console URL.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CtiSettings } from '../../common/calls/pop';
 import { SYNC_SCHEMA_VERSION } from '../../common/sync';
 import { openCache } from '../../main/cache/db';
 import { createMetaRepo } from '../../main/cache/meta';
+import { DEMO_TEMPLATE_ENV, root, start, startServerProcess, stopChild } from './processes';
 
 type CtiSettingsInput = Parameters<typeof CtiSettings.parse>[0];
 
-const root = resolve(import.meta.dirname, '../..');
-// Through node, not node_modules/.bin: an npm install can leave a bin without its executable bit.
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const webHost = join(root, 'out', 'web', 'cli.mjs');
 
 function ensureWebHostBuilt(): void {
@@ -32,35 +30,15 @@ function ensureWebHostBuilt(): void {
   if (result.status !== 0) throw new Error(`building the browser host failed:\n${result.stdout}${result.stderr}`);
 }
 
-/** `script` is a TypeScript entry run through tsx, or a built .mjs run by node itself. */
-function start(
-  [script, ...args]: string[],
-  ready: RegExp,
-  timeoutMs = 120_000,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const argv = script!.endsWith('.mjs') ? [script!, ...args] : [tsx, script!, ...args];
-  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${ready} from ${script}:\n${log}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = ready.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ child, match });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}:\n${log}`));
-    });
-  });
+/**
+ * A server data folder with the demo data: a copy of the run's seeded template (./demo-template.ts), or, when a
+ * spec runs without the global setup, seeded by the server itself (`--seed demo`).
+ */
+function demoDataArgs(dataDir: string): string[] {
+  const template = process.env[DEMO_TEMPLATE_ENV];
+  if (!template) return ['--seed', 'demo'];
+  cpSync(template, dataDir, { recursive: true });
+  return [];
 }
 
 /** A profile's phone settings, as the console's own settings would store them (the cache's meta table). */
@@ -151,28 +129,18 @@ function exchangeToken(printedUrl: string): Promise<{ consoleUrl: string; storag
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   ensureWebHostBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
-  const server = await start(
-    [
-      'server/cli.ts',
-      ...['--port', '0', '--data', join(dir, 'server'), '--seed', 'demo'],
-      ...(options.ctiToken ? ['--cti-token', options.ctiToken] : []),
-    ],
-    /listening on (http:\/\/\S+)/,
-  );
+  const dataDir = join(dir, 'server');
+  const server = await startServerProcess([
+    ...['--port', '0', '--data', dataDir, ...demoDataArgs(dataDir)],
+    ...(options.ctiToken ? ['--cti-token', options.ctiToken] : []),
+  ]);
   if (options.ctiSettings) writeCtiSettings(join(dir, 'profile'), options.ctiSettings);
-  const serverUrl = server.match[1]!;
+  const serverUrl = server.url;
   let serverChild: ChildProcess | null = server.child;
   const host = await start(
     [webHost, '--port', '0', '--server', serverUrl, '--profile', join(dir, 'profile')],
     /Desk console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
   );
-  const stopChild = (c: ChildProcess) =>
-    new Promise<void>((done) => {
-      if (c.exitCode !== null) return done();
-      c.once('exit', () => done());
-      c.kill('SIGTERM');
-      setTimeout(() => c.kill('SIGKILL'), 5000).unref();
-    });
   const printedUrl = host.match[1]!;
   const { consoleUrl, storageState } = await exchangeToken(printedUrl);
   return {
@@ -187,12 +155,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async startServer({ port = Number(new URL(serverUrl).port) } = {}) {
       if (serverChild) throw new Error('the server is already running');
-      const again = await start(
-        ['server/cli.ts', '--port', String(port), '--data', join(dir, 'server')],
-        /listening on (http:\/\/\S+)/,
-      );
+      const again = await startServerProcess(['--port', String(port), '--data', dataDir]);
       serverChild = again.child;
-      return again.match[1]!;
+      return again.url;
     },
     async stop() {
       await stopChild(host.child);
@@ -339,13 +304,7 @@ export async function startLobbyHost(stack: Stack, page: 'kiosk' | 'display'): P
   return {
     url: `${consoleUrl}${page}`,
     storageState,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (host.child.exitCode !== null) return done();
-        host.child.once('exit', () => done());
-        host.child.kill('SIGTERM');
-        setTimeout(() => host.child.kill('SIGKILL'), 5000).unref();
-      }),
+    stop: () => stopChild(host.child),
   };
 }
 
@@ -372,12 +331,7 @@ export async function startExtraConsole(serverUrl: string): Promise<ExtraConsole
     consoleUrl,
     storageState,
     async stop() {
-      if (host.child.exitCode === null) {
-        const exited = new Promise<void>((done) => host.child.once('exit', () => done()));
-        host.child.kill('SIGTERM');
-        setTimeout(() => host.child.kill('SIGKILL'), 5000).unref();
-        await exited;
-      }
+      await stopChild(host.child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
