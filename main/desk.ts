@@ -125,6 +125,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
               assignment.onLive(message);
             },
             onOpen: () => sync.poke(),
+            // The server did not take the connection: a pull tells offline from a hiccup at once.
+            onUnreachable: () => sync.poke(),
             // The engine's next request confirms the 401 and clears the session.
             onUnauthorized: () => sync.poke(),
           },

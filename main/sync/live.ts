@@ -33,6 +33,11 @@ export interface LiveDeps {
   onOpen(): void;
   /** The server refused the session (401 on the upgrade, or closed the socket as unauthorized). */
   onUnauthorized(): void;
+  /**
+   * A connection attempt failed before opening (refused, reset, timed out): the server is likely gone. The engine
+   * checks at once, so the console says "offline" within a reconnect delay, not at its next interval pull.
+   */
+  onUnreachable?(): void;
   /** Any other server message (call events for this agent, CTI). */
   onMessage?(message: LiveMessage): void;
   log?: (message: string, err?: unknown) => void;
@@ -64,7 +69,8 @@ const CLOSE_GRACE_MS = 1_000;
 
 export function createLiveClient(deps: LiveDeps, options: LiveOptions = {}): LiveClient {
   const baseDelayMs = options.baseDelayMs ?? 500;
-  const maxDelayMs = options.maxDelayMs ?? 30_000;
+  // The console sees its server back within this (the reconnect pulls); attempts are one refused TCP connect each.
+  const maxDelayMs = options.maxDelayMs ?? 8_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 75_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const random = options.random ?? Math.random;
@@ -125,9 +131,11 @@ export function createLiveClient(deps: LiveDeps, options: LiveOptions = {}): Liv
     });
     socket = ws;
     let refusedStatus: number | null = null;
+    let opened = false;
 
     ws.on('open', () => {
       if (socket !== ws) return;
+      opened = true;
       attempt = 0;
       armIdle(ws);
       setState('open');
@@ -162,6 +170,7 @@ export function createLiveClient(deps: LiveDeps, options: LiveOptions = {}): Liv
         return;
       }
       setState('waiting');
+      if (!opened && refusedStatus === null) deps.onUnreachable?.();
       retry = setTimeout(connect, backoffDelay(attempt++, baseDelayMs, maxDelayMs, random));
       retry.unref();
     });

@@ -265,6 +265,7 @@ describe('desk live client', () => {
         onPoke: () => events.push('poke'),
         onOpen: () => events.push('open'),
         onUnauthorized: () => events.push('unauthorized'),
+        onUnreachable: () => events.push('unreachable'),
         onMessage: (m) => events.push(m.type),
         log: () => {},
       },
@@ -312,6 +313,28 @@ describe('desk live client', () => {
     sockets[1]?.close(LIVE_CLOSE_UNAUTHORIZED, 'logged out');
     await until(() => events.includes('unauthorized'));
     expect(live.state()).toBe('stopped');
+    live.stop();
+  });
+
+  it('says the server is unreachable on each attempt that fails before opening, and pulls once it is back', async () => {
+    const sockets: ServerSocket[] = [];
+    const url = await serve((socket) => sockets.push(socket));
+    const port = Number(new URL(url).port);
+    await new Promise((r) => wss?.close(r));
+    const events: string[] = [];
+    const { live } = client(url, 'good', events);
+    live.start();
+    await until(() => events.filter((e) => e === 'unreachable').length >= 2);
+    expect(events.every((e) => e === 'unreachable')).toBe(true);
+
+    // The server comes back on its port: the next attempt opens (and the engine pulls), no more "unreachable".
+    wss = new WebSocketServer({ port, host: '127.0.0.1' });
+    wss.on('connection', (socket) => sockets.push(socket));
+    await until(() => events.includes('open'));
+    const seen = events.length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(events.slice(seen)).toEqual([]);
+    expect(sockets).toHaveLength(1);
     live.stop();
   });
 
