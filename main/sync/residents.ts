@@ -17,6 +17,8 @@ export interface ResidentsSyncOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
+  /** Runs `run` in `ms`; returns its cancel. Default: an unref'd setTimeout. */
+  setTimer?: (run: () => void, ms: number) => () => void;
   /** One line per failure worth telling (never a stack); default console.warn. */
   log?: (line: string) => void;
 }
@@ -24,7 +26,10 @@ export interface ResidentsSyncOptions {
 export interface ResidentsSync {
   /** Downloads every page after the stored cursor now (joins a refresh in progress). Resolves with residents written. */
   refresh(): Promise<number>;
-  /** The sync engine's status: refresh after each cycle that reached the server, within the interval/backoff. */
+  /**
+   * The sync engine's status: refresh after each cycle that reached the server; one that comes within the interval
+   * (or the backoff) is not dropped but refreshes when it ends.
+   */
   onSyncStatus(status: SyncStatus): void;
   /** Abandons a download in flight and refuses new ones until start(). */
   stop(): void;
@@ -46,6 +51,13 @@ export function createResidentsSync(
   const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line) => console.warn(`[residents] ${line}`));
+  const setTimer =
+    options.setTimer ??
+    ((run, ms) => {
+      const timer = setTimeout(run, ms);
+      timer.unref();
+      return () => clearTimeout(timer);
+    });
 
   let running: Promise<number> | null = null;
   let abort = new AbortController();
@@ -54,6 +66,25 @@ export function createResidentsSync(
   /** Not before this instant (ms): the interval after a success, the backoff after a failure. */
   let notBefore = 0;
   let lastSyncAt: string | null = null;
+  /** Cancels the refresh due when the interval or backoff ends, if one is. */
+  let cancelDue: (() => void) | null = null;
+
+  function refreshWhenDue(): void {
+    if (running || stopped) return;
+    const wait = notBefore - now();
+    if (wait > 0) {
+      // A change announced now (a resident added centrally, the server back) is fetched when the wait ends, not at
+      // whichever cycle comes after it (the interval pull, up to 30 s later).
+      cancelDue ??= setTimer(() => {
+        cancelDue = null;
+        refreshWhenDue();
+      }, wait);
+      return;
+    }
+    cancelDue?.();
+    cancelDue = null;
+    refresh().catch(() => {}); // logged in refresh; the next cycle after the backoff tries again
+  }
 
   async function download(signal: AbortSignal): Promise<number> {
     let written = 0;
@@ -100,11 +131,12 @@ export function createResidentsSync(
     onSyncStatus(status) {
       if (status.state !== 'online' || status.lastSyncAt === lastSyncAt) return;
       lastSyncAt = status.lastSyncAt;
-      if (running || stopped || now() < notBefore) return;
-      refresh().catch(() => {}); // logged above; the next cycle after the backoff tries again
+      refreshWhenDue();
     },
     stop() {
       stopped = true;
+      cancelDue?.();
+      cancelDue = null;
       abort.abort();
       abort = new AbortController();
     },

@@ -74,7 +74,15 @@ describe('residents directory download', () => {
     const server = fakeCentral(['a'], 10);
     const sync = createResidentsSync(
       { central: server.central, residents: repo },
-      { now: () => clock, minIntervalMs: 1000, backoffMs: 100, maxBackoffMs: 400, log: () => {} },
+      // Timers never fire here (the next test covers them): only the cycles reported refresh.
+      {
+        now: () => clock,
+        minIntervalMs: 1000,
+        backoffMs: 100,
+        maxBackoffMs: 400,
+        log: () => {},
+        setTimer: () => () => {},
+      },
     );
     const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -113,6 +121,49 @@ describe('residents directory download', () => {
     sync.onSyncStatus(online('t9'));
     await settle();
     expect(server.calls).toHaveLength(5);
+  });
+
+  it('a cycle within the interval is not dropped: the refresh follows when the interval ends', async () => {
+    let clock = 0;
+    const timers: { run: () => void; ms: number; cancelled: boolean }[] = [];
+    const list = ['a'];
+    const server = fakeCentral(list, 10);
+    const sync = createResidentsSync(
+      { central: server.central, residents: repo },
+      {
+        now: () => clock,
+        minIntervalMs: 1000,
+        setTimer: (run, ms) => {
+          const timer = { run, ms, cancelled: false };
+          timers.push(timer);
+          return () => (timer.cancelled = true);
+        },
+      },
+    );
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+    sync.onSyncStatus(online('t1'));
+    await settle();
+    expect(repo.count()).toBe(1);
+
+    // A resident is added centrally; the console's next cycle comes 300 ms later, within the interval.
+    list.push('b');
+    clock = 300;
+    sync.onSyncStatus(online('t2'));
+    sync.onSyncStatus(online('t3')); // one refresh is due, not two
+    await settle();
+    expect(server.calls).toHaveLength(1);
+    expect(timers.map((t) => t.ms)).toEqual([700]);
+    clock = 1000;
+    timers[0]!.run();
+    await settle();
+    expect(server.calls).toHaveLength(2);
+    expect(repo.count()).toBe(2);
+
+    // A due refresh is cancelled by stop (signing out).
+    clock = 1200;
+    sync.onSyncStatus(online('t4'));
+    sync.stop();
+    expect(timers[1]?.cancelled).toBe(true);
   });
 
   it('does nothing once stopped', async () => {
