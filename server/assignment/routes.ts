@@ -11,7 +11,7 @@ import { currentUser } from '../auth/hook';
 import { requirePermission } from '../auth/roles';
 import type { ServerDeps } from '../http/context';
 import { parseRequest } from '../http/errors';
-import { acknowledgeEscalation, listEscalations } from './escalation';
+import { acknowledgeEscalation, listEscalations, sweepAssignments } from './escalation';
 import { assignmentOverview, setAgentCapacity, setQueueSettings } from './settings';
 
 const TeamParams = z.object({ teamId: line(64, { trim: true, min: 1 }) });
@@ -29,7 +29,15 @@ export function registerAssignmentRoutes(app: FastifyInstance, { db, now }: Serv
     requirePermission(user, 'assignment.manage');
     const { teamId } = parseRequest(TeamParams, request.params);
     const body = parseRequest(SetQueueSettingsRequest, request.body);
-    return setQueueSettings(db, user, teamId, body, now());
+    const saved = await setQueueSettings(db, user, teamId, body, now());
+    // Steps already overdue past a new limit escalate now, not at the next minute's sweep. The settings are saved
+    // either way: a failed sweep is logged and the periodic one tries again.
+    if (body.escalateAfterMinutes !== null) {
+      await sweepAssignments(db, now()).catch((err: unknown) =>
+        request.log.warn({ err }, 'escalation sweep after saving queue settings failed'),
+      );
+    }
+    return saved;
   });
 
   app.put('/api/v1/assignment/agents/:id/capacity', async (request) => {

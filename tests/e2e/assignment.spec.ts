@@ -58,7 +58,8 @@ test('a lead sets a queue to round robin and a new ticket is auto-assigned; the 
 });
 
 test('an overdue step is escalated live to the lead, who acknowledges it by keyboard', async ({ page }) => {
-  // The server's sweep runs once a minute: the escalation appears within that (two, for a ticket filed here).
+  // Saving the limit escalates a demo ticket already overdue past it at once; a ticket filed here is overdue by a
+  // minute only at the minute's sweep after the next (up to two minutes).
   test.setTimeout(300_000);
   const { consoleUrl, serverUrl } = stack();
   // A queue whose demo data holds an open ticket overdue by more than two minutes: which one does depends on the

@@ -252,6 +252,19 @@ for (const backend of BACKENDS) {
       expect((await as('lead').get('/api/v1/escalations?open=maybe')).statusCode).toBe(400);
     });
 
+    it('saving a limit escalates the steps already overdue past it at once, not at the next minute’s sweep', async () => {
+      const id = randomUUID();
+      await as('lead').push(create(id));
+      await db.query(`UPDATE tickets SET sla_due_at = now() - interval '10 minutes' WHERE id = $1`, [id]);
+      const escalationsOf = async () =>
+        (await db.query('SELECT 1 FROM escalations WHERE ticket_id = $1', [id])).rows.length;
+      expect(await escalationsOf()).toBe(0);
+      expect((await setQueue({ escalateAfterMinutes: 15 })).statusCode).toBe(200);
+      expect(await escalationsOf()).toBe(0); // overdue by 10 minutes: not past 15
+      expect((await setQueue({ escalateAfterMinutes: 5 })).statusCode).toBe(200);
+      expect(await escalationsOf()).toBe(1);
+    });
+
     it('pushes a new escalation live to the leads’ and admins’ sockets, not to agents’', async () => {
       expect((await setQueue({ escalateAfterMinutes: 5 })).statusCode).toBe(200);
       const id = randomUUID();
