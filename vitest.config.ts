@@ -17,6 +17,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          // A migrated PGlite dump that in-memory test databases start from (tests/support/pglite-template.ts).
+          globalSetup: ['tests/support/pglite-template.ts'],
           // One file at a time: PostgreSQL's snapshot horizon (pg_snapshot_xmin) is cluster-wide, so a long
           // transaction in one file's database would hold back another file's pulls; child processes and
           // PGlite instances are heavy on two cores too.

@@ -6,8 +6,10 @@ import { openPostgres } from './postgres';
 export interface OpenDbOptions {
   url?: string;
   dataDir?: string | 'memory';
+  /** PGlite only: start from this dump of a data directory (see openPglite). */
+  loadDataDir?: Blob;
 }
 
-export function openDb({ url, dataDir = 'memory' }: OpenDbOptions): Promise<Db> {
-  return url ? openPostgres(url) : openPglite(dataDir);
+export function openDb({ url, dataDir = 'memory', loadDataDir }: OpenDbOptions): Promise<Db> {
+  return url ? openPostgres(url) : openPglite(dataDir, loadDataDir);
 }

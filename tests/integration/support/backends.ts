@@ -1,9 +1,11 @@
 /**
- * The storage backends server tests run on: PGlite in memory always; PostgreSQL when TEST_DATABASE_URL is set,
+ * The storage backends server tests run on: PGlite in memory always (from the run's migrated dump); PostgreSQL when TEST_DATABASE_URL is set,
  * in a throwaway database created for the test file and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { Db } from '../../../server/db/driver';
 import { migrate } from '../../../server/db/migrate';
 import { openDb } from '../../../server/db/open';
@@ -15,11 +17,20 @@ export interface Backend {
   open(): Promise<{ db: Db; dispose: () => Promise<void> }>;
 }
 
+let template: Blob | undefined;
+/** The run's migrated dump (tests/support/pglite-template.ts), read once per test file. */
+function migratedTemplate(): Blob | undefined {
+  const path = inject('pgliteTemplate');
+  if (path && !template) template = new Blob([readFileSync(path)]);
+  return template;
+}
+
 const pglite: Backend = {
   name: 'pglite',
   skipReason: null,
   async open() {
-    const db = await openDb({ dataDir: 'memory' });
+    const db = await openDb({ dataDir: 'memory', loadDataDir: migratedTemplate() });
+    // Nothing to do on the dump; brings a fresh cluster up to date when a file runs without the global setup.
     await migrate(db);
     return { db, dispose: () => db.close() };
   },
