@@ -1,46 +1,86 @@
 /**
  * Builds a KPI report (common/kpi/query.ts) from the SQL queries of ./sql: rows per period and group, and each
  * group's totals over the whole range. Every figure comes from the daily rollups (./rollup-sql: sums, and
- * histograms for the percentiles) when the period is made of whole site days at the rollups' UTC offset, else
- * from the facts. Each query's time is measured (the bench prints it; the route ignores it).
+ * histograms for the percentiles, merged by ./histograms) when the period is made of whole site days at the
+ * rollups' UTC offset, else from the facts. Each query's time is measured (the bench prints it; the route ignores
+ * it).
  */
 import { KPI_IDS, type KpiId, type KpiQuery, type KpiReport, type KpiRow, type KpiValues } from '../../common/kpi';
 import { periodKey, reportRange } from '../../common/kpi/periods';
 import { DEFAULT_SITE_TIME_ZONE, fixedUtcOffsetMinutes } from '../../common/sla/timezone';
 import type { Db, Queryable } from '../db/driver';
-import { callRollupSql, callbackRollupSql, responseRollupSql, ticketRollupSql } from './rollup-sql';
+import { histogramPercentiles, periodOfDays, type GroupHistograms } from './histograms';
+import { callRollupSql, callbackHistogramsSql, responseHistogramsSql, ticketRollupSql } from './rollup-sql';
 import { rollupOffsetSec } from './rollups';
-import { callKpiSql, callbackPercentileSql, responsePercentileSql, ticketKpiSql } from './sql';
-
-type ReportSql = (period: KpiQuery['period'], group: KpiQuery['group']) => string;
-
-/** The report's queries, run in this order (the bench prints each). */
-const FROM_FACTS = {
-  tickets: ticketKpiSql,
-  responses: responsePercentileSql,
-  calls: callKpiSql,
-  callbacks: callbackPercentileSql,
-} satisfies Record<string, ReportSql>;
-const FROM_ROLLUPS: typeof FROM_FACTS = {
-  tickets: ticketRollupSql,
-  responses: responseRollupSql,
-  calls: callRollupSql,
-  callbacks: callbackRollupSql,
-};
-export type KpiQueryName = keyof typeof FROM_FACTS;
-
-/** Each query's time (ms), by query name. */
-export type KpiTimings = Record<KpiQueryName, number>;
+import {
+  CALLBACK_PERCENTILES,
+  RESPONSE_PERCENTILES,
+  callKpiSql,
+  callbackPercentileSql,
+  responsePercentileSql,
+  ticketKpiSql,
+  type Percentiles,
+} from './sql';
 
 type SqlRow = { b: unknown; g: string | null; total: unknown; response_pct?: unknown } & Partial<
   Record<KpiId, unknown>
 >;
 
-/** The tickets query sorts first responses once for both percentiles: [median, p90], or null with none. */
+/** What a report's query needs: its shape, the SQL parameters ($1 start, $2 end, $3 offset in seconds). */
+interface QueryInput {
+  query: KpiQuery;
+  start: number;
+  end: number;
+  offsetMin: number;
+  params: unknown[];
+}
+type ReportQuery = (q: Queryable, input: QueryInput) => Promise<SqlRow[]>;
+type ReportSql = (period: KpiQuery['period'], group: KpiQuery['group']) => string;
+
+/** A query whose rows are report rows. */
+const rowsOf =
+  (sql: ReportSql): ReportQuery =>
+  async (q, { query, params }) =>
+    (await q.query<SqlRow>(sql(query.period, query.group), params)).rows;
+
+/** Percentiles from the rollups' daily histograms (`sql` reads them), merged per period and group in ./histograms. */
+const percentilesOf =
+  (sql: (group: KpiQuery['group']) => string, percentiles: Percentiles): ReportQuery =>
+  async (q, { query, start, end, offsetMin, params }) => {
+    const { rows } = await q.query<GroupHistograms>(sql(query.group), params);
+    const ids = Object.keys(percentiles);
+    const days = periodOfDays(query.period, start, end, offsetMin);
+    return histogramPercentiles(rows, days, Object.values(percentiles)).map(({ b, g, values }) => ({
+      b,
+      g,
+      total: b === null ? 1 : 0,
+      ...Object.fromEntries(ids.map((id, i) => [id, values[i]])),
+    }));
+  };
+
+/** The report's queries, run in this order (the bench prints each). */
+const FROM_FACTS = {
+  tickets: rowsOf(ticketKpiSql),
+  responses: rowsOf(responsePercentileSql),
+  calls: rowsOf(callKpiSql),
+  callbacks: rowsOf(callbackPercentileSql),
+} satisfies Record<string, ReportQuery>;
+const FROM_ROLLUPS: typeof FROM_FACTS = {
+  tickets: rowsOf(ticketRollupSql),
+  responses: percentilesOf(responseHistogramsSql, RESPONSE_PERCENTILES),
+  calls: rowsOf(callRollupSql),
+  callbacks: percentilesOf(callbackHistogramsSql, CALLBACK_PERCENTILES),
+};
+export type KpiQueryName = keyof typeof FROM_FACTS;
+
+/** Each query's time (ms), by query name: from sending its SQL to having its rows (merged, for histograms). */
+export type KpiTimings = Record<KpiQueryName, number>;
+
+/** The facts' first-response query sorts once for both percentiles: `response_pct` in RESPONSE_PERCENTILES' order. */
 function withPercentiles(r: SqlRow): SqlRow {
   if (!('response_pct' in r)) return r;
-  const pct = Array.isArray(r.response_pct) ? (r.response_pct as unknown[]) : [null, null];
-  return { ...r, firstResponseMedianMin: pct[0], firstResponseP90Min: pct[1] };
+  const pct = Array.isArray(r.response_pct) ? (r.response_pct as unknown[]) : [];
+  return { ...r, ...Object.fromEntries(Object.keys(RESPONSE_PERCENTILES).map((id, i) => [id, pct[i] ?? null])) };
 }
 
 /** Ratios to 4 places, everything else to 2: what the screen and the CSV both show. */
@@ -107,9 +147,10 @@ async function buildReport(
   const rollups =
     opts.useRollups !== false && query.period !== 'shift' && (await rollupOffsetSec(q)) === offsetMin * 60;
   const queries = rollups ? FROM_ROLLUPS : FROM_FACTS;
-  for (const [name, sql] of Object.entries(queries) as [KpiQueryName, ReportSql][]) {
-    const { result, ms } = await timed(() => q.query<SqlRow>(sql(query.period, query.group), params));
-    results.push(...result.rows.map(withPercentiles));
+  const input: QueryInput = { query, start, end, offsetMin, params };
+  for (const [name, run] of Object.entries(queries) as [KpiQueryName, ReportQuery][]) {
+    const { result, ms } = await timed(() => run(q, input));
+    results.push(...result.map(withPercentiles));
     timings[name] = ms;
   }
   const names = await groupNames(q, query);

@@ -6,7 +6,7 @@
  * where the counts and averages alone are hashed. Parameters: $1 start, $2 end (instants), $3 the site's
  * UTC offset in seconds. Period buckets match common/kpi/periods.ts (the KPI integration test checks both).
  */
-import type { KpiGroup, KpiPeriod } from '../../common/kpi';
+import type { KpiGroup, KpiId, KpiPeriod } from '../../common/kpi';
 
 /** 1970-01-05, the first Monday after the epoch, in seconds. */
 const FIRST_MONDAY_S = 4 * 86_400;
@@ -67,17 +67,22 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
     ${BY_PERIOD_AND_GROUP}`;
 }
 
-/** The percentiles of the first response (median, p90): `response_pct` = [median, p90], in one sort. */
-export const RESPONSE_PERCENTILES = [0.5, 0.9] as const;
+/** The report's percentiles: the KPI each fills, and p. The rollups' histograms give the same (./histograms). */
+export type Percentiles = Readonly<Partial<Record<KpiId, number>>>;
+/** First response: median and p90, in one sort (`response_pct` = [median, p90]). */
+export const RESPONSE_PERCENTILES = { firstResponseMedianMin: 0.5, firstResponseP90Min: 0.9 } as const;
+/** Callback: the median. */
+export const CALLBACK_PERCENTILES = { callbackMedianMin: 0.5 } as const;
 
 export function responsePercentileSql(period: KpiPeriod, group: KpiGroup): string {
+  const ps = Object.values(RESPONSE_PERCENTILES).join(', ');
   return `
     WITH f AS (
       SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g,
              ${minutesBetween('created_at', 'first_response_at')} AS response_min
       ${TICKETS_IN_RANGE} AND first_response_at IS NOT NULL)
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      percentile_cont(ARRAY[${RESPONSE_PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY response_min)
+      percentile_cont(ARRAY[${ps}]::float8[]) WITHIN GROUP (ORDER BY response_min)
         AS response_pct
     FROM f
     ${BY_PERIOD_AND_GROUP}`;
@@ -116,7 +121,9 @@ export function callbackPercentileSql(period: KpiPeriod, group: KpiGroup): strin
       WHERE ${INBOUND_IN_RANGE} AND c.missed AND c.callback_state = 'done'
         AND c.detail #>> '{callback,doneAt}' IS NOT NULL)
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
+      ${Object.entries(CALLBACK_PERCENTILES)
+        .map(([id, p]) => `percentile_cont(${p}) WITHIN GROUP (ORDER BY callback_min) AS "${id}"`)
+        .join(', ')}
     FROM called_back
     ${BY_PERIOD_AND_GROUP}`;
 }
