@@ -7,7 +7,7 @@
  * midnight), $3 the site's UTC offset in seconds.
  */
 import type { KpiGroup, KpiPeriod } from '../../common/kpi';
-import { GROUP_OUT, bucketSql } from './sql';
+import { GROUP_OUT, bucketSql, kpiColumns, type CallFigures, type TicketFigures } from './sql';
 
 const siteDay = (instant: string) => `((${instant}::timestamptz AT TIME ZONE 'UTC') + make_interval(secs => $3))::date`;
 const DAYS_IN_RANGE = `r.day >= ${siteDay('$1')} AND r.day < ${siteDay('$2')}`;
@@ -25,23 +25,26 @@ const ticketGroup = (group: KpiGroup) =>
   group === 'team' ? 'r.team_id COLLATE "C"' : group === 'agent' ? 'r.assignee_id' : 'NULL::text';
 
 export function ticketRollupSql(period: KpiPeriod, group: KpiGroup): string {
+  const figures: TicketFigures = {
+    tickets: 'sum(tickets)::float8',
+    onTimeRespond: share('respond_met', 'respond_ended'),
+    onTimeOnSite: share('on_site_met', 'on_site_ended'),
+    onTimeFix: share('fix_met', 'fix_ended'),
+    onTimeReply: share('reply_met', 'reply_ended'),
+    onTimeFollowUp: share('follow_up_met', 'follow_up_ended'),
+    completionRate: share('closed', 'tickets'),
+    reopenRate: share('completed_reopened', 'completed'),
+    satisfactionAvg: share('satisfaction_sum', 'satisfaction_n'),
+    followUpRate: share('followed_up', 'followable'),
+    firstContactResolution: share('first_contact_resolved', 'tickets'),
+  };
   return `
     WITH ${daysCte(period)},
     f AS (
       SELECT days.b, ${ticketGroup(group)} AS g, r.*
       FROM kpi_daily_tickets r JOIN days ON days.day = r.day WHERE ${DAYS_IN_RANGE})
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      sum(tickets)::float8 AS "tickets",
-      ${share('respond_met', 'respond_ended')} AS "onTimeRespond",
-      ${share('on_site_met', 'on_site_ended')} AS "onTimeOnSite",
-      ${share('fix_met', 'fix_ended')} AS "onTimeFix",
-      ${share('reply_met', 'reply_ended')} AS "onTimeReply",
-      ${share('follow_up_met', 'follow_up_ended')} AS "onTimeFollowUp",
-      ${share('closed', 'tickets')} AS "completionRate",
-      ${share('completed_reopened', 'completed')} AS "reopenRate",
-      ${share('satisfaction_sum', 'satisfaction_n')} AS "satisfactionAvg",
-      ${share('followed_up', 'followable')} AS "followUpRate",
-      ${share('first_contact_resolved', 'tickets')} AS "firstContactResolution"
+      ${kpiColumns(figures)}
     FROM f
     ${BY_PERIOD_AND_GROUP}
     HAVING sum(tickets) > 0`;
@@ -52,16 +55,19 @@ const callGroup = (group: KpiGroup) =>
 const callJoin = (group: KpiGroup) => (group === 'team' ? 'LEFT JOIN users u ON u.id = r.agent_id' : '');
 
 export function callRollupSql(period: KpiPeriod, group: KpiGroup): string {
+  const figures: CallFigures = {
+    callsInbound: 'sum(inbound)::float8',
+    callAnswerRate: share('ended_answered', 'ended'),
+    callAbandonRate: share('ended_missed', 'ended'),
+    avgHandleSec: 'sum(handle_us)::float8 / 1000000 / NULLIF(sum(handled), 0)',
+  };
   return `
     WITH ${daysCte(period)},
     c AS (
       SELECT days.b, ${callGroup(group)} AS g, r.*
       FROM kpi_daily_calls r JOIN days ON days.day = r.day ${callJoin(group)} WHERE ${DAYS_IN_RANGE})
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      sum(inbound)::float8 AS "callsInbound",
-      ${share('ended_answered', 'ended')} AS "callAnswerRate",
-      ${share('ended_missed', 'ended')} AS "callAbandonRate",
-      sum(handle_us)::float8 / 1000000 / NULLIF(sum(handled), 0) AS "avgHandleSec"
+      ${kpiColumns(figures)}
     FROM c
     ${BY_PERIOD_AND_GROUP}
     HAVING sum(inbound) > 0`;

@@ -42,9 +42,51 @@ const ticketGroup = (group: KpiGroup) =>
   group === 'team' ? 'team_id COLLATE "C"' : group === 'agent' ? 'assignee_id' : 'NULL::text';
 export const GROUP_OUT = 'g::text AS g';
 
+/** The KPI columns of the tickets and calls queries, over the facts (here) and the rollups (./rollup-sql) alike. */
+export const TICKET_KPIS = [
+  'tickets',
+  'onTimeRespond',
+  'onTimeOnSite',
+  'onTimeFix',
+  'onTimeReply',
+  'onTimeFollowUp',
+  'completionRate',
+  'reopenRate',
+  'satisfactionAvg',
+  'followUpRate',
+  'firstContactResolution',
+] as const satisfies readonly KpiId[];
+export const CALL_KPIS = [
+  'callsInbound',
+  'callAnswerRate',
+  'callAbandonRate',
+  'avgHandleSec',
+] as const satisfies readonly KpiId[];
+export type TicketFigures = Record<(typeof TICKET_KPIS)[number], string>;
+export type CallFigures = Record<(typeof CALL_KPIS)[number], string>;
+
+/** A select list of KPI columns: each one's SQL expression, named by its id. */
+export const kpiColumns = (figures: Readonly<Record<string, string>>) =>
+  Object.entries(figures)
+    .map(([id, expr]) => `${expr} AS "${id}"`)
+    .join(',\n      ');
+
 export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
   const completed = 'completed_at IS NOT NULL';
   const followed = `${completed} AND type IN ('repair', 'complaint')`;
+  const figures: TicketFigures = {
+    tickets: 'count(*)::float8',
+    onTimeRespond: metRate('sla_respond_met'),
+    onTimeOnSite: metRate('sla_on_site_met'),
+    onTimeFix: metRate('sla_fix_met'),
+    onTimeReply: metRate('sla_reply_met'),
+    onTimeFollowUp: metRate('sla_follow_up_met'),
+    completionRate: ratio(`status = 'closed'`, 'count(*)'),
+    reopenRate: ratio(`${completed} AND reopen_count > 0`, `count(*) FILTER (WHERE ${completed})`),
+    satisfactionAvg: 'avg(satisfaction)::float8',
+    followUpRate: ratio(`${followed} AND followed_up_at IS NOT NULL`, `count(*) FILTER (WHERE ${followed})`),
+    firstContactResolution: ratio('first_contact_resolved', 'count(*)'),
+  };
   return `
     WITH f AS (
       SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g, status, type, completed_at,
@@ -52,17 +94,7 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
              sla_fix_met, sla_reply_met, sla_follow_up_met
       ${TICKETS_IN_RANGE})
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      count(*)::float8 AS "tickets",
-      ${metRate('sla_respond_met')} AS "onTimeRespond",
-      ${metRate('sla_on_site_met')} AS "onTimeOnSite",
-      ${metRate('sla_fix_met')} AS "onTimeFix",
-      ${metRate('sla_reply_met')} AS "onTimeReply",
-      ${metRate('sla_follow_up_met')} AS "onTimeFollowUp",
-      ${ratio(`status = 'closed'`, 'count(*)')} AS "completionRate",
-      ${ratio(`${completed} AND reopen_count > 0`, `count(*) FILTER (WHERE ${completed})`)} AS "reopenRate",
-      avg(satisfaction)::float8 AS "satisfactionAvg",
-      ${ratio(`${followed} AND followed_up_at IS NOT NULL`, `count(*) FILTER (WHERE ${followed})`)} AS "followUpRate",
-      ${ratio('first_contact_resolved', 'count(*)')} AS "firstContactResolution"
+      ${kpiColumns(figures)}
     FROM f
     ${BY_PERIOD_AND_GROUP}`;
 }
@@ -94,6 +126,12 @@ const callJoin = (group: KpiGroup) => (group === 'team' ? 'LEFT JOIN users u ON 
 const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.started_at >= $1 AND c.started_at < $2`;
 
 export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
+  const figures: CallFigures = {
+    callsInbound: 'count(*)::float8',
+    callAnswerRate: ratio('ended AND answered', 'count(*) FILTER (WHERE ended)'),
+    callAbandonRate: ratio('ended AND missed', 'count(*) FILTER (WHERE ended)'),
+    avgHandleSec: 'avg(handle_sec)',
+  };
   return `
     WITH inbound AS (
       SELECT ${bucketSql(period, 'c.started_at')} AS b, ${callGroup(group)} AS g, c.state = 'ended' AS ended,
@@ -102,10 +140,7 @@ export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
       FROM calls c ${callJoin(group)}
       WHERE ${INBOUND_IN_RANGE})
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      count(*)::float8 AS "callsInbound",
-      ${ratio('ended AND answered', 'count(*) FILTER (WHERE ended)')} AS "callAnswerRate",
-      ${ratio('ended AND missed', 'count(*) FILTER (WHERE ended)')} AS "callAbandonRate",
-      avg(handle_sec) AS "avgHandleSec"
+      ${kpiColumns(figures)}
     FROM inbound
     ${BY_PERIOD_AND_GROUP}`;
 }
