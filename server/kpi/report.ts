@@ -19,14 +19,22 @@ import {
   TICKET_KPIS,
   callKpiSql,
   callbackPercentileSql,
+  kpisOf,
   responsePercentileSql,
   ticketKpiSql,
   type Percentiles,
 } from './sql';
 
-type SqlRow = { b: unknown; g: string | null; total: unknown; response_pct?: unknown } & Partial<
-  Record<KpiId, unknown>
->;
+/**
+ * A query's answer, column by column: row i is period `b[i]` (epoch seconds), group `g[i]`, `total[i]` = 1 for
+ * the group's total over the range, and each of its KPIs' value at i.
+ */
+interface Answer {
+  b: unknown[];
+  g: (string | null)[];
+  total: unknown[];
+  kpis: Partial<Record<KpiId, unknown[]>>;
+}
 
 /** What a report's query needs: its shape, the SQL parameters ($1 start, $2 end, $3 offset in seconds). */
 interface QueryInput {
@@ -36,30 +44,31 @@ interface QueryInput {
   offsetMin: number;
   params: unknown[];
 }
-type ReportQuery = (q: Queryable, input: QueryInput) => Promise<SqlRow[]>;
+type ReportQuery = (q: Queryable, input: QueryInput) => Promise<Answer>;
 type ReportSql = (period: KpiQuery['period'], group: KpiQuery['group']) => string;
 
-/** The key columns of every report query: the period's start (b), the group (g), and whether it is g's total. */
-const KEY_COLUMNS = ['b', 'g', 'total'] as const;
-
 /**
- * A query whose rows are report rows, its KPI columns `kpis`. The rows come back as one row of JSON arrays, one a
- * column: PGlite decodes every field of every row in JavaScript, which was most of the time of a year by day per
- * agent (13k rows × 14 columns: ~280 ms, ~70 of it the query), and rows as JSON objects repeat every key; the
- * arrays took ~110 ms on PGlite and were quicker on PostgreSQL too. float8 prints the same shortest exact digits in
- * JSON as in text, so the numbers are the same.
+ * A query of KPI columns `kpis` (and b, g, total). The rows come back as one row of JSON arrays, one a column:
+ * PGlite decodes every field of every row in JavaScript, which was most of the time of a year by day per agent
+ * (13k rows × 14 columns: ~280 ms, ~70 of it the query), and rows as JSON objects repeat every key; the arrays took
+ * ~110 ms on PGlite and were quicker on PostgreSQL too. float8 prints the same shortest exact digits in JSON as in
+ * text, so the numbers are the same.
  */
 const rowsOf =
-  (sql: ReportSql, kpis: readonly string[]): ReportQuery =>
+  (sql: ReportSql, kpis: readonly KpiId[]): ReportQuery =>
   async (q, { query, params }) => {
-    const columns = [...KEY_COLUMNS, ...kpis];
-    const arrays = columns.map((c) => `json_agg(r."${c}") AS "${c}"`).join(', ');
+    const arrays = ['b', 'g', 'total', ...kpis].map((c) => `json_agg(r."${c}") AS "${c}"`).join(', ');
     const { rows } = await q.query<Record<string, unknown[] | null>>(
       `SELECT ${arrays} FROM (${sql(query.period, query.group)}) r`,
       params,
     );
     const column = (c: string) => rows[0]?.[c] ?? [];
-    return column('b').map((_, i) => Object.fromEntries(columns.map((c) => [c, column(c)[i]])) as SqlRow);
+    return {
+      b: column('b'),
+      g: column('g') as (string | null)[],
+      total: column('total'),
+      kpis: Object.fromEntries(kpis.map((id) => [id, column(id)])),
+    };
   };
 
 /** Percentiles from the rollups' daily histograms (`sql` reads them), merged per period and group in ./histograms. */
@@ -67,22 +76,22 @@ const percentilesOf =
   (sql: (group: KpiQuery['group']) => string, percentiles: Percentiles): ReportQuery =>
   async (q, { query, start, end, offsetMin, params }) => {
     const { rows } = await q.query<GroupHistograms>(sql(query.group), params);
-    const ids = Object.keys(percentiles);
     const days = periodOfDays(query.period, start, end, offsetMin);
-    return histogramPercentiles(rows, days, Object.values(percentiles)).map(({ b, g, values }) => ({
-      b,
-      g,
-      total: b === null ? 1 : 0,
-      ...Object.fromEntries(ids.map((id, i) => [id, values[i]])),
-    }));
+    const merged = histogramPercentiles(rows, days, Object.values(percentiles));
+    return {
+      b: merged.map((m) => m.b),
+      g: merged.map((m) => m.g),
+      total: merged.map((m) => (m.b === null ? 1 : 0)),
+      kpis: Object.fromEntries(kpisOf(percentiles).map((id, i) => [id, merged.map((m) => m.values[i])])),
+    };
   };
 
 /** The report's queries, run in this order (the bench prints each). */
 const FROM_FACTS = {
   tickets: rowsOf(ticketKpiSql, TICKET_KPIS),
-  responses: rowsOf(responsePercentileSql, ['response_pct']),
+  responses: rowsOf(responsePercentileSql, kpisOf(RESPONSE_PERCENTILES)),
   calls: rowsOf(callKpiSql, CALL_KPIS),
-  callbacks: rowsOf(callbackPercentileSql, Object.keys(CALLBACK_PERCENTILES)),
+  callbacks: rowsOf(callbackPercentileSql, kpisOf(CALLBACK_PERCENTILES)),
 } satisfies Record<string, ReportQuery>;
 const FROM_ROLLUPS: typeof FROM_FACTS = {
   tickets: rowsOf(ticketRollupSql, TICKET_KPIS),
@@ -94,13 +103,6 @@ export type KpiQueryName = keyof typeof FROM_FACTS;
 
 /** Each query's time (ms), by query name: from sending its SQL to having its rows (merged, for histograms). */
 export type KpiTimings = Record<KpiQueryName, number>;
-
-/** The facts' first-response query sorts once for both percentiles: `response_pct` in RESPONSE_PERCENTILES' order. */
-function withPercentiles(r: SqlRow): SqlRow {
-  if (!('response_pct' in r)) return r;
-  const pct = Array.isArray(r.response_pct) ? (r.response_pct as unknown[]) : [];
-  return { ...r, ...Object.fromEntries(Object.keys(RESPONSE_PERCENTILES).map((id, i) => [id, pct[i] ?? null])) };
-}
 
 /** Ratios to 4 places, everything else to 2: what the screen and the CSV both show. */
 function rounded(id: KpiId, value: unknown): number | null {
@@ -160,7 +162,7 @@ async function buildReport(
   const offsetMin = fixedUtcOffsetMinutes(timeZone) ?? 480;
   const { start, end } = reportRange(query.from, query.to, offsetMin);
   const params = [new Date(start).toISOString(), new Date(end).toISOString(), offsetMin * 60];
-  const results: SqlRow[] = [];
+  const answers: Answer[] = [];
   const timings = {} as KpiTimings;
   // Shifts are not whole days; a site at another offset than the rollups' waits for their rebuild (./rollups).
   const rollups =
@@ -169,28 +171,34 @@ async function buildReport(
   const input: QueryInput = { query, start, end, offsetMin, params };
   for (const [name, run] of Object.entries(queries) as [KpiQueryName, ReportQuery][]) {
     const { result, ms } = await timed(() => run(q, input));
-    results.push(...result.map(withPercentiles));
+    answers.push(result);
     timings[name] = ms;
   }
   const names = await groupNames(q, query);
 
   const byKey = new Map<string, KpiRow>();
-  for (const r of results) {
-    const isTotal = Number(r.total) === 1;
-    const startMs = isTotal ? null : Number(r.b) * 1000;
-    const key = `${startMs ?? 'total'}|${r.g ?? ''}`;
+  const rowOf = (b: unknown, g: string | null, total: unknown): KpiRow => {
+    const startMs = Number(total) === 1 ? null : Number(b) * 1000;
+    const key = `${startMs ?? 'total'}|${g ?? ''}`;
     let row = byKey.get(key);
     if (!row) {
       row = {
         periodStart: startMs === null ? null : new Date(startMs).toISOString(),
         periodKey: startMs === null ? '' : periodKey(query.period, startMs, offsetMin),
-        groupId: r.g,
-        groupName: r.g === null ? null : (names.get(r.g) ?? r.g),
+        groupId: g,
+        groupName: g === null ? null : (names.get(g) ?? g),
         values: emptyValues(),
       };
       byKey.set(key, row);
     }
-    for (const id of KPI_IDS) if (id in r) row.values[id] = rounded(id, r[id]);
+    return row;
+  };
+  for (const { b, g, total, kpis } of answers) {
+    const columns = Object.entries(kpis) as [KpiId, unknown[]][];
+    b.forEach((start, i) => {
+      const row = rowOf(start, g[i] ?? null, total[i]);
+      for (const [id, values] of columns) row.values[id] = rounded(id, values[i]);
+    });
   }
   const all = [...byKey.values()];
   // Counts are 0, not "no data", where the other query found rows and this one none.

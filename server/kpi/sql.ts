@@ -101,23 +101,27 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
 
 /** The report's percentiles: the KPI each fills, and p. The rollups' histograms give the same (./histograms). */
 export type Percentiles = Readonly<Partial<Record<KpiId, number>>>;
-/** First response: median and p90, in one sort (`response_pct` = [median, p90]). */
+/** First response: median and p90. */
 export const RESPONSE_PERCENTILES = { firstResponseMedianMin: 0.5, firstResponseP90Min: 0.9 } as const;
 /** Callback: the median. */
 export const CALLBACK_PERCENTILES = { callbackMedianMin: 0.5 } as const;
+export const kpisOf = (percentiles: Percentiles) => Object.keys(percentiles) as KpiId[];
 
+/** Both percentiles from one sort (an array of them), then a column each. */
 export function responsePercentileSql(period: KpiPeriod, group: KpiGroup): string {
   const ps = Object.values(RESPONSE_PERCENTILES).join(', ');
+  const columns = kpisOf(RESPONSE_PERCENTILES).map((id, i) => `pct[${i + 1}] AS "${id}"`);
   return `
     WITH f AS (
       SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g,
              ${minutesBetween('created_at', 'first_response_at')} AS response_min
       ${TICKETS_IN_RANGE} AND first_response_at IS NOT NULL)
-    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      percentile_cont(ARRAY[${ps}]::float8[]) WITHIN GROUP (ORDER BY response_min)
-        AS response_pct
-    FROM f
-    ${BY_PERIOD_AND_GROUP}`;
+    SELECT b, g, total, ${columns.join(', ')}
+    FROM (
+      SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
+        percentile_cont(ARRAY[${ps}]::float8[]) WITHIN GROUP (ORDER BY response_min) AS pct
+      FROM f
+      ${BY_PERIOD_AND_GROUP}) p`;
 }
 
 const callGroup = (group: KpiGroup) =>

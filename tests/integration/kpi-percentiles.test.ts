@@ -156,7 +156,7 @@ for (const backend of BACKENDS) {
       const facts = (await db.query<Record<string, unknown>>(factsSql, params)).rows.map((r) => ({
         b: Number(r.total) === 1 ? null : Number(r.b),
         g: r.g as string | null,
-        values: Array.isArray(r.response_pct) ? (r.response_pct as number[]) : ids.map((id) => r[id] as number),
+        values: ids.map((id) => r[id] as number),
       }));
       const { rows } = await db.query<GroupHistograms>(histogramsSql, params);
       const days = periodOfDays(period, start, end, OFFSET_MIN);
