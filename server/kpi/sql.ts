@@ -6,7 +6,7 @@
  * where the counts and averages alone are hashed. Parameters: $1 start, $2 end (instants), $3 the site's
  * UTC offset in seconds. Period buckets match common/kpi/periods.ts (the KPI integration test checks both).
  */
-import type { KpiGroup, KpiPeriod } from '../../common/kpi';
+import type { KpiGroup, KpiId, KpiPeriod } from '../../common/kpi';
 
 /** 1970-01-05, the first Monday after the epoch, in seconds. */
 const FIRST_MONDAY_S = 4 * 86_400;
@@ -42,9 +42,51 @@ const ticketGroup = (group: KpiGroup) =>
   group === 'team' ? 'team_id COLLATE "C"' : group === 'agent' ? 'assignee_id' : 'NULL::text';
 export const GROUP_OUT = 'g::text AS g';
 
+/** The KPI columns of the tickets and calls queries, over the facts (here) and the rollups (./rollup-sql) alike. */
+export const TICKET_KPIS = [
+  'tickets',
+  'onTimeRespond',
+  'onTimeOnSite',
+  'onTimeFix',
+  'onTimeReply',
+  'onTimeFollowUp',
+  'completionRate',
+  'reopenRate',
+  'satisfactionAvg',
+  'followUpRate',
+  'firstContactResolution',
+] as const satisfies readonly KpiId[];
+export const CALL_KPIS = [
+  'callsInbound',
+  'callAnswerRate',
+  'callAbandonRate',
+  'avgHandleSec',
+] as const satisfies readonly KpiId[];
+export type TicketFigures = Record<(typeof TICKET_KPIS)[number], string>;
+export type CallFigures = Record<(typeof CALL_KPIS)[number], string>;
+
+/** A select list of KPI columns: each one's SQL expression, named by its id. */
+export const kpiColumns = (figures: Readonly<Record<string, string>>) =>
+  Object.entries(figures)
+    .map(([id, expr]) => `${expr} AS "${id}"`)
+    .join(',\n      ');
+
 export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
   const completed = 'completed_at IS NOT NULL';
   const followed = `${completed} AND type IN ('repair', 'complaint')`;
+  const figures: TicketFigures = {
+    tickets: 'count(*)::float8',
+    onTimeRespond: metRate('sla_respond_met'),
+    onTimeOnSite: metRate('sla_on_site_met'),
+    onTimeFix: metRate('sla_fix_met'),
+    onTimeReply: metRate('sla_reply_met'),
+    onTimeFollowUp: metRate('sla_follow_up_met'),
+    completionRate: ratio(`status = 'closed'`, 'count(*)'),
+    reopenRate: ratio(`${completed} AND reopen_count > 0`, `count(*) FILTER (WHERE ${completed})`),
+    satisfactionAvg: 'avg(satisfaction)::float8',
+    followUpRate: ratio(`${followed} AND followed_up_at IS NOT NULL`, `count(*) FILTER (WHERE ${followed})`),
+    firstContactResolution: ratio('first_contact_resolved', 'count(*)'),
+  };
   return `
     WITH f AS (
       SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g, status, type, completed_at,
@@ -52,35 +94,34 @@ export function ticketKpiSql(period: KpiPeriod, group: KpiGroup): string {
              sla_fix_met, sla_reply_met, sla_follow_up_met
       ${TICKETS_IN_RANGE})
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      count(*)::float8 AS "tickets",
-      ${metRate('sla_respond_met')} AS "onTimeRespond",
-      ${metRate('sla_on_site_met')} AS "onTimeOnSite",
-      ${metRate('sla_fix_met')} AS "onTimeFix",
-      ${metRate('sla_reply_met')} AS "onTimeReply",
-      ${metRate('sla_follow_up_met')} AS "onTimeFollowUp",
-      ${ratio(`status = 'closed'`, 'count(*)')} AS "completionRate",
-      ${ratio(`${completed} AND reopen_count > 0`, `count(*) FILTER (WHERE ${completed})`)} AS "reopenRate",
-      avg(satisfaction)::float8 AS "satisfactionAvg",
-      ${ratio(`${followed} AND followed_up_at IS NOT NULL`, `count(*) FILTER (WHERE ${followed})`)} AS "followUpRate",
-      ${ratio('first_contact_resolved', 'count(*)')} AS "firstContactResolution"
+      ${kpiColumns(figures)}
     FROM f
     ${BY_PERIOD_AND_GROUP}`;
 }
 
-/** The percentiles of the first response (median, p90): `response_pct` = [median, p90], in one sort. */
-export const RESPONSE_PERCENTILES = [0.5, 0.9] as const;
+/** The report's percentiles: the KPI each fills, and p. The rollups' histograms give the same (./histograms). */
+export type Percentiles = Readonly<Partial<Record<KpiId, number>>>;
+/** First response: median and p90. */
+export const RESPONSE_PERCENTILES = { firstResponseMedianMin: 0.5, firstResponseP90Min: 0.9 } as const;
+/** Callback: the median. */
+export const CALLBACK_PERCENTILES = { callbackMedianMin: 0.5 } as const;
+export const kpisOf = (percentiles: Percentiles) => Object.keys(percentiles) as KpiId[];
 
+/** Both percentiles from one sort (an array of them), then a column each. */
 export function responsePercentileSql(period: KpiPeriod, group: KpiGroup): string {
+  const ps = Object.values(RESPONSE_PERCENTILES).join(', ');
+  const columns = kpisOf(RESPONSE_PERCENTILES).map((id, i) => `pct[${i + 1}] AS "${id}"`);
   return `
     WITH f AS (
       SELECT ${bucketSql(period, 'created_at')} AS b, ${ticketGroup(group)} AS g,
              ${minutesBetween('created_at', 'first_response_at')} AS response_min
       ${TICKETS_IN_RANGE} AND first_response_at IS NOT NULL)
-    SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      percentile_cont(ARRAY[${RESPONSE_PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY response_min)
-        AS response_pct
-    FROM f
-    ${BY_PERIOD_AND_GROUP}`;
+    SELECT b, g, total, ${columns.join(', ')}
+    FROM (
+      SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
+        percentile_cont(ARRAY[${ps}]::float8[]) WITHIN GROUP (ORDER BY response_min) AS pct
+      FROM f
+      ${BY_PERIOD_AND_GROUP}) p`;
 }
 
 const callGroup = (group: KpiGroup) =>
@@ -89,6 +130,12 @@ const callJoin = (group: KpiGroup) => (group === 'team' ? 'LEFT JOIN users u ON 
 const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.started_at >= $1 AND c.started_at < $2`;
 
 export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
+  const figures: CallFigures = {
+    callsInbound: 'count(*)::float8',
+    callAnswerRate: ratio('ended AND answered', 'count(*) FILTER (WHERE ended)'),
+    callAbandonRate: ratio('ended AND missed', 'count(*) FILTER (WHERE ended)'),
+    avgHandleSec: 'avg(handle_sec)',
+  };
   return `
     WITH inbound AS (
       SELECT ${bucketSql(period, 'c.started_at')} AS b, ${callGroup(group)} AS g, c.state = 'ended' AS ended,
@@ -97,10 +144,7 @@ export function callKpiSql(period: KpiPeriod, group: KpiGroup): string {
       FROM calls c ${callJoin(group)}
       WHERE ${INBOUND_IN_RANGE})
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      count(*)::float8 AS "callsInbound",
-      ${ratio('ended AND answered', 'count(*) FILTER (WHERE ended)')} AS "callAnswerRate",
-      ${ratio('ended AND missed', 'count(*) FILTER (WHERE ended)')} AS "callAbandonRate",
-      avg(handle_sec) AS "avgHandleSec"
+      ${kpiColumns(figures)}
     FROM inbound
     ${BY_PERIOD_AND_GROUP}`;
 }
@@ -116,7 +160,9 @@ export function callbackPercentileSql(period: KpiPeriod, group: KpiGroup): strin
       WHERE ${INBOUND_IN_RANGE} AND c.missed AND c.callback_state = 'done'
         AND c.detail #>> '{callback,doneAt}' IS NOT NULL)
     SELECT b, ${GROUP_OUT}, GROUPING(b) AS total,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY callback_min) AS "callbackMedianMin"
+      ${Object.entries(CALLBACK_PERCENTILES)
+        .map(([id, p]) => `percentile_cont(${p}) WITHIN GROUP (ORDER BY callback_min) AS "${id}"`)
+        .join(', ')}
     FROM called_back
     ${BY_PERIOD_AND_GROUP}`;
 }
