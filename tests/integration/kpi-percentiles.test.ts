@@ -24,6 +24,7 @@ import {
 } from '../../server/kpi/sql';
 import { BACKENDS } from './support/backends';
 import { seedFixtures, type Fixtures } from './support/fixtures';
+import { mulberry32 } from '../support/prng';
 
 const OFFSET_MIN = 480;
 const FROM = '2026-10-26';
@@ -36,17 +37,6 @@ type Entry = { b: number | null; g: string | null; values: number[] };
 const byKey = (entries: Entry[]) =>
   entries.map((e) => ({ ...e, b: e.b === null ? null : Number(e.b) })).sort((x, y) => keyOf(x).localeCompare(keyOf(y)));
 const keyOf = (e: Entry) => `${e.b ?? 'total'}|${e.g ?? ''}`;
-
-/** A small seeded PRNG (the same data on every run). */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 for (const backend of BACKENDS) {
   const suite = backend.skipReason ? describe.skip : describe;

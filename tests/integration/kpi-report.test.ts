@@ -17,6 +17,7 @@ import { keepRollups } from '../../server/kpi/rollups';
 import type { Db } from '../../server/db/driver';
 import { BACKENDS } from './support/backends';
 import { PASSWORD, seedFixtures, type Fixtures } from './support/fixtures';
+import { mulberry32 } from '../support/prng';
 
 const OFFSET_MIN = 480;
 /** A Shanghai wall-clock time as an instant. */
@@ -592,15 +593,4 @@ for (const backend of BACKENDS) {
       await expectRollupsMatchFacts(DAY, DAY);
     });
   });
-}
-
-/** A small seeded PRNG (the random changes are the same on every run). */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
