@@ -1,6 +1,6 @@
 /** Request and response shapes of the central server's REST routes, shared by server and desk host. */
 import { z } from 'zod';
-import { Category, Channel, Priority, TicketEvent, TicketStatus, TicketType, User } from './domain';
+import { Category, Channel, Priority, Ticket, TicketEvent, TicketStatus, TicketType, User } from './domain';
 import { KeysetCursor, Uuid, line, queryInt, text } from './input';
 
 export const LoginRequest = z.object({
@@ -53,6 +53,14 @@ export type IntakeReceipt = z.infer<typeof IntakeReceipt>;
 /** GET /api/v1/tickets/:id/events: a ticket's whole history (fetched on open when the first pull left it out). */
 export const TicketEventsResponse = z.object({ ticketId: Uuid, events: z.array(TicketEvent) });
 export type TicketEventsResponse = z.infer<typeof TicketEventsResponse>;
+
+/** GET /api/v1/tickets: a page of the list (newest first) and the cursor of the next, if any. */
+export const TicketListResponse = z.object({ items: z.array(Ticket), nextCursor: z.string().nullable() });
+export type TicketListResponse = z.infer<typeof TicketListResponse>;
+
+/** GET /api/v1/tickets/:id: the ticket and its whole history. */
+export const TicketResponse = z.object({ ticket: Ticket, events: z.array(TicketEvent) });
+export type TicketResponse = z.infer<typeof TicketResponse>;
 
 export const ApiError = z.object({ error: z.string(), details: z.unknown().optional() });
 export type ApiError = z.infer<typeof ApiError>;

@@ -95,6 +95,8 @@ export const SearchResult = z.object({
   /** Omitted when counting would cost a scan (1–2 character queries with a full page). */
   total: z.number().int().optional(),
   items: z.array(z.object({ ticket: Ticket, highlights: z.array(SearchHighlight) })),
+  /** Answered by the server while the first sync fills the cache (newest first, not ranked; no total). */
+  fromServer: z.boolean().optional(),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
 
@@ -113,6 +115,11 @@ const TicketDetail = z
     historyMissing: z.boolean().optional(),
     /** Only with historyMissing: the server refused the history, and the desk is not asking again for now. */
     historyRefused: HistoryRefusal.optional(),
+    /**
+     * Read from the server: the first sync has not brought this ticket into the cache yet (main/services/
+     * first-sync-reads). Read-only until it arrives (a tickets.changed names it).
+     */
+    fromServer: z.boolean().optional(),
   })
   .nullable();
 

@@ -105,15 +105,19 @@ export type PushResponse = z.infer<typeof PushResponse>;
 export interface SnapshotPosition {
   /** The change-log position the snapshot started from: the pulls after it continue from there. */
   from: LogPosition;
-  /** 0 users, teams and presence; 1 tickets with the events of the hot ones; 2 recent and open calls. */
-  phase: 0 | 1 | 2;
-  /** The last ticket (phase 1) or call (2) id sent, '' at the phase's start. */
+  /**
+   * 0 users, teams and presence; 1 the hot tickets with their events; 2 recent and open calls; 3 the other tickets
+   * (server/sync/snapshot). A cursor of an older server's phase 1 (every ticket) continues correctly as this one's:
+   * phase 3 sends every ticket phase 1 did not.
+   */
+  phase: 0 | 1 | 2 | 3;
+  /** The last ticket (phases 1, 3) or call (2) id sent, '' at the phase's start. */
   after: string;
   /** Tickets changed since (and calls started since) this instant, in seconds since the epoch, are hot. */
   cutoff: number;
 }
 
-const SNAPSHOT_CURSOR = /^(\d{1,20}:\d{1,19}):s([0-2]):([0-9a-f-]{36})?:(\d{1,12})$/;
+const SNAPSHOT_CURSOR = /^(\d{1,20}:\d{1,19}):s([0-3]):([0-9a-f-]{36})?:(\d{1,12})$/;
 
 export function snapshotCursorText(p: SnapshotPosition): string {
   return `${p.from.xid}:${p.from.seq}:s${p.phase}:${p.after}:${p.cutoff}`;
@@ -195,6 +199,11 @@ export const PullResponse = z.object({
    * downloaded), except those listed, whose events the snapshot sends.
    */
   historyOmitted: z.object({ except: z.array(z.string()) }).optional(),
+  /**
+   * Snapshot pages once the working set is in (schema 6): users, teams, presence and every hot ticket with its
+   * events have been sent; what follows is recent calls and the other tickets. Absent from older servers.
+   */
+  workingSetIn: z.boolean().optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
@@ -218,6 +227,11 @@ export const SyncStatus = z.object({
       total: z.number().int().nullable(),
       /** The initial sync was interrupted (restart, lost connection) and continues from its saved cursor. */
       resumed: z.boolean().optional(),
+      /**
+       * The working set is in (PullResponse.workingSetIn): the views agents work in are complete and older tickets
+       * are still arriving; search and tickets not cached yet are answered by the server meanwhile.
+       */
+      workingSet: z.boolean().optional(),
     })
     .nullable(),
   /**

@@ -7,7 +7,14 @@
 import { CtiSiteSettings } from '../common/calls/site-settings';
 import type { z } from 'zod';
 import { KpiReport, type KpiQuery } from '../common/kpi';
-import { LoginResponse, RevealResponse, TicketEventsResponse, type RevealRequest } from '../common/api';
+import {
+  LoginResponse,
+  RevealResponse,
+  TicketEventsResponse,
+  TicketListResponse,
+  TicketResponse,
+  type RevealRequest,
+} from '../common/api';
 import { PhoneHashKeyResponse } from '../common/residents/phone-hash';
 import { User } from '../common/domain';
 import { AuditPage, EraseResult, ResidentExport, type AuditFilter } from '../common/privacy';
@@ -115,6 +122,22 @@ export class CentralClient {
 
   pull(body: PullRequest, signal?: AbortSignal): Promise<PullResponse> {
     return this.request('POST', '/api/v1/sync/pull', body, PullResponse, signal);
+  }
+
+  /** A page of the server's ticket list; `q` searches as the desk's search does (server/tickets/list). */
+  tickets(query: { q?: string; limit: number }, signal?: AbortSignal): Promise<TicketListResponse> {
+    const params = new URLSearchParams({ limit: String(query.limit), ...(query.q !== undefined && { q: query.q }) });
+    return this.request('GET', `/api/v1/tickets?${params.toString()}`, undefined, TicketListResponse, signal);
+  }
+
+  /** A ticket and its whole history, or null when the server has no such ticket (404). */
+  async ticket(id: string, signal?: AbortSignal): Promise<TicketResponse | null> {
+    try {
+      return await this.request('GET', `/api/v1/tickets/${encodeURIComponent(id)}`, undefined, TicketResponse, signal);
+    } catch (err) {
+      if (err instanceof CentralError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   /** A ticket's whole history (a console whose first pull left it out fetches it on open). */

@@ -35,6 +35,7 @@ import { createPhoneReveal } from './privacy/reveal';
 import { createResidentsSync, type ResidentsSyncOptions } from './sync/residents';
 import { createSlaSettingsSync } from './sync/sla-settings';
 import { createTicketService } from './services/ticket';
+import { createFirstSyncReads } from './services/first-sync-reads';
 import { createKioskService, isLobbySession } from './services/kiosk';
 import { createLeadService } from './lead/service';
 
@@ -139,6 +140,9 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
     onLocalChange: () => sync.schedulePush(),
   });
   const announceTicket = (id: string) => hub.emit('tickets.changed', { ids: [id] });
+  /** The first sync has not filled the cache yet: no cursor, or an initial pull still under way (./sync/engine). */
+  const firstSyncFilling = () =>
+    session.user() !== null && (repos.meta.get('pull_cursor') === null || repos.meta.get('initial_sync') !== null);
   const historyFetch = createHistoryFetch({
     central,
     history: repos.history,
@@ -160,7 +164,9 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       refusal: (id) => historyFetch.refusal(id),
     },
     bulkLoading: () => bulkLoad.active(),
+    filling: firstSyncFilling,
   });
+  const firstSyncReads = createFirstSyncReads({ central, tickets: repos.tickets, filling: firstSyncFilling });
 
   // Intake (issue 4 item 5): the residents directory follows sync cycles that reached the server.
   const residents = createResidentRepo(repos.db, repos.phoneHash.hash);
@@ -263,9 +269,12 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'session.me': async () => session.current(),
       'tickets.views': async () => tickets.views(),
       'tickets.list': async (input) => tickets.list(input),
-      'tickets.get': async ({ id }) => tickets.get(id),
+      'tickets.get': async ({ id }) => tickets.get(id) ?? (await firstSyncReads.ticket(id)),
       'tickets.locate': async (input) => tickets.locate(input),
-      'tickets.jump': async (input) => tickets.jump(input),
+      'tickets.jump': async (input) => {
+        const jump = tickets.jump(input);
+        return jump.detail ? jump : { detail: await firstSyncReads.ticket(input.id), place: null };
+      },
       'tickets.create': async (input) => tickets.create(input),
       'tickets.setStatus': async (input) => tickets.setStatus(input),
       'tickets.assign': async (input) => tickets.assign(input),
@@ -273,7 +282,8 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       'tickets.edit': async (input) => tickets.edit(input),
       'tickets.tag': async (input) => tickets.tag(input),
       'tickets.delete': async (input) => tickets.delete(input),
-      'tickets.search': async ({ q, limit, offset }) => repos.tickets.searchTickets(q, { limit, offset }),
+      'tickets.search': async ({ q, limit, offset }) =>
+        (await firstSyncReads.search(q, { limit, offset })) ?? repos.tickets.searchTickets(q, { limit, offset }),
       'tickets.duplicates': async (probe) => duplicates.find(probe, new Date()),
       'calls.log': async (input) => calls.log(input),
       'calls.recent': async (input) => calls.recent(input),

@@ -38,6 +38,8 @@ export function createTicketService(deps: {
   };
   /** Whether the cache is bulk-loading (counts then read the whole table: ./view-counts). */
   bulkLoading?: () => boolean;
+  /** Whether the first sync is still filling the cache (a ticket shown from the server is not in it yet). */
+  filling?: () => boolean;
 }): TicketService {
   const { tickets, outbox, actorId } = deps;
   const bulkLoading = deps.bulkLoading ?? (() => false);
@@ -50,6 +52,11 @@ export function createTicketService(deps: {
   function perform(name: Exclude<MutationName, 'call.log'>, args: Record<string, unknown>): TicketEffect {
     const actor = actorId();
     if (!actor) throw new DeskError('unauthenticated', 'Log in first');
+    const ticketId = typeof args.id === 'string' && name !== 'ticket.create' ? args.id : null;
+    if (ticketId && deps.filling?.() && !tickets.get(ticketId)) {
+      // Shown from the server (./first-sync-reads): acting on it waits for its row, or the action could not replay.
+      throw new DeskError('not_synced_yet', 'This ticket is still downloading: try again in a moment');
+    }
     const mutation = parseMutation(name, { eventId: randomUUID(), ...args }) as TicketMutation;
     const { effect } = outbox.enqueue(mutation, actor);
     counts.forget();

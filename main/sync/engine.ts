@@ -325,10 +325,15 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     let rows = 0;
     let total: number | null = null;
     const resumed = initial && meta.get('pull_cursor') !== null;
+    /** The snapshot said its working set is in (kept with the rows, so a resumed sync still knows). */
+    let workingSet = false;
+    const progressNow = () => ({ rows, total, ...(resumed && { resumed }), ...(workingSet && { workingSet }) });
+    const initialSyncMeta = (rowsSoFar: number, more: boolean) =>
+      more ? JSON.stringify({ rows: rowsSoFar, ...(workingSet && { workingSet }) }) : null;
     if (initial) {
-      rows = resumed ? storedInitialRows() : 0;
-      meta.set('initial_sync', JSON.stringify({ rows }));
-      progress = { rows, total: null, ...(resumed && { resumed }) };
+      ({ rows, workingSet } = resumed ? storedInitialSync() : { rows: 0, workingSet: false });
+      meta.set('initial_sync', initialSyncMeta(rows, true));
+      progress = progressNow();
       announce();
     }
     if (initial) deps.bulkLoad?.begin();
@@ -368,18 +373,19 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         first = false;
         const bulk = deps.bulkLoad?.active() ?? false;
         const after = rows + page.changes.length;
+        workingSet ||= page.workingSetIn === true;
         const result = await rebaser.applyPageInChunks(page, deps.actorId(), {
           chunkSize: applyChunkSize,
           signal,
           bulk,
-          ...(initial && { initialSync: page.more ? JSON.stringify({ rows: after }) : null }),
+          ...(initial && { initialSync: initialSyncMeta(after, page.more) }),
         });
         crashPoint('pull.applied');
         rows = after;
         if (initial) {
           // The estimate counts log rows, a page sends one change per entity: never show more than 100 %.
           if (total !== null && rows > total) total = rows;
-          progress = { rows, total, ...(resumed && { resumed }) };
+          progress = progressNow();
         }
         if (page.changes.length > 0 || outbox.size() !== queuedBefore) {
           // The agent's own changes settled or re-applied: shown at once.
@@ -428,12 +434,13 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
     announce();
   }
 
-  function storedInitialRows(): number {
+  function storedInitialSync(): { rows: number; workingSet: boolean } {
     try {
-      const stored = JSON.parse(meta.get('initial_sync') ?? '{}') as { rows?: unknown };
-      return typeof stored.rows === 'number' && stored.rows >= 0 ? stored.rows : 0;
+      const stored = JSON.parse(meta.get('initial_sync') ?? '{}') as { rows?: unknown; workingSet?: unknown };
+      const rows = typeof stored.rows === 'number' && stored.rows >= 0 ? stored.rows : 0;
+      return { rows, workingSet: stored.workingSet === true };
     } catch {
-      return 0;
+      return { rows: 0, workingSet: false };
     }
   }
 

@@ -4,10 +4,14 @@
  * A log replay sends every ticket event ever written (about ten per ticket) before the console is complete, and
  * walks a log ten times the size of the ticket table. A snapshot instead reads the current state of:
  *   phase 0 — users, teams and presence (one page, they are few);
- *   phase 1 — every ticket (by id), with the events of the page's hot tickets (open, or changed since the cutoff,
- *             HOT_TICKET_DAYS); each page says which of its tickets come without their events;
+ *   phase 1 — the hot tickets (open, or changed since the cutoff, HOT_TICKET_DAYS) by id, with their events;
  *   phase 2 — the calls started since the cutoff, open calls and open callbacks;
+ *   phase 3 — every other ticket (by id), without its events — plus any ticket changed since the snapshot began,
+ *             with its events if it is hot by now; each page says which of its tickets come without their events;
  * then continues from the change log at `from`, the log position below the horizon when the snapshot began.
+ *
+ * The working set comes first (issue 13, usable in 5 s): after phases 0–2 every view an agent works in is complete
+ * and the pages say so (`workingSetIn`); phase 3, most of the rows, is closed tickets nobody works on.
  *
  * Why that is exactly-once (DESIGN.md §5): every transaction before `from` had finished when the snapshot began, so
  * the rows read later include its writes; everything after `from` is pulled from the log afterwards as usual, and a
@@ -15,6 +19,9 @@
  * current state, so a snapshot page is as idempotent as a log page. A ticket is hot forever once hot (closing or
  * reopening it moves `updated_at` past the cutoff), and a hot ticket's events travel in its own page; a cold
  * ticket's events before `from` are fetched when it is opened, and its later events come from the log like any.
+ * A ticket cold when phase 1 passed it and hot by phase 3 was changed in between, by a transaction that finished
+ * after the snapshot began, so its change is in the log after `from`: phase 3 sends every ticket with such a change
+ * (hot ones with their events), so none falls between the phases.
  */
 import {
   HOT_TICKET_DAYS,
@@ -28,10 +35,23 @@ import type { Queryable } from '../db/driver';
 import { LOG_START, encodeCursor, encodeSnapshotCursor, type LogPosition } from './cursor';
 import { RawJson } from './raw-json';
 
+/** The snapshot's phases, in order (SnapshotPosition['phase']; see the header). */
+const LAST_PHASE = 3;
+
 export type Loaders = Record<SyncEntity, (q: Queryable, ids: string[]) => Promise<Map<string, unknown>>>;
 
-/** The ticket filter of phases 1 and 2 ($2: the cutoff as an ISO time). */
+/** Whether a ticket is hot ($2: the cutoff as an ISO time). */
 const HOT = `(t.closed_at IS NULL OR t.updated_at >= $2::timestamptz)`;
+
+/**
+ * The tickets of each ticket phase: phase 1 the hot ones; phase 3 the others, and those with a change in the log
+ * after `from` ($4, $5: its xid and seq) whichever they are (see the header).
+ */
+const TICKET_PHASE_FILTER = {
+  1: HOT,
+  3: `(NOT ${HOT} OR t.id IN (SELECT entity_id::uuid FROM change_log
+                                WHERE entity = 'ticket' AND (xid, seq) > ($4::xid8, $5::bigint)))`,
+} as const;
 
 const UUID_LENGTH = 36;
 
@@ -99,9 +119,11 @@ export async function snapshotPage(
       lastMutationId,
       changes,
       more: true,
+      // With this page phases 0 and 1 are in: a console may work from here (schema 6).
+      ...((next === null || next.phase >= 2) && { workingSetIn: true }),
     }));
   const nextPhase = (): SnapshotPosition | null =>
-    at.phase === 2 ? null : { ...at, phase: (at.phase + 1) as SnapshotPosition['phase'], after: '' };
+    at.phase === LAST_PHASE ? null : { ...at, phase: (at.phase + 1) as SnapshotPosition['phase'], after: '' };
 
   switch (at.phase) {
     case 0: {
@@ -116,14 +138,21 @@ export async function snapshotPage(
       }
       return response(changes, nextPhase());
     }
-    case 1: {
+    case 1:
+    case 3: {
       // One statement: the page's ticket rows as one text (see the pull's ticket loader), its hot tickets, its end.
       const { rows } = await q.query<{ page: string | null; hot: string | null; n: unknown; last: string | null }>(
         `SELECT string_agg(p.id::text || p.wire, E'\x1e' ORDER BY p.id) AS page,
                 string_agg(p.id::text, ',') FILTER (WHERE p.hot) AS hot, count(*) AS n, max(p.id::text) AS last
            FROM (SELECT t.id, t.wire, ${HOT} AS hot FROM tickets t
-                  WHERE t.deleted_at IS NULL AND t.id > $1::uuid ORDER BY t.id LIMIT $3) p`,
-        [at.after || '00000000-0000-0000-0000-000000000000', cutoff, limit],
+                  WHERE t.deleted_at IS NULL AND t.id > $1::uuid AND ${TICKET_PHASE_FILTER[at.phase]}
+                  ORDER BY t.id LIMIT $3) p`,
+        [
+          at.after || '00000000-0000-0000-0000-000000000000',
+          cutoff,
+          limit,
+          ...(at.phase === 3 ? [at.from.xid, at.from.seq] : []),
+        ],
       );
       const row = rows[0];
       const changes: Change[] = (row?.page ? row.page.split('\x1e') : []).map((entry) => ({
@@ -154,7 +183,7 @@ export async function snapshotPage(
       const order = found.slice(0, limit);
       const changes = changesOf('call', order, await deps.loaders.call(q, order));
       const last = order.at(-1);
-      return response(changes, found.length > limit && last ? { ...at, after: last } : null);
+      return response(changes, found.length > limit && last ? { ...at, after: last } : nextPhase());
     }
   }
 }

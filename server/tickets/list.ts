@@ -3,6 +3,7 @@ import type { Ticket } from '../../common/domain';
 import type { TicketListQuery } from '../../common/api';
 import { encodeKeyset } from '../../common/input';
 import type { Queryable } from '../db/driver';
+import { toE164 } from '../residents/phone';
 import { TICKET_COLUMNS, ticketFromRow, type Row } from '../db/rows';
 
 export interface ListScope {
@@ -14,6 +15,29 @@ export interface ListScope {
 // TicketListQuery's cursor schema (common/input KeysetCursor) has decoded and checked it before it gets here.
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** At most this many search terms (as the desk's own search, main/cache/search). */
+const MAX_TERMS = 8;
+/** What a search looks in: what an agent sees of a ticket. */
+const SEARCHED_COLUMNS = ['code', 'title', 'description', 'resident_name', 'unit_code', 'phone_masked'] as const;
+
+/**
+ * `q` as the desk's search reads it: every whitespace-separated term in one of the fields an agent sees (the code,
+ * title, description, resident's name, unit and the masked phone — never the hidden digits of a whole number), or the
+ * whole query as one phone number, matched exactly.
+ */
+function searchFilter(q: string, bind: (value: unknown) => string): string {
+  const normalized = q.normalize('NFKC').trim();
+  const phone = /^\+?[\d\-() ]+$/.test(normalized) ? toE164(normalized) : null;
+  const terms = [...new Set(normalized.split(/\s+/).filter((t) => t.length > 0))].slice(0, MAX_TERMS);
+  const byTerms = terms
+    .map((term) => {
+      const pattern = bind(`%${escapeLike(term)}%`);
+      return `(${SEARCHED_COLUMNS.map((c) => `${c} ILIKE ${pattern}`).join(' OR ')})`;
+    })
+    .join(' AND ');
+  return phone ? `(phone = ${bind(phone)} OR (${byTerms}))` : `(${byTerms})`;
+}
 
 export async function listTickets(
   q: Queryable,
@@ -29,13 +53,7 @@ export async function listTickets(
   if (query.assignee === 'none') where.push('assignee_id IS NULL');
   else if (query.assignee === 'me') where.push(`assignee_id = ${bind(scope.userId)}`);
   else if (query.assignee !== undefined) where.push(`assignee_id = ${bind(query.assignee)}`);
-  if (query.q?.trim()) {
-    const pattern = bind(`%${escapeLike(query.q.trim())}%`);
-    where.push(
-      `(code ILIKE ${pattern} OR title ILIKE ${pattern} OR description ILIKE ${pattern}
-        OR resident_name ILIKE ${pattern} OR phone ILIKE ${pattern})`,
-    );
-  }
+  if (query.q?.trim()) where.push(searchFilter(query.q, bind));
   if (query.cursor) {
     where.push(`(created_at, id) < (${bind(query.cursor.at)}::timestamptz, ${bind(query.cursor.id)}::uuid)`);
   }
