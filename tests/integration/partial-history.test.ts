@@ -458,5 +458,35 @@ for (const backend of BACKENDS) {
       expect(local.fromServer).toBeUndefined();
       expect(local.items.map((i) => i.ticket.id)).toEqual([ids.cold]);
     });
+
+    it('the server search the desk asks meanwhile: every term, in what an agent sees, a whole phone number exactly', async () => {
+      const id = randomUUID();
+      await push('ticket.create', {
+        id,
+        type: 'complaint',
+        category: 'noise',
+        channel: 'phone',
+        title: '楼上深夜噪音',
+        description: '住户欧阳反映已持续一周',
+        phone: '13912345678',
+      });
+      const search = async (q: string) => {
+        const res = await api(`/api/v1/tickets?q=${encodeURIComponent(q)}&limit=50`, 'agent01');
+        expect(res.status).toBe(200);
+        return (res.body as { items: Array<{ id: string; phone: string | null }> }).items.map((t) => t.id);
+      };
+      expect(await search('噪音 欧阳')).toEqual([id]); // terms in different fields, all required
+      expect(await search('噪音 欧阳娜娜')).toEqual([]);
+      expect(await search('TS- 欧阳')).toEqual([id]); // and the code
+      expect(await search('5678')).toEqual([id]); // the digits the mask shows
+      expect(await search('1234')).toEqual([]); // hidden digits are never searched
+      expect(await search('139 1234 5678')).toEqual([id]); // the whole number
+      const [found] = (
+        (await api(`/api/v1/tickets?q=${encodeURIComponent('欧阳')}`, 'agent01')).body as {
+          items: Array<{ phone: string | null }>;
+        }
+      ).items;
+      expect(found?.phone).not.toContain('1234');
+    });
   });
 }
