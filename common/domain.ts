@@ -79,6 +79,13 @@ export const CODE_PREFIX: Record<TicketType, string> = {
 };
 
 /** `BX-20261126-0042`: prefix, local (Asia/Shanghai) date, per-prefix-per-day sequence. */
+/** A ticket code as printed (BX-20261126-0042), typed in or read from a QR code; lower case is forgiven. */
+export const TicketCodeInput = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}-\d{8}-\d{4,}$/, 'a ticket code like BX-20261126-0042');
+
 export function formatTicketCode(type: TicketType, shanghaiDate: string, seq: number): string {
   return `${CODE_PREFIX[type]}-${shanghaiDate.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
 }

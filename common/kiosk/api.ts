@@ -3,7 +3,7 @@
  * the kiosk screen. Answers carry what the flows show and nothing more: no name, unit or phone ever comes back.
  */
 import { z } from 'zod';
-import { Category, TicketStatus } from '../domain';
+import { Category, TicketCodeInput, TicketStatus } from '../domain';
 import { Uuid, line, text } from '../input';
 import { QueueLine } from './lines';
 
@@ -58,13 +58,6 @@ export type KioskRepairRequest = z.infer<typeof KioskRepairRequest>;
 
 export const KioskRepairReceipt = z.object({ code: z.string(), category: Category, createdAt: z.string() });
 export type KioskRepairReceipt = z.infer<typeof KioskRepairReceipt>;
-
-/** A ticket code as printed (BX-20261126-0042), typed in or read from the QR code; lower case is forgiven. */
-export const TicketCodeInput = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{2}-\d{8}-\d{4}$/, 'a ticket code like BX-20261126-0042');
 
 export const KioskStatusRequest = z.object({ code: TicketCodeInput, last4: PhoneLast4 });
 export type KioskStatusRequest = z.infer<typeof KioskStatusRequest>;

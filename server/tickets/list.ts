@@ -1,5 +1,5 @@
 /** The ticket list: filters plus keyset paging on (created_at DESC, id DESC). */
-import type { Ticket } from '../../common/domain';
+import { TicketCodeInput, type Ticket } from '../../common/domain';
 import type { TicketListQuery } from '../../common/api';
 import { encodeKeyset } from '../../common/input';
 import type { Queryable } from '../db/driver';
@@ -24,10 +24,13 @@ const SEARCHED_COLUMNS = ['code', 'title', 'description', 'resident_name', 'unit
 /**
  * `q` as the desk's search reads it: every whitespace-separated term in one of the fields an agent sees (the code,
  * title, description, resident's name, unit and the masked phone — never the hidden digits of a whole number), or the
- * whole query as one phone number, matched exactly.
+ * whole query as one phone number, matched exactly. A whole ticket code finds that ticket by its index: callers
+ * quote it, and matching it in every text would read the whole table.
  */
 function searchFilter(q: string, bind: (value: unknown) => string): string {
   const normalized = q.normalize('NFKC').trim();
+  const code = TicketCodeInput.safeParse(normalized);
+  if (code.success) return `code = ${bind(code.data)}`;
   const phone = /^\+?[\d\-() ]+$/.test(normalized) ? toE164(normalized) : null;
   const terms = [...new Set(normalized.split(/\s+/).filter((t) => t.length > 0))].slice(0, MAX_TERMS);
   const byTerms = terms

@@ -478,6 +478,8 @@ for (const backend of BACKENDS) {
       expect(await search('噪音 欧阳')).toEqual([id]); // terms in different fields, all required
       expect(await search('噪音 欧阳娜娜')).toEqual([]);
       expect(await search('TS- 欧阳')).toEqual([id]); // and the code
+      const { ticket } = (await api(`/api/v1/tickets/${id}`, 'agent01')).body as { ticket: { code: string } };
+      expect(await search(` ${ticket.code.toLowerCase()} `)).toEqual([id]); // a whole code, by its index
       expect(await search('5678')).toEqual([id]); // the digits the mask shows
       expect(await search('1234')).toEqual([]); // hidden digits are never searched
       expect(await search('139 1234 5678')).toEqual([id]); // the whole number
