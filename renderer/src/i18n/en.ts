@@ -110,6 +110,7 @@ export const en: Messages = {
     notFound: 'Ticket not found; it may have been deleted',
     failed: 'Could not load the ticket: {{message}}',
     historyLoading: 'Loading the earlier history…',
+    fromServer: 'This ticket is still downloading to this desk: read-only until it is here',
     historyOffline: 'History not downloaded — connect to load it',
     historyRefused: {
       forbidden: 'The earlier history cannot be fetched: the server refused it (no permission for this ticket)',
@@ -180,6 +181,8 @@ export const en: Messages = {
     initialOpen: 'Initial sync ({{rows}} rows downloaded)',
     resumed: 'Resuming initial sync {{percent}}% ({{rows}}/{{total}})',
     resumedOpen: 'Resuming initial sync ({{rows}} rows downloaded)',
+    workingSet: 'Tickets in progress ready · downloading older tickets {{percent}}%',
+    workingSetOpen: 'Tickets in progress ready · downloading older tickets ({{rows}} rows)',
     review: 'Review rejected changes',
     reviewShort: 'Review',
     reviewTitle: 'Rejected changes',
@@ -319,6 +322,7 @@ export const en: Messages = {
     empty: 'No matching tickets',
     searching: 'Searching…',
     failed: 'Search failed: {{message}}',
+    fromServer: '{{count}} from the server (this desk is still on its initial sync; newest first)',
     hint: '↑/↓ choose, Enter opens, Esc closes',
     field: {
       code: 'Code',

@@ -135,6 +135,7 @@ export const zhCN = {
     notFound: '找不到该工单，可能已被删除',
     failed: '工单加载失败：{{message}}',
     historyLoading: '正在加载早前的处理记录…',
+    fromServer: '此工单仍在下载到本机，暂时只读 — 下载完成后即可处理',
     historyOffline: '处理记录尚未下载 — 联网后即可加载',
     historyRefused: {
       forbidden: '无法获取早前的处理记录：服务器拒绝了请求（无权查看此工单）',
@@ -205,6 +206,8 @@ export const zhCN = {
     initialOpen: '初始同步（已下载 {{rows}} 条）',
     resumed: '继续初始同步 {{percent}}%（{{rows}}/{{total}}）',
     resumedOpen: '继续初始同步（已下载 {{rows}} 条）',
+    workingSet: '处理中的工单已就绪 · 正在下载较早的工单 {{percent}}%',
+    workingSetOpen: '处理中的工单已就绪 · 正在下载较早的工单（已下载 {{rows}} 条）',
     review: '查看被拒绝的更改',
     reviewShort: '查看',
     reviewTitle: '被拒绝的更改',
@@ -344,6 +347,7 @@ export const zhCN = {
     empty: '没有找到匹配的工单',
     searching: '正在搜索…',
     failed: '搜索失败：{{message}}',
+    fromServer: '{{count}} 条，来自服务器（本机仍在初始同步，按新到旧排列）',
     hint: '↑/↓ 选择，Enter 打开，Esc 关闭',
     field: {
       code: '工单号',

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../../common/sync';
 import { useSyncStatus } from '../../api/queries';
 import { formatClock, useTimeFormat } from './formatTime';
-import { stateText, type Translate } from './syncState';
+import { initialText, stateText } from './syncState';
 import { RejectedReview, RejectedToast, useNewRejections } from './RejectedChanges';
 import { useState } from 'react';
 import { CtiStatus } from '../phone/CtiStatus';
@@ -73,18 +73,6 @@ export function SyncStatusBar({ onOpenTicket }: { onOpenTicket?: (id: string) =>
       )}
     </>
   );
-}
-
-/** "初始同步 42%（8,400/20,000）"; "继续初始同步 …" after an interruption. */
-export function initialText(progress: NonNullable<SyncStatus['progress']>, t: Translate, language: string): string {
-  const number = new Intl.NumberFormat(language);
-  const rows = number.format(progress.rows);
-  if (progress.total === null) {
-    return progress.resumed ? t('sync.resumedOpen', { rows }) : t('sync.initialOpen', { rows });
-  }
-  const percent = Math.min(100, Math.floor((progress.rows / Math.max(progress.total, 1)) * 100));
-  const values = { percent, rows, total: number.format(progress.total) };
-  return progress.resumed ? t('sync.resumed', values) : t('sync.initial', values);
 }
 
 function InitialSyncProgress({ progress }: { progress: NonNullable<SyncStatus['progress']> }) {

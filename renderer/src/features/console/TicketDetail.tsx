@@ -72,14 +72,23 @@ export function TicketDetail({ ticketId, user }: { ticketId: string | null; user
     body = (
       <>
         <TicketFacts ticket={detail.data.ticket} directory={directory} />
-        <SopCard ticket={detail.data.ticket} directory={directory} />
-        {detail.data.ticket.type === 'fee' && <FeePanel key={detail.data.ticket.id} ticket={detail.data.ticket} />}
-        {/* Keyed by status so the next-status choice resets when the ticket moves on. */}
-        <TicketActions
-          key={`${detail.data.ticket.id}:${detail.data.ticket.status}`}
-          ticket={detail.data.ticket}
-          user={user}
-        />
+        {detail.data.fromServer ? (
+          // Not in the cache yet (first sync): shown from the server, worked on once it arrives.
+          <p className="detail-placeholder" role="status" data-testid="ticket-from-server">
+            {t('detail.fromServer')}
+          </p>
+        ) : (
+          <>
+            <SopCard ticket={detail.data.ticket} directory={directory} />
+            {detail.data.ticket.type === 'fee' && <FeePanel key={detail.data.ticket.id} ticket={detail.data.ticket} />}
+            {/* Keyed by status so the next-status choice resets when the ticket moves on. */}
+            <TicketActions
+              key={`${detail.data.ticket.id}:${detail.data.ticket.status}`}
+              ticket={detail.data.ticket}
+              user={user}
+            />
+          </>
+        )}
         <TicketTimeline
           ticket={detail.data.ticket}
           events={detail.data.events}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../common/sync';
 import { en } from '../../i18n/en';
 import { zhCN } from '../../i18n/zh-CN';
-import { stateText } from './syncState';
+import { initialText, stateText } from './syncState';
 
 const base: SyncStatus = {
   state: 'online',
@@ -36,5 +36,15 @@ describe('sync state text', () => {
     const offline = stateText({ ...base, state: 'offline' }, await translator('en'), format);
     expect(english).not.toBe(offline);
     expect(chinese).not.toMatch(/离线/);
+  });
+
+  it('an initial sync says once the tickets in progress are ready, in both languages', async () => {
+    const progress = { rows: 72_000, total: 180_000, workingSet: true };
+    const zh = await translator('zh-CN');
+    expect(initialText(progress, zh, 'zh-CN')).toBe('处理中的工单已就绪 · 正在下载较早的工单 40%');
+    expect(initialText({ ...progress, total: null }, zh, 'zh-CN')).toContain('已下载 72,000 条');
+    const en = await translator('en');
+    expect(initialText(progress, en, 'en')).toBe('Tickets in progress ready · downloading older tickets 40%');
+    expect(initialText({ ...progress, workingSet: false }, en, 'en')).toBe('Initial sync 40% (72,000/180,000)');
   });
 });

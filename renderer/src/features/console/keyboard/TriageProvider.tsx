@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../../../../../common/contract';
 import type { Ticket, TicketStatus, User } from '../../../../../common/domain';
 import { validateTransition } from '../../../../../common/workflows';
-import { deskErrorMessage } from '../../../api/errors';
+import { deskErrorCode, deskErrorMessage } from '../../../api/errors';
 import { deskKeys } from '../../../api/queries';
 import { useLabels } from '../../../i18n/labels';
 import { AssignPicker } from './AssignPicker';
@@ -176,7 +176,9 @@ export function TriageProvider({
         if (ticket.id === cursorTicket.current?.id)
           runAction(op.kind === 'status' && !openTicketId ? 'list.advance' : 'list.hold', updated);
       } catch (error) {
-        announce(t('triage.notice.failed', { what: ticketName(ticket), reason: deskErrorMessage(error) }), true);
+        // A ticket shown from the server during the first sync: say why in the agent's language.
+        const reason = deskErrorCode(error) === 'not_synced_yet' ? t('detail.fromServer') : deskErrorMessage(error);
+        announce(t('triage.notice.failed', { what: ticketName(ticket), reason }), true);
       }
       return;
     }

@@ -145,8 +145,9 @@ function SearchDialog({ onClose, onOpenTicket }: { onClose: () => void; onOpenTi
   else {
     const count = new Intl.NumberFormat(i18n.language);
     // No total: the host stopped counting at a full page, so there are more than those loaded.
-    status =
-      search.total !== undefined
+    status = search.fromServer
+      ? t('searchPanel.fromServer', { count: count.format(items.length) })
+      : search.total !== undefined
         ? t('searchPanel.total', { total: count.format(search.total) })
         : t('searchPanel.more', { count: count.format(items.length) });
   }

@@ -75,5 +75,7 @@ export function useTicketSearch(input: string) {
     staleTime: 5_000,
   });
   const { items, total } = useMemo(() => flattenSearch(query.data), [query.data]);
-  return { q, settled: q === input.trim(), items, total, more: query.hasNextPage, ...query };
+  // Answered by the server while this desk's first sync fills its cache (main/services/first-sync-reads).
+  const fromServer = query.data?.pages.some((page) => page.fromServer === true) ?? false;
+  return { q, settled: q === input.trim(), items, total, fromServer, more: query.hasNextPage, ...query };
 }
