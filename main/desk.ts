@@ -100,6 +100,7 @@ export async function createDesk(opts: DeskOptions): Promise<DeskHost> {
       bulkLoad,
       emit: hub.emit,
       actorId,
+      onWorkingSet: () => tickets.refreshCounts(),
       onUnauthorized: () => {
         live?.stop();
         // The session is gone: their fetches would only be refused (and log it) until the next login.

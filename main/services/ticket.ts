@@ -20,6 +20,8 @@ export interface TicketService {
   edit(input: ParsedInput<'tickets.edit'>): MethodOutput<'tickets.edit'>;
   tag(input: ParsedInput<'tickets.tag'>): MethodOutput<'tickets.tag'>;
   delete(input: ParsedInput<'tickets.delete'>): MethodOutput<'tickets.delete'>;
+  /** The next view counts are taken fresh (a first sync's working set came in). */
+  refreshCounts(): void;
 }
 
 export function createTicketService(deps: {
@@ -107,6 +109,7 @@ export function createTicketService(deps: {
       return perform('ticket.edit', { baseDescription: base, ...input }).ticket;
     },
     tag: (input) => perform('ticket.tag', input).ticket,
+    refreshCounts: () => counts.forget(),
     delete(input) {
       perform('ticket.delete', input);
       return { id: input.id };

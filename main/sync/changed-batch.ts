@@ -3,7 +3,8 @@
  * its view counts and any open detail; during a bulk load the cache has no indexes yet, so each of those is a scan
  * of the growing tickets table on the desk's event loop. Announced for every pull page (one per few hundred ms), those
  * refetches took the time the agent's own key presses needed. Coalesced, the list still fills in while the sync
- * runs, a few times a minute fewer.
+ * runs, a few times a minute fewer. What is held is announced when the interval is over even if no page follows (a
+ * slow or stalled pull must not leave the list behind what the cache holds).
  */
 import type { Emit } from '../events';
 
@@ -17,16 +18,29 @@ export interface ChangedBatch {
   flush(): void;
 }
 
+/** Schedules `run` after `ms`; returns how to cancel it. */
+export type Timer = (run: () => void, ms: number) => () => void;
+
+const realTimer: Timer = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export function createChangedBatch(
   emit: Emit,
   everyMs = INITIAL_CHANGED_EVERY_MS,
   clock = () => performance.now(),
+  timer: Timer = realTimer,
 ): ChangedBatch {
   const held = new Set<string>();
   let waiting = false;
   let lastAt = -Infinity;
+  let cancelDue: (() => void) | null = null;
 
   function flush(): void {
+    cancelDue?.();
+    cancelDue = null;
     if (!waiting) return;
     emit('tickets.changed', { ids: [...held] });
     held.clear();
@@ -38,7 +52,9 @@ export function createChangedBatch(
     add(ids, now = false) {
       for (const id of ids) held.add(id);
       waiting = true;
-      if (now || clock() - lastAt >= everyMs) flush();
+      const wait = everyMs - (clock() - lastAt);
+      if (now || wait <= 0) flush();
+      else cancelDue ??= timer(flush, wait);
     },
     flush,
   };

@@ -56,6 +56,11 @@ export interface SyncEngineDeps {
   log?: (message: string, err?: unknown) => void;
   /** Fills an empty cache without its indexes, rebuilt once at the end (see main/cache/bulk-load). */
   bulkLoad?: BulkLoad;
+  /**
+   * A first sync's working set is in (PullResponse.workingSetIn): the views an agent works in are complete, so what
+   * was kept from before (the throttled view counts) must not stand. Called before that page is announced.
+   */
+  onWorkingSet?(): void;
 }
 
 export interface SyncEngine {
@@ -373,7 +378,8 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
         first = false;
         const bulk = deps.bulkLoad?.active() ?? false;
         const after = rows + page.changes.length;
-        workingSet ||= page.workingSetIn === true;
+        const workingSetNow = initial && !workingSet && page.workingSetIn === true;
+        workingSet ||= workingSetNow;
         const result = await rebaser.applyPageInChunks(page, deps.actorId(), {
           chunkSize: applyChunkSize,
           signal,
@@ -387,9 +393,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
           if (total !== null && rows > total) total = rows;
           progress = progressNow();
         }
-        if (page.changes.length > 0 || outbox.size() !== queuedBefore) {
-          // The agent's own changes settled or re-applied: shown at once.
-          changed.add(result.ticketIds, outbox.size() !== queuedBefore);
+        if (workingSetNow) deps.onWorkingSet?.();
+        if (page.changes.length > 0 || outbox.size() !== queuedBefore || workingSetNow) {
+          // The agent's own changes settled or re-applied, or the agent can start working: shown at once.
+          changed.add(result.ticketIds, outbox.size() !== queuedBefore || workingSetNow);
         }
         if (result.directoryChanged) emit('directory.changed', {});
         announce();

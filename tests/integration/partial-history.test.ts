@@ -418,7 +418,9 @@ for (const backend of BACKENDS) {
       });
       desks.push(desk);
       let workingSet = false;
+      const announced: string[] = [];
       desk.subscribe((event, payload) => {
+        if (event === 'tickets.changed') announced.push(...(payload as { ids: string[] }).ids);
         if (event === 'sync.status' && (payload as { progress: { workingSet?: boolean } | null }).progress?.workingSet)
           workingSet = true;
       });
@@ -426,6 +428,10 @@ for (const backend of BACKENDS) {
         await desk.handlers['session.login']({ username: 'agent01', password: PASSWORD });
         for (let i = 0; i < 500 && !workingSet; i++) await new Promise((resolve) => setTimeout(resolve, 10));
         expect(workingSet).toBe(true);
+        // Announced at once, counts fresh: the inbox lists the hot ticket while the rest is still held back.
+        expect(announced).toContain(ids.hot);
+        const inbox = (await desk.handlers['tickets.views']({})).find((v) => v.id === 'inbox');
+        expect(inbox?.count).toBeGreaterThan(0);
 
         // The hot ticket is cached; the cold one is not yet, and opens from the server, read-only, with its history.
         expect((await desk.handlers['tickets.get']({ id: ids.hot }))?.fromServer).toBeUndefined();

@@ -8,6 +8,7 @@ import { createChangedBatch } from '../../main/sync/changed-batch';
 function recorder() {
   const sent: string[][] = [];
   let time = 0;
+  const due: Array<{ at: number; run: () => void; cancelled: boolean }> = [];
   const batch = createChangedBatch(
     (event, payload) => {
       expect(event).toBe('tickets.changed');
@@ -15,8 +16,22 @@ function recorder() {
     },
     1_000,
     () => time,
+    (run, ms) => {
+      const entry = { at: time + ms, run, cancelled: false };
+      due.push(entry);
+      return () => (entry.cancelled = true);
+    },
   );
-  return { batch, sent, advance: (ms: number) => (time += ms) };
+  /** Time passes; the timers due by then run (unless cancelled). */
+  const advance = (ms: number) => {
+    time += ms;
+    for (const entry of due.splice(0)) {
+      if (entry.cancelled) continue;
+      if (entry.at <= time) entry.run();
+      else due.push(entry);
+    }
+  };
+  return { batch, sent, advance, pendingTimers: () => due.filter((d) => !d.cancelled).length };
 }
 
 describe('changed batch', () => {
@@ -29,9 +44,33 @@ describe('changed batch', () => {
     advance(400);
     batch.add(['c', 'd']);
     expect(sent).toEqual([['a']]);
-    advance(200);
+    advance(200); // the interval is over: what was held goes, without waiting for another page
+    expect(sent).toEqual([['a'], ['b', 'c', 'd']]);
     batch.add(['e']);
-    expect(sent).toEqual([['a'], ['b', 'c', 'd', 'e']]);
+    expect(sent).toEqual([['a'], ['b', 'c', 'd']]);
+    advance(1_000);
+    expect(sent).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+  });
+
+  it('announces what is held when its interval is over, even if no page follows (a stalled pull)', () => {
+    const { batch, sent, advance, pendingTimers } = recorder();
+    batch.add(['a']);
+    advance(300);
+    batch.add(['b']);
+    batch.add(['c']);
+    expect(pendingTimers()).toBe(1); // one timer for whatever is held
+    advance(600);
+    expect(sent).toEqual([['a']]);
+    advance(100);
+    expect(sent).toEqual([['a'], ['b', 'c']]);
+    // Announced sooner (asked at once): the timer is cancelled and nothing is announced twice.
+    advance(200);
+    batch.add(['d']);
+    batch.add(['e'], true);
+    expect(sent).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+    advance(5_000);
+    expect(sent).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+    expect(pendingTimers()).toBe(0);
   });
 
   it('announces at once when asked (the outbox changed), and flush sends what is held exactly once', () => {
