@@ -35,6 +35,9 @@ import type { Queryable } from '../db/driver';
 import { LOG_START, encodeCursor, encodeSnapshotCursor, type LogPosition } from './cursor';
 import { RawJson } from './raw-json';
 
+/** Phase 1 sends limit / this many tickets per page (each with its events). */
+const HOT_TICKETS_PER_LIMIT = 4;
+
 /** The snapshot's phases, in order (SnapshotPosition['phase']; see the header). */
 const LAST_PHASE = 3;
 
@@ -140,6 +143,9 @@ export async function snapshotPage(
     }
     case 1:
     case 3: {
+      // A hot ticket travels with its events (about nine): fewer of them per page keep a page near `limit` changes
+      // (the desk holds a page and the next one in memory while it applies them).
+      const tickets = at.phase === 1 ? Math.max(1, Math.ceil(limit / HOT_TICKETS_PER_LIMIT)) : limit;
       // One statement: the page's ticket rows as one text (see the pull's ticket loader), its hot tickets, its end.
       const { rows } = await q.query<{ page: string | null; hot: string | null; n: unknown; last: string | null }>(
         `SELECT string_agg(p.id::text || p.wire, E'\x1e' ORDER BY p.id) AS page,
@@ -150,7 +156,7 @@ export async function snapshotPage(
         [
           at.after || '00000000-0000-0000-0000-000000000000',
           cutoff,
-          limit,
+          tickets,
           ...(at.phase === 3 ? [at.from.xid, at.from.seq] : []),
         ],
       );
@@ -164,7 +170,7 @@ export async function snapshotPage(
       const hot = row?.hot ? row.hot.split(',') : [];
       const events = await deps.loadEventsOf(q, hot);
       for (const [id, data] of events) changes.push({ entity: 'ticket_event', op: 'put', id, data });
-      const full = Number(row?.n ?? 0) === limit && row?.last;
+      const full = Number(row?.n ?? 0) === tickets && row?.last;
       const res = await response(changes, full ? { ...at, after: row.last! } : nextPhase());
       res.historyOmitted = { except: hot };
       return res;
