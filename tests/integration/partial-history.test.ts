@@ -94,17 +94,24 @@ for (const backend of BACKENDS) {
         [id],
       );
 
-    async function openDesk(): Promise<DeskHost> {
+    /** A desk on a fresh profile, not signed in; `extra` adds to (or replaces) its options. */
+    async function newDesk(extra: { pullLimit?: number; fetch?: typeof fetch } = {}): Promise<DeskHost> {
       const profileDir = mkdtempSync(join(tmpdir(), 'desk-partial-history-'));
       dirs.push(profileDir);
       const desk = await createDesk({
         profileDir,
         serverUrl: baseUrl,
         live: false,
-        sync: { intervalMs: 60_000 },
+        sync: { intervalMs: 60_000, ...(extra.pullLimit && { pullLimit: extra.pullLimit }) },
         requestTimeoutMs: 5_000,
+        ...(extra.fetch && { fetch: extra.fetch }),
       });
       desks.push(desk);
+      return desk;
+    }
+
+    async function openDesk(): Promise<DeskHost> {
+      const desk = await newDesk();
       await desk.handlers['session.login']({ username: 'agent01', password: PASSWORD });
       const status = await desk.handlers['sync.now']({});
       expect(status.state).toBe('online');
@@ -406,17 +413,7 @@ for (const backend of BACKENDS) {
         if (isPull && ((await res.clone().json()) as PullResponse).workingSetIn) workingSetSeen = true;
         return res;
       };
-      const profileDir = mkdtempSync(join(tmpdir(), 'desk-partial-history-'));
-      dirs.push(profileDir);
-      const desk = await createDesk({
-        profileDir,
-        serverUrl: baseUrl,
-        live: false,
-        sync: { intervalMs: 60_000, pullLimit: 2 },
-        requestTimeoutMs: 5_000,
-        fetch: gatedFetch,
-      });
-      desks.push(desk);
+      const desk = await newDesk({ pullLimit: 2, fetch: gatedFetch });
       let workingSet = false;
       const announced: string[] = [];
       desk.subscribe((event, payload) => {
