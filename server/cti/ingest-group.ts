@@ -23,7 +23,8 @@ import type { CtiSiteSettings } from '../../common/calls/site-settings';
 import type { Call, Presence } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
-import { recordChangeRows, type PendingChange } from '../sync/changes';
+import { combined, run } from '../db/statement';
+import { changeRowsInsert, type PendingChange } from '../sync/changes';
 import { batched } from './batched';
 import { areBlocked, listCallerIdRules, type CallerIdRule } from './blocks';
 import { groupCalls } from './group-calls';
@@ -34,7 +35,7 @@ import {
   namesAgents,
   processedEvents,
   processedKey,
-  recordProcessed,
+  processedInsert,
   residentLookup,
   runIngestJob,
   toError,
@@ -45,16 +46,16 @@ import {
   type PlanReads,
   type ProcessedRow,
 } from './ingest';
-import { notifyCalls } from './live';
-import { loadPresences, presenceAfterCall, presenceMove, savePresences } from './presence';
+import { callsNotify } from './live';
+import { loadPresences, presenceAfterCall, presenceMove, presenceUpsert } from './presence';
 import { readCtiSettings } from './settings';
 import {
   activeAgents,
   loadGroupCandidates,
   residentByPhone,
   residentsByPhone,
-  saveAliases,
-  saveCalls,
+  aliasesInsert,
+  callsUpsert,
   type AgentRef,
 } from './store';
 
@@ -142,13 +143,24 @@ async function applyGroup(q: Queryable, jobs: Readonly<IngestJob<unknown>[]>, no
   }
 
   const { changes, presence } = await followCalls(q, steps, reads.settings);
-  await saveCalls(q, calls.written());
-  await saveAliases(q, calls.addedAliases());
-  await savePresences(q, presence);
-  await recordProcessed(q, recorded);
-  await recordChangeRows(q, changes);
-  const notified = steps.map((s) => s.after.id);
-  await notifyCalls(q, notified, { source: 'cti' });
+  // Every write in one statement; the NOTIFYs are its result.
+  const notify = callsNotify(
+    steps.map((s) => s.after.id),
+    { source: 'cti' },
+  );
+  await run(
+    q,
+    combined(
+      [
+        callsUpsert(calls.written()),
+        aliasesInsert(calls.addedAliases()),
+        presenceUpsert(presence),
+        processedInsert(recorded),
+        changeRowsInsert(changes),
+      ],
+      notify ?? { sql: 'SELECT 1', params: [] },
+    ),
+  );
   return answers;
 }
 

@@ -13,6 +13,7 @@ import { callRecordId } from '../../common/calls/ids';
 import { applyCallEvent, type CallMachineContext } from '../../common/calls/machine';
 import type { Call } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
+import { run, type Statement } from '../db/statement';
 import { toE164 } from '../residents/phone';
 import { recordChangeRows, type PendingChange } from '../sync/changes';
 import { isBlocked, listCallerIdRules, type CallerIdRule } from './blocks';
@@ -88,14 +89,19 @@ export interface ProcessedRow {
   at: string;
 }
 
-/** A group's cti_events rows: one statement. */
-export async function recordProcessed(q: Queryable, rows: readonly ProcessedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await q.query(
-    `INSERT INTO cti_events (source, event_id, call_id, processed_at)
+/** The processed events' cti_events rows as one statement. */
+export function processedInsert(rows: readonly ProcessedRow[]): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: `INSERT INTO cti_events (source, event_id, call_id, processed_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])`,
-    [rows.map((r) => r.e.source), rows.map((r) => r.e.eventId), rows.map((r) => r.callId), rows.map((r) => r.at)],
-  );
+    params: [
+      rows.map((r) => r.e.source),
+      rows.map((r) => r.e.eventId),
+      rows.map((r) => r.callId),
+      rows.map((r) => r.at),
+    ],
+  };
 }
 
 const outsideNumber = (c: Call, e164: (raw: string) => string | null) =>
@@ -156,12 +162,7 @@ export async function applyCallEventTx(q: Queryable, e: CallEvent, ctx: IngestCo
   const number = residentLookup(applied, before);
   const after = number ? withResidentId(applied, await residentByPhone(q, number)) : applied;
   await saveCall(q, after, before);
-  await q.query('INSERT INTO cti_events (source, event_id, call_id, processed_at) VALUES ($1, $2, $3, $4)', [
-    e.source,
-    e.eventId,
-    after.id,
-    ctx.now.toISOString(),
-  ]);
+  await run(q, processedInsert([{ e, callId: after.id, at: ctx.now.toISOString() }]));
   await ctx.log('call', after.id);
   if (after.agentId) {
     const wrapUpSeconds = async () => (ctx.settings ?? (await readCtiSettings(q))).wrapUpSeconds;

@@ -6,6 +6,7 @@
 import type { Call, Presence } from '../../common/domain';
 import type { Queryable } from '../db/driver';
 import { PRESENCE_COLUMNS, presenceFromRow, type Row } from '../db/rows';
+import type { Statement } from '../db/statement';
 import type { LogChange } from './log';
 
 export async function loadPresence(q: Queryable, userId: string): Promise<Presence | undefined> {
@@ -89,21 +90,21 @@ export async function loadPresences(q: Queryable, userIds: readonly string[]): P
   return new Map(rows.map((r) => [String(r.user_id), presenceFromRow(r)]));
 }
 
-/** The rows of savePresence for many agents (one each), in one statement; the caller logs the changes. */
-export async function savePresences(q: Queryable, list: readonly Presence[]): Promise<void> {
-  if (list.length === 0) return;
-  await q.query(
-    `INSERT INTO agent_presence (${PRESENCE_COLUMNS})
+/** savePresence's rows for many agents (one each) as one statement; the caller logs the changes. */
+export function presenceUpsert(list: readonly Presence[]): Statement | null {
+  if (list.length === 0) return null;
+  return {
+    sql: `INSERT INTO agent_presence (${PRESENCE_COLUMNS})
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::uuid[])
      ${PRESENCE_UPSERT}`,
-    [
+    params: [
       list.map((p) => p.userId),
       list.map((p) => p.state),
       list.map((p) => p.since),
       list.map((p) => p.wrapUpUntil),
       list.map((p) => p.callId),
     ],
-  );
+  };
 }
 
 /** Agents whose wrap-up time is over become available (run by the sweep). Returns their ids. */

@@ -5,6 +5,7 @@
 import { CORRELATION_WINDOW_MS, LATE_REPORT_WINDOW_MS, UNRUNG_LOOKBACK_MS } from '../../common/calls/correlate';
 import type { Call, Role } from '../../common/domain';
 import type { Queryable } from '../db/driver';
+import { run, type Statement } from '../db/statement';
 import {
   CALL_COLUMNS,
   CALL_COLUMN_NAMES,
@@ -174,28 +175,28 @@ export async function saveCall(q: Queryable, call: Call, before?: Call): Promise
     `INSERT INTO calls (${CALL_COLUMNS}) VALUES (${CALL_PLACEHOLDERS}) ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET}`,
     callToRow(call),
   );
-  await saveAliases(q, newAliases(call, before));
+  await run(q, aliasesInsert(newAliases(call, before)));
 }
 
-/** saveCall's upsert for many records (each id once), in one statement. */
-export async function saveCalls(q: Queryable, calls: readonly Call[]): Promise<void> {
-  if (calls.length === 0) return;
-  await q.query(
-    `INSERT INTO calls (${CALL_COLUMNS})
+/** saveCall's upsert for many records (each id once) as one statement. */
+export function callsUpsert(calls: readonly Call[]): Statement | null {
+  if (calls.length === 0) return null;
+  return {
+    sql: `INSERT INTO calls (${CALL_COLUMNS})
      SELECT ${CALL_COLUMNS} FROM json_populate_recordset(NULL::calls, $1::json)
      ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET}`,
-    [JSON.stringify(calls.map(callToRecord))],
-  );
+    params: [JSON.stringify(calls.map(callToRecord))],
+  };
 }
 
-/** New aliases in one statement; an alias another record holds already stays that record's. */
-export async function saveAliases(q: Queryable, aliases: readonly CallAlias[]): Promise<void> {
-  if (aliases.length === 0) return;
-  await q.query(
-    `INSERT INTO call_aliases (kind, alias, call_id)
+/** New aliases as one statement; an alias another record holds already stays that record's. */
+export function aliasesInsert(aliases: readonly CallAlias[]): Statement | null {
+  if (aliases.length === 0) return null;
+  return {
+    sql: `INSERT INTO call_aliases (kind, alias, call_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT DO NOTHING`,
-    [aliases.map((a) => a.kind), aliases.map((a) => a.alias), aliases.map((a) => a.callId)],
-  );
+    params: [aliases.map((a) => a.kind), aliases.map((a) => a.alias), aliases.map((a) => a.callId)],
+  };
 }
 
 export interface AgentRef {
