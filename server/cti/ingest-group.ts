@@ -1,17 +1,17 @@
 /**
  * Several endpoint requests in one transaction (./ingest-queue groups the webhooks that arrive while the database
- * is busy), set-based: on PGlite's one connection every statement counts, so the group reads and writes each kind
- * of row once, whatever its number of events —
+ * is busy), set-based: every statement counts (PGlite parses and plans each on its one connection; each is a round
+ * trip to PostgreSQL), so a group runs a few statements whatever its number of events —
  *
- *   reads:  the requests' plans; every event's locks (in key order, so two groups never wait on each other
- *           crosswise); which events were processed already; every event's candidate records, locked
- *           (store.ts loadGroupCandidates); the residents of the events' numbers; the staff list; the presence
- *           of the agents the group's calls move.
+ *   reads:  the requests' plans (PlanReads: settings, block list, caller-ID rules, each read once); every event's
+ *           locks (in key order, so two groups never wait on each other crosswise); then one read: which events
+ *           were processed already, every event's candidate records, locked (store.ts groupCandidatesRead), the
+ *           residents of the events' numbers, the staff list and its presence.
  *   memory: each event in arrival order, exactly as ./ingest applyCallEventTx applies one: skip a processed
  *           (source, eventId); correlate among its candidates as they stand after the group's earlier events
  *           (./group-calls); the pure machine; the resident; the agent's presence.
- *   writes: the changed call records (one upsert), their new aliases, the presence rows, cti_events, the change
- *           log in the order one-at-a-time would have logged it, the NOTIFYs.
+ *   writes: one statement: the changed call records (one upsert), their new aliases, the presence rows,
+ *           cti_events, the change log in the order one-at-a-time would have logged it, the NOTIFYs.
  *
  * When the group fails, nothing of it was written and each request runs again on its own (runIngestJob), in the
  * same order. tests/integration/cti-group-equivalence.test.ts holds both paths to the same results.
@@ -23,7 +23,7 @@ import type { CtiSiteSettings } from '../../common/calls/site-settings';
 import type { Call, Presence } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
 import { toE164 } from '../residents/phone';
-import { combined, run } from '../db/statement';
+import { combined, readTogether, run } from '../db/statement';
 import { changeRowsInsert, type PendingChange } from '../sync/changes';
 import { batched } from './batched';
 import { areBlocked, listCallerIdRules, type CallerIdRule } from './blocks';
@@ -33,7 +33,7 @@ import {
   lockKeys,
   machineContext,
   namesAgents,
-  processedEvents,
+  processedRead,
   processedKey,
   processedInsert,
   residentLookup,
@@ -50,10 +50,11 @@ import { callsNotify } from './live';
 import { loadPresences, presenceAfterCall, presenceMove, presenceUpsert } from './presence';
 import { readCtiSettings } from './settings';
 import {
-  activeAgents,
-  loadGroupCandidates,
+  activeAgentsRead,
+  agentsPresenceRead,
+  groupCandidatesRead,
   residentByPhone,
-  residentsByPhone,
+  residentsRead,
   aliasesInsert,
   callsUpsert,
   type AgentRef,
@@ -99,20 +100,27 @@ async function applyGroup(q: Queryable, jobs: Readonly<IngestJob<unknown>[]>, no
   const reads = groupReads(q);
   const plans = await planAll(jobs, reads);
   const events = plans.flatMap((p) => p.events);
+  if (events.length === 0) return plans.map((p) => p.answer([]));
   const e164 = cachedE164();
   const fromOf = (e: CallEvent) => (e.from ? e164(e.from) : null);
-  const keys = events.flatMap((e) => callerLockKeys(e, fromOf(e)));
-  if (keys.length > 0) await lockKeys(q, keys);
-  // Read after the locks: an event another transaction applied meanwhile is seen.
-  const processed = await processedEvents(q, events);
-  const fresh = firstUnprocessed(events, processed);
-
-  const calls = groupCalls(await loadGroupCandidates(q, fresh, fresh.map(fromOf), fresh.length));
-  const residentOf = await residentFinder(
+  await lockKeys(
     q,
-    fresh.flatMap((e) => [e.from, e.to]).flatMap((n) => (n ? [e164(n)] : [])),
+    events.flatMap((e) => callerLockKeys(e, fromOf(e))),
   );
-  let staff: AgentRef[] | undefined;
+  // One read after the locks (an event another transaction applied meanwhile is seen): which events were
+  // processed, the candidate records of all (locked), the residents of their numbers, the staff and its presence.
+  const unique = firstOccurrences(events);
+  const numbers = unique.flatMap((e) => [e.from, e.to]).flatMap((n) => (n ? [e164(n)] : []));
+  const read = await readTogether(q, {
+    processed: processedRead(events),
+    candidates: groupCandidatesRead(unique, unique.map(fromOf), unique.length),
+    residents: residentsRead(numbers.filter((n): n is string => n !== null)),
+    staff: activeAgentsRead(),
+    presence: agentsPresenceRead(),
+  });
+  const processed = read.processed;
+  const calls = groupCalls(read.candidates);
+  const residentOf = residentFinder(q, numbers, read.residents);
 
   const steps: Step[] = [];
   const recorded: ProcessedRow[] = [];
@@ -129,7 +137,7 @@ async function applyGroup(q: Queryable, jobs: Readonly<IngestJob<unknown>[]>, no
         continue;
       }
       const before = correlate(e, calls.candidates(e, fromOf(e)), e164);
-      const agents = namesAgents(e) ? (staff ??= await activeAgents(q)) : [];
+      const agents = namesAgents(e) ? read.staff : [];
       const applied = applyCallEvent(before, e, machineContext(e, at, agents, e164));
       const number = residentLookup(applied, before, e164);
       const after = number ? withResidentId(applied, await residentOf(number)) : applied;
@@ -142,7 +150,7 @@ async function applyGroup(q: Queryable, jobs: Readonly<IngestJob<unknown>[]>, no
     answers.push(plan.answer(results));
   }
 
-  const { changes, presence } = await followCalls(q, steps, reads.settings);
+  const { changes, presence } = await followCalls(q, steps, reads.settings, read);
   // Every write in one statement; the NOTIFYs are its result.
   const notify = callsNotify(
     steps.map((s) => s.after.id),
@@ -189,28 +197,28 @@ async function planAll(jobs: Readonly<IngestJob<unknown>[]>, reads: PlanReads): 
 }
 
 /**
- * The residents of the numbers a group's records may be matched by — its events' own, read at once — and of any
- * other (a number only a stored record holds) alone, once.
+ * The residents of the numbers a group's records may be matched by: its events' own, read with the group (`found`:
+ * those with one resident), and any other (a number only a stored record holds) alone, once.
  */
-async function residentFinder(
+function residentFinder(
   q: Queryable,
   numbers: ReadonlyArray<string | null>,
-): Promise<(number: string) => Promise<string | null>> {
-  const wanted = numbers.filter((n): n is string => n !== null);
-  const known = new Map<string, string | null>(wanted.map((n) => [n, null]));
-  for (const [number, id] of await residentsByPhone(q, wanted)) known.set(number, id);
+  found: ReadonlyMap<string, string>,
+): (number: string) => Promise<string | null> {
+  const known = new Map<string, string | null>();
+  for (const n of numbers) if (n !== null) known.set(n, found.get(n) ?? null);
   return async (number) => {
     if (!known.has(number)) known.set(number, await residentByPhone(q, number));
     return known.get(number) ?? null;
   };
 }
 
-/** The events not processed yet, each (source, eventId) once: the rest are duplicates. */
-function firstUnprocessed(events: readonly CallEvent[], processed: ReadonlyMap<string, string>): CallEvent[] {
+/** Each (source, eventId) once: a later one is a duplicate. */
+function firstOccurrences(events: readonly CallEvent[]): CallEvent[] {
   const seen = new Set<string>();
   return events.filter((e) => {
     const key = processedKey(e);
-    if (processed.has(key) || seen.has(key)) return false;
+    if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
@@ -225,12 +233,16 @@ async function followCalls(
   q: Queryable,
   steps: readonly Step[],
   readSettings: () => Promise<CtiSiteSettings>,
+  read: { staff: readonly AgentRef[]; presence: ReadonlyMap<string, Presence> },
 ): Promise<{ changes: PendingChange[]; presence: Presence[] }> {
   const moves = steps.map((s) => presenceMove(s.before, s.after));
-  const current = await loadPresences(
-    q,
-    steps.flatMap((s, i) => (moves[i] && s.after.agentId ? [s.after.agentId] : [])),
+  // The staff's presence came with the group's read; an agent who is not on the staff list is read now.
+  const current = new Map(read.presence);
+  const staffIds = new Set(read.staff.map((a) => a.id));
+  const others = steps.flatMap((s, i) =>
+    moves[i] && s.after.agentId && !staffIds.has(s.after.agentId) ? [s.after.agentId] : [],
   );
+  for (const [id, p] of await loadPresences(q, others)) current.set(id, p);
   const changed = new Set<string>();
   const changes: PendingChange[] = [];
   for (const [i, s] of steps.entries()) {

@@ -13,7 +13,7 @@ import { callRecordId } from '../../common/calls/ids';
 import { applyCallEvent, type CallMachineContext } from '../../common/calls/machine';
 import type { Call } from '../../common/domain';
 import type { Db, Queryable } from '../db/driver';
-import { run, type Statement } from '../db/statement';
+import { run, type Read, type Statement } from '../db/statement';
 import { toE164 } from '../residents/phone';
 import { recordChangeRows, type PendingChange } from '../sync/changes';
 import { isBlocked, listCallerIdRules, type CallerIdRule } from './blocks';
@@ -70,16 +70,18 @@ async function processedCall(q: Queryable, e: CallEvent): Promise<string | undef
   return rows[0]?.call_id;
 }
 
-/** processedCall for many events: one statement. */
-export async function processedEvents(q: Queryable, events: readonly CallEvent[]): Promise<Map<string, string>> {
-  if (events.length === 0) return new Map();
-  const { rows } = await q.query<{ source: string; event_id: string; call_id: string }>(
-    `SELECT c.source, c.event_id, c.call_id::text AS call_id
+/** processedCall for many events, as one read: processedKey → the call record's id. */
+export function processedRead(events: readonly CallEvent[]): Read<Map<string, string>> {
+  return {
+    sql: `SELECT c.source, c.event_id, c.call_id::text AS call_id
        FROM cti_events c JOIN unnest($1::text[], $2::text[]) AS t(source, event_id)
          ON c.source = t.source AND c.event_id = t.event_id`,
-    [events.map((e) => e.source), events.map((e) => e.eventId)],
-  );
-  return new Map(rows.map((r) => [processedKey({ source: r.source, eventId: r.event_id }), r.call_id]));
+    params: [events.map((e) => e.source), events.map((e) => e.eventId)],
+    decode: (rows) =>
+      new Map(
+        rows.map((r) => [processedKey({ source: String(r.source), eventId: String(r.event_id) }), String(r.call_id)]),
+      ),
+  };
 }
 
 /** A processed event's cti_events row. */

@@ -3,9 +3,9 @@
  * lookups the call machine needs (agents, the caller's resident). Rows map to `Call` in server/db/rows.ts only.
  */
 import { CORRELATION_WINDOW_MS, LATE_REPORT_WINDOW_MS, UNRUNG_LOOKBACK_MS } from '../../common/calls/correlate';
-import type { Call, Role } from '../../common/domain';
+import type { Call, Presence, Role } from '../../common/domain';
 import type { Queryable } from '../db/driver';
-import { run, type Statement } from '../db/statement';
+import { read, run, type Read, type Statement } from '../db/statement';
 import {
   CALL_COLUMNS,
   CALL_COLUMN_NAMES,
@@ -13,6 +13,7 @@ import {
   callFromRow,
   callToRecord,
   callToRow,
+  presenceFromRow,
   type Row,
 } from '../db/rows';
 
@@ -97,22 +98,20 @@ export interface GroupCandidates {
 }
 
 /**
- * loadCandidates for a group of events, in one statement, before any of them is applied: the records their
+ * loadCandidates for a group of events, as one read, before any of them is applied: the records their
  * reporter ids and SIP Call-IDs name (with those aliases), and for each event that would search by number (a ring,
  * or a report of an unknown reporter id) the nearest calls from its number — `extra` more than loadCandidates
  * takes, so that however the group's own writes move its records, each event's nearest ones are among them
  * (./group-calls picks each event's candidates from these in memory).
  */
-export async function loadGroupCandidates(
-  q: Queryable,
+export function groupCandidatesRead(
   events: ReadonlyArray<{ type: string; callId: string; sipCallId?: string | undefined; ts: string }>,
   fromE164: ReadonlyArray<string | null>,
   extra: number,
-): Promise<GroupCandidates> {
-  if (events.length === 0) return { calls: [], aliases: [] };
+): Read<GroupCandidates> {
   const windows = events.map((e) => candidateWindow(e.ts));
-  const { rows } = await q.query<Row>(
-    `WITH ev AS (
+  return {
+    sql: `WITH ev AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[],
          $6::timestamptz[], $7::boolean[]) AS t(call_alias, sip_alias, from_e164, lo, hi, ts, ring)),
      hits AS (
@@ -128,7 +127,7 @@ export async function loadGroupCandidates(
        (SELECT json_agg(json_build_array(h.kind, h.alias)) FROM hits h WHERE h.call_id = calls.id) AS hit_aliases
        FROM calls WHERE id IN (SELECT call_id FROM hits UNION SELECT id FROM near)
       ORDER BY started_at, id FOR UPDATE OF calls`,
-    [
+    params: [
       events.map((e) => e.callId),
       events.map((e) => e.sipCallId ?? null),
       fromE164,
@@ -138,15 +137,17 @@ export async function loadGroupCandidates(
       events.map((e) => e.type === 'call.ringing'),
       MAX_NUMBER_CANDIDATES + extra,
     ],
-  );
-  const aliases: CallAlias[] = [];
-  const calls = rows.map((r) => {
-    const hits = (typeof r.hit_aliases === 'string' ? JSON.parse(r.hit_aliases) : r.hit_aliases) as
-      [AliasKind, string][] | null;
-    for (const [kind, alias] of hits ?? []) aliases.push({ kind, alias, callId: String(r.id) });
-    return callFromRow(r);
-  });
-  return { calls, aliases };
+    decode(rows) {
+      const aliases: CallAlias[] = [];
+      const calls = rows.map((r) => {
+        const hits = (typeof r.hit_aliases === 'string' ? JSON.parse(r.hit_aliases) : r.hit_aliases) as
+          [AliasKind, string][] | null;
+        for (const [kind, alias] of hits ?? []) aliases.push({ kind, alias, callId: String(r.id) });
+        return callFromRow(r);
+      });
+      return { calls, aliases };
+    },
+  };
 }
 
 const UPDATE_SET = CALL_COLUMN_NAMES.filter((c) => c !== 'id')
@@ -210,17 +211,32 @@ export interface AgentRef {
 const CALL_ROLES: readonly Role[] = ['agent', 'lead', 'technician', 'admin'];
 
 export async function activeAgents(q: Queryable): Promise<AgentRef[]> {
-  const { rows } = await q.query<Row>(
-    `SELECT id::text AS id, username, name, extension FROM users WHERE active AND role = ANY($1::text[])
+  return read(q, activeAgentsRead());
+}
+
+export function activeAgentsRead(): Read<AgentRef[]> {
+  return {
+    sql: `SELECT id::text AS id, username, name, extension FROM users WHERE active AND role = ANY($1::text[])
      ORDER BY username`,
-    [CALL_ROLES],
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    username: String(r.username),
-    name: String(r.name),
-    extension: r.extension == null ? null : String(r.extension),
-  }));
+    params: [CALL_ROLES],
+    decode: (rows) =>
+      rows.map((r) => ({
+        id: String(r.id),
+        username: String(r.username),
+        name: String(r.name),
+        extension: r.extension == null ? null : String(r.extension),
+      })),
+  };
+}
+
+/** The presence of every agent activeAgents lists (those without a presence row have none here). */
+export function agentsPresenceRead(): Read<Map<string, Presence>> {
+  return {
+    sql: `SELECT p.* FROM agent_presence p JOIN users u ON u.id = p.user_id
+      WHERE u.active AND u.role = ANY($1::text[])`,
+    params: [CALL_ROLES],
+    decode: (rows) => new Map(rows.map((r) => [String(r.user_id), presenceFromRow(r)])),
+  };
 }
 
 /** The one resident whose phone this is, or null when nobody or several residents have it (the agent picks). */
@@ -232,13 +248,12 @@ export async function residentByPhone(q: Queryable, e164: string): Promise<strin
   return rows.length === 1 && rows[0] ? String(rows[0].resident_id) : null;
 }
 
-/** residentByPhone for many numbers, in one statement: each number that belongs to exactly one resident. */
-export async function residentsByPhone(q: Queryable, numbers: readonly string[]): Promise<Map<string, string>> {
-  if (numbers.length === 0) return new Map();
-  const { rows } = await q.query<{ e164: string; resident_id: string }>(
-    `SELECT e164, min(resident_id) AS resident_id FROM resident_phones WHERE e164 = ANY($1::text[])
+/** residentByPhone for many numbers, as one read: each number that belongs to exactly one resident. */
+export function residentsRead(numbers: readonly string[]): Read<Map<string, string>> {
+  return {
+    sql: `SELECT e164, min(resident_id) AS resident_id FROM resident_phones WHERE e164 = ANY($1::text[])
       GROUP BY e164 HAVING count(DISTINCT resident_id) = 1`,
-    [[...new Set(numbers)]],
-  );
-  return new Map(rows.map((r) => [String(r.e164), String(r.resident_id)]));
+    params: [[...new Set(numbers)]],
+    decode: (rows) => new Map(rows.map((r) => [String(r.e164), String(r.resident_id)])),
+  };
 }

@@ -153,11 +153,12 @@ function workload(): Request[][] {
   const replay: Request[] = [
     ...[first, second].flat().map((r) => ({ ...r, blockable: false })),
     { events: [ev('call.ended', 'P2', 'pbx', at(260), { cause: 'normalClearing' })] },
-    // agent01's softphone reports F's answer late, under its own id: F is found by number, in the database.
-    { events: [ev('call.answered', 'H-F', 'hook', at(126), { ...inbound('13800138000'), agent: '8001' })] },
   ];
   // The same call's ring, answer and hangup, each its own request, in one group.
   const last: Request[] = [
+    // agent02 answers N, then L: on L when N ends (below).
+    { events: [ev('call.ringing', 'N', 'pbx', at(299), { ...inbound('13611114444'), offeredTo: ['8002'] })] },
+    { events: [ev('call.answered', 'N', 'pbx', at(301), { answeredBy: '8002' })] },
     // Microseconds, which the database keeps and reads return as milliseconds.
     {
       events: [
@@ -168,12 +169,28 @@ function workload(): Request[][] {
       ],
     },
     { events: [ev('call.answered', 'L', 'pbx', at(302), { answeredBy: '8002' })], settings: true },
+    // Microseconds, and the record never read back: as one-at-a-time wrote it, to the microsecond.
+    {
+      events: [
+        ev('call.ringing', 'M', 'pbx', '2026-11-02T02:05:10.654321Z', {
+          ...inbound('13611115555'),
+          offeredTo: ['8003'],
+        }),
+        ev('call.answered', 'M', 'pbx', at(311), { answeredBy: '8003' }),
+      ],
+    },
     // The agent's softphone reports the answer under its own id: found by number, not by id.
     { events: [ev('call.answered', 'H-L', 'hook', at(302.2), { ...inbound('13800138000'), agent: '8002' })] },
+  ];
+  // L again, read back from the database (its ring's microseconds); N ends while agent02 is on L.
+  const after: Request[] = [
+    { events: [ev('call.ended', 'N', 'pbx', at(340), { cause: 'normalClearing' })] },
+    // agent01's softphone reports F's answer late, under its own id: F is found by number, in the database.
+    { events: [ev('call.answered', 'H-F', 'hook', at(126), { ...inbound('13800138000'), agent: '8001' })] },
     { events: [ev('call.ended', 'L', 'pbx', at(330), { cause: 'normalClearing' })] },
     { events: [ev('call.ended', 'H2', 'hook', at(331), { cause: 'normalClearing' })] },
   ];
-  return [first, second, third, replay, last];
+  return [first, second, third, replay, last, after];
 }
 
 /** A request as an ingest job; its answer is its events' results. */
@@ -313,6 +330,11 @@ for (const backend of BACKENDS) {
       expect(byCallId.get('G2')).toMatchObject({ state: 'ringing' });
       expect(byCallId.get('I')).toMatchObject({ state: 'ended', residentId: 'r2', talkingSeconds: 58.75 });
       expect(g.presence.find((p) => String(p.user_id) === AGENT1)).toMatchObject({ state: 'wrap_up' });
+      // N ended while agent02 was on L: their wrap-up is L's.
+      expect(g.presence.find((p) => String(p.user_id) === AGENT2)).toMatchObject({
+        state: 'wrap_up',
+        call_id: byCallId.get('L')?.id,
+      });
       expect(g.events.length).toBe(new Set(groups.flat().flatMap((r) => r.events.map((e) => e.eventId))).size + 1);
     });
   });
