@@ -88,7 +88,7 @@ export async function ingestCallEventGroup(
     for (const job of jobs) out.push(await runIngestJob(db, job, now).catch(toError));
     return out;
   };
-  if (jobs.length === 1) return alone();
+  // A lone request too: its events in one transaction rather than one each (a failure falls back to that).
   try {
     return await db.tx((q) => applyGroup(q, jobs, now));
   } catch {

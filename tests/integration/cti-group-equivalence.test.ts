@@ -57,7 +57,7 @@ function ev(type: string, callId: string, source: string, ts: string, fields: Re
 }
 const inbound = (from: string) => ({ direction: 'inbound', from, to: '4008001234' });
 
-/** Groups of requests; every group holds several, so it runs as a group. */
+/** Groups of requests. */
 function workload(): Request[][] {
   const ringA = ev('call.ringing', 'A', 'pbx', at(0), { ...inbound('13800138000'), offeredTo: ['8001'] });
   const answerA = ev('call.answered', 'A', 'pbx', at(3), { ...inbound('13800138000'), answeredBy: '8001' });
@@ -190,7 +190,19 @@ function workload(): Request[][] {
     { events: [ev('call.ended', 'L', 'pbx', at(330), { cause: 'normalClearing' })] },
     { events: [ev('call.ended', 'H2', 'hook', at(331), { cause: 'normalClearing' })] },
   ];
-  return [first, second, third, replay, last, after];
+  // A group of one request: one call's ring and answer.
+  const alone: Request[] = [
+    {
+      events: [
+        ev('call.ringing', 'O', 'pbx', '2026-11-02T02:06:40.000999Z', {
+          ...inbound('13611116666'),
+          offeredTo: ['8003'],
+        }),
+        ev('call.answered', 'O', 'pbx', at(401), { answeredBy: '8003' }),
+      ],
+    },
+  ];
+  return [first, second, third, replay, last, after, alone];
 }
 
 /** A request as an ingest job; its answer is its events' results. */
