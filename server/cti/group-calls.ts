@@ -1,5 +1,5 @@
 /**
- * The call records of a group of events (./ingest-group), in memory: what loadGroupCandidates read, then every
+ * The call records of a group of events (./ingest-group), in memory: what groupCandidatesRead read, then every
  * record the group's events create or change, as they leave it. Each event's candidates are picked from here with
  * loadCandidates' own rules (store.ts) — the alias of a known reporter id, else the aliases of its reporter id and
  * SIP Call-ID and the nearest calls from its number — so it sees its group's earlier events exactly as if each had

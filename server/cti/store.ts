@@ -89,7 +89,7 @@ export interface CallAlias {
   callId: string;
 }
 
-/** What loadGroupCandidates reads for a group of events. */
+/** What groupCandidatesRead reads for a group of events. */
 export interface GroupCandidates {
   /** Every record any of the events' loadCandidates could return, and then some; locked. */
   calls: Call[];

@@ -1,4 +1,4 @@
--- Calls from one number around a time (server/cti/store.ts loadCandidates / loadGroupCandidates: correlation's
+-- Calls from one number around a time (server/cti/store.ts loadCandidates / groupCandidatesRead: correlation's
 -- nearest calls from the same number, on every ring): one index range instead of every call of the number
 -- intersected with every call of the last hours (calls_from AND calls_started_id, both whole ranges). It also
 -- serves calls_from's equality lookups (the call list's number filter, re-resolving a number's calls).
