@@ -81,13 +81,21 @@ export async function removeBlock(q: Queryable, id: string): Promise<boolean> {
 
 /** Whether the caller is on the block list now. */
 export async function isBlocked(q: Queryable, from: string, now: Date): Promise<boolean> {
-  const key = blockKey(from);
-  if (!key) return false;
-  const { rows } = await q.query(
-    'SELECT 1 FROM call_blocks WHERE e164 = $1 AND (expires_at IS NULL OR expires_at > $2)',
-    [key, now.toISOString()],
+  return (await areBlocked(q, [{ from, now }]))[0] ?? false;
+}
+
+/** isBlocked for many callers, each at its own time, in one statement. */
+export async function areBlocked(q: Queryable, asks: ReadonlyArray<{ from: string; now: Date }>): Promise<boolean[]> {
+  const keys = asks.map((a) => blockKey(a.from));
+  const wanted = asks.flatMap((a, i) => (keys[i] ? [i] : []));
+  if (wanted.length === 0) return asks.map(() => false);
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT t.n FROM unnest($1::text[], $2::timestamptz[], $3::int[]) AS t(e164, at, n)
+      WHERE EXISTS (SELECT 1 FROM call_blocks b WHERE b.e164 = t.e164 AND (b.expires_at IS NULL OR b.expires_at > t.at))`,
+    [wanted.map((i) => keys[i]), wanted.map((i) => asks[i]?.now.toISOString()), wanted],
   );
-  return rows.length > 0;
+  const blocked = new Set(rows.map((r) => Number(r.n)));
+  return asks.map((_, i) => blocked.has(i));
 }
 
 export const CallerIdRule = z.object({

@@ -2,14 +2,15 @@
  * Group commit for call events (issue 13: ≥ 1,000 webhook events/s from 20 PBX senders). One transaction per event
  * spends much of its time on per-transaction work (BEGIN, the commit, the change-log and NOTIFY statements, the
  * staff list); on PGlite's one connection every statement counts. Requests that arrive together run as one group
- * (../db/group-commit, ./ingest ingestCallEventGroup).
+ * (../db/group-commit, ./ingest-group).
  *
  * Exactly-once is untouched: a request is answered only after its group committed, and an event already processed
  * (a retried webhook) is a duplicate whichever group it lands in.
  */
 import type { Db } from '../db/driver';
 import { createGroupCommitQueue } from '../db/group-commit';
-import { ingestCallEventGroup, type IngestJob } from './ingest';
+import type { IngestJob } from './ingest';
+import { ingestCallEventGroup } from './ingest-group';
 
 /** Requests per group: a group stays one short transaction (a request carries at most 100 events). */
 const MAX_GROUP_JOBS = 50;

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CALL_LIVE_TYPE, type CallLiveMessage } from '../../common/live';
 import type { Db, Queryable } from '../db/driver';
+import type { Statement } from '../db/statement';
 import { cachedPhoneHasher } from '../privacy/phone-hash';
 import { maskCall } from '../../common/calls/mask';
 import { CHANGES_CHANNEL } from '../sync/notify';
@@ -32,21 +33,20 @@ export async function notifyCall(q: Queryable, callId: string, changes?: Record<
   ]);
 }
 
-/** notifyCall for a group of calls (one transaction's): each call's NOTIFY in order, then the one change-log poke. */
-export async function notifyCalls(
-  q: Queryable,
-  callIds: readonly string[],
-  changes: Record<string, string>,
-): Promise<void> {
-  if (callIds.length === 0) return;
-  await q.query(
-    `SELECT pg_notify(channel, payload) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(channel, payload, n)
+/**
+ * notifyCall for a group of calls (one transaction's), as a statement: each call's NOTIFY in order, then the one
+ * change-log poke (null: no calls).
+ */
+export function callsNotify(callIds: readonly string[], changes: Record<string, string>): Statement | null {
+  if (callIds.length === 0) return null;
+  return {
+    sql: `SELECT pg_notify(channel, payload) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(channel, payload, n)
       ORDER BY n`,
-    [
+    params: [
       [...callIds.map(() => CALLS_CHANNEL), CHANGES_CHANNEL],
       [...callIds, JSON.stringify(changes)],
     ],
-  );
+  };
 }
 
 /** Every node: send each notified call to the sockets of its offered and answering agents on this node. */

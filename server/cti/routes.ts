@@ -18,7 +18,6 @@ import {
   NewBlock,
   addBlock,
   callerIdFor,
-  isBlocked,
   listBlocks,
   listCallerIdRules,
   removeBlock,
@@ -172,15 +171,15 @@ function zammadJob(
     answer: (): ZammadAnswer => ({ status, body: answer }),
   });
   return {
-    async plan(q, readSettings) {
-      const settings = await readSettings();
+    async plan(reads) {
+      const settings = await reads.settings();
       if (!expectedToken || !settings.enabled) return refuse(422, { error: ZAMMAD_ERRORS.disabled });
       if (!tokenMatches(expectedToken, token)) return refuse(401, { error: ZAMMAD_ERRORS.token });
       const req = parseZammadRequest(body, now());
       if (!req.ok) return refuse(req.status, req.body);
       const { envelope } = req;
       const newCall = req.event === 'newCall';
-      if (newCall && req.direction === 'in' && envelope.from && (await isBlocked(q, envelope.from, now()))) {
+      if (newCall && req.direction === 'in' && envelope.from && (await reads.blocked(envelope.from, now()))) {
         return {
           events: [CallEvent.parse(envelope), CallEvent.parse(rejectedEnvelope(envelope))],
           settings,
@@ -188,7 +187,9 @@ function zammadJob(
         };
       }
       const callerId =
-        newCall && req.direction === 'out' && envelope.to ? callerIdFor(await listCallerIdRules(q), envelope.to) : null;
+        newCall && req.direction === 'out' && envelope.to
+          ? callerIdFor(await reads.callerIdRules(), envelope.to)
+          : null;
       return {
         // As Zammad logs it: the call goes out from the caller ID the PBX is told to present.
         events: [CallEvent.parse(callerId ? { ...envelope, from: callerId } : envelope)],

@@ -188,11 +188,34 @@ export function callFromRow(r: Row): Call {
   return Call.parse(call);
 }
 
-/** The values of CALL_COLUMN_NAMES for an INSERT or UPSERT of `c`. */
-export function callToRow(c: Call): unknown[] {
+/** The values of CALL_COLUMN_NAMES for `c`, `detail` as an object. */
+function callValues(c: Call): unknown[] {
   const detail: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(c)) if (!IN_COLUMNS.has(field)) detail[field] = value;
-  return [...CALL_FIELDS.map(([, field]) => c[field]), c.callback.state, c.callback.claimedBy, JSON.stringify(detail)];
+  return [...CALL_FIELDS.map(([, field]) => c[field]), c.callback.state, c.callback.claimedBy, detail];
+}
+
+/** The values of CALL_COLUMN_NAMES for an INSERT or UPSERT of `c`. */
+export function callToRow(c: Call): unknown[] {
+  const values = callValues(c);
+  values[values.length - 1] = JSON.stringify(values.at(-1));
+  return values;
+}
+
+/** `c` as one object keyed by column: many rows travel as one JSON parameter (json_populate_recordset). */
+export function callToRecord(c: Call): Row {
+  const values = callValues(c);
+  return Object.fromEntries(CALL_COLUMN_NAMES.map((column, i) => [column, values[i]]));
+}
+
+/**
+ * `c` as reading it back after writing it would give it: times as reads return them (milliseconds, UTC), the
+ * record parsed again. A group that applies several events to one record in memory hands each the
+ * record as one event at a time would have read it.
+ */
+export function callAsStored(c: Call): Call {
+  const values = callToRow(c);
+  return callFromRow(Object.fromEntries(CALL_COLUMN_NAMES.map((column, i) => [column, values[i]])));
 }
 
 export const PRESENCE_COLUMNS = 'user_id, state, since, wrap_up_until, call_id';

@@ -1,6 +1,7 @@
 /** The change log pull reads (DESIGN.md §5): every write to a synced entity records one row in its transaction. */
 import type { SyncEntity } from '../../common/sync';
 import type { Queryable } from '../db/driver';
+import { run, type Statement } from '../db/statement';
 
 export type ChangeOp = 'put' | 'del';
 
@@ -32,11 +33,16 @@ export interface PendingChange {
 
 /** One statement for a batch's rows of any entities and ops; order (hence seq order) follows `rows`. */
 export async function recordChangeRows(q: Queryable, rows: readonly PendingChange[]): Promise<void> {
-  if (rows.length === 0) return;
-  await q.query(
-    `INSERT INTO change_log (entity, entity_id, op)
+  await run(q, changeRowsInsert(rows));
+}
+
+/** recordChangeRows' statement (null: no rows). */
+export function changeRowsInsert(rows: readonly PendingChange[]): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: `INSERT INTO change_log (entity, entity_id, op)
      SELECT entity, id, op FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(entity, id, op, n)
      ORDER BY n`,
-    [rows.map((r) => r.entity), rows.map((r) => r.id), rows.map((r) => r.op)],
-  );
+    params: [rows.map((r) => r.entity), rows.map((r) => r.id), rows.map((r) => r.op)],
+  };
 }
