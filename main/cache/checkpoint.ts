@@ -17,18 +17,23 @@ import { cipherPragmas, type CacheKey } from './cipher';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 let db;
+let answer;
 try {
   const Database = require(workerData.module);
   db = new Database(workerData.file, { nativeBinding: workerData.nativeBinding, fileMustExist: true });
   for (const pragma of workerData.unlock) db.pragma(pragma);
   db.pragma('busy_timeout = 5000');
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-  parentPort.postMessage({ ok: true, result });
+  answer = { ok: true, result };
 } catch (err) {
-  parentPort.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) });
+  answer = { ok: false, message: err instanceof Error ? err.message : String(err) };
 } finally {
-  db?.close();
+  // Closed before answering: whoever waits for the answer (the desk's close) finds no connection of ours left.
+  try {
+    db?.close();
+  } catch {}
 }
+parentPort.postMessage(answer);
 `;
 
 export interface CheckpointResult {
