@@ -6,9 +6,15 @@
  * being filled from empty, its secondary indexes (but KEPT_INDEXES) and triggers are dropped (their SQL kept in
  * `meta`), and `finish` puts them back: each index built once from sorted data, then the triggers. Only the indexes the console's views
  * and counts need come back before the sync reports done; `completeInBackground` then builds the rest
- * (DEFERRED_INDEXES) and fills the search index in rowid slices, yielding to the event loop in between. The sync
- * engine runs it after the initial sync: until it ends those queries answer correctly, only more slowly (search by
- * LIKE, the others by scanning).
+ * (DEFERRED_INDEXES) and fills what is left of the search index in rowid slices, yielding to the event loop in
+ * between. Until it ends those queries answer correctly, only more slowly (search by LIKE, the others by scanning).
+ *
+ * The search index is most of that work (~5 s of the desk's thread at 100k tickets), and during the sync the desk
+ * spends about half its time waiting for the server's next page: `fillWhile` fills the index in small slices in
+ * that wait (the page, once it arrives, waits for one slice at most). Only the search indexes' insert triggers are
+ * dropped for that: their update and delete triggers stay, so a row already indexed that changes or goes later in
+ * the load is re-indexed or removed as it would be outside a bulk load, and one not indexed yet is indexed by its
+ * update trigger (the fill's NOT EXISTS then skips it).
  *
  * The log then holds the whole new cache (checkpoints are off while loading): with `checkpoint` given, a worker
  * copies it into the database file (./checkpoint) while this connection goes on, and automatic checkpoints come
@@ -50,8 +56,22 @@ const DEFERRED_INDEXES: ReadonlySet<string> = new Set([
  */
 const KEPT_INDEXES: ReadonlySet<string> = new Set(['tickets_by_open_sla']);
 
+/**
+ * Kept while loading: the search indexes' update and delete triggers (see above). A bulk load begun by an older
+ * desk dropped them too; then the index is filled only after `finish`, as it was.
+ */
+const KEPT_TRIGGERS: ReadonlySet<string> = new Set([
+  'tickets_fts_update',
+  'tickets_fts_delete',
+  'tickets_fts_short_update',
+  'tickets_fts_short_delete',
+]);
+
 /** Rows of the search index filled per transaction while finishing (the event loop runs between slices). */
 const FTS_SLICE_ROWS = 1_000;
+
+/** Rows per slice filled while the sync waits for a page: ~5–10 ms of the desk's thread, what a keypress may wait. */
+const FTS_WAIT_SLICE_ROWS = 100;
 
 export interface BulkLoad {
   /** Enters bulk-load mode if `tickets` is empty and it is not on already; returns whether it is on. */
@@ -68,6 +88,11 @@ export interface BulkLoad {
    * `finish` (it relies on the triggers being back), while the console is in use.
    */
   completeInBackground(signal?: AbortSignal): Promise<void>;
+  /**
+   * Fills the search index in small slices until `waiting` settles (or the index has caught up with the rows
+   * loaded so far), then settles as `waiting` does. A pass-through when not in bulk-load mode.
+   */
+  fillWhile<T>(waiting: Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Whether `completeInBackground` has work left (also after a restart). */
   backgroundPending(): boolean;
   /** False while the search index is missing rows (between `begin` and the end of `completeInBackground`). */
@@ -117,16 +142,29 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
     const stored = meta.get('bulk_deferred');
     return stored === null ? null : (JSON.parse(stored) as SchemaObject[]);
   };
+  /**
+   * SQLite gives a new row the largest rowid plus one: once the top row is deleted, a later insert can take a rowid
+   * the fill has passed, and without its insert trigger it would never be indexed. This connection-only trigger
+   * moves the fill's position back to the new top whenever the top row goes, while the insert triggers are away.
+   */
+  const watchTopRowid = () =>
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS bulk_load_fill_rewind AFTER DELETE ON main.tickets
+      WHEN old.rowid > (SELECT coalesce(max(rowid), 0) FROM main.tickets) BEGIN
+        UPDATE main.meta SET value = json_object('after',
+          min(json_extract(value, '$.after'), (SELECT coalesce(max(rowid), 0) FROM main.tickets)))
+         WHERE key = 'fts_fill';
+      END`);
   /** Out of bulk-load mode, with what is still to build recorded in the same transaction. */
   const leaveBulkLoad = db.transaction((later: SchemaObject[]) => {
     meta.set('bulk_deferred', later.length > 0 ? JSON.stringify(later) : null);
     meta.set('bulk_load', null);
+    db.exec('DROP TRIGGER IF EXISTS temp.bulk_load_fill_rewind');
   });
 
   const beginTx = db.transaction((): boolean => {
     if (dropped() !== null) return true;
     if (anyTicket.get()) return false;
-    const objects = ticketObjects.all().filter((o) => !KEPT_INDEXES.has(o.name));
+    const objects = ticketObjects.all().filter((o) => !KEPT_INDEXES.has(o.name) && !KEPT_TRIGGERS.has(o.name));
     meta.set('bulk_load', JSON.stringify({ dropped: objects }));
     meta.set('fts_fill', JSON.stringify({ after: 0 }));
     for (const o of objects) db.exec(`DROP ${o.type === 'index' ? 'INDEX' : 'TRIGGER'} IF EXISTS "${o.name}"`);
@@ -137,13 +175,20 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
     if (!exists.get(o.type, o.name)) db.exec(o.sql);
   });
 
-  const fillTx = db.transaction((after: number, upTo: number): number => {
-    const end = Math.min(upTo, after + FTS_SLICE_ROWS);
+  /** Indexes the rows after `after` up to `end`; `complete`: they are the last rows without their trigger. */
+  const fillTx = db.transaction((after: number, end: number, complete: boolean): number => {
     fillSlice.run(after, end);
     fillShortSlice.run(after, end);
-    meta.set('fts_fill', end >= upTo ? null : JSON.stringify({ after: end }));
+    meta.set('fts_fill', complete ? null : JSON.stringify({ after: end }));
     return end;
   });
+  const filledUpTo = (): number | null => {
+    const fill = meta.get('fts_fill');
+    return fill === null ? null : (JSON.parse(fill) as { after: number }).after;
+  };
+  /** Whether the search index may be filled before `finish`: the load kept the update and delete triggers. */
+  const fillableWhileLoading = (): boolean =>
+    [...KEPT_TRIGGERS].every((name) => exists.get('trigger', name) !== undefined);
 
   // No checkpoints while loading: the WAL takes each page's newest copy once at the end instead of copying the
   // primary key's hot pages into the database file again and again. (A per-connection setting: set again on open.)
@@ -151,7 +196,10 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
   const resumeCheckpoints = () => {
     if (db.open) db.pragma('wal_autocheckpoint = 1000');
   };
-  if (dropped() !== null) quietCheckpoints();
+  if (dropped() !== null) {
+    quietCheckpoints();
+    watchTopRowid();
+  }
   let checkpointing: Promise<void> = Promise.resolve();
 
   /** A slice of rebuild work: it can be redone after a crash, so it need not wait for an fsync. */
@@ -176,7 +224,10 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
   return {
     begin() {
       const on = beginTx();
-      if (on) quietCheckpoints();
+      if (on) {
+        quietCheckpoints();
+        watchTopRowid();
+      }
       return on;
     },
     active: () => dropped() !== null,
@@ -202,6 +253,21 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
         }
       }
     },
+    async fillWhile(waiting, signal) {
+      if (dropped() === null || !fillableWhileLoading()) return waiting;
+      let settled = false;
+      const result = waiting.finally(() => (settled = true));
+      result.catch(() => {}); // the caller gets the rejection; meanwhile it is not an unhandled one
+      await Promise.resolve(); // a page already here settles first: it is not held back for a slice
+      while (!settled && !signal?.aborted) {
+        const after = filledUpTo();
+        const loaded = maxRowid.get()?.max ?? 0;
+        if (after === null || after >= loaded) break; // caught up with the rows loaded so far
+        relaxed(() => fillTx(after, Math.min(loaded, after + FTS_WAIT_SLICE_ROWS), false));
+        await yieldToEventLoop();
+      }
+      return result;
+    },
     backgroundPending: () => meta.get('bulk_deferred') !== null || meta.get('fts_fill') !== null,
     async completeInBackground(signal) {
       if (dropped() !== null) throw new Error('completeInBackground before finish: the search triggers are not back');
@@ -210,13 +276,14 @@ export function createBulkLoad(db: CacheDb, meta: MetaRepo, options: BulkLoadOpt
         await restoreEach(later, signal);
         meta.set('bulk_deferred', null);
       }
-      const fill = meta.get('fts_fill');
-      if (fill === null) return;
-      let after = (JSON.parse(fill) as { after: number }).after;
+      const resumeAt = filledUpTo();
+      if (resumeAt === null) return;
+      let after = resumeAt;
       const upTo = maxRowid.get()?.max ?? 0;
       while (after < upTo) {
-        const from = after;
-        after = relaxed(() => fillTx(from, upTo));
+        const from: number = after;
+        const end = Math.min(upTo, from + FTS_SLICE_ROWS);
+        after = relaxed(() => fillTx(from, end, end >= upTo));
         await yieldToEventLoop();
         signal?.throwIfAborted();
       }

@@ -361,7 +361,9 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       for (;;) {
         // A long (initial) pull must not hold back what the agent just did: push between pages.
         if (pushBetween && outbox.count() > 0) pushBetween = (await pushAll(signal)) === null;
-        const page = await pages.next();
+        // While the server prepares the page, a bulk load fills the search index (../cache/bulk-load).
+        const next = pages.next();
+        const page = await (deps.bulkLoad ? deps.bulkLoad.fillWhile(next, signal) : next);
         crashPoint('pull.received');
         reachable();
         if (page.reset) {

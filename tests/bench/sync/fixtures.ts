@@ -85,7 +85,9 @@ export async function startChild(
   ready: RegExp,
   timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string; stop: () => Promise<void> }> {
-  const argv = args[0]?.endsWith('.mjs') ? args : [TSX_CLI, ...args];
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child (desk, server) there, for working on a bench.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const argv = [...profile, ...(args[0]?.endsWith('.mjs') ? args : [TSX_CLI, ...args])];
   const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   // Keep only the tail: a server logs every request, and the output matters only when something fails.

@@ -13,7 +13,7 @@
  *   done   — the status that says the background work is over too (deferred indexes, search index, WAL checkpoint).
  * Prints one line `RESULT {json}` and exits; the profile stays for the parent's baseline.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { SyncStatus } from '../../../common/sync';
 import { createDesk } from '../../../main/desk';
 
@@ -36,12 +36,16 @@ function vmHwmMb(): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+const cpuSeconds = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 10_000) / 100;
+
 async function main(): Promise<void> {
   const started = performance.now();
   const desk = await createDesk({ profileDir: opts.profileDir, serverUrl: opts.serverUrl });
-  const statuses: Array<{ at: number; s: SyncStatus }> = [];
+  const statuses: Array<{ at: number; s: SyncStatus; cpu: NodeJS.CpuUsage }> = [];
   let wake: (() => void) | null = null;
-  const trace = process.env.DESK_TRACE ? (line: string) => process.stderr.write(`${ms(started)} ms ${line}\n`) : null;
+  // DESK_TRACE=<file>: a timeline of the sync's statuses, for working on this bench.
+  const traceFile = process.env.DESK_TRACE;
+  const trace = traceFile ? (line: string) => appendFileSync(traceFile, `${ms(started)} ms ${line}\n`) : null;
   let tracedRows = 0;
   desk.subscribe((event, payload) => {
     if (trace && event === 'residents.changed') trace('residents directory page');
@@ -51,13 +55,14 @@ async function main(): Promise<void> {
       tracedRows = progress?.rows ?? tracedRows;
       trace(`sync ${JSON.stringify({ ...(payload as SyncStatus), rejected: undefined })}`);
     }
-    statuses.push({ at: performance.now(), s: payload as SyncStatus });
+    statuses.push({ at: performance.now(), s: payload as SyncStatus, cpu: process.cpuUsage() });
     wake?.();
   });
-  const waitFor = async (test: (s: SyncStatus) => boolean): Promise<number> => {
+  const waitFor = async (test: (s: SyncStatus) => boolean): Promise<number> => (await statusWhere(test)).at;
+  const statusWhere = async (test: (s: SyncStatus) => boolean) => {
     for (;;) {
       const hit = statuses.find((x) => test(x.s));
-      if (hit) return hit.at;
+      if (hit) return hit;
       const stuck = statuses.find((x) => x.s.state === 'offline' || x.s.state === 'server_error');
       if (stuck) throw new Error(`sync went ${stuck.s.state}`);
       await new Promise<void>((resolve) => (wake = resolve));
@@ -89,7 +94,9 @@ async function main(): Promise<void> {
   };
   const searchReadyAtUsable = !statuses.at(-1)?.s.background && statuses.at(-1)?.s.progress === null;
 
-  const cycleOver = await waitFor((s) => s.state === 'online' && s.progress === null && s.pending === 0);
+  const { at: cycleOver, cpu: cpuAtCycleOver } = await statusWhere(
+    (s) => s.state === 'online' && s.progress === null && s.pending === 0,
+  );
   const views = await desk.handlers['tickets.views']({});
   const all = views.find((v) => v.id === 'all')?.count ?? 0;
 
@@ -106,7 +113,9 @@ async function main(): Promise<void> {
     }
   }
 
-  const done = await waitFor((s) => s.state === 'online' && s.progress === null && !s.background);
+  const { at: done, cpu: cpuAtDone } = await statusWhere(
+    (s) => s.state === 'online' && s.progress === null && !s.background,
+  );
   const result = {
     createDeskMs: Math.round(opened - started),
     loginMs: Math.round(loggedIn - opened),
@@ -114,6 +123,9 @@ async function main(): Promise<void> {
     cycleOverS: (cycleOver - started) / 1000,
     usableS: (usable - started) / 1000,
     doneS: (done - started) / 1000,
+    // This process's CPU (all its threads) until the cycle was over and until done: what the desk itself spent.
+    deskCpuAtCycleOverS: cpuSeconds(cpuAtCycleOver),
+    deskCpuS: cpuSeconds(cpuAtDone),
     checksMs: Math.round(usable - workingSetIn),
     ...usableAnswers,
     searchMs: Math.round(searchMs * 10) / 10,

@@ -8,6 +8,7 @@
  * process's VmHWM. Ratio: the same ticket rows bulk-inserted into a fresh table of an encrypted SQLite file (the
  * cache's cipher, issue 11 §3); the log also shows the same insert into a plain file, the cost of encryption.
  */
+import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import type { User } from '../../../common/domain';
@@ -132,6 +133,8 @@ interface DeskResult {
   cycleOverS: number;
   usableS: number;
   doneS: number;
+  deskCpuAtCycleOverS: number;
+  deskCpuS: number;
   checksMs: number;
   searchMs: number;
   searchReadyAtUsable: boolean;
@@ -144,6 +147,17 @@ interface DeskResult {
   coldLoadedMs: number | null;
   coldEvents: number;
   peakRssMb: number;
+}
+
+function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function searchHow(r: DeskResult): string {
@@ -189,6 +203,8 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
           /RESULT (\{.*\})\n/,
           600_000,
         );
+        // It exits on its own once it has printed (and written its CPU profile, with BENCH_CPU_PROF).
+        await exited(desk.child, 30_000);
         await desk.stop();
         const r = JSON.parse(desk.match[1] ?? '{}') as DeskResult;
         ctx.log(
@@ -196,7 +212,8 @@ export function initialSyncBench(backend: Backend, prepare: () => Promise<Hundre
             `${r.workingSetS.toFixed(2)} s (${r.rowsAtUsable ?? 'all'} changes applied), the usable checks took ` +
             `${r.checksMs} ms → usable ${r.usableS.toFixed(2)} s; sync cycle over at ${r.cycleOverS.toFixed(2)} s; ` +
             `done (deferred indexes, search index, WAL checkpoint) ${r.doneS.toFixed(2)} s; server CPU ` +
-            `${((server.cpuMs() - serverCpuBefore) / 1000).toFixed(2)} s`,
+            `${((server.cpuMs() - serverCpuBefore) / 1000).toFixed(2)} s; desk CPU ${r.deskCpuAtCycleOverS.toFixed(2)} s ` +
+            `until the cycle was over, ${r.deskCpuS.toFixed(2)} s until done`,
         );
         ctx.log(
           `  usable checks: inbox rows; search by code ${r.searchMs} ms (${searchHow(r)}); ` +
