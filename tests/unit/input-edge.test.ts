@@ -22,6 +22,7 @@ import {
   storableText,
   text,
 } from '../../common/input';
+import { TicketCodeInput, formatTicketCode } from '../../common/domain';
 import { parseMutation } from '../../common/mutations';
 import { DirectoryQuery } from '../../common/residents/directory';
 import { YearSchedule } from '../../common/sla/calendar';
@@ -189,5 +190,22 @@ describe('the shared schemas refuse NUL at every door', () => {
     expect(CallEvent.safeParse(ringing).success).toBe(true);
     expect(CallEvent.safeParse({ ...ringing, callerName: nul }).success).toBe(false);
     expect(CallEvent.safeParse({ ...ringing, ts: '2024-02-30T00:00:00Z' }).success).toBe(false);
+  });
+});
+
+describe('ticket codes as typed at the desk and the kiosk (TicketCodeInput)', () => {
+  it('takes every code the server prints, the 10,000th of a day included, in any case', () => {
+    for (const seq of [1, 42, 9_999, 10_000, 123_456]) {
+      const code = formatTicketCode('repair', '2026-11-26', seq);
+      expect(TicketCodeInput.parse(code)).toBe(code);
+      expect(TicketCodeInput.parse(` ${code.toLowerCase()} `)).toBe(code);
+    }
+    expect(formatTicketCode('fee', '2026-11-26', 12_345)).toBe('CJ-20261126-12345');
+  });
+
+  it('refuses what no code looks like', () => {
+    for (const bad of ['BX-20261126-042', 'BX-2026112-0042', 'BXX-20261126-0042', 'BX20261126-0042', 'BX-20261126-']) {
+      expect(TicketCodeInput.safeParse(bad).success, bad).toBe(false);
+    }
   });
 });
