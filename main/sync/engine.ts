@@ -361,9 +361,10 @@ export function createSyncEngine(deps: SyncEngineDeps, options: SyncEngineOption
       for (;;) {
         // A long (initial) pull must not hold back what the agent just did: push between pages.
         if (pushBetween && outbox.count() > 0) pushBetween = (await pushAll(signal)) === null;
-        // While the server prepares the page, a bulk load fills the search index (../cache/bulk-load).
+        // While the server prepares the page, a bulk load fills the search index (../cache/bulk-load) — once the
+        // working set is in: until then each page is what makes the console usable, and none waits for a slice.
         const next = pages.next();
-        const page = await (deps.bulkLoad ? deps.bulkLoad.fillWhile(next, signal) : next);
+        const page = await (deps.bulkLoad && workingSet ? deps.bulkLoad.fillWhile(next, signal) : next);
         crashPoint('pull.received');
         reachable();
         if (page.reset) {
