@@ -143,7 +143,24 @@ for (const backend of BACKENDS) {
         await push('ticket.comment', { id, body: '已联系住户' });
       }
       for (const id of [ids.cold, ids.coldLater, ids.coldOffline, ids.coldGone]) await closeLongAgo(id);
+      await horizonPastSetup();
     }, 60_000);
+
+    /**
+     * A transaction elsewhere on a shared PostgreSQL cluster (another test file) can hold the snapshot horizon
+     * below this setup's writes: a snapshot begun then starts before them and sends them again from the log after
+     * it, events of closed tickets included — right, but not what the first case checks. Wait until it has passed.
+     */
+    async function horizonPastSetup(): Promise<void> {
+      for (let i = 0; i < 300; i++) {
+        const { rows } = await db.query<{ past: boolean }>(
+          `SELECT pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(xid) FROM change_log) AS past`,
+        );
+        if (rows[0]?.past) return;
+        await heldBackPause();
+      }
+      throw new Error('the snapshot horizon never passed the setup: a transaction on the cluster stays open');
+    }
 
     afterAll(async () => {
       for (const desk of desks) await desk.close();
