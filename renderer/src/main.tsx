@@ -1,5 +1,5 @@
 /** Console entry: i18n, react-query, then the app. */
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { notifyManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { prefetchFirstScreen } from './api/queries';
@@ -8,6 +8,11 @@ import './features/console/console.css';
 import { initI18n } from './i18n';
 
 initI18n();
+
+// What the host answers reaches the screen in the task that brought it: react-query tells components of new data
+// in a microtask after it, not in a setTimeout(0) task of its own (its default), which Chromium runs after the
+// other queued work — a React render, the next answers — and which kept an action's result off the next frame.
+notifyManager.setScheduler(queueMicrotask);
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -30,3 +30,34 @@ export function openProfileCache(profileDir: string, options: { readonly?: boole
     throw err;
   }
 }
+
+/**
+ * Waits until the desk running on `profileDir` has downloaded `expected` residents into its cache (the directory
+ * follows the first sync cycle page by page: main/sync/residents). Reads the count beside the desk every 500 ms;
+ * gives up when it has not moved for `stallMs`. Resolves with the count.
+ */
+export async function waitForResidentsDirectory(
+  profileDir: string,
+  expected: number,
+  stallMs: number,
+): Promise<number> {
+  const reader = openProfileCache(profileDir);
+  try {
+    const count = reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
+    let last = -1;
+    let stableSince = performance.now();
+    for (;;) {
+      const n = count.get()?.n ?? 0;
+      if (n >= expected) return n;
+      if (n !== last) {
+        last = n;
+        stableSince = performance.now();
+      } else if (performance.now() - stableSince > stallMs) {
+        throw new Error(`the residents directory stopped at ${n} of ${expected}`);
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+    }
+  } finally {
+    reader.close();
+  }
+}

@@ -8,6 +8,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SyncStatus } from '../../../common/sync';
 import {
   FIRST_VIEW,
+  afterActions,
+  asAction,
   backOnlineAt,
   deskKeys,
   invalidateTickets,
@@ -153,6 +155,71 @@ describe('setSyncStatus', () => {
       expect(backOnlineAt(new QueryClient())).toBe(0);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe('afterActions', () => {
+  /** Animation frames run by hand: `frame()` runs the callbacks queued so far. */
+  function frames() {
+    let queued: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => queued.push(callback));
+    return () => {
+      const run = queued;
+      queued = [];
+      run.forEach((callback) => callback(0));
+    };
+  }
+
+  it('refetches a change at once while no action is out', () => {
+    const refetched: string[][] = [];
+    afterActions(['t1'], (ids) => refetched.push([...ids]));
+    expect(refetched).toEqual([['t1']]);
+  });
+
+  it('holds the changes announced during an action until its answer has been drawn, then refetches them once', async () => {
+    vi.useFakeTimers();
+    const frame = frames();
+    try {
+      let answer: (value: string) => void = () => {};
+      const call = asAction(new Promise<string>((resolve) => (answer = resolve)));
+      const refetched: string[][] = [];
+      afterActions(['t1'], (ids) => refetched.push([...ids])); // the host's announcement, before its answer
+      afterActions(['t2'], (ids) => refetched.push([...ids]));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(refetched).toEqual([]);
+      answer('done');
+      expect(await call).toBe('done');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(refetched).toEqual([]); // the answer's frame is not out yet
+      frame();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(refetched).toEqual([['t1', 't2']]);
+      afterActions(['t3'], (ids) => refetched.push([...ids]));
+      expect(refetched).toEqual([['t1', 't2'], ['t3']]);
+    } finally {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('refetches after a second at the latest when an answer is slow', async () => {
+    vi.useFakeTimers();
+    frames();
+    let answer: (value: unknown) => void = () => {};
+    const call = asAction(new Promise((resolve) => (answer = resolve)));
+    try {
+      const refetched: string[][] = [];
+      afterActions(['t1'], (ids) => refetched.push([...ids]));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(refetched).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(refetched).toEqual([['t1']]);
+    } finally {
+      answer(null);
+      await call;
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
     }
   });
 });

@@ -169,7 +169,7 @@ export function useSetStatus() {
   const settled = useTicketActionSettled();
   return useMutation({
     // `outputs`: what the step requires to be recorded (photos, a reply, the follow-up…), see common/workflows.
-    mutationFn: (input: MethodInput<'tickets.setStatus'>) => desk.tickets.setStatus(input),
+    mutationFn: (input: MethodInput<'tickets.setStatus'>) => asAction(desk.tickets.setStatus(input)),
     onSuccess: (ticket, input) => settled(ticket, input.id),
   });
 }
@@ -177,7 +177,7 @@ export function useSetStatus() {
 export function useAssign() {
   const settled = useTicketActionSettled();
   return useMutation({
-    mutationFn: (input: MethodInput<'tickets.assign'>) => desk.tickets.assign(input),
+    mutationFn: (input: MethodInput<'tickets.assign'>) => asAction(desk.tickets.assign(input)),
     onSuccess: (ticket, input) => settled(ticket, input.id),
   });
 }
@@ -185,7 +185,7 @@ export function useAssign() {
 export function useComment() {
   const settled = useTicketActionSettled();
   return useMutation({
-    mutationFn: (input: { id: string; body: string }) => desk.tickets.comment(input),
+    mutationFn: (input: { id: string; body: string }) => asAction(desk.tickets.comment(input)),
     onSuccess: (_event, input) => settled(null, input.id),
   });
 }
@@ -212,12 +212,60 @@ export function invalidateTickets(client: QueryClient, ids: readonly string[]): 
   ]);
 }
 
+/**
+ * Ticket actions sent to the host and not answered yet, and the tickets changed meanwhile. The host announces its own
+ * write (`tickets.changed`) just before it answers, so the refetches that announcement asks for were answered right
+ * behind the action's answer, and rendering them held back the frame that shows its result (by ~30 ms at a time on
+ * 2 cores). While an action is out, changes are collected and refetched once the answers have been drawn: after the
+ * next frame, or after HOLD_MAX_MS at the latest should an answer be slow.
+ */
+const acting = { count: 0, held: null as Set<string> | null, release: null as (() => void) | null };
+const HOLD_MAX_MS = 1_000;
+
+/** Runs `call` (a ticket action on the host) as above: changes announced meanwhile are refetched after its answer. */
+export function asAction<T>(call: Promise<T>): Promise<T> {
+  acting.count++;
+  const answered = () => {
+    acting.count--;
+    if (acting.count === 0 && acting.held) afterNextFrame(() => acting.release?.());
+  };
+  call.then(answered, answered);
+  return call;
+}
+
+/** Once the next frame has been drawn (a task after its animation frame callbacks). */
+function afterNextFrame(run: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(run));
+  else setTimeout(run);
+}
+
+/** `refetch(ids)` now, or, while a ticket action is out (asAction), once the answers have been drawn. */
+export function afterActions(ids: readonly string[], refetch: (ids: readonly string[]) => void): void {
+  if (acting.count === 0 && !acting.held) {
+    refetch(ids);
+    return;
+  }
+  if (acting.held) {
+    for (const id of ids) acting.held.add(id);
+    return;
+  }
+  const held = new Set(ids);
+  acting.held = held;
+  const timer = setTimeout(() => acting.release?.(), HOLD_MAX_MS);
+  acting.release = () => {
+    clearTimeout(timer);
+    acting.held = null;
+    acting.release = null;
+    refetch([...held]);
+  };
+}
+
 /** Wires host events to the cache; mount once, near the root. */
 export function useDeskEvents(): void {
   const client = useQueryClient();
   useEffect(() => {
     const unsubscribers = [
-      desk.on('tickets.changed', ({ ids }) => void invalidateTickets(client, ids)),
+      desk.on('tickets.changed', ({ ids }) => afterActions(ids, (changed) => void invalidateTickets(client, changed))),
       desk.on('directory.changed', () => void client.invalidateQueries({ queryKey: ['directory'] })),
       desk.on('session.changed', (session) => replaceSession(client, session)),
       desk.on('sync.status', (status: SyncStatus) => setSyncStatus(client, status)),

@@ -21,7 +21,7 @@ import { createDesk } from '../../../main/desk';
 import { maskPhone } from '../../../common/residents/phone';
 import { generateDemo } from '../../../server/seed/generate';
 import { DEFAULT_DEMO_SEED } from '../../../server/seed/load';
-import { openProfileCache } from '../../support/cache-file';
+import { waitForResidentsDirectory } from '../../support/cache-file';
 import type { BenchContext } from '../types';
 import { freePort } from '../triage/console-fixture';
 import { prng, startChild, tempDir, removeTempDir } from '../sync/fixtures';
@@ -151,28 +151,8 @@ async function signIn(ctx: BenchContext, serverUrl: string, profile: string, exp
 
     // The directory downloads after the sync cycle (main/sync/residents.ts); read its progress beside it.
     started = performance.now();
-    const reader = openProfileCache(profile);
-    try {
-      const count = reader.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
-      let last = -1;
-      let stableSince = performance.now();
-      for (;;) {
-        const n = count.get()?.n ?? 0;
-        if (n >= expectedResidents) break;
-        if (n !== last) {
-          last = n;
-          stableSince = performance.now();
-        } else if (performance.now() - stableSince > DIRECTORY_STALL_MS) {
-          throw new Error(`the residents directory stopped at ${n} of ${expectedResidents}`);
-        }
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      ctx.log(
-        `  residents directory: ${(count.get()?.n ?? 0).toLocaleString('en-US')} residents in ${seconds(started)}`,
-      );
-    } finally {
-      reader.close();
-    }
+    const residents = await waitForResidentsDirectory(profile, expectedResidents, DIRECTORY_STALL_MS);
+    ctx.log(`  residents directory: ${residents.toLocaleString('en-US')} residents in ${seconds(started)}`);
     if (!session.user) throw new Error(`${DEMO_AGENT} is not signed in after the login`);
     return session.user;
   } finally {

@@ -8,7 +8,8 @@
  *    are then removed, so the console's first pull does not sync them (a 100k initial sync is the sync group's
  *    bench); the server still holds every ticket, so what the benches push is applied, not rejected.
  * 2. The server starts; a desk host (createDesk) on a fresh profile logs in as a demo agent through the real login
- *    and runs its first sync (teams and users), then closes: the profile holds a real session and pull cursor.
+ *    and runs its first sync (teams and users) and the residents directory download after it, then closes: the
+ *    profile holds a real session, pull cursor and directory.
  *    That profile is copied as it is (the "empty cache" baseline of the ratios).
  * 3. The same 100k tickets (read back from the server database, as a pull delivers them) and their events are
  *    written into the cache with the cache's own repository (tickets.put / putEvent in one transaction: the
@@ -34,6 +35,7 @@ import { CentralClient } from '../../../main/central';
 import { createDesk } from '../../../main/desk';
 import { TICKET_COLUMNS, USER_COLUMNS, ticketFromRow, userFromRow } from '../../../server/db/rows';
 import { DEMO_PASSWORD, seedDemo } from '../../../server/seed/load';
+import { waitForResidentsDirectory } from '../../support/cache-file';
 import type { BenchContext } from '../types';
 import {
   ROOT,
@@ -52,6 +54,8 @@ export const CHANGED_SINCE = 300;
 const AGENT = 'agent01';
 const OTHER_AGENT = 'agent02';
 const SPREAD_CODES = 24;
+/** The residents directory download gives up when its count has not moved for this long. */
+const DIRECTORY_STALL_MS = 2 * 60_000;
 
 export interface ConsoleFixture {
   server: RunningServer;
@@ -71,8 +75,13 @@ export interface ConsoleFixture {
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
-/** Logs a desk host in and waits for its first complete sync cycle (teams and users here). */
-async function signIn(serverUrl: string, profile: string, user: User): Promise<void> {
+/**
+ * Logs a desk host in and waits for its first complete sync cycle (teams and users here), then for the residents
+ * directory (`residents` of them), which downloads page by page after that cycle: a desk closed before it is
+ * complete downloads the rest at each start, its host busy for a few hundred ms per page while the benches press
+ * keys — which a desk that has been running never does.
+ */
+async function signIn(serverUrl: string, profile: string, user: User, residents: number): Promise<void> {
   const desk = await createDesk({ profileDir: profile, serverUrl });
   try {
     const synced = new Promise<void>((resolvePromise, reject) => {
@@ -91,6 +100,7 @@ async function signIn(serverUrl: string, profile: string, user: User): Promise<v
     });
     await desk.handlers['session.login']({ username: user.username, password: DEMO_PASSWORD });
     await synced;
+    await waitForResidentsDirectory(profile, residents, DIRECTORY_STALL_MS);
   } finally {
     await desk.close();
   }
@@ -182,10 +192,10 @@ export async function prepareConsoleFixture(ctx: BenchContext): Promise<ConsoleF
   try {
     started = performance.now();
     const profile = tempDir('triage-profile');
-    await signIn(server.url, profile, user);
+    await signIn(server.url, profile, user, subset.residents.length);
     const emptyProfile = tempDir('triage-empty-profile');
     cpSync(profile, emptyProfile, { recursive: true });
-    ctx.log(`  ${user.username} signed in (real login + first pull) in ${seconds(started)}`);
+    ctx.log(`  ${user.username} signed in (real login + first pull + residents directory) in ${seconds(started)}`);
     // Right after the sign-in: the profile's cursor is taken, so these are still changes after it; pushed
     // later, after the long synchronous cache write, the client's pooled connection has been timed out by
     // the server (a stale 408 answers the login).

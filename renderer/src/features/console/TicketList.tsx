@@ -2,7 +2,7 @@
  * The ticket list of one view: a virtualized listbox over all `total` rows that fetches pages as they
  * scroll into view. Keys, cursor and bulk selection come from the keyboard layer (./keyboard: useTriageList).
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ViewId } from '../../../../common/contract';
@@ -14,6 +14,7 @@ import { useTriageList } from './keyboard/useTriageList';
 import { useRowText } from './rowText';
 import { useMinuteClock } from './sla/queries';
 import { TicketRow } from './TicketRow';
+import { rowsInView } from './pageWindow';
 import { useTicketPages } from './useTicketPages';
 
 /** Fixed: rows are never measured, so scrolling and cursor moves cause no layout reads. */
@@ -49,7 +50,18 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
     // already drawn.
     useFlushSync: false,
   });
-  const items = virtualizer.getVirtualItems();
+  // A scroll this list wrote itself (a jump: End, PageDown, a ticket shown from elsewhere) reaches the virtualizer
+  // only with the scroll event of the next frame, and its re-render in a task after that frame: the frame that
+  // shows the new scroll position would show an empty stretch of canvas, and the rows a frame later. Until the
+  // virtualizer has seen a scroll after the write, the rows are drawn for the offset written, in the key's own
+  // render (and their pages asked for at once).
+  const [landing, setLanding] = useState<{ top: number; seenBefore: number | null } | null>(null);
+  if (landing && virtualizer.scrollOffset !== landing.seenBefore) setLanding(null);
+  const landingRows =
+    landing && virtualizer.scrollOffset === landing.seenBefore
+      ? rowsInView(landing.top, virtualizer.scrollRect?.height ?? 0, total, ROW_HEIGHT, OVERSCAN)
+      : null;
+  const items = landingRows ? rowItems(landingRows) : virtualizer.getVirtualItems();
   // A row to scroll to before the list knows that many rows (a jump into a list that is still loading).
   const pendingScroll = useRef<number | null>(null);
   const pages = useTicketPages(
@@ -71,7 +83,7 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
       pendingScroll.current = null;
       // Most cursor moves stay on screen: asking the virtualizer to scroll then would read the layout and keep
       // re-checking over the next frames for nothing. Rows have a fixed height, so no layout read is needed.
-      const offset = virtualizer.scrollOffset ?? 0;
+      const offset = landingRows && landing ? landing.top : (virtualizer.scrollOffset ?? 0);
       const height = virtualizer.scrollRect?.height ?? 0;
       const top = index * ROW_HEIGHT;
       if (height > 0 && top >= offset && top + ROW_HEIGHT <= offset + height) return;
@@ -83,6 +95,8 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
       // Just into view, at the edge it came from. Written directly: the virtualizer's scrollToIndex re-checks its
       // target on each of the next frames and reads the layout (scrollHeight) each time to do so.
       list.scrollTop = top < offset ? top : top + ROW_HEIGHT - height;
+      // Read back: what the list really scrolled to, clamped at its ends.
+      setLanding({ top: list.scrollTop, seenBefore: virtualizer.scrollOffset });
     },
     // The list's fractional height, read at the key: the virtualizer keeps a rounded one, and a list 623.6 px high
     // would count a twelfth row of 52 px that is 0.4 px short of fitting.
@@ -176,6 +190,15 @@ export function TicketList({ view, openTicketId, cursorRequest, onOpen }: Ticket
       </div>
     </div>
   );
+}
+
+/** The virtualizer's items for rows first…last (fixed height, no padding: row i starts at i × ROW_HEIGHT). */
+function rowItems({ first, last }: { first: number; last: number }): Pick<VirtualItem, 'index' | 'start' | 'size'>[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => ({
+    index: first + i,
+    start: (first + i) * ROW_HEIGHT,
+    size: ROW_HEIGHT,
+  }));
 }
 
 function optionId(view: ViewId, index: number): string {

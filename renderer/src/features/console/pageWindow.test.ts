@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageOffsets } from './pageWindow';
+import { pageOffsets, rowsInView } from './pageWindow';
 
 const PAGE = 100;
 const REACH = { ahead: 100, behind: 30 };
@@ -35,5 +35,26 @@ describe('pageOffsets', () => {
   it('refuses a page size that is not a positive integer', () => {
     expect(() => pageOffsets(0, 10, 100, 0, REACH)).toThrow(/bad page size/);
     expect(() => pageOffsets(0, 10, 100, 2.5, REACH)).toThrow(/bad page size/);
+  });
+});
+
+describe('rowsInView', () => {
+  it('draws the rows in view and the overscan beyond each edge', () => {
+    // 624 px from 52,000 px: rows 1000–1011 in view, 992–1019 drawn.
+    expect(rowsInView(52_000, 624, 100_000, 52, 8)).toEqual({ first: 992, last: 1019 });
+  });
+
+  it('counts a row cut by either edge as in view', () => {
+    expect(rowsInView(26, 623.6, 100_000, 52, 0)).toEqual({ first: 0, last: 12 });
+  });
+
+  it('stops at both ends of the list', () => {
+    expect(rowsInView(0, 624, 100_000, 52, 8)).toEqual({ first: 0, last: 19 });
+    expect(rowsInView(99_988 * 52, 624, 100_000, 52, 8)).toEqual({ first: 99_980, last: 99_999 });
+    expect(rowsInView(0, 624, 5, 52, 8)).toEqual({ first: 0, last: 4 });
+  });
+
+  it('draws nothing in an empty list', () => {
+    expect(rowsInView(0, 624, 0, 52, 8)).toBeNull();
   });
 });

@@ -29,3 +29,20 @@ export function pageOffsets(
   }
   return [...offsets].sort((a, b) => a - b);
 }
+
+/**
+ * The rows a fixed-height list draws when scrolled to `offset` (px) with a viewport `height` px high: those in view
+ * and `overscan` more beyond each edge, as index ranges over `total` rows (null when there is none).
+ */
+export function rowsInView(
+  offset: number,
+  height: number,
+  total: number,
+  rowHeight: number,
+  overscan: number,
+): { first: number; last: number } | null {
+  if (total <= 0) return null;
+  const first = Math.max(0, Math.floor(offset / rowHeight) - overscan);
+  const last = Math.min(total - 1, Math.ceil((offset + height) / rowHeight) - 1 + overscan);
+  return first <= last ? { first, last } : null;
+}

@@ -2,12 +2,13 @@
  * The single-ticket desk methods the keyboard layer calls (tickets.assign / setStatus / edit / comment), each
  * returning the host's result. `settle` shows those results at once; the refetch of lists, counts and timelines
  * is the host's `tickets.changed` (api/queries useDeskEvents), which every local write announces before its
- * answer — invalidating here as well would cancel those refetches and ask the host for everything twice.
+ * answer and which waits for that answer to be drawn (asAction) — invalidating here as well would ask the host for
+ * everything twice.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import type { Priority, Ticket, TicketStatus } from '../../../../../common/domain';
 import { desk } from '../../../api/desk';
-import { deskKeys } from '../../../api/queries';
+import { asAction, deskKeys } from '../../../api/queries';
 
 /** `reason`: where common/ticket-access requires one (cancel, raise to P0/P1, reassign another's ticket). */
 export interface TicketCommands {
@@ -22,11 +23,11 @@ export interface TicketCommands {
 export function useTicketCommands(): TicketCommands {
   const client = useQueryClient();
   return {
-    assign: (id, assigneeId, reason) => desk.tickets.assign({ id, assigneeId, reason }),
-    setStatus: (id, status, reason) => desk.tickets.setStatus({ id, status, reason }),
-    setPriority: (id, priority, reason) => desk.tickets.edit({ id, priority, reason }),
+    assign: (id, assigneeId, reason) => asAction(desk.tickets.assign({ id, assigneeId, reason })),
+    setStatus: (id, status, reason) => asAction(desk.tickets.setStatus({ id, status, reason })),
+    setPriority: (id, priority, reason) => asAction(desk.tickets.edit({ id, priority, reason })),
     comment: async (id, body) => {
-      await desk.tickets.comment({ id, body });
+      await asAction(desk.tickets.comment({ id, body }));
     },
     settle(updated) {
       for (const ticket of updated) {
