@@ -283,10 +283,7 @@ async function pushFast(q: Queryable, items: readonly PushItem[], now: Date): Pr
   // Everything the group's mutations will read, read up front: tickets (locked), references, calls around the logs.
   const toRun = runs.flatMap((r) => r.item.req.mutations.filter((m) => m.id > r.last && !withdrawn(m)));
   const writes = new TicketWriteBatch();
-  await writes.prefetch(
-    q,
-    toRun.flatMap((m) => ticketIdOf(m)),
-  );
+  await writes.prefetch(q, toRun.flatMap(ticketIdOf));
   await writes.references.prefetch(
     q,
     toRun.flatMap((m) => referencesOf(m.name, m.args)),

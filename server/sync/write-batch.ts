@@ -22,11 +22,8 @@ const FROM_JSON = `SELECT ${TICKET_COLUMNS} FROM json_populate_recordset(NULL::t
  * Changed tickets exist and are locked (prefetch): a plain UPDATE, not an upsert — an upsert first tries the
  * insert, running the BEFORE INSERT triggers (the wire JSON) and the unique check for every row, then the update.
  */
-const UPDATE_FROM_JSON = `UPDATE tickets t SET ${COLUMN_NAMES.filter(
-  (c) => c !== 'id' && c !== 'created_at' && c !== 'created_by',
-)
-  .map((c) => `${c} = j.${c}`)
-  .join(', ')}
+const UPDATED = COLUMN_NAMES.filter((c) => c !== 'id' && c !== 'created_at' && c !== 'created_by');
+const UPDATE_FROM_JSON = `UPDATE tickets t SET ${UPDATED.map((c) => `${c} = j.${c}`).join(', ')}
   FROM json_populate_recordset(NULL::tickets, $1::json) j WHERE t.id = j.id`;
 
 /** One ticket as a JSON object keyed by column (sla_pauses as JSON, not as the string a parameter needs). */
@@ -100,8 +97,8 @@ export class TicketWriteBatch {
 
   /**
    * Writes what is pending: new tickets with a plain INSERT (a concurrent create of the same id aborts the
-   * transaction rather than overwrite it), changed ones with an UPDATE, then the events and the logged calls. Returns the ids of the
-   * events actually inserted (a replayed event id inserts nothing).
+   * transaction rather than overwrite it), changed ones with an UPDATE, then the events and the logged calls.
+   * Returns the ids of the events actually inserted (a replayed event id inserts nothing).
    */
   async flush(q: Queryable, now: Date): Promise<string[]> {
     await this.assignCodes(q, now);
