@@ -119,7 +119,7 @@ export class TicketWriteBatch {
     return inserted;
   }
 
-  /** Codes for the tickets created since the last flush, in creation order, one counter update per type. */
+  /** Codes for the tickets created since the last flush, in creation order: one counter update for all types. */
   private async assignCodes(q: Queryable, now: Date): Promise<void> {
     const byType = new Map<Ticket['type'], string[]>();
     for (const id of this.uncoded) {
@@ -128,8 +128,13 @@ export class TicketWriteBatch {
       byType.set(entry.ticket.type, [...(byType.get(entry.ticket.type) ?? []), id]);
     }
     this.uncoded.clear();
+    const codesByType = await allocateTicketCodes(
+      q,
+      new Map([...byType].map(([type, ids]) => [type, ids.length])),
+      now,
+    );
     for (const [type, ids] of byType) {
-      const codes = await allocateTicketCodes(q, type, now, ids.length);
+      const codes = codesByType.get(type) ?? [];
       ids.forEach((id, i) => {
         const entry = this.dirty.get(id);
         if (!entry) return;
