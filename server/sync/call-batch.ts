@@ -14,7 +14,7 @@ import type { Call } from '../../common/domain';
 import { CallLogArgs } from '../../common/mutations';
 import { directHandLogReads, MAX_REPORTED, type HandLogReads } from '../cti/hand-log';
 import type { Queryable } from '../db/driver';
-import { CALL_COLUMNS, callFromRow, callToRecord, type Row } from '../db/rows';
+import { CALL_COLUMNS, callAsStored, callFromRow, callToRecord, type Row } from '../db/rows';
 import { toE164 } from '../residents/phone';
 import type { ReferenceCache } from './references';
 
@@ -85,7 +85,9 @@ export class CallLogBatch {
         this.covered.has(log.id) ? Promise.resolve(around(this.reported, log)) : direct.reportedAround(log),
       linked: (logId, record) => {
         this.references.remember('callAlias', logId, { call_id: record.id });
-        this.reported = this.reported.map((c) => (c.id === record.id ? record : c));
+        // As the next log would read it back from the database (linkHandLog hands its `before` to saveCall).
+        const stored = callAsStored(record);
+        this.reported = this.reported.map((c) => (c.id === record.id ? stored : c));
       },
     };
   }
