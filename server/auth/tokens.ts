@@ -35,15 +35,25 @@ export async function issueToken(
 
 /** The active user behind a token, or null when it is unknown, expired, revoked or its user deactivated. */
 export async function verifyToken(q: Queryable, token: string, now: Date): Promise<User | null> {
+  return (await verifyTokens(q, [token], now)).get(token) ?? null;
+}
+
+/** verifyToken for many tokens in one query: each token's active user (absent: none). */
+export async function verifyTokens(q: Queryable, tokens: readonly string[], now: Date): Promise<Map<string, User>> {
+  const byHash = new Map(tokens.map((t) => [hashToken(t), t]));
   const { rows } = await q.query<Row>(
-    `SELECT u.id, u.username, u.name, u.role, u.extension, u.team_id, u.skills, u.capacity, t.expires_at
+    `SELECT t.token_hash, u.id, u.username, u.name, u.role, u.extension, u.team_id, u.skills, u.capacity, t.expires_at
        FROM auth_tokens t JOIN users u ON u.id = t.user_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
-    [hashToken(token)],
+      WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL AND u.active`,
+    [[...byHash.keys()]],
   );
-  const row = rows[0];
-  if (!row || new Date(toIso(row.expires_at)).getTime() <= now.getTime()) return null;
-  return userFromRow(row);
+  const users = new Map<string, User>();
+  for (const row of rows) {
+    const token = byHash.get(String(row.token_hash));
+    if (token === undefined || new Date(toIso(row.expires_at)).getTime() <= now.getTime()) continue;
+    users.set(token, userFromRow(row));
+  }
+  return users;
 }
 
 export async function revokeToken(q: Queryable, token: string, now: Date): Promise<void> {

@@ -22,11 +22,12 @@ import { executeCallMutation } from '../cti/execute';
 import type { Queryable } from '../db/driver';
 import { linkHandLog } from '../cti/hand-log';
 import { resolveTicketPhone } from '../privacy/ticket-phone';
-import { CALL_COLUMNS, CALL_PLACEHOLDERS, callToRow } from '../db/rows';
+import { CALL_COLUMNS, CALL_PLACEHOLDERS, callToRow, type Row } from '../db/rows';
 import { toE164 } from '../residents/phone';
 import { allocateTicketCode } from '../tickets/codes';
 import { insertEvents, loadTicketForWrite, markTicketDeleted, saveTicket, type TicketForWrite } from '../tickets/store';
 import { recordChange, recordChanges, type ChangeOp, type PendingChange } from './changes';
+import { lookupReference, type ReferenceKind } from './references';
 import type { TicketWriteBatch } from './write-batch';
 
 export interface ExecuteContext {
@@ -69,15 +70,9 @@ async function logChange(
   else await recordChange(q, entity, id, op);
 }
 
-/** A reference lookup; within a push batch each (query, id) is asked once. */
-async function exists(
-  q: Queryable,
-  sql: string,
-  id: string,
-  batch?: TicketWriteBatch,
-): Promise<Record<string, unknown> | undefined> {
-  const lookup = async () => (await q.query<Record<string, unknown>>(sql, [id])).rows[0];
-  return batch ? batch.reference(`${sql}\u0000${id}`, lookup) : lookup();
+/** A reference lookup (./references); within a push batch each (kind, id) is asked once, most up front. */
+function reference(q: Queryable, kind: ReferenceKind, id: string, batch?: TicketWriteBatch): Promise<Row | undefined> {
+  return batch ? batch.references.get(q, kind, id) : lookupReference(q, kind, id);
 }
 
 /** The ticket as this write sees it: from the batch (read-your-writes) or locked now. */
@@ -111,16 +106,16 @@ async function resolveCreateReferences(
 ): Promise<MutationArgs<'ticket.create'>> {
   const resolved: MutationArgs<'ticket.create'> = { ...args, unitCode: null, residentName: null };
   if (args.unitId !== null) {
-    const unit = await exists(q, 'SELECT code FROM units WHERE id = $1', args.unitId, batch);
+    const unit = await reference(q, 'unit', args.unitId, batch);
     if (!unit) throw new MutationRejected('unknown_unit', `Unit ${args.unitId} does not exist`);
     resolved.unitCode = String(unit.code);
   }
   if (args.residentId !== null) {
-    const resident = await exists(q, 'SELECT name FROM residents WHERE id = $1', args.residentId, batch);
+    const resident = await reference(q, 'resident', args.residentId, batch);
     if (!resident) throw new MutationRejected('unknown_resident', `Resident ${args.residentId} does not exist`);
     resolved.residentName = String(resident.name);
   }
-  if (args.teamId !== null && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId, batch))) {
+  if (args.teamId !== null && !(await reference(q, 'team', args.teamId, batch))) {
     throw new MutationRejected('unknown_team', `Team ${args.teamId} does not exist`);
   }
   return resolved;
@@ -132,10 +127,10 @@ async function checkAssignReferences(
   batch?: TicketWriteBatch,
 ): Promise<void> {
   if (args.assigneeId !== null) {
-    const user = await exists(q, 'SELECT 1 FROM users WHERE id = $1 AND active', args.assigneeId, batch);
+    const user = await reference(q, 'activeUser', args.assigneeId, batch);
     if (!user) throw new MutationRejected('unknown_user', `User ${args.assigneeId} does not exist`);
   }
-  if (args.teamId && !(await exists(q, 'SELECT 1 FROM teams WHERE id = $1', args.teamId, batch))) {
+  if (args.teamId && !(await reference(q, 'team', args.teamId, batch))) {
     throw new MutationRejected('unknown_team', `Team ${args.teamId} does not exist`);
   }
 }
@@ -145,8 +140,20 @@ export function requireChanges(ctx: ExecuteContext): PendingChange[] {
   return ctx.changes;
 }
 
+/**
+ * A batch's logged calls wait for its flush (./call-batch); a mutation that reads calls from the database (a call
+ * action, a ticket created from a call) sees them written first.
+ */
+async function writeQueuedCalls(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<void> {
+  const { batch } = ctx;
+  if (!batch?.calls.pending) return;
+  const readsCalls = !isTicketMutation(m) || (m.name === 'ticket.create' && m.args.callId !== undefined);
+  if (readsCalls) await flushBatch(q, batch, requireChanges(ctx), ctx.now);
+}
+
 export async function executeMutation(q: Queryable, m: Mutation, ctx: ExecuteContext): Promise<MutationEffect> {
   if (m.name === 'call.log') return executeCallLog(q, m, ctx);
+  await writeQueuedCalls(q, m, ctx);
   if (!isTicketMutation(m)) return executeCallMutation(q, m, ctx);
   const { batch } = ctx;
   const { current, tombstone } = await loadForWrite(q, m.args.id, batch);
@@ -258,7 +265,7 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
     await flushBatch(q, batch, requireChanges(ctx), ctx.now);
   }
   const args = { ...m.args };
-  if (args.residentId !== null && !(await exists(q, 'SELECT 1 FROM residents WHERE id = $1', args.residentId, batch))) {
+  if (args.residentId !== null && !(await reference(q, 'resident', args.residentId, batch))) {
     args.residentId = null;
   }
   if (args.ticketId !== null && !(await liveTicket(q, args.ticketId, batch))) args.ticketId = null;
@@ -268,14 +275,15 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
   );
   for (const call of effect.calls) {
     // A call a phone system already reported is that record, not a second one (issue 10 item 2).
-    const linked = await linkHandLog(q, call, ctx.actorId);
+    const linked = await linkHandLog(q, call, ctx.actorId, batch?.calls.handLogReads(q));
     if (linked) {
       await logChange(q, ctx, 'call', linked.id);
       // The desk's optimistic copy under the log's own id goes away with the next pull (`del`).
       await logChange(q, ctx, 'call', call.id);
       continue;
     }
-    if (await insertCall(q, call)) await logChange(q, ctx, 'call', call.id);
+    // In a batch the call is inserted at the flush, with the batch's other calls.
+    if (await (batch ? batch.calls.add(q, call) : insertCall(q, call))) await logChange(q, ctx, 'call', call.id);
   }
   return effect;
 }
@@ -284,7 +292,7 @@ async function executeCallLog(q: Queryable, m: MutationOf<'call.log'>, ctx: Exec
 async function liveTicket(q: Queryable, id: string, batch: TicketWriteBatch | undefined): Promise<boolean> {
   const seen = batch?.get(id);
   if (seen) return seen.current !== undefined;
-  return (await exists(q, 'SELECT 1 FROM tickets WHERE id = $1 AND deleted_at IS NULL', id)) !== undefined;
+  return (await reference(q, 'liveTicket', id, batch)) !== undefined;
 }
 
 async function insertCall(q: Queryable, c: Call): Promise<boolean> {

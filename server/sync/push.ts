@@ -17,6 +17,7 @@ import { HttpError } from '../http/errors';
 import { recordChangeRows, type PendingChange } from './changes';
 import { canonicalClientId, requireOwnRow } from './clients';
 import { executeMutation, flushBatch } from './execute';
+import { referencesOf } from './references';
 import { TicketWriteBatch } from './write-batch';
 import { CHANGES_CHANNEL, notifyChanges } from './notify';
 import { autoAssignAfterWrite } from '../assignment/engine';
@@ -110,7 +111,8 @@ function record(scope: PushScope, m: PushedMutation, result: PushResult): PushRe
 
 /**
  * The fast path: the batch's ticket writes are held in one TicketWriteBatch and written together at its end. A
- * rejection writes nothing (every check comes before the first write); any other error aborts the transaction.
+ * rejection writes nothing of its own (every check comes before the first write); any other error aborts the
+ * transaction.
  */
 async function processInBatch(scope: PushScope, m: PushedMutation, writes: TicketWriteBatch): Promise<PushResult> {
   const changes: PendingChange[] = [];
@@ -119,6 +121,9 @@ async function processInBatch(scope: PushScope, m: PushedMutation, writes: Ticke
   } catch (err) {
     const error = rejectionOf(err);
     if (!error) throw err;
+    // A check may have flushed the batch before it rejected (call.wrapUp naming a ticket): the change rows of what
+    // that flush wrote belong to the mutations before this one, and are kept.
+    scope.batch.changes.push(...changes);
     return record(scope, m, { id: m.id, outcome: 'rejected', error });
   }
   scope.batch.changes.push(...changes);
@@ -275,10 +280,17 @@ async function pushFast(q: Queryable, items: readonly PushItem[], now: Date): Pr
     runs.push({ item, index, last, scope, results: [] });
   });
 
+  // Everything the group's mutations will read, read up front: tickets (locked), references, calls around the logs.
+  const toRun = runs.flatMap((r) => r.item.req.mutations.filter((m) => m.id > r.last && !withdrawn(m)));
   const writes = new TicketWriteBatch();
-  await writes.prefetch(
+  await writes.prefetch(q, toRun.flatMap(ticketIdOf));
+  await writes.references.prefetch(
     q,
-    runs.flatMap((r) => r.item.req.mutations.filter((m) => m.id > r.last).flatMap((m) => ticketIdOf(m))),
+    toRun.flatMap((m) => referencesOf(m.name, m.args)),
+  );
+  await writes.calls.prefetch(
+    q,
+    toRun.filter((m) => m.name === 'call.log').map((m) => m.args),
   );
   const changes: PendingChange[] = [];
   for (const run of runs) {

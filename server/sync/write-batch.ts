@@ -12,13 +12,19 @@ import type { Queryable } from '../db/driver';
 import { TICKET_COLUMNS, ticketFromRow, ticketToParams, type Row } from '../db/rows';
 import { allocateTicketCodes } from '../tickets/codes';
 import { insertEvents, type TicketForWrite } from '../tickets/store';
+import { CallLogBatch } from './call-batch';
+import { ReferenceCache } from './references';
 
 const COLUMN_NAMES = TICKET_COLUMNS.split(',').map((c) => c.trim());
-const UPDATES = COLUMN_NAMES.filter((c) => c !== 'id' && c !== 'created_at' && c !== 'created_by')
-  .map((c) => `${c} = EXCLUDED.${c}`)
-  .join(', ');
 // json_populate_recordset turns each JSON object into a `tickets` row by column name, with the columns' own types.
 const FROM_JSON = `SELECT ${TICKET_COLUMNS} FROM json_populate_recordset(NULL::tickets, $1::json)`;
+/**
+ * Changed tickets exist and are locked (prefetch): a plain UPDATE, not an upsert — an upsert first tries the
+ * insert, running the BEFORE INSERT triggers (the wire JSON) and the unique check for every row, then the update.
+ */
+const UPDATED = COLUMN_NAMES.filter((c) => c !== 'id' && c !== 'created_at' && c !== 'created_by');
+const UPDATE_FROM_JSON = `UPDATE tickets t SET ${UPDATED.map((c) => `${c} = j.${c}`).join(', ')}
+  FROM json_populate_recordset(NULL::tickets, $1::json) j WHERE t.id = j.id`;
 
 /** One ticket as a JSON object keyed by column (sla_pauses as JSON, not as the string a parameter needs). */
 function ticketRecord(t: Ticket): Record<string, unknown> {
@@ -34,7 +40,10 @@ export class TicketWriteBatch {
   private readonly dirty = new Map<string, { ticket: Ticket; isNew: boolean }>();
   private events: TicketEvent[] = [];
   private readonly uncoded = new Set<string>();
-  private readonly references = new Map<string, Record<string, unknown> | undefined>();
+  /** Reference lookups (unit, team, user…), answered once per batch. */
+  readonly references = new ReferenceCache();
+  /** Logged calls, read together up front and inserted at the flush (./call-batch). */
+  readonly calls = new CallLogBatch(this.references);
 
   /** Reads and locks the batch's tickets (live or tombstoned) in one query; ids not found are new. */
   async prefetch(q: Queryable, ids: readonly string[]): Promise<void> {
@@ -67,15 +76,6 @@ export class TicketWriteBatch {
     return this.dirty.get(id)?.isNew === true;
   }
 
-  /** A reference lookup (unit, team, user…) answered once per batch: `key` must name the query and its id. */
-  async reference(
-    key: string,
-    lookup: () => Promise<Record<string, unknown> | undefined>,
-  ): Promise<Record<string, unknown> | undefined> {
-    if (!this.references.has(key)) this.references.set(key, await lookup());
-    return this.references.get(key);
-  }
-
   /**
    * A mutation's result: written at flush; later mutations of the batch see it. A ticket created in the batch
    * gets its code at the flush (`needsCode`), so a batch's creations cost one counter update per type.
@@ -97,8 +97,8 @@ export class TicketWriteBatch {
 
   /**
    * Writes what is pending: new tickets with a plain INSERT (a concurrent create of the same id aborts the
-   * transaction rather than overwrite it), changed ones with an upsert, then the events. Returns the ids of the
-   * events actually inserted (a replayed event id inserts nothing).
+   * transaction rather than overwrite it), changed ones with an UPDATE, then the events and the logged calls.
+   * Returns the ids of the events actually inserted (a replayed event id inserts nothing).
    */
   async flush(q: Queryable, now: Date): Promise<string[]> {
     await this.assignCodes(q, now);
@@ -110,16 +110,16 @@ export class TicketWriteBatch {
       await q.query(`INSERT INTO tickets (${TICKET_COLUMNS}) ${FROM_JSON}`, [JSON.stringify(fresh)]);
     }
     if (changed.length > 0) {
-      await q.query(`INSERT INTO tickets (${TICKET_COLUMNS}) ${FROM_JSON} ON CONFLICT (id) DO UPDATE SET ${UPDATES}`, [
-        JSON.stringify(changed),
-      ]);
+      await q.query(UPDATE_FROM_JSON, [JSON.stringify(changed)]);
     }
     const events = this.events;
     this.events = [];
-    return insertEvents(q, events);
+    const inserted = await insertEvents(q, events);
+    await this.calls.flush(q); // after the tickets: a call may name one the batch created
+    return inserted;
   }
 
-  /** Codes for the tickets created since the last flush, in creation order, one counter update per type. */
+  /** Codes for the tickets created since the last flush, in creation order: one counter update for all types. */
   private async assignCodes(q: Queryable, now: Date): Promise<void> {
     const byType = new Map<Ticket['type'], string[]>();
     for (const id of this.uncoded) {
@@ -128,8 +128,13 @@ export class TicketWriteBatch {
       byType.set(entry.ticket.type, [...(byType.get(entry.ticket.type) ?? []), id]);
     }
     this.uncoded.clear();
+    const codesByType = await allocateTicketCodes(
+      q,
+      new Map([...byType].map(([type, ids]) => [type, ids.length])),
+      now,
+    );
     for (const [type, ids] of byType) {
-      const codes = await allocateTicketCodes(q, type, now, ids.length);
+      const codes = codesByType.get(type) ?? [];
       ids.forEach((id, i) => {
         const entry = this.dirty.get(id);
         if (!entry) return;

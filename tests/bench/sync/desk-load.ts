@@ -43,6 +43,8 @@ export class DeskLoad {
   private readonly random: () => number;
   private nextId = 1;
   private readonly tickets: Ticket[];
+  /** The rest of a batch queue() cut short. */
+  private carried: Pushed[] = [];
   /** Mutations handed out, by name (the mix actually sent). */
   readonly sent = new Map<string, number>();
 
@@ -71,10 +73,17 @@ export class DeskLoad {
     return batch;
   }
 
-  /** `count` mutations queued one after another (a desk coming back from a long offline spell). */
+  /**
+   * `count` mutations queued one after another (a desk coming back from a long offline spell). What a batch has
+   * beyond `count` waits for the next call: dropped, it would leave a hole in the ids (409) and a ticket the desk
+   * already changed in its own copy.
+   */
   queue(count: number): Pushed[] {
     const out: Pushed[] = [];
-    while (out.length < count) out.push(...this.nextBatch().slice(0, count - out.length));
+    while (out.length < count) {
+      if (this.carried.length === 0) this.carried = this.nextBatch();
+      out.push(...this.carried.splice(0, count - out.length));
+    }
     return out;
   }
 

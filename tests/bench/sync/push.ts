@@ -7,12 +7,16 @@
  *   assignments, call logs, a few new tickets, on existing tickets), the next one as soon as the last is answered,
  *   for PUSH_SECONDS. The issue's budgets (≥ 2,000/s PGlite, ≥ 5,000/s PostgreSQL) are these keys'.
  * - sync.push_per_s.{pglite,postgres}: one desk back from a long offline spell with OFFLINE_QUEUE mutations queued
- *   on existing tickets, pushed in its normal batches of PUSH_BATCH, one after another.
+ *   on existing tickets, pushed in its normal batches of PUSH_BATCH, one after another, to a server that has been at
+ *   work meanwhile (another desk's batches on other tickets first: a server is not restarted for a desk's return).
  *
- * Ratio: the rows those pushes left behind written again by the best known way — per push, one transaction with one
- * set-based statement per table (tickets upserted from a JSON recordset, events and calls from JSON recordsets,
- * change_log and sync_mutations from unnest, the client row updated) — into the same database through the same
- * driver, with the same concurrency, and no HTTP, no rules, no reads.
+ * Ratio: the rows those pushes left behind written again by the best known way — set-based, one statement per table
+ * (tickets upserted from a JSON recordset, events and calls from JSON recordsets, change_log and sync_mutations from
+ * unnest, the client rows updated) — into the same database through the same driver, with no HTTP, no rules, no
+ * reads. One desk's pushes: one transaction per push, as they arrive one after another. Concurrent desks: their
+ * pushes group-committed, one transaction per round of one push from each desk (what the server's group commit
+ * does at best); the figure per push, one transaction each with the desks' concurrency, is logged beside it (until
+ * this branch it was the ratio's baseline: a slower way than the server's own, which flattered the ratio).
  */
 import { randomUUID } from 'node:crypto';
 import type { Ticket } from '../../../common/domain';
@@ -23,7 +27,15 @@ import { TICKET_COLUMNS } from '../../../server/db/rows';
 import type { Bench, BenchContext, BenchEntry, BenchSkip } from '../types';
 import { DEMO_DATA, DEMO_PASSWORD, DESKS, type DemoLarge } from './demo-large';
 import { DeskLoad, workingSets, type Pushed } from './desk-load';
-import { POSTGRES_SKIP_REASON, apiLogin, postgresAdminUrl, round, startServer, type Backend } from './fixtures';
+import {
+  POSTGRES_SKIP_REASON,
+  apiLogin,
+  postgresAdminUrl,
+  round,
+  startServer,
+  type Backend,
+  type RunningServer,
+} from './fixtures';
 
 /** main/sync/engine.ts: `pushBatch` defaults to 200 mutations per request. */
 export const PUSH_BATCH = 200;
@@ -190,55 +202,86 @@ async function baselineOf(db: Db, sent: readonly SentPush[]): Promise<BaselinePu
   });
 }
 
-async function writeBaselinePush(q: Queryable, b: BaselinePush): Promise<void> {
+/** One or more pushes (of different clients) written in the caller's transaction, one statement per table. */
+async function writeBaselineRows(q: Queryable, pushes: readonly BaselinePush[]): Promise<void> {
   const fresh = (rows: Record<string, unknown>[]) => JSON.stringify(rows);
-  if (b.tickets.length > 0) {
+  // A ticket two pushes of a group touch is written once, as the later one left it.
+  const tickets = [...new Map(pushes.flatMap((b) => b.tickets.map((t) => [String(t.id), t] as const))).values()];
+  const events = pushes.flatMap((b) => b.events);
+  const calls = pushes.flatMap((b) => b.calls);
+  const changes = pushes.flatMap((b) => b.changes);
+  const mutations = pushes.flatMap((b) => b.mutations.map(([id, name]) => [b.clientId, id, name] as const));
+  if (tickets.length > 0) {
     await q.query(
       `INSERT INTO tickets (${TICKET_COLUMNS})
        SELECT ${TICKET_COLUMNS} FROM json_populate_recordset(NULL::tickets, $1::json)
        ON CONFLICT (id) DO UPDATE SET ${UPDATES}`,
-      [fresh(b.tickets)],
+      [fresh(tickets)],
     );
   }
-  if (b.events.length > 0) {
+  if (events.length > 0) {
     await q.query('INSERT INTO ticket_events SELECT * FROM json_populate_recordset(NULL::ticket_events, $1::json)', [
-      fresh(b.events),
+      fresh(events),
     ]);
   }
-  if (b.calls.length > 0) {
-    await q.query('INSERT INTO calls SELECT * FROM json_populate_recordset(NULL::calls, $1::json)', [fresh(b.calls)]);
+  if (calls.length > 0) {
+    await q.query('INSERT INTO calls SELECT * FROM json_populate_recordset(NULL::calls, $1::json)', [fresh(calls)]);
   }
   await q.query(
     `INSERT INTO change_log (entity, entity_id, op)
      SELECT entity, id, 'put' FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(entity, id, n) ORDER BY n`,
-    [b.changes.map((c) => c[0]), b.changes.map((c) => c[1])],
+    [changes.map((c) => c[0]), changes.map((c) => c[1])],
   );
   await q.query(
     `INSERT INTO sync_mutations (client_id, mutation_id, name, outcome)
-     SELECT $1, id, name, 'applied' FROM unnest($2::bigint[], $3::text[]) AS t(id, name)`,
-    [b.clientId, b.mutations.map((m) => m[0]), b.mutations.map((m) => m[1])],
+     SELECT client_id, id, name, 'applied' FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS t(client_id, id, name)`,
+    [mutations.map((m) => m[0]), mutations.map((m) => m[1]), mutations.map((m) => m[2])],
   );
-  await q.query('UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = now() WHERE client_id = $1', [
-    b.clientId,
-    b.mutations.at(-1)?.[0] ?? 0,
-  ]);
+  await q.query(
+    `UPDATE sync_clients c SET last_mutation_id = t.last, last_seen_at = now()
+       FROM unnest($1::uuid[], $2::bigint[]) AS t(client_id, last) WHERE c.client_id = t.client_id`,
+    [pushes.map((b) => b.clientId), pushes.map((b) => b.mutations.at(-1)?.[0] ?? 0)],
+  );
 }
 
-/** Writes the baseline pushes in `lanes` concurrent sequences (one per desk), each push one transaction. */
-async function writeBaseline(db: Db, pushes: readonly BaselinePush[], userId: string): Promise<number> {
+/** Each client's pushes in the order they were sent. */
+function lanesOf(pushes: readonly BaselinePush[]): BaselinePush[][] {
   const lanes = new Map<string, BaselinePush[]>();
   for (const p of pushes) lanes.set(p.clientId, [...(lanes.get(p.clientId) ?? []), p]);
+  return [...lanes.values()];
+}
+
+async function addBaselineClients(db: Db, lanes: readonly BaselinePush[][], userId: string): Promise<void> {
   await db.query(
     `INSERT INTO sync_clients (client_id, user_id, created_at, last_seen_at)
      SELECT id, $2, now(), now() FROM unnest($1::uuid[]) AS t(id)`,
-    [[...lanes.keys()], userId],
+    [lanes.map((lane) => lane[0]?.clientId), userId],
   );
+}
+
+/** Writes the baseline pushes in concurrent sequences (one per desk), each push one transaction. */
+async function writeBaselinePerPush(db: Db, pushes: readonly BaselinePush[], userId: string): Promise<number> {
+  const lanes = lanesOf(pushes);
+  await addBaselineClients(db, lanes, userId);
   const started = performance.now();
   await Promise.all(
-    [...lanes.values()].map(async (lane) => {
-      for (const p of lane) await db.tx((q) => writeBaselinePush(q, p));
+    lanes.map(async (lane) => {
+      for (const p of lane) await db.tx((q) => writeBaselineRows(q, [p]));
     }),
   );
+  return performance.now() - started;
+}
+
+/** Writes the baseline pushes group-committed: round i holds each desk's i-th push, one transaction per round. */
+async function writeBaselineGrouped(db: Db, pushes: readonly BaselinePush[], userId: string): Promise<number> {
+  const lanes = lanesOf(pushes);
+  await addBaselineClients(db, lanes, userId);
+  const rounds = Math.max(0, ...lanes.map((lane) => lane.length));
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    const group = lanes.flatMap((lane) => lane.slice(i, i + 1));
+    await db.tx((q) => writeBaselineRows(q, group));
+  }
   return performance.now() - started;
 }
 
@@ -263,12 +306,20 @@ interface PushRun {
 }
 
 /** The concurrent desks: a warm-up, then PUSH_SECONDS measured. */
-async function concurrentRun(serverUrl: string, demo: DemoLarge, loads: readonly DeskLoad[], ctx: BenchContext) {
-  const desks = await openDesks(serverUrl, demo, loads);
+async function concurrentRun(server: RunningServer, demo: DemoLarge, loads: readonly DeskLoad[], ctx: BenchContext) {
+  const desks = await openDesks(server.url, demo, loads);
   const warm = await pushFor(desks, WARMUP_SECONDS, null);
   ctx.log(`  warm-up: ${warm.mutations} mutations in ${warm.requests} pushes over ${warm.ms.toFixed(0)} ms`);
   const sent: SentPush[] = [];
+  // The desks run in this process, on the server's cores: what each side used is logged (DESIGN.md §9 rule 7).
+  const serverCpu = server.cpuMs();
+  const desksCpu = process.cpuUsage();
   const run = await pushFor(desks, PUSH_SECONDS, sent);
+  const desksUsed = process.cpuUsage(desksCpu);
+  ctx.log(
+    `  CPU in the measured window: server ${((server.cpuMs() - serverCpu) / 1000).toFixed(1)} s, the ${desks.length} ` +
+      `desks (this process) ${((desksUsed.user + desksUsed.system) / 1e6).toFixed(1)} s, of ${(run.ms / 1000).toFixed(1)} s`,
+  );
   const sorted = [...run.latencies].sort((a, b) => a - b);
   const p = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(0);
   return {
@@ -281,11 +332,23 @@ async function concurrentRun(serverUrl: string, demo: DemoLarge, loads: readonly
   } satisfies PushRun;
 }
 
-/** One desk back from an offline spell: OFFLINE_QUEUE mutations in batches of PUSH_BATCH. */
-async function offlineRun(serverUrl: string, demo: DemoLarge, load: DeskLoad) {
-  const [desk] = await openDesks(serverUrl, demo, [load]);
-  if (!desk) throw new Error('no desk');
-  // Its first pushes of the day went through before it dropped off (warms the server's code paths).
+/**
+ * One desk back from an offline spell: OFFLINE_QUEUE mutations in batches of PUSH_BATCH. The server has been at
+ * work meanwhile — another desk pushes its own batches, on other tickets, for WARMUP_SECONDS first — so what is
+ * measured is a warm server (its JIT, its connections) meeting this desk's tickets, which stay as cold as they are.
+ */
+async function offlineRun(serverUrl: string, demo: DemoLarge, load: DeskLoad, other: DeskLoad, ctx: BenchContext) {
+  const [desk, colleague] = await openDesks(serverUrl, demo, [load, other]);
+  if (!desk || !colleague) throw new Error('no desk');
+  const warmUntil = performance.now() + WARMUP_SECONDS * 1000;
+  let warm = 0;
+  while (performance.now() < warmUntil) {
+    const batch = other.queue(PUSH_BATCH);
+    await push(colleague, batch, null);
+    warm += batch.length;
+  }
+  ctx.log(`  warm-up: another desk pushed ${warm} mutations on its own tickets in batches of ${PUSH_BATCH}`);
+  // Its first pushes of the day went through before it dropped off.
   await push(desk, load.queue(3), null);
   const queued = load.queue(OFFLINE_QUEUE);
   const sent: SentPush[] = [];
@@ -314,7 +377,8 @@ export function pushBench(
     shape === 'concurrent'
       ? `from the first measured push sent (after a ${WARMUP_SECONDS} s warm-up) to the last push answered; no ` +
         'desk pulls or holds a live socket meanwhile (the NOTIFY of each commit is sent, nobody listens)'
-      : 'from the first queued batch sent to the last one answered; the desk then has nothing more to send; no pull';
+      : 'from the first queued batch sent to the last one answered (after another desk pushed batches on other ' +
+        `tickets for ${WARMUP_SECONDS} s); the desk then has nothing more to send; no pull`;
   return {
     name:
       shape === 'concurrent'
@@ -327,7 +391,8 @@ export function pushBench(
         return [{ key, skipped: POSTGRES_SKIP_REASON }];
       }
       const demo = await demoLarge();
-      const desks = shape === 'concurrent' ? DESKS : 1;
+      // The offline desk, and a colleague's desk that keeps the server warm before it comes back.
+      const desks = shape === 'concurrent' ? DESKS : 2;
       let db = await demo.database.open();
       let sets: Ticket[][];
       try {
@@ -354,8 +419,8 @@ export function pushBench(
       try {
         run =
           shape === 'concurrent'
-            ? await concurrentRun(server.url, demo, loads, ctx)
-            : await offlineRun(server.url, demo, loads[0] as DeskLoad);
+            ? await concurrentRun(server, demo, loads, ctx)
+            : await offlineRun(server.url, demo, loads[0] as DeskLoad, loads[1] as DeskLoad, ctx);
       } finally {
         await server.stop();
       }
@@ -365,14 +430,25 @@ export function pushBench(
 
       db = await demo.database.open();
       try {
-        const baseline = await baselineOf(db, run.sent);
         const userId = demo.agents[0]?.id ?? '';
-        const rawMs = await writeBaseline(db, baseline, userId);
-        const rawPerSecond = (run.mutations / rawMs) * 1000;
+        const perSecondOf = (ms: number) => (run.mutations / ms) * 1000;
+        const perPushMs = await writeBaselinePerPush(db, await baselineOf(db, run.sent), userId);
         ctx.log(
-          `  the same rows written set-based, per push, same concurrency: ${rawMs.toFixed(0)} ms → ` +
-            `${rawPerSecond.toFixed(0)} mutations/s`,
+          `  the same rows written set-based, per push, ${shape === 'concurrent' ? DESKS : 1} at once: ${perPushMs.toFixed(0)} ms → ` +
+            `${perSecondOf(perPushMs).toFixed(0)} mutations/s`,
         );
+        // One desk's pushes come one after another: per push is the best way. Many desks' are group-committed.
+        let rawPerSecond = perSecondOf(perPushMs);
+        let ratioTo = `the same rows written set-based per push, no HTTP (${backend})`;
+        if (shape === 'concurrent') {
+          const groupedMs = await writeBaselineGrouped(db, await baselineOf(db, run.sent), userId);
+          rawPerSecond = perSecondOf(groupedMs);
+          ratioTo = `the same rows written set-based, group-committed (one push per desk a transaction), no HTTP (${backend})`;
+          ctx.log(
+            `  the same rows written set-based, group-committed (a transaction per round of one push from each desk): ` +
+              `${groupedMs.toFixed(0)} ms → ${rawPerSecond.toFixed(0)} mutations/s`,
+          );
+        }
         return [
           {
             key,
@@ -380,7 +456,7 @@ export function pushBench(
             unit: 'per_s',
             budget: PUSH_BUDGETS[backend],
             ratio: round(perSecond / rawPerSecond, 2),
-            ratioTo: `the same rows written set-based per push, no HTTP (${backend})`,
+            ratioTo,
             data,
             span,
           },
