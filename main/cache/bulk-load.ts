@@ -10,8 +10,9 @@
  * between. Until it ends those queries answer correctly, only more slowly (search by LIKE, the others by scanning).
  *
  * The search index is most of that work (~5 s of the desk's thread at 100k tickets), and during the sync the desk
- * spends about half its time waiting for the server's next page: `fillWhile` fills the index in small slices in
- * that wait (the page, once it arrives, waits for one slice at most). Only the search indexes' insert triggers are
+ * waits for the server's next page now and then (little when the server shares its cores, as on the bench machine;
+ * more against a server elsewhere): `fillWhile` fills the index in small slices in those waits (the page, once it
+ * arrives, waits for one slice at most). Only the search indexes' insert triggers are
  * dropped for that: their update and delete triggers stay, so a row already indexed that changes or goes later in
  * the load is re-indexed or removed as it would be outside a bulk load, and one not indexed yet is indexed by its
  * update trigger (the fill's NOT EXISTS then skips it).
